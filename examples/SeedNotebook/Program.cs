@@ -1,0 +1,1 @@
+Console.WriteLine("SymGrad seed notebook");

@@ -1,0 +1,17 @@
+namespace SymGrad;
+
+/// <summary>
+/// Activation functions that <see cref="DifferentiableAttribute"/> methods may call, usable in ordinary code too.
+/// At kinks the derivative SymGrad uses is one-sided: <c>Relu'(0) = 0</c>, as in micrograd and PyTorch.
+/// </summary>
+public static class SymMath
+{
+    /// <summary><c>max(0, x)</c> (as <see cref="Math.Max(double, double)"/>: NaN stays NaN).</summary>
+    public static double Relu(double x) => Math.Max(0.0, x);
+
+    /// <summary>The logistic function <c>1 / (1 + e^-x)</c>.</summary>
+    public static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
+
+    /// <summary><c>log(1 + e^x)</c>, computed without overflow for large <paramref name="x"/>.</summary>
+    public static double Softplus(double x) => x > 0 ? x + Math.Log(1.0 + Math.Exp(-x)) : Math.Log(1.0 + Math.Exp(x));
+}
