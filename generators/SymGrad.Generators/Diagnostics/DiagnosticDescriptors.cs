@@ -1,0 +1,93 @@
+using Microsoft.CodeAnalysis;
+
+namespace SymGrad.Generators.Diagnostics;
+
+/// <summary>
+/// Every problem the generator reports: one id per kind, severity error, a message that names the construct and
+/// says what is supported. Each id has a section in docs/diagnostics.md.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "SymGrad";
+    private const string HelpRoot = "https://github.com/symgrad/symgrad/blob/main/docs/diagnostics.md#";
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true,
+            helpLinkUri: HelpRoot + id.ToLowerInvariant());
+
+    public static readonly DiagnosticDescriptor MethodNotStatic = Error("SG0001",
+        "[Differentiable] method is not static",
+        "'{0}' must be static to be differentiated: SymGrad supports static methods only");
+
+    public static readonly DiagnosticDescriptor TypeNotPartial = Error("SG0002",
+        "Containing type is not partial",
+        "Type '{0}' must be declared partial so that SymGrad can add the gradient of '{1}' beside it");
+
+    public static readonly DiagnosticDescriptor UnsupportedReturnType = Error("SG0003",
+        "Unsupported return type",
+        "'{0}' returns '{1}': a [Differentiable] method must return double");
+
+    public static readonly DiagnosticDescriptor UnsupportedParameterType = Error("SG0004",
+        "Unsupported parameter type",
+        "Parameter '{0}' has type '{1}': supported are double, int, double[], double[,], ReadOnlySpan<double> and Span<double>, passed by value");
+
+    public static readonly DiagnosticDescriptor UnsupportedStatement = Error("SG0005",
+        "Unsupported statement",
+        "{0} is not supported in a [Differentiable] method: use locals, assignments, blocks, if/else, for loops with constant bounds and return");
+
+    public static readonly DiagnosticDescriptor LoopNotUnrollable = Error("SG0006",
+        "Loop bound is not a compile-time constant",
+        "This for loop cannot be unrolled: {0}. Loop bounds must be compile-time constants (literals, const locals or fields, arithmetic on them)");
+
+    public static readonly DiagnosticDescriptor UnsupportedCall = Error("SG0007",
+        "Call to a method that cannot be differentiated",
+        "'{0}' is neither [Differentiable] nor a supported math function (Math.Exp Log Sqrt Pow Tanh Sin Cos Tan Abs Max Min Atan, SymMath.Relu Sigmoid Softplus)");
+
+    public static readonly DiagnosticDescriptor AssignmentToParameter = Error("SG0008",
+        "Assignment to a parameter",
+        "'{0}' assigns to parameter '{1}': parameters of a [Differentiable] method are read-only; copy into a local first");
+
+    public static readonly DiagnosticDescriptor IndexNotConstant = Error("SG0009",
+        "Array index is not constant after unrolling",
+        "Index '{0}' {1}: array indices must be compile-time constants after loops are unrolled");
+
+    public static readonly DiagnosticDescriptor Recursion = Error("SG0010",
+        "Recursion",
+        "'{0}' calls itself through {1}: [Differentiable] methods are inlined, so recursion is not supported");
+
+    public static readonly DiagnosticDescriptor UnsupportedExpression = Error("SG0011",
+        "Unsupported expression",
+        "{0} is not supported in a [Differentiable] method: use + - * /, unary minus, comparisons, && || !, ?:, casts between int and double, and the supported math functions");
+
+    public static readonly DiagnosticDescriptor UnsupportedMethodShape = Error("SG0012",
+        "Unsupported method",
+        "'{0}' cannot be differentiated: {1}. SymGrad supports non-generic static methods with a body");
+
+    public static readonly DiagnosticDescriptor MethodTooLarge = Error("SG0013",
+        "Method too large after unrolling",
+        "'{0}' unrolls to more than {1} operations: make loop bounds smaller or split the method");
+
+    public static readonly DiagnosticDescriptor CalleeNotDifferentiable = Error("SG0014",
+        "Call to a [Differentiable] method that has errors",
+        "'{0}' is [Differentiable] but cannot be inlined: it has error {1} of its own; fix that first");
+
+    public static readonly DiagnosticDescriptor InternalError = Error("SG0099",
+        "SymGrad internal error",
+        "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
+
+    private static readonly DiagnosticDescriptor[] All =
+    {
+        MethodNotStatic, TypeNotPartial, UnsupportedReturnType, UnsupportedParameterType, UnsupportedStatement,
+        LoopNotUnrollable, UnsupportedCall, AssignmentToParameter, IndexNotConstant, Recursion,
+        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, InternalError,
+    };
+
+    public static DiagnosticDescriptor ById(string id)
+    {
+        foreach (DiagnosticDescriptor d in All)
+        {
+            if (d.Id == id) return d;
+        }
+        return InternalError;
+    }
+}

@@ -1,0 +1,32 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using SymGrad.Generators.Model;
+
+namespace SymGrad.Generators.Diagnostics;
+
+/// <summary>
+/// A diagnostic as plain data (no <see cref="Location"/>, which holds a syntax tree), so that it can live in
+/// a cached pipeline model.
+/// </summary>
+internal sealed record DiagnosticInfo(
+    string Id,
+    string FilePath,
+    TextSpan Span,
+    LinePositionSpan LineSpan,
+    EquatableArray<string> Arguments)
+{
+    public static DiagnosticInfo Create(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
+    {
+        location ??= Location.None;
+        FileLinePositionSpan lines = location.GetLineSpan();
+        return new DiagnosticInfo(descriptor.Id, lines.Path ?? "", location.SourceSpan, lines.Span,
+            arguments.ToEquatableArray());
+    }
+
+    public Diagnostic ToDiagnostic()
+    {
+        DiagnosticDescriptor descriptor = DiagnosticDescriptors.ById(Id);
+        Location location = FilePath.Length == 0 ? Location.None : Location.Create(FilePath, Span, LineSpan);
+        return Diagnostic.Create(descriptor, location, System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Cast<object>(Arguments)));
+    }
+}

@@ -1,0 +1,192 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generators.Differentiation;
+using SymGrad.Generators.Ir;
+using SymGrad.Generators.Parsing;
+
+namespace SymGrad.Generators.Emitting;
+
+/// <summary>
+/// Writes <c>{Name}Gradient</c>: argument checks, the forward sweep, the backward sweep, and the gradient
+/// written (never accumulated) into the adjoint arguments.
+/// </summary>
+internal sealed class GradientEmitter : ProgramEmitter
+{
+    private readonly GradientIr _gradient;
+    private readonly MethodIr _ir;
+    private bool _backwardStarted;
+    private bool _forwardStarted;
+
+    private GradientEmitter(GradientIr gradient, IEnumerable<string> reserved)
+        : base(gradient.Body, new[] { gradient.Return }.Concat(gradient.Outputs.Select(o => o.Value)), reserved, gradient.Primal.SourceLines)
+    {
+        _gradient = gradient;
+        _ir = gradient.Primal;
+    }
+
+    /// <summary>The adjoint parameter's name: <c>d</c> and the parameter's name with its first letter upper-cased.</summary>
+    public static string AdjointName(ParamSpec p, IReadOnlyCollection<string> taken)
+    {
+        string bare = p.Name.TrimStart('@');
+        string name = "d" + char.ToUpperInvariant(bare[0]) + bare.Substring(1);
+        while (taken.Contains(name)) name += "_";
+        return name;
+    }
+
+    public static void Emit(CodeWriter w, MethodSpec spec, GradientIr gradient)
+    {
+        MethodIr ir = gradient.Primal;
+        var paramNames = ir.Params.Select(p => p.Name).ToList();
+        var adjoints = new Dictionary<int, string>();
+        for (int i = 0; i < ir.Params.Count; i++)
+        {
+            if (ir.Params[i].IsDifferentiable) adjoints[i] = AdjointName(ir.Params[i], paramNames.Concat(adjoints.Values).ToList());
+        }
+        var emitter = new GradientEmitter(gradient, paramNames.Concat(adjoints.Values).Select(n => n.TrimStart('@')));
+
+        string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => CrefType(p.Kind))) + ")";
+        w.Line("/// <summary>");
+        w.Line($"/// Computes <see cref=\"{cref}\"/> and its gradient by reverse-mode differentiation.");
+        w.Line("/// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).");
+        w.Line("/// </summary>");
+        foreach (KeyValuePair<int, string> a in adjoints)
+        {
+            w.Line($"/// <param name=\"{a.Value}\">Receives the derivative of the result with respect to <paramref name=\"{ir.Params[a.Key].Name.TrimStart('@')}\"/>.</param>");
+        }
+        w.Line($"/// <returns>The value of <see cref=\"{cref}\"/>.</returns>");
+        w.Line(Emitter.GeneratedCodeAttribute);
+        var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
+            .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind) + " " + a.Value));
+        w.Open($"{spec.Accessibility} static double {spec.Name}Gradient({string.Join(", ", parameters)})");
+        emitter.EmitChecks(w, adjoints);
+        emitter.EmitBody(w);
+        emitter.EmitOutputs(w, adjoints);
+        w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
+        w.Close();
+    }
+
+    private static string CrefType(ParamKind kind) => kind switch
+    {
+        ParamKind.Double => "double", ParamKind.Int => "int", ParamKind.Array => "double[]", ParamKind.Array2D => "double[,]",
+        ParamKind.ReadOnlySpan => "global::System.ReadOnlySpan{double}", _ => "global::System.Span{double}",
+    };
+
+    internal static string ParamType(ParamKind kind) => kind switch
+    {
+        ParamKind.Double => "double", ParamKind.Int => "int", ParamKind.Array => "double[]", ParamKind.Array2D => "double[,]",
+        ParamKind.ReadOnlySpan => "global::System.ReadOnlySpan<double>", _ => "global::System.Span<double>",
+    };
+
+    private static string AdjointType(ParamKind kind) => kind switch
+    {
+        ParamKind.Double => "ref double", ParamKind.Array2D => "double[,]", _ => "global::System.Span<double>",
+    };
+
+    private void EmitChecks(CodeWriter w, Dictionary<int, string> adjoints)
+    {
+        bool any = false;
+        void Header()
+        {
+            if (!any) w.Line("// The indices read below must exist, and each adjoint must have its parameter's shape.");
+            any = true;
+        }
+        for (int i = 0; i < _ir.Params.Count; i++)
+        {
+            ParamSpec p = _ir.Params[i];
+            string name = p.Name, bare = name.TrimStart('@');
+            if (p.Kind is ParamKind.Array or ParamKind.Array2D)
+            {
+                Header();
+                w.Line($"global::System.ArgumentNullException.ThrowIfNull({name});");
+            }
+            if (p.Kind == ParamKind.Array2D && p.MinLength0 > 0)
+            {
+                Header();
+                w.Line($"if ({name}.GetLength(0) < {p.MinLength0} || {name}.GetLength(1) < {p.MinLength1}) " +
+                       $"throw new global::System.ArgumentException(\"{bare} must be at least {p.MinLength0} x {p.MinLength1}: the method reads {bare}[{p.MinLength0 - 1}, {p.MinLength1 - 1}].\", nameof({name}));");
+            }
+            else if (p.IsArrayLike && p.MinLength0 > 0)
+            {
+                Header();
+                w.Line($"if ({name}.Length < {p.MinLength0}) " +
+                       $"throw new global::System.ArgumentException(\"{bare} must have at least {p.MinLength0} elements: the method reads {bare}[{p.MinLength0 - 1}].\", nameof({name}));");
+            }
+            if (!adjoints.TryGetValue(i, out string? d)) continue;
+            if (p.Kind == ParamKind.Array2D)
+            {
+                Header();
+                w.Line($"global::System.ArgumentNullException.ThrowIfNull({d});");
+                w.Line($"if ({d}.GetLength(0) != {name}.GetLength(0) || {d}.GetLength(1) != {name}.GetLength(1)) " +
+                       $"throw new global::System.ArgumentException(\"{d} must have the shape of {bare}.\", nameof({d}));");
+            }
+            else if (p.IsArrayLike)
+            {
+                Header();
+                w.Line($"if ({d}.Length != {name}.Length) " +
+                       $"throw new global::System.ArgumentException(\"{d} must have the length of {bare}.\", nameof({d}));");
+            }
+        }
+        if (any) w.Line();
+    }
+
+    protected override void BeforeTopLevel(CodeWriter w, Instr instr)
+    {
+        bool backward = instr is IfInstr region ? region.Phis.Any(p => p.Id >= _ir.NextId) : instr.Id >= _ir.NextId;
+        if (backward && !_backwardStarted && instr is not ConstInstr)
+        {
+            _backwardStarted = true;
+            w.Line();
+            w.Line("// Backward sweep: the adjoint of each value, from the result back to the parameters.");
+        }
+        else if (!_forwardStarted && !backward)
+        {
+            _forwardStarted = true;
+            w.Line("// Forward sweep.");
+        }
+    }
+
+    private void EmitOutputs(CodeWriter w, Dictionary<int, string> adjoints)
+    {
+        w.Line();
+        w.Line("// The gradient.");
+        foreach (KeyValuePair<int, string> a in adjoints)
+        {
+            ParamSpec p = _ir.Params[a.Key];
+            string d = a.Value;
+            var written = _gradient.Outputs.Where(o => o.Param == a.Key).ToDictionary(o => (o.I, o.J), o => o.Value);
+            switch (p.Kind)
+            {
+                case ParamKind.Double:
+                    w.Line($"{d} = {(written.TryGetValue((-1, -1), out int v) ? Operand(v, Prec.Conditional) : "0.0")};");
+                    break;
+                case ParamKind.Array2D:
+                    w.Line($"if ({p.Name}.GetLength(0) != {p.MinLength0} || {p.Name}.GetLength(1) != {p.MinLength1}) global::System.Array.Clear({d});");
+                    for (int i = 0; i < p.MinLength0; i++)
+                    {
+                        for (int j = 0; j < p.MinLength1; j++)
+                        {
+                            w.Line($"{d}[{i}, {j}] = {(written.TryGetValue((i, j), out int e) ? Operand(e, Prec.Conditional) : "0.0")};");
+                        }
+                    }
+                    break;
+                default:
+                    for (int i = 0; i < p.MinLength0; i++)
+                    {
+                        w.Line($"{d}[{i}] = {(written.TryGetValue((i, -1), out int e) ? Operand(e, Prec.Conditional) : "0.0")};");
+                    }
+                    w.Line($"{d}.Slice({p.MinLength0}).Clear();");
+                    break;
+            }
+        }
+    }
+
+    protected override string TypeName(int id) => TypeOf(id) switch { ValType.Int => "int", ValType.Bool => "bool", _ => "double" };
+
+    protected override string DefaultValue(int id) => TypeOf(id) switch { ValType.Int => "0", ValType.Bool => "false", _ => "0.0" };
+
+    protected override (string Text, int Precedence) Render(Instr instr) => Emitter.RenderDouble(this, instr, _ir);
+
+    internal string OperandOf(int id, int minimum) => Operand(id, minimum);
+
+    internal (string, int) Binary(int a, string op, int b, int prec) => BinaryText(a, op, b, prec);
+}

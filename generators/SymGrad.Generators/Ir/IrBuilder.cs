@@ -1,0 +1,274 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generators.Model;
+
+namespace SymGrad.Generators.Ir;
+
+/// <summary>
+/// Builds IR blocks with the cheap optimisations done as values are made: constant folding of the operations
+/// that are exact and platform-independent in IEEE arithmetic (+ - * /, comparisons, never a transcendental,
+/// whose last bit may differ between the compiler's runtime and the program's), identities that are exact for
+/// every input (x*1, x/1, x-0, x+(-0), --x; never x+0, which turns -0 into +0, nor x*0), and common-subexpression
+/// elimination scoped to the enclosing blocks. Parameters, loads and constants always live in the outermost block,
+/// so they are shared by both branches of an <see cref="IfInstr"/> and by the backward sweep.
+/// </summary>
+internal sealed class IrBuilder
+{
+    private sealed class Frame
+    {
+        public readonly List<Instr> Instrs = new();
+        public readonly Dictionary<(byte Kind, int Op, long A, long B, long C), int> Cse = new();
+    }
+
+    private readonly List<Frame> _frames = new() { new Frame() };
+    private readonly Dictionary<int, Instr> _defs = new();
+    private readonly Dictionary<int, string> _names = new();
+    private int _next;
+
+    public IrBuilder(int firstId = 0) => _next = firstId;
+
+    /// <summary>The source statement new instructions come from (index into the method's source lines).</summary>
+    public int Origin { get; set; } = -1;
+
+    /// <summary>How many instructions have been made; the front end stops unrolling past a limit.</summary>
+    public int Count => _defs.Count;
+
+    public int NextId => _next;
+
+    public Instr Def(int id) => _defs[id];
+
+    /// <summary>
+    /// Makes an instruction built elsewhere (the forward sweep) known to this builder: its type and constant value,
+    /// and, for leaves and values of the outermost block, a common subexpression that new code reuses.
+    /// </summary>
+    public void Import(Instr instr, bool shareable)
+    {
+        if (instr is IfInstr region)
+        {
+            foreach (Phi phi in region.Phis) _defs[phi.Id] = new PhiDef(phi.Id, phi.Type);
+            return;
+        }
+        _defs[instr.Id] = instr;
+        if (instr.Name is { } name) _names[instr.Id] = name;
+        if (shareable && KeyOf(instr) is { } key) _frames[0].Cse[key] = instr.Id;
+    }
+
+    private static (byte, int, long, long, long)? KeyOf(Instr instr) => instr switch
+    {
+        ConstInstr c => (1, (int)c.Type, BitConverter.DoubleToInt64Bits(c.Value), 0, 0),
+        ParamInstr p => (2, p.Param, 0, 0, 0),
+        LoadInstr l => (3, l.Param, l.I, l.J, 0),
+        LengthInstr l => (4, l.Param, l.Dimension, 0, 0),
+        UnaryInstr u => (5, (int)u.Op, u.A, 0, 0),
+        BinaryInstr b => (6, (int)b.Op, b.A, b.B, 0),
+        CompareInstr c => (7, (int)c.Op, c.A, c.B, 0),
+        SelectInstr s => (8, 0, s.Cond, s.A, s.B),
+        _ => null,
+    };
+
+    public ValType TypeOf(int id) => _defs[id].Type;
+
+    public bool TryGetConst(int id, out double value)
+    {
+        if (_defs.TryGetValue(id, out Instr? d) && d is ConstInstr c)
+        {
+            value = c.Value;
+            return true;
+        }
+        value = 0;
+        return false;
+    }
+
+    /// <summary>Gives value <paramref name="id"/> a source name, unless it has one already.</summary>
+    public void NameValue(int id, string name)
+    {
+        if (!_names.ContainsKey(id) && _defs.TryGetValue(id, out Instr? d) && d is not ConstInstr and not ParamInstr and not LoadInstr and not LengthInstr)
+        {
+            _names[id] = name;
+        }
+    }
+
+    public string? NameOf(int id) => _names.TryGetValue(id, out string? n) ? n : null;
+
+    public int NewId() => _next++;
+
+    // ---- leaves: always in the outermost block --------------------------------------------------------------
+
+    public int Const(double value, ValType type = ValType.Double) =>
+        Intern(0, (1, (int)type, BitConverter.DoubleToInt64Bits(value), 0, 0), id => new ConstInstr(id, type, value));
+
+    public int Bool(bool value) => Const(value ? 1 : 0, ValType.Bool);
+
+    public int Param(int param, ValType type) =>
+        Intern(0, (2, param, 0, 0, 0), id => new ParamInstr(id, type, param));
+
+    public int Load(int param, int i, int j) =>
+        Intern(0, (3, param, i, j, 0), id => new LoadInstr(id, param, i, j));
+
+    public int Length(int param, int dimension) =>
+        Intern(0, (4, param, dimension, 0, 0), id => new LengthInstr(id, param, dimension));
+
+    // ---- operations ------------------------------------------------------------------------------------------
+
+    public int Unary(Op op, int a)
+    {
+        ValType type = op switch
+        {
+            Op.IntToDouble => ValType.Double,
+            Op.DoubleToInt => ValType.Int,
+            Op.Not => ValType.Bool,
+            _ => TypeOf(a),
+        };
+        if (TryGetConst(a, out double x))
+        {
+            switch (op)
+            {
+                case Op.Neg: return Const(type == ValType.Int ? -(long)x : -x, type);
+                case Op.Not: return Bool(x == 0);
+                case Op.IntToDouble: return Const(x, ValType.Double);
+                case Op.DoubleToInt when x > int.MinValue - 1.0 && x < int.MaxValue + 1.0: return Const(Math.Truncate(x), ValType.Int);
+            }
+        }
+        if (op is Op.Neg or Op.Not && _defs[a] is UnaryInstr inner && inner.Op == op) return inner.A;
+        return Intern(_frames.Count - 1, (5, (int)op, a, 0, 0), id => new UnaryInstr(id, type, op, a));
+    }
+
+    public int Binary(Op op, int a, int b)
+    {
+        ValType type = op is Op.And or Op.Or ? ValType.Bool : TypeOf(a);
+        bool ca = TryGetConst(a, out double x), cb = TryGetConst(b, out double y);
+        if (ca && cb && TryFold(op, type, x, y, out double folded)) return Const(folded, type);
+
+        // Identities exact for every input, including NaN, infinities and signed zeros.
+        switch (op)
+        {
+            case Op.Mul when cb && y == 1 && !IsNegZero(y): return a;
+            case Op.Mul when ca && x == 1 && !IsNegZero(x): return b;
+            case Op.Div when cb && y == 1: return a;
+            case Op.Sub when cb && y == 0 && !IsNegZero(y): return a;
+            case Op.Add when cb && IsNegZero(y): return a;
+            case Op.Add when ca && IsNegZero(x): return b;
+            case Op.Add when type == ValType.Int && cb && y == 0: return a;
+            case Op.Add when type == ValType.Int && ca && x == 0: return b;
+            case Op.Mul when type == ValType.Int && (ca && x == 0 || cb && y == 0): return Const(0, ValType.Int);
+            case Op.And when ca: return x != 0 ? b : Bool(false);
+            case Op.And when cb: return y != 0 ? a : Bool(false);
+            case Op.Or when ca: return x != 0 ? Bool(true) : b;
+            case Op.Or when cb: return y != 0 ? Bool(true) : a;
+        }
+        // Commutative operations share one canonical operand order, so a*b and b*a are one value.
+        if (op is Op.Add or Op.Mul && a > b && type == ValType.Double) (a, b) = (b, a);
+        int fa = a, fb = b;
+        return Intern(_frames.Count - 1, (6, (int)op, fa, fb, 0), id => new BinaryInstr(id, type, op, fa, fb));
+    }
+
+    public int Compare(Op op, int a, int b)
+    {
+        if (TryGetConst(a, out double x) && TryGetConst(b, out double y))
+        {
+            return Bool(op switch
+            {
+                Op.Lt => x < y, Op.Le => x <= y, Op.Gt => x > y, Op.Ge => x >= y, Op.Eq => x == y, _ => x != y,
+            });
+        }
+        return Intern(_frames.Count - 1, (7, (int)op, a, b, 0), id => new CompareInstr(id, op, a, b));
+    }
+
+    public int Select(int cond, int a, int b)
+    {
+        if (TryGetConst(cond, out double c)) return c != 0 ? a : b;
+        if (a == b) return a;
+        return Intern(_frames.Count - 1, (8, 0, cond, a, b), id => new SelectInstr(id, TypeOf(a), cond, a, b));
+    }
+
+    // ---- structure -------------------------------------------------------------------------------------------
+
+    public void PushBlock() => _frames.Add(new Frame());
+
+    public Block PopBlock()
+    {
+        Frame frame = _frames[_frames.Count - 1];
+        _frames.RemoveAt(_frames.Count - 1);
+        return Seal(frame.Instrs);
+    }
+
+    /// <summary>Adds an if/else region; phis are (id, then, else, name) made by the caller with <see cref="NewId"/>.</summary>
+    public void AddIf(int cond, Block then, Block @else, IReadOnlyList<Phi> phis)
+    {
+        var instr = new IfInstr(cond, then, @else, phis.ToEquatableArray()) { Origin = Origin };
+        foreach (Phi phi in phis) _defs[phi.Id] = new PhiDef(phi.Id, phi.Type);
+        _frames[_frames.Count - 1].Instrs.Add(instr);
+    }
+
+    /// <summary>The outermost block, with every value's source name applied.</summary>
+    public Block Finish() => Seal(_frames[0].Instrs);
+
+    private Block Seal(List<Instr> instrs) => new(instrs.Select(Named).ToEquatableArray());
+
+    private Instr Named(Instr instr)
+    {
+        if (instr is IfInstr region)
+        {
+            return region with
+            {
+                Phis = region.Phis.Select(p => p.Name is null && _names.TryGetValue(p.Id, out string? pn) ? p with { Name = pn } : p)
+                                  .ToEquatableArray(),
+            };
+        }
+        return instr.Id >= 0 && _names.TryGetValue(instr.Id, out string? n) ? instr with { Name = n } : instr;
+    }
+
+    /// <summary>Stands for a phi's value in the builder's table of definitions; never placed in a block.</summary>
+    private sealed record PhiDef(int Id, ValType Type) : Instr(Id, Type);
+
+    private int Intern(int frameIndex, (byte, int, long, long, long) key, Func<int, Instr> make)
+    {
+        for (int f = _frames.Count - 1; f >= 0; f--)
+        {
+            if (_frames[f].Cse.TryGetValue(key, out int existing)) return existing;
+        }
+        int id = _next++;
+        Instr instr = make(id) with { Origin = Origin };
+        _defs[id] = instr;
+        _frames[frameIndex].Instrs.Add(instr);
+        _frames[frameIndex].Cse[key] = id;
+        return id;
+    }
+
+    private static bool IsNegZero(double v) => v == 0 && BitConverter.DoubleToInt64Bits(v) < 0;
+
+    private static bool TryFold(Op op, ValType type, double x, double y, out double result)
+    {
+        result = 0;
+        if (type == ValType.Int)
+        {
+            long a = (long)x, b = (long)y;
+            long r;
+            switch (op)
+            {
+                case Op.Add: r = a + b; break;
+                case Op.Sub: r = a - b; break;
+                case Op.Mul: r = a * b; break;
+                case Op.Div when b != 0: r = a / b; break;
+                case Op.Rem when b != 0: r = a % b; break;
+                case Op.Max: r = Math.Max(a, b); break;
+                case Op.Min: r = Math.Min(a, b); break;
+                default: return false;
+            }
+            if (r < int.MinValue || r > int.MaxValue) return false;
+            result = r;
+            return true;
+        }
+        switch (op)
+        {
+            case Op.Add: result = x + y; return true;
+            case Op.Sub: result = x - y; return true;
+            case Op.Mul: result = x * y; return true;
+            case Op.Div: result = x / y; return true;
+            case Op.And: result = x != 0 && y != 0 ? 1 : 0; return true;
+            case Op.Or: result = x != 0 || y != 0 ? 1 : 0; return true;
+            default: return false;
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using SymGrad.Generators.Model;
+
+namespace SymGrad.Generators.Ir;
+
+/// <summary>How a parameter is passed; decides its adjoint's type and the tape twin's type.</summary>
+internal enum ParamKind : byte { Double, Int, Array, Array2D, ReadOnlySpan, Span }
+
+/// <summary>
+/// A parameter of a <c>[Differentiable]</c> method. <see cref="MinLength0"/> and <see cref="MinLength1"/> are the
+/// extents the body reads (largest constant index + 1), checked before any work.
+/// </summary>
+internal sealed record ParamSpec(string Name, ParamKind Kind, bool NoDerivative, int MinLength0, int MinLength1)
+{
+    public bool IsArrayLike => Kind is ParamKind.Array or ParamKind.Array2D or ParamKind.ReadOnlySpan or ParamKind.Span;
+
+    /// <summary>Differentiable parameters get an adjoint: doubles and double arrays not marked [NoDerivative].</summary>
+    public bool IsDifferentiable => !NoDerivative && Kind != ParamKind.Int;
+}
+
+/// <summary>
+/// A method lowered to IR: loops unrolled, local arrays scalarised, calls inlined. <see cref="Body"/> computes
+/// <see cref="Return"/>. <see cref="SourceLines"/> holds the text of each source statement that
+/// <see cref="Instr.Origin"/> points at, for the comments of the emitted code.
+/// </summary>
+internal sealed record MethodIr(
+    EquatableArray<ParamSpec> Params,
+    Block Body,
+    int Return,
+    int NextId,
+    EquatableArray<string> SourceLines);

@@ -1,0 +1,112 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SymGrad.Generators.Diagnostics;
+using SymGrad.Generators.Ir;
+
+namespace SymGrad.Generators.Parsing;
+
+internal sealed partial class BodyLowerer
+{
+    private int Call(IInvocationOperation call, Env env)
+    {
+        IMethodSymbol method = call.TargetMethod;
+        IOperation Arg(int ordinal) => call.Arguments.First(a => a.Parameter?.Ordinal == ordinal).Value;
+
+        string container = method.ContainingType?.ToDisplayString() ?? "";
+        if (container == "System.Math" && method.Parameters.All(p => TypeOf(p.Type) is ValType.Double or ValType.Int))
+        {
+            if (method.Parameters.Length == 1 && UnaryMath(method.Name) is Op unaryOp
+                && (unaryOp == Op.Abs || method.Parameters[0].Type.SpecialType == SpecialType.System_Double))
+            {
+                return _b.Unary(unaryOp, Scalar(Arg(0), env));
+            }
+            if (method.Parameters.Length == 2 && method.Name is "Max" or "Min" or "Pow"
+                && (method.Name != "Pow" || method.Parameters[0].Type.SpecialType == SpecialType.System_Double))
+            {
+                int a = Scalar(Arg(0), env), b = Scalar(Arg(1), env);
+                // Math.Max(0, z) and Math.Max(z, 0) are ReLU, with ReLU's derivative 0 at the kink.
+                if (method.Name == "Max" && _b.TypeOf(a) == ValType.Double)
+                {
+                    if (_b.TryGetConst(a, out double ca) && ca == 0 && !_b.TryGetConst(b, out _)) return _b.Unary(Op.Relu, b);
+                    if (_b.TryGetConst(b, out double cb) && cb == 0 && !_b.TryGetConst(a, out _)) return _b.Unary(Op.Relu, a);
+                }
+                return _b.Binary(method.Name switch { "Max" => Op.Max, "Min" => Op.Min, _ => Op.Pow }, a, b);
+            }
+        }
+        if (container == TypeNames.SymMath && method.Parameters.Length == 1)
+        {
+            Op? op = method.Name switch { "Relu" => Op.Relu, "Sigmoid" => Op.Sigmoid, "Softplus" => Op.Softplus, _ => null };
+            if (op is Op symOp) return _b.Unary(symOp, Scalar(Arg(0), env));
+        }
+        if (method.Name == "GetLength" && call.Instance is { } instance && IsArrayLike(instance.Type))
+        {
+            int dim = Scalar(Arg(0), env);
+            if (_b.TryGetConst(dim, out double d) && d is 0 or 1) return Length(Array(instance, env), (int)d);
+        }
+        if (IsDifferentiable(method)) return Inline(call, method, env);
+        throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), method.ToDisplayString());
+    }
+
+    private static Op? UnaryMath(string name) => name switch
+    {
+        "Exp" => Op.Exp, "Log" => Op.Log, "Sqrt" => Op.Sqrt, "Tanh" => Op.Tanh, "Sin" => Op.Sin, "Cos" => Op.Cos,
+        "Tan" => Op.Tan, "Atan" => Op.Atan, "Abs" => Op.Abs, _ => null,
+    };
+
+    internal static bool IsDifferentiable(IMethodSymbol method) =>
+        method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.DifferentiableAttribute);
+
+    /// <summary>
+    /// Inlines a call to another [Differentiable] method: its body is lowered with its parameters bound to the
+    /// argument values, so the caller's gradient flows through it with no call at run time.
+    /// </summary>
+    private int Inline(IInvocationOperation call, IMethodSymbol callee, Env env)
+    {
+        if (_callStack.Any(m => SymbolEqualityComparer.Default.Equals(m, callee.OriginalDefinition)))
+        {
+            string path = string.Join(" -> ", _callStack.Reverse().Select(m => m.Name).Concat(new[] { callee.Name }));
+            throw new LoweringException(DiagnosticDescriptors.Recursion, CallLocation(call), _rootName, path);
+        }
+        if (!callee.IsStatic || callee.IsGenericMethod || callee.ReturnType.SpecialType != SpecialType.System_Double
+            || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not MethodDeclarationSyntax declaration
+            || (declaration.Body is null && declaration.ExpressionBody is null))
+        {
+            throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), callee.ToDisplayString());
+        }
+        SemanticModel model = _compilation.GetSemanticModel(declaration.SyntaxTree);
+        if (model.GetOperation(declaration, _ct) is not IMethodBodyOperation body)
+        {
+            throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), callee.ToDisplayString());
+        }
+
+        var calleeEnv = new Env();
+        foreach (IArgumentOperation argument in call.Arguments)
+        {
+            IParameterSymbol parameter = argument.Parameter!;
+            if (parameter.RefKind != RefKind.None) throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), callee.ToDisplayString());
+            if (IsArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
+            else calleeEnv.Scalars[parameter] = Scalar(argument.Value, env);
+        }
+        int saved = _b.Origin;
+        int depth = _loopDepth;
+        _loopDepth = 0; // a return in the callee ends the callee, not the caller's loop
+        try
+        {
+            return LowerMethodBody(callee.OriginalDefinition, body, calleeEnv);
+        }
+        catch (LoweringException inner) when (inner.Info.Id != DiagnosticDescriptors.Recursion.Id && inner.Info.Id != DiagnosticDescriptors.MethodTooLarge.Id)
+        {
+            throw new LoweringException(DiagnosticDescriptors.CalleeNotDifferentiable, CallLocation(call), callee.ToDisplayString(), inner.Info.Id);
+        }
+        finally
+        {
+            _loopDepth = depth;
+            _b.Origin = saved;
+        }
+    }
+
+    private static Location CallLocation(IInvocationOperation call) =>
+        call.Syntax is InvocationExpressionSyntax invocation ? invocation.Expression.GetLocation() : call.Syntax.GetLocation();
+}

@@ -1,0 +1,128 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SymGrad.Generators.Diagnostics;
+using SymGrad.Generators.Ir;
+
+namespace SymGrad.Generators.Parsing;
+
+internal sealed partial class BodyLowerer
+{
+    /// <summary>A local: a scalar, a local array of constant size (scalarised), or another name for an array.</summary>
+    private void Declare(IVariableDeclaratorOperation declarator, Env env)
+    {
+        ILocalSymbol local = declarator.Symbol;
+        IOperation? init = declarator.GetVariableInitializer()?.Value;
+        if (TypeOf(local.Type) is not null)
+        {
+            if (init is null) return; // assigned later; C# guarantees it is assigned before it is read
+            int value = Scalar(init, env);
+            env.Scalars[local] = value;
+            _b.NameValue(value, local.Name);
+            return;
+        }
+        if (!IsArrayLike(local.Type))
+        {
+            throw UnsupportedExpr(declarator, $"A local of type '{local.Type.ToDisplayString()}' (locals may be double, int, bool, or double arrays and spans of constant size)");
+        }
+        if (init is null) throw UnsupportedExpr(declarator, $"The array local '{local.Name}' without an initializer");
+        env.Arrays[local] = ArrayInitializer(local, init, env);
+    }
+
+    private ArrayBinding ArrayInitializer(ILocalSymbol local, IOperation init, Env env)
+    {
+        IOperation value = init is IConversionOperation conv && IsArrayLike(conv.Type) ? conv.Operand : init;
+        switch (value)
+        {
+            case ILocalReferenceOperation or IParameterReferenceOperation:
+                return Array(value, env); // another name for the same elements
+            case IArrayCreationOperation creation:
+            {
+                int[] sizes = creation.DimensionSizes.Select(s => ConstantSize(s, env)).ToArray();
+                var array = NewLocal(local.Name, sizes[0], sizes.Length > 1 ? sizes[1] : -1);
+                if (creation.Initializer is { } initializer) FillFrom(array, Flatten(initializer).ToList(), env, creation);
+                return ArrayBinding.ForLocal(array);
+            }
+            case ICollectionExpressionOperation collection:
+            {
+                var elements = collection.Elements.ToList();
+                if (elements.Any(e => e is ISpreadOperation)) throw UnsupportedExpr(collection, "A spread element in a collection expression");
+                var array = NewLocal(local.Name, elements.Count, -1);
+                FillFrom(array, elements, env, collection);
+                return ArrayBinding.ForLocal(array);
+            }
+        }
+        // stackalloc has no IOperation of its own: read its size and initializer from the syntax.
+        SyntaxNode syntax = value.Syntax;
+        SemanticModel model = _compilation.GetSemanticModel(syntax.SyntaxTree);
+        switch (syntax)
+        {
+            case StackAllocArrayCreationExpressionSyntax stackAlloc when stackAlloc.Type is ArrayTypeSyntax arrayType:
+            {
+                ExpressionSyntax? sizeSyntax = arrayType.RankSpecifiers[0].Sizes.FirstOrDefault();
+                List<IOperation> elements = stackAlloc.Initializer?.Expressions.Select(e => model.GetOperation(e, _ct)!).ToList() ?? new List<IOperation>();
+                int size = sizeSyntax is null or OmittedArraySizeExpressionSyntax ? elements.Count : ConstantSize(model.GetOperation(sizeSyntax, _ct)!, env);
+                var array = NewLocal(local.Name, size, -1);
+                FillFrom(array, elements, env, value);
+                return ArrayBinding.ForLocal(array);
+            }
+            case ImplicitStackAllocArrayCreationExpressionSyntax implicitStackalloc:
+            {
+                List<IOperation> elements = implicitStackalloc.Initializer.Expressions.Select(e => model.GetOperation(e, _ct)!).ToList();
+                var array = NewLocal(local.Name, elements.Count, -1);
+                FillFrom(array, elements, env, value);
+                return ArrayBinding.ForLocal(array);
+            }
+        }
+        throw UnsupportedExpr(init, $"The array initializer '{Shorten(init.Syntax.ToString())}' (use stackalloc double[N], new double[N], new double[N, M] or [a, b, c] with constant N, M)");
+    }
+
+    private LocalArray NewLocal(string name, int length0, int length1)
+    {
+        int zero = _b.Const(0.0);
+        int count = length1 < 0 ? length0 : length0 * length1;
+        if (count > MaxInstructions) throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, null, _rootName, MaxInstructions.ToString());
+        return new LocalArray(name, length0, length1, Enumerable.Repeat(zero, count).ToArray());
+    }
+
+    private void FillFrom(LocalArray array, IReadOnlyList<IOperation> elements, Env env, IOperation where)
+    {
+        if (elements.Count == 0) return;
+        if (elements.Count != array.Slots.Length) throw UnsupportedExpr(where, "An array initializer whose length differs from the array's");
+        for (int k = 0; k < elements.Count; k++)
+        {
+            int v = Scalar(elements[k], env);
+            if (_b.TypeOf(v) == ValType.Int) v = _b.Unary(Op.IntToDouble, v);
+            array.Slots[k] = v;
+            _b.NameValue(v, ElementName(array, k));
+        }
+    }
+
+    private static IEnumerable<IOperation> Flatten(IArrayInitializerOperation initializer)
+    {
+        foreach (IOperation e in initializer.ElementValues)
+        {
+            if (e is IArrayInitializerOperation nested)
+            {
+                foreach (IOperation inner in Flatten(nested)) yield return inner;
+            }
+            else
+            {
+                yield return e;
+            }
+        }
+    }
+
+    private int ConstantSize(IOperation size, Env env)
+    {
+        int v = Scalar(size, env);
+        if (!_b.TryGetConst(v, out double n) || n < 0)
+        {
+            throw new LoweringException(DiagnosticDescriptors.IndexNotConstant, size.Syntax.GetLocation(), size.Syntax.ToString(),
+                "sizes a local array and is not a compile-time constant");
+        }
+        return (int)n;
+    }
+}

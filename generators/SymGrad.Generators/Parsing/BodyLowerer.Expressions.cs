@@ -1,0 +1,277 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SymGrad.Generators.Diagnostics;
+using SymGrad.Generators.Ir;
+
+namespace SymGrad.Generators.Parsing;
+
+internal sealed partial class BodyLowerer
+{
+    /// <summary>Lowers an expression that must be a scalar (double, int or bool) and returns its SSA value.</summary>
+    private int Scalar(IOperation op, Env env)
+    {
+        _ct.ThrowIfCancellationRequested();
+        if (op.ConstantValue.HasValue)
+        {
+            switch (op.ConstantValue.Value)
+            {
+                case double d: return _b.Const(d);
+                case float f: return _b.Const(f);
+                case int i: return _b.Const(i, ValType.Int);
+                case bool v: return _b.Bool(v);
+            }
+        }
+        switch (op)
+        {
+            case IParenthesizedOperation p: return Scalar(p.Operand, env);
+            case ILocalReferenceOperation local:
+                if (env.Scalars.TryGetValue(local.Local, out int v)) return v;
+                throw UnsupportedExpr(op, $"Reading '{local.Local.Name}' before it is assigned");
+            case IParameterReferenceOperation param:
+                if (env.Scalars.TryGetValue(param.Parameter, out int pv)) return pv;
+                throw UnsupportedExpr(op, $"Parameter '{param.Parameter.Name}' used as a scalar");
+            case IBinaryOperation binary: return Binary(binary, env);
+            case IUnaryOperation unary: return Unary(unary, env);
+            case IConversionOperation conversion: return Conversion(conversion, env);
+            case IInvocationOperation call: return Call(call, env);
+            case IArrayElementReferenceOperation element:
+                return ReadElement(element, Array(element.ArrayReference, env), element.Indices, env);
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer when IsSpan(instance.Type):
+                return ReadElement(indexer, Array(instance, env), indexer.Arguments.Select(a => a.Value).ToList(), env);
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf } when IsArrayLike(lengthOf.Type):
+                return Length(Array(lengthOf, env), 0);
+            case IConditionalOperation conditional: return Conditional(conditional, env);
+            case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
+                return LowerExpression(op, env);
+            case IFieldReferenceOperation field:
+                throw UnsupportedExpr(op, $"The field '{field.Field.Name}' (only const fields can be read)");
+            default:
+                throw UnsupportedExpr(op, $"The expression '{Shorten(op.Syntax.ToString())}'");
+        }
+    }
+
+    /// <summary>Lowers an expression that names an array or span: a parameter or a local array.</summary>
+    private ArrayBinding Array(IOperation op, Env env)
+    {
+        switch (op)
+        {
+            case IConversionOperation { Operand: var operand } when IsArrayLike(operand.Type): return Array(operand, env);
+            case ILocalReferenceOperation local when env.Arrays.TryGetValue(local.Local, out ArrayBinding? a): return a;
+            case IParameterReferenceOperation param when env.Arrays.TryGetValue(param.Parameter, out ArrayBinding? p): return p;
+            default: throw UnsupportedExpr(op, $"The array expression '{Shorten(op.Syntax.ToString())}' (use a parameter or a local array)");
+        }
+    }
+
+    private int ReadElement(IOperation op, ArrayBinding array, IReadOnlyList<IOperation> indices, Env env)
+    {
+        (int i, int j) = Indices(op, indices, env, array);
+        if (array.Local is { } local) return local.Slots[Flat(local, i, j)];
+        return _b.Load(array.Param, i, j);
+    }
+
+    private (int I, int J) Indices(IOperation op, IReadOnlyList<IOperation> indices, Env env, ArrayBinding array)
+    {
+        var values = new int[indices.Count];
+        for (int k = 0; k < indices.Count; k++)
+        {
+            int index = Scalar(indices[k], env);
+            if (!_b.TryGetConst(index, out double c))
+            {
+                throw new LoweringException(DiagnosticDescriptors.IndexNotConstant, indices[k].Syntax.GetLocation(),
+                    indices[k].Syntax.ToString(), "depends on a value known only at run time");
+            }
+            int length = array.Local is null ? int.MaxValue : k == 0 ? array.Local.Length0 : array.Local.Length1;
+            if (c < 0 || c >= length)
+            {
+                throw new LoweringException(DiagnosticDescriptors.IndexNotConstant, indices[k].Syntax.GetLocation(),
+                    indices[k].Syntax.ToString(), $"is {c}, outside 0..{(length == int.MaxValue ? "" : (length - 1).ToString())}");
+            }
+            values[k] = (int)c;
+        }
+        return (values[0], values.Length > 1 ? values[1] : -1);
+    }
+
+    private static int Flat(LocalArray local, int i, int j) => local.Length1 < 0 ? i : i * local.Length1 + j;
+
+    private int Length(ArrayBinding array, int dimension)
+    {
+        if (array.Local is { } local) return _b.Const(dimension == 0 ? local.Length0 : local.Length1, ValType.Int);
+        return _b.Length(array.Param, dimension);
+    }
+
+    private int Binary(IBinaryOperation binary, Env env)
+    {
+        if (binary.OperatorMethod is not null || binary.IsLifted || binary.IsChecked)
+        {
+            throw UnsupportedExpr(binary, $"The operator in '{Shorten(binary.Syntax.ToString())}'");
+        }
+        int a = Scalar(binary.LeftOperand, env), b = Scalar(binary.RightOperand, env);
+        ValType type = _b.TypeOf(a);
+        switch (binary.OperatorKind)
+        {
+            case BinaryOperatorKind.Add: return _b.Binary(Op.Add, a, b);
+            case BinaryOperatorKind.Subtract: return _b.Binary(Op.Sub, a, b);
+            case BinaryOperatorKind.Multiply: return _b.Binary(Op.Mul, a, b);
+            case BinaryOperatorKind.Divide: return _b.Binary(Op.Div, a, b);
+            case BinaryOperatorKind.Remainder when type == ValType.Int: return _b.Binary(Op.Rem, a, b);
+            case BinaryOperatorKind.ConditionalAnd:
+            case BinaryOperatorKind.And when type == ValType.Bool: return _b.Binary(Op.And, a, b);
+            case BinaryOperatorKind.ConditionalOr:
+            case BinaryOperatorKind.Or when type == ValType.Bool: return _b.Binary(Op.Or, a, b);
+            case BinaryOperatorKind.LessThan: return _b.Compare(Op.Lt, a, b);
+            case BinaryOperatorKind.LessThanOrEqual: return _b.Compare(Op.Le, a, b);
+            case BinaryOperatorKind.GreaterThan: return _b.Compare(Op.Gt, a, b);
+            case BinaryOperatorKind.GreaterThanOrEqual: return _b.Compare(Op.Ge, a, b);
+            case BinaryOperatorKind.Equals: return _b.Compare(Op.Eq, a, b);
+            case BinaryOperatorKind.NotEquals: return _b.Compare(Op.Ne, a, b);
+            default: throw UnsupportedExpr(binary, $"The operator '{OperatorToken(binary)}'");
+        }
+    }
+
+    private static string OperatorToken(IBinaryOperation binary) =>
+        binary.Syntax is BinaryExpressionSyntax b ? b.OperatorToken.Text : binary.OperatorKind.ToString();
+
+    private int Unary(IUnaryOperation unary, Env env)
+    {
+        if (unary.OperatorMethod is not null || unary.IsLifted) throw UnsupportedExpr(unary, $"The operator in '{unary.Syntax}'");
+        int a = Scalar(unary.Operand, env);
+        return unary.OperatorKind switch
+        {
+            UnaryOperatorKind.Minus => _b.Unary(Op.Neg, a),
+            UnaryOperatorKind.Plus => a,
+            UnaryOperatorKind.Not => _b.Unary(Op.Not, a),
+            _ => throw UnsupportedExpr(unary, $"The operator in '{unary.Syntax}'"),
+        };
+    }
+
+    private int Conversion(IConversionOperation conversion, Env env)
+    {
+        ValType? from = TypeOf(conversion.Operand.Type), to = TypeOf(conversion.Type);
+        if (from is null || to is null || conversion.OperatorMethod is not null)
+        {
+            throw UnsupportedExpr(conversion, $"The conversion '{Shorten(conversion.Syntax.ToString())}' (only between int and double)");
+        }
+        int a = Scalar(conversion.Operand, env);
+        if (from == to) return a;
+        return (from, to) switch
+        {
+            (ValType.Int, ValType.Double) => _b.Unary(Op.IntToDouble, a),
+            (ValType.Double, ValType.Int) => _b.Unary(Op.DoubleToInt, a),
+            _ => throw UnsupportedExpr(conversion, $"The conversion '{Shorten(conversion.Syntax.ToString())}' (only between int and double)"),
+        };
+    }
+
+    /// <summary><c>c ? a : b</c> as a real branch: only the taken side is evaluated.</summary>
+    private int Conditional(IConditionalOperation conditional, Env env)
+    {
+        int c = Scalar(conditional.Condition, env);
+        if (_b.TryGetConst(c, out double known)) return Scalar(known != 0 ? conditional.WhenTrue : conditional.WhenFalse!, env);
+        Env thenEnv = env.Clone(), elseEnv = env.Clone();
+        _b.PushBlock();
+        int a = Scalar(conditional.WhenTrue, thenEnv);
+        Block thenBlock = _b.PopBlock();
+        _b.PushBlock();
+        int b = Scalar(conditional.WhenFalse!, elseEnv);
+        Block elseBlock = _b.PopBlock();
+        var phis = new List<Phi>();
+        int result = a == b ? a : MakePhi(phis, a, b, null);
+        MergeInto(env, thenEnv, elseEnv, phis);
+        _b.AddIf(c, thenBlock, elseBlock, phis);
+        return result;
+    }
+
+    /// <summary>Assignments, compound assignments and ++/--, as statements or as expressions; returns the value stored.</summary>
+    private int LowerExpression(IOperation op, Env env)
+    {
+        switch (op)
+        {
+            case ISimpleAssignmentOperation assign:
+                return Store(assign.Target, Scalar(assign.Value, env), env, op);
+            case ICompoundAssignmentOperation compound:
+            {
+                if (compound.OperatorMethod is not null) throw UnsupportedExpr(op, $"The operator in '{op.Syntax}'");
+                int current = Scalar(compound.Target, env), operand = Scalar(compound.Value, env);
+                if (compound.InConversion is { } inConv && inConv.Exists && !inConv.IsIdentity || compound.OutConversion is { } outConv && outConv.Exists && !outConv.IsIdentity)
+                {
+                    throw UnsupportedExpr(op, $"The mixed-type compound assignment '{op.Syntax}'");
+                }
+                Op kind = compound.OperatorKind switch
+                {
+                    BinaryOperatorKind.Add => Op.Add,
+                    BinaryOperatorKind.Subtract => Op.Sub,
+                    BinaryOperatorKind.Multiply => Op.Mul,
+                    BinaryOperatorKind.Divide => Op.Div,
+                    BinaryOperatorKind.Remainder when _b.TypeOf(current) == ValType.Int => Op.Rem,
+                    _ => throw UnsupportedExpr(op, $"The compound assignment '{op.Syntax}'"),
+                };
+                return Store(compound.Target, _b.Binary(kind, current, operand), env, op);
+            }
+            case IIncrementOrDecrementOperation step:
+            {
+                int current = Scalar(step.Target, env);
+                int one = _b.Const(1, _b.TypeOf(current));
+                int next = _b.Binary(step.Kind == OperationKind.Increment ? Op.Add : Op.Sub, current, one);
+                Store(step.Target, next, env, op);
+                return step.IsPostfix ? current : next;
+            }
+            default:
+                return Scalar(op, env);
+        }
+    }
+
+    private int Store(IOperation target, int value, Env env, IOperation statement)
+    {
+        switch (target)
+        {
+            case ILocalReferenceOperation local when !env.Arrays.ContainsKey(local.Local):
+                env.Scalars[local.Local] = value;
+                _b.NameValue(value, local.Local.Name);
+                return value;
+            case IParameterReferenceOperation param:
+                throw new LoweringException(DiagnosticDescriptors.AssignmentToParameter, statement.Syntax.GetLocation(),
+                    Shorten(statement.Syntax.ToString()), param.Parameter.Name);
+            case IArrayElementReferenceOperation element:
+                return StoreElement(Array(element.ArrayReference, env), element.Indices, value, env, statement, element.ArrayReference);
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer when IsSpan(instance.Type):
+                return StoreElement(Array(instance, env), indexer.Arguments.Select(a => a.Value).ToList(), value, env, statement, instance);
+            default:
+                throw UnsupportedExpr(statement, $"The assignment '{Shorten(statement.Syntax.ToString())}'");
+        }
+    }
+
+    private int StoreElement(ArrayBinding array, IReadOnlyList<IOperation> indices, int value, Env env, IOperation statement, IOperation arrayOp)
+    {
+        if (array.Local is not { } local)
+        {
+            string name = arrayOp is IParameterReferenceOperation p ? p.Parameter.Name : arrayOp.Syntax.ToString();
+            throw new LoweringException(DiagnosticDescriptors.AssignmentToParameter, statement.Syntax.GetLocation(),
+                Shorten(statement.Syntax.ToString()), name);
+        }
+        (int i, int j) = Indices(statement, indices, env, array);
+        int flat = Flat(local, i, j);
+        local.Slots[flat] = value;
+        _b.NameValue(value, ElementName(local, flat));
+        return value;
+    }
+
+    private static ValType? TypeOf(ITypeSymbol? type) => type?.SpecialType switch
+    {
+        SpecialType.System_Double => ValType.Double,
+        SpecialType.System_Int32 => ValType.Int,
+        SpecialType.System_Boolean => ValType.Bool,
+        _ => null,
+    };
+
+    internal static bool IsSpan(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System", TypeArguments.Length: 1 } named
+        && named.TypeArguments[0].SpecialType == SpecialType.System_Double;
+
+    internal static bool IsArrayLike(ITypeSymbol? type) =>
+        IsSpan(type) || type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double, Rank: 1 or 2 };
+
+    private static LoweringException UnsupportedExpr(IOperation op, string what) =>
+        new(DiagnosticDescriptors.UnsupportedExpression, op.Syntax.GetLocation(), what);
+}

@@ -1,0 +1,261 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SymGrad.Generators.Diagnostics;
+using SymGrad.Generators.Ir;
+
+namespace SymGrad.Generators.Parsing;
+
+/// <summary>
+/// Lowers a method body (as Roslyn's IOperation tree) into IR: loops with constant bounds are unrolled, local
+/// arrays scalarised, calls to other [Differentiable] methods inlined, and if/else kept as regions with phis.
+/// An early return is handled structurally: the statements after an if whose branch returns are lowered into
+/// both branches, so every path ends in exactly one return and the IR stays a tree of regions.
+/// </summary>
+internal sealed partial class BodyLowerer
+{
+    /// <summary>Unrolling stops with SG0013 past this many IR instructions.</summary>
+    public const int MaxInstructions = 200_000;
+
+    private readonly Compilation _compilation;
+    private readonly IrBuilder _b = new();
+    private readonly CancellationToken _ct;
+    private readonly List<string> _sourceLines = new();
+    private readonly Dictionary<string, int> _sourceLineIndex = new();
+    private readonly Stack<IMethodSymbol> _callStack = new();
+    private readonly string _rootName;
+    private int _loopDepth;
+
+    public BodyLowerer(Compilation compilation, string rootName, CancellationToken ct)
+    {
+        _compilation = compilation;
+        _rootName = rootName;
+        _ct = ct;
+    }
+
+    public IrBuilder Builder => _b;
+
+    public IReadOnlyList<string> SourceLines => _sourceLines;
+
+    /// <summary>Lowers the body of <paramref name="method"/> with its parameters bound in <paramref name="env"/>; returns the returned value.</summary>
+    public int LowerMethodBody(IMethodSymbol method, IOperation body, Env env)
+    {
+        _callStack.Push(method);
+        Lower(new Work(body, null), env);
+        _callStack.Pop();
+        if (env.Return is not int result)
+        {
+            throw new LoweringException(DiagnosticDescriptors.UnsupportedStatement, body.Syntax.GetLocation(),
+                "A path that ends without a return");
+        }
+        return result;
+    }
+
+    /// <summary>Lowers statements until the work runs out or a return is reached.</summary>
+    private void Lower(Work? work, Env env)
+    {
+        while (work is not null)
+        {
+            _ct.ThrowIfCancellationRequested();
+            IOperation op = work.Head;
+            work = work.Tail;
+            switch (op)
+            {
+                case IBlockOperation block:
+                    work = Work.Prepend(block.Operations, work);
+                    break;
+                case IMethodBodyOperation body:
+                    work = new Work((IOperation?)body.BlockBody ?? body.ExpressionBody!, work);
+                    break;
+                case IEmptyOperation:
+                    break;
+                case IReturnOperation ret:
+                    if (_loopDepth > 0) throw Unsupported(op, "A return inside a loop");
+                    SetOrigin(op);
+                    env.Return = Scalar(ret.ReturnedValue!, env);
+                    return;
+                case IConditionalOperation cond:
+                    if (LowerIf(cond, work, env)) return;
+                    break;
+                case IForLoopOperation loop:
+                    LowerFor(loop, env);
+                    break;
+                case IVariableDeclarationGroupOperation group:
+                    SetOrigin(op);
+                    foreach (IVariableDeclarationOperation decl in group.Declarations)
+                    {
+                        foreach (IVariableDeclaratorOperation declarator in decl.Declarators) Declare(declarator, env);
+                    }
+                    break;
+                case IExpressionStatementOperation stmt:
+                    SetOrigin(op);
+                    LowerExpression(stmt.Operation, env);
+                    break;
+                default:
+                    throw Unsupported(op, StatementName(op));
+            }
+        }
+    }
+
+    /// <summary>Lowers an if statement; returns true when it consumed the rest of the work (a branch returns).</summary>
+    private bool LowerIf(IConditionalOperation cond, Work? rest, Env env)
+    {
+        SetOrigin(cond.Condition);
+        int c = Scalar(cond.Condition, env);
+        if (_b.TryGetConst(c, out double known))
+        {
+            // A condition known at compile time (often after unrolling) picks its branch statically.
+            IOperation? taken = known != 0 ? cond.WhenTrue : cond.WhenFalse;
+            if (taken is null) return false;
+            Lower(new Work(taken, rest), env);
+            return true; // the rest of the work was lowered on this path
+
+        }
+
+        bool returns = ContainsReturn(cond.WhenTrue) || (cond.WhenFalse is not null && ContainsReturn(cond.WhenFalse));
+        if (returns && _loopDepth > 0) throw Unsupported(cond, "A return inside a loop");
+        Work? tail = returns ? rest : null;
+
+        Env thenEnv = env.Clone(), elseEnv = env.Clone();
+        _b.PushBlock();
+        Lower(new Work(cond.WhenTrue, tail), thenEnv);
+        Block thenBlock = _b.PopBlock();
+        _b.PushBlock();
+        Lower(cond.WhenFalse is null ? tail : new Work(cond.WhenFalse, tail), elseEnv);
+        Block elseBlock = _b.PopBlock();
+
+        var phis = new List<Phi>();
+        if (returns)
+        {
+            if (thenEnv.Return is not int rt || elseEnv.Return is not int re)
+            {
+                throw Unsupported(cond, "A path that ends without a return");
+            }
+            env.Return = MakePhi(phis, rt, re, null);
+        }
+        else
+        {
+            MergeInto(env, thenEnv, elseEnv, phis);
+        }
+        _b.Origin = OriginOf(cond.Condition);
+        _b.AddIf(c, thenBlock, elseBlock, phis);
+        return returns;
+    }
+
+    /// <summary>Variables assigned differently on the two paths get a phi; those declared inside a branch go out of scope.</summary>
+    private void MergeInto(Env env, Env thenEnv, Env elseEnv, List<Phi> phis)
+    {
+        foreach (KeyValuePair<ISymbol, int> kv in thenEnv.Scalars)
+        {
+            if (!elseEnv.Scalars.TryGetValue(kv.Key, out int other)) continue;
+            env.Scalars[kv.Key] = kv.Value == other ? other : MakePhi(phis, kv.Value, other, kv.Key.Name);
+        }
+        foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays.ToList())
+        {
+            if (kv.Value.Local is not { } local) continue;
+            LocalArray t = thenEnv.Arrays[kv.Key].Local!, e = elseEnv.Arrays[kv.Key].Local!;
+            for (int i = 0; i < local.Slots.Length; i++)
+            {
+                local.Slots[i] = t.Slots[i] == e.Slots[i] ? t.Slots[i] : MakePhi(phis, t.Slots[i], e.Slots[i], ElementName(local, i));
+            }
+        }
+    }
+
+    private int MakePhi(List<Phi> phis, int then, int @else, string? name)
+    {
+        int id = _b.NewId();
+        phis.Add(new Phi(id, _b.TypeOf(then), then, @else, name));
+        return id;
+    }
+
+    private void LowerFor(IForLoopOperation loop, Env env)
+    {
+        foreach (IOperation before in loop.Before) Lower(new Work(before, null), env);
+        int iterations = 0;
+        while (true)
+        {
+            _ct.ThrowIfCancellationRequested();
+            if (loop.Condition is null) throw new LoweringException(DiagnosticDescriptors.LoopNotUnrollable, loop.Syntax.GetLocation(), "it has no condition");
+            int c = Scalar(loop.Condition, env);
+            if (!_b.TryGetConst(c, out double go))
+            {
+                throw new LoweringException(DiagnosticDescriptors.LoopNotUnrollable, loop.Condition.Syntax.GetLocation(),
+                    $"its condition '{loop.Condition.Syntax}' depends on a value known only at run time");
+            }
+            if (go == 0) break;
+            if (++iterations > MaxInstructions || _b.Count > MaxInstructions)
+            {
+                throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, loop.Syntax.GetLocation(), _rootName, MaxInstructions.ToString());
+            }
+            _loopDepth++;
+            Lower(new Work(loop.Body, null), env);
+            _loopDepth--;
+            foreach (IOperation step in loop.AtLoopBottom) Lower(new Work(step, null), env);
+        }
+    }
+
+    private static bool ContainsReturn(IOperation op) =>
+        op is IReturnOperation || op.Descendants().Any(d => d is IReturnOperation);
+
+    private void SetOrigin(IOperation op) => _b.Origin = OriginOf(op);
+
+    /// <summary>The source line a statement came from, as "line N: text" (with the callee's name when inlined).</summary>
+    private int OriginOf(IOperation op)
+    {
+        SyntaxNode syntax = op.Syntax;
+        if (syntax.Parent is ExpressionStatementSyntax or ReturnStatementSyntax) syntax = syntax.Parent;
+        string text = syntax.ToString();
+        int newline = text.IndexOfAny(new[] { '\r', '\n' });
+        if (newline >= 0) text = text.Substring(0, newline).TrimEnd() + " ...";
+        int line = syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+        string where = _callStack.Count > 1 ? _callStack.Peek().Name + ", line " : "line ";
+        string key = where + line + ": " + text.Replace("*/", "* /");
+        if (!_sourceLineIndex.TryGetValue(key, out int index))
+        {
+            index = _sourceLines.Count;
+            _sourceLines.Add(key);
+            _sourceLineIndex[key] = index;
+        }
+        return index;
+    }
+
+    private static string StatementName(IOperation op) => op switch
+    {
+        IWhileLoopOperation w when w.Syntax is DoStatementSyntax => "A do-while loop",
+        IWhileLoopOperation => "A while loop",
+        IForEachLoopOperation => "A foreach loop",
+        IBranchOperation b when b.Syntax is GotoStatementSyntax => "A goto statement",
+        IBranchOperation b => $"A '{b.Syntax}' statement",
+        ITryOperation => "A try statement",
+        ISwitchOperation => "A switch statement",
+        IUsingOperation or IUsingDeclarationOperation => "A using statement",
+        ILockOperation => "A lock statement",
+        ILocalFunctionOperation => "A local function",
+        IThrowOperation => "A throw statement",
+        ILabeledOperation => "A labeled statement",
+        _ => $"The statement '{Shorten(op.Syntax.ToString())}'",
+    };
+
+    private static string Shorten(string text)
+    {
+        text = text.Replace("\r", " ").Replace("\n", " ");
+        return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
+    }
+
+    private static LoweringException Unsupported(IOperation op, string what)
+    {
+        Location location = op.Syntax switch
+        {
+            StatementSyntax s when s.ChildTokens().FirstOrDefault() is { } keyword && keyword.IsKeyword() => keyword.GetLocation(),
+            _ => op.Syntax.GetLocation(),
+        };
+        return new LoweringException(DiagnosticDescriptors.UnsupportedStatement, location, what);
+    }
+
+    private static string ElementName(LocalArray array, int flat) =>
+        array.Length1 < 0 ? $"{array.Name}_{flat}" : $"{array.Name}_{flat / array.Length1}_{flat % array.Length1}";
+}

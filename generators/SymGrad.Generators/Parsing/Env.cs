@@ -1,0 +1,85 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace SymGrad.Generators.Parsing;
+
+/// <summary>A local array of constant size, scalarised: one SSA value per element, replaced on assignment.</summary>
+internal sealed class LocalArray
+{
+    public LocalArray(string name, int length0, int length1, int[] slots)
+    {
+        Name = name;
+        Length0 = length0;
+        Length1 = length1;
+        Slots = slots;
+    }
+
+    public string Name { get; }
+    public int Length0 { get; }
+
+    /// <summary>-1 for a one-dimensional array.</summary>
+    public int Length1 { get; }
+
+    public int[] Slots { get; }
+
+    public LocalArray Clone() => new(Name, Length0, Length1, (int[])Slots.Clone());
+}
+
+/// <summary>What an array-typed name stands for: a parameter of the method being generated, or a local array.</summary>
+internal sealed class ArrayBinding
+{
+    private ArrayBinding(int param, LocalArray? local)
+    {
+        Param = param;
+        Local = local;
+    }
+
+    public int Param { get; }
+    public LocalArray? Local { get; }
+
+    public static ArrayBinding ForParam(int param) => new(param, null);
+    public static ArrayBinding ForLocal(LocalArray local) => new(-1, local);
+}
+
+/// <summary>
+/// The lowering environment: the current SSA value of every scalar variable and every element of every local
+/// array. A branch lowers with a clone; merging the two clones makes the phis.
+/// </summary>
+internal sealed class Env
+{
+    public Dictionary<ISymbol, int> Scalars { get; } = new(SymbolEqualityComparer.Default);
+    public Dictionary<ISymbol, ArrayBinding> Arrays { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The value returned, once a return statement has been lowered on this path.</summary>
+    public int? Return { get; set; }
+
+    public Env Clone()
+    {
+        var copy = new Env { Return = Return };
+        foreach (KeyValuePair<ISymbol, int> kv in Scalars) copy.Scalars[kv.Key] = kv.Value;
+        foreach (KeyValuePair<ISymbol, ArrayBinding> kv in Arrays)
+        {
+            copy.Arrays[kv.Key] = kv.Value.Local is { } local ? ArrayBinding.ForLocal(local.Clone()) : kv.Value;
+        }
+        return copy;
+    }
+}
+
+/// <summary>The statements still to lower on the current path, as an immutable list so branches can share a tail.</summary>
+internal sealed class Work
+{
+    public Work(IOperation head, Work? tail)
+    {
+        Head = head;
+        Tail = tail;
+    }
+
+    public IOperation Head { get; }
+    public Work? Tail { get; }
+
+    public static Work? Prepend(IReadOnlyList<IOperation> items, Work? tail)
+    {
+        for (int i = items.Count - 1; i >= 0; i--) tail = new Work(items[i], tail);
+        return tail;
+    }
+}

@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+using SymGrad.Generators.Diagnostics;
+using SymGrad.Generators.Ir;
+using SymGrad.Generators.Model;
+
+namespace SymGrad.Generators.Parsing;
+
+/// <summary>
+/// The front end: checks a [Differentiable] method's shape (static, partial containing types, supported types)
+/// and lowers its body into IR. Never throws: every problem becomes a diagnostic. A method whose own code has
+/// compiler errors gets neither output nor SymGrad diagnostics (the compiler already says what is wrong, and an
+/// IDE shows half-typed code all the time).
+/// </summary>
+internal static class MethodParser
+{
+    public static LoweringResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken ct)
+    {
+        if (context.TargetSymbol is not IMethodSymbol method) return Empty;
+        try
+        {
+            return ParseMethod(context.TargetNode, method, context.SemanticModel, ct);
+        }
+        catch (LoweringException e)
+        {
+            return new LoweringResult(null, new[] { e.Info }.ToEquatableArray());
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var info = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, NameLocation(context.TargetNode), method.Name, e.GetType().Name + ": " + e.Message);
+            return new LoweringResult(null, new[] { info }.ToEquatableArray());
+        }
+    }
+
+    private static readonly LoweringResult Empty = new(null, EquatableArray<DiagnosticInfo>.Empty);
+
+    private static LoweringResult ParseMethod(SyntaxNode node, IMethodSymbol method, SemanticModel model, CancellationToken ct)
+    {
+        if (model.GetDiagnostics(node.Span, ct).Any(d => d.Severity == DiagnosticSeverity.Error)) return Empty;
+
+        var diagnostics = new List<DiagnosticInfo>();
+        Location where = NameLocation(node);
+        if (node is not MethodDeclarationSyntax declaration)
+        {
+            return Fail(DiagnosticDescriptors.UnsupportedMethodShape, where, method.Name, "local functions are not supported");
+        }
+        if (method.IsGenericMethod) return Fail(DiagnosticDescriptors.UnsupportedMethodShape, where, method.Name, "it is generic");
+        if (method.IsAbstract || method.IsExtern || (declaration.Body is null && declaration.ExpressionBody is null))
+        {
+            return Fail(DiagnosticDescriptors.UnsupportedMethodShape, where, method.Name, "it has no body");
+        }
+        if (!method.IsStatic) diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodNotStatic, where, method.Name));
+
+        var types = new List<TypeDecl>();
+        for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+            {
+                return Fail(DiagnosticDescriptors.UnsupportedMethodShape, where, method.Name, $"its containing type '{type.Name}' is not a class, struct or record");
+            }
+            bool isPartial = type.DeclaringSyntaxReferences.Any(r =>
+                r.GetSyntax(ct) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!isPartial)
+            {
+                Location typeLocation = type.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct) is TypeDeclarationSyntax t
+                    ? t.Identifier.GetLocation() : where;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.TypeNotPartial, typeLocation, type.Name, method.Name));
+            }
+            string keyword = type.IsRecord
+                ? type.TypeKind == TypeKind.Struct ? "record struct" : "record"
+                : type.TypeKind == TypeKind.Struct ? "struct" : "class";
+            string typeParameters = type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(p => Identifier(p.Name))) + ">";
+            types.Insert(0, new TypeDecl(keyword, Identifier(type.Name), typeParameters));
+        }
+
+        if (method.ReturnType.SpecialType != SpecialType.System_Double)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, declaration.ReturnType.GetLocation(),
+                method.Name, method.ReturnType.ToDisplayString()));
+        }
+
+        var kinds = new List<(IParameterSymbol Symbol, ParamKind Kind, bool NoDerivative)>();
+        foreach (IParameterSymbol p in method.Parameters)
+        {
+            ParamKind? kind = p.RefKind == RefKind.None ? KindOf(p.Type) : null;
+            if (kind is null)
+            {
+                Location loc = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct).GetLocation() ?? where;
+                string shown = (p.RefKind == RefKind.None ? "" : p.RefKind.ToString().ToLowerInvariant() + " ") + p.Type.ToDisplayString();
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, loc, p.Name, shown));
+                continue;
+            }
+            bool noDerivative = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
+            kinds.Add((p, kind.Value, noDerivative));
+        }
+        if (diagnostics.Count > 0) return new LoweringResult(null, diagnostics.ToEquatableArray());
+
+        // Lower the body with each parameter bound to its IR leaf.
+        var lowerer = new BodyLowerer(model.Compilation, method.Name, ct);
+        var env = new Env();
+        for (int i = 0; i < kinds.Count; i++)
+        {
+            (IParameterSymbol symbol, ParamKind kind, _) = kinds[i];
+            switch (kind)
+            {
+                case ParamKind.Double: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Double); break;
+                case ParamKind.Int: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Int); break;
+                default: env.Arrays[symbol] = ArrayBinding.ForParam(i); break;
+            }
+        }
+        if (model.GetOperation(declaration, ct) is not IMethodBodyOperation body) return Empty;
+        int result = lowerer.LowerMethodBody(method, body, env);
+        if (lowerer.Builder.TypeOf(result) == ValType.Int) result = lowerer.Builder.Unary(Op.IntToDouble, result);
+        Block block = lowerer.Builder.Finish();
+
+        var extents = new Dictionary<int, (int, int)>();
+        foreach (LoadInstr load in block.Instrs.OfType<LoadInstr>())
+        {
+            extents.TryGetValue(load.Param, out (int I, int J) e);
+            extents[load.Param] = (Math.Max(e.I, load.I + 1), Math.Max(e.J, load.J + 1));
+        }
+        var parameters = kinds.Select((k, i) =>
+        {
+            extents.TryGetValue(i, out (int I, int J) e);
+            return new ParamSpec(Identifier(k.Symbol.Name), k.Kind, k.NoDerivative, e.I, e.J);
+        }).ToEquatableArray();
+
+        var ir = new MethodIr(parameters, block, result, lowerer.Builder.NextId, lowerer.SourceLines.ToEquatableArray());
+        string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+        var spec = new MethodSpec(ns, types.ToEquatableArray(), Identifier(method.Name), Accessibility(method), ir);
+        return new LoweringResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    private static LoweringResult Fail(DiagnosticDescriptor descriptor, Location location, params string[] args) =>
+        new(null, new[] { DiagnosticInfo.Create(descriptor, location, args) }.ToEquatableArray());
+
+    private static ParamKind? KindOf(ITypeSymbol type) => type switch
+    {
+        { SpecialType: SpecialType.System_Double } => ParamKind.Double,
+        { SpecialType: SpecialType.System_Int32 } => ParamKind.Int,
+        IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double, Rank: 1 } => ParamKind.Array,
+        IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double, Rank: 2 } => ParamKind.Array2D,
+        INamedTypeSymbol { Name: "ReadOnlySpan" } when BodyLowerer.IsSpan(type) => ParamKind.ReadOnlySpan,
+        INamedTypeSymbol { Name: "Span" } when BodyLowerer.IsSpan(type) => ParamKind.Span,
+        _ => null,
+    };
+
+    private static Location NameLocation(SyntaxNode node) => node switch
+    {
+        MethodDeclarationSyntax m => m.Identifier.GetLocation(),
+        LocalFunctionStatementSyntax f => f.Identifier.GetLocation(),
+        _ => node.GetLocation(),
+    };
+
+    private static string Accessibility(IMethodSymbol method) => method.DeclaredAccessibility switch
+    {
+        Microsoft.CodeAnalysis.Accessibility.Public => "public",
+        Microsoft.CodeAnalysis.Accessibility.Internal => "internal",
+        Microsoft.CodeAnalysis.Accessibility.Protected => "protected",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedOrInternal => "protected internal",
+        Microsoft.CodeAnalysis.Accessibility.ProtectedAndInternal => "private protected",
+        _ => "private",
+    };
+
+    /// <summary>A name as C# source: keywords get their @ back.</summary>
+    internal static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
+}

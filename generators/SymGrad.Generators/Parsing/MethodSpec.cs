@@ -1,0 +1,23 @@
+using SymGrad.Generators.Diagnostics;
+using SymGrad.Generators.Ir;
+using SymGrad.Generators.Model;
+
+namespace SymGrad.Generators.Parsing;
+
+/// <summary>One containing type of a method, outermost first: <c>partial {Keyword} {Name}{TypeParameters}</c>.</summary>
+internal sealed record TypeDecl(string Keyword, string Name, string TypeParameters);
+
+/// <summary>Everything the emitter needs about one <c>[Differentiable]</c> method, as plain equatable data.</summary>
+internal sealed record MethodSpec(
+    string Namespace,
+    EquatableArray<TypeDecl> Types,
+    string Name,
+    string Accessibility,
+    MethodIr Ir)
+{
+    /// <summary>The containing type's full name, used to group methods into one file per type.</summary>
+    public string TypeKey => (Namespace.Length > 0 ? Namespace + "." : "") + string.Join(".", System.Linq.Enumerable.Select(Types, t => t.Name + t.TypeParameters));
+}
+
+/// <summary>The front end's answer for one method: a spec, or the diagnostics that explain why there is none.</summary>
+internal sealed record LoweringResult(MethodSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
