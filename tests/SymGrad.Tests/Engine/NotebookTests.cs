@@ -32,25 +32,23 @@ public class NotebookTests
         // Cell [3]: z starts at Value(0), z += W[i][j] * x[j] in order, then the bias, then relu.
         public Value Forward(Value[] x)
         {
-            var h1 = new Value[4];
-            for (int i = 0; i < 4; i++)
-            {
-                Value z = new(0);
-                for (int j = 0; j < 3; j++) z += W1[i][j] * x[j];
-                z += B1[i];
-                h1[i] = z.Relu();
-            }
-            var h2 = new Value[4];
-            for (int i = 0; i < 4; i++)
-            {
-                Value z = new(0);
-                for (int j = 0; j < 4; j++) z += W2[i][j] * h1[j];
-                z += B2[i];
-                h2[i] = z.Relu();
-            }
+            Value[] h2 = Dense(W2, B2, Dense(W1, B1, x));
             Value y = new(0);
             for (int j = 0; j < 4; j++) y += WOut[j] * h2[j];
             return y + BOut;
+        }
+
+        private static Value[] Dense(Value[][] w, Value[] b, Value[] x)
+        {
+            var h = new Value[w.Length];
+            for (int i = 0; i < w.Length; i++)
+            {
+                Value z = new(0);
+                for (int j = 0; j < x.Length; j++) z += w[i][j] * x[j];
+                z += b[i];
+                h[i] = z.Relu();
+            }
+            return h;
         }
 
         private static Value[] Leaves(double[] a) => a.Select(v => new Value(v)).ToArray();
