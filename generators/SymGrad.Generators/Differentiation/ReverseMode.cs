@@ -225,6 +225,7 @@ internal sealed class ReverseMode
             : negate ? _b.Unary(Op.Neg, contribution) : contribution;
         adj[v] = total;
         _b.NameValue(total, AdjointName(v));
+        _b.MarkAdjoint(total, v);
     }
 
     private string AdjointName(int v)

@@ -89,7 +89,9 @@ internal abstract class ProgramEmitter
     protected string NameOf(int id)
     {
         if (_names.TryGetValue(id, out string? name)) return name;
-        string wanted = Sanitize(_phis.TryGetValue(id, out Phi? phi) ? phi.Name : _defs[id].Name);
+        string wanted = _defs.TryGetValue(id, out Instr? def) && def.AdjointOf >= 0 && (_defs.ContainsKey(def.AdjointOf) || _phis.ContainsKey(def.AdjointOf))
+            ? "d" + NameOf(def.AdjointOf).TrimStart('@')
+            : Sanitize(_phis.TryGetValue(id, out Phi? phi) ? phi.Name : def?.Name);
         name = wanted;
         for (int n = 2; !_usedNames.Add(name); n++) name = wanted + "_" + n;
         _names[id] = name;

@@ -28,6 +28,9 @@ internal abstract record Instr(int Id, ValType Type)
 {
     public string? Name { get; init; }
     public int Origin { get; init; } = -1;
+
+    /// <summary>For a value of the backward sweep, the forward value it is the adjoint of (or -1): names it <c>d</c> + that name.</summary>
+    public int AdjointOf { get; init; } = -1;
 }
 
 /// <summary>A literal. Bools are 0/1, ints are exact in a double.</summary>

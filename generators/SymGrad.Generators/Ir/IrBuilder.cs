@@ -91,6 +91,14 @@ internal sealed class IrBuilder
 
     public string? NameOf(int id) => _names.TryGetValue(id, out string? n) ? n : null;
 
+    private readonly Dictionary<int, int> _adjointOf = new();
+
+    /// <summary>Records that <paramref name="id"/> is the adjoint of <paramref name="primal"/>, so the emitter names it after it.</summary>
+    public void MarkAdjoint(int id, int primal)
+    {
+        if (!_adjointOf.ContainsKey(id) && _defs.TryGetValue(id, out Instr? d) && d is not ConstInstr and not ParamInstr and not LoadInstr) _adjointOf[id] = primal;
+    }
+
     public int NewId() => _next++;
 
     // ---- leaves: always in the outermost block --------------------------------------------------------------
@@ -157,8 +165,8 @@ internal sealed class IrBuilder
             case Op.Or when ca: return x != 0 ? Bool(true) : b;
             case Op.Or when cb: return y != 0 ? Bool(true) : a;
         }
-        // Commutative operations share one canonical operand order, so a*b and b*a are one value.
-        if (op is Op.Add or Op.Mul && a > b && type == ValType.Double) (a, b) = (b, a);
+        // a*b and b*a are one value (IEEE + and * are commutative); the source's operand order is kept.
+        if (op is Op.Add or Op.Mul && Lookup((6, (int)op, b, a, 0)) is int swapped) return swapped;
         int fa = a, fb = b;
         return Intern(_frames.Count - 1, (6, (int)op, fa, fb, 0), id => new BinaryInstr(id, type, op, fa, fb));
     }
@@ -216,11 +224,22 @@ internal sealed class IrBuilder
                                   .ToEquatableArray(),
             };
         }
-        return instr.Id >= 0 && _names.TryGetValue(instr.Id, out string? n) ? instr with { Name = n } : instr;
+        if (instr.Id >= 0 && _names.TryGetValue(instr.Id, out string? n)) instr = instr with { Name = n };
+        if (instr.Id >= 0 && _adjointOf.TryGetValue(instr.Id, out int primal)) instr = instr with { AdjointOf = primal };
+        return instr;
     }
 
     /// <summary>Stands for a phi's value in the builder's table of definitions; never placed in a block.</summary>
     private sealed record PhiDef(int Id, ValType Type) : Instr(Id, Type);
+
+    private int? Lookup((byte, int, long, long, long) key)
+    {
+        for (int f = _frames.Count - 1; f >= 0; f--)
+        {
+            if (_frames[f].Cse.TryGetValue(key, out int existing)) return existing;
+        }
+        return null;
+    }
 
     private int Intern(int frameIndex, (byte, int, long, long, long) key, Func<int, Instr> make)
     {
