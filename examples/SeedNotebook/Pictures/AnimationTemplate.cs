@@ -20,7 +20,7 @@ internal static class AnimationTemplate
   h1 { font-size: 18px; margin: 0 0 8px 0; }
   .row { display: flex; gap: 16px; flex-wrap: wrap; align-items: flex-start; }
   .panel { border: 1px solid #ddd; border-radius: 6px; padding: 8px; }
-  .controls { display: grid; grid-template-columns: auto 320px auto; gap: 6px 10px; align-items: center; margin: 10px 0; }
+  .controls { display: grid; grid-template-columns: 110px 320px auto; gap: 6px 10px; align-items: center; margin: 10px 0; }
   .controls output { font-family: "DejaVu Sans Mono", monospace; min-width: 11em; }
   button { width: 90px; }
   table { border-collapse: collapse; font-size: 13px; }
@@ -45,7 +45,7 @@ internal static class AnimationTemplate
 </div>
 <div class="row">
   <div class="panel">
-    <svg id="net" width="520" height="360" viewBox="0 0 520 360" role="img" aria-label="network diagram"></svg>
+    <svg id="net" width="480" height="360" viewBox="0 0 480 360" role="img" aria-label="network diagram"></svg>
     <div class="legend">
       <span><i class="swatch" style="background:#90ee90"></i>value &gt; 0</span>
       <span><i class="swatch" style="background:#f08080"></i>value &le; 0</span>
@@ -98,7 +98,7 @@ for (const p of run.parameters)
       for (let b = 0; b < LAYERS[l + 1]; b++) maxAbsWeight = Math.max(maxAbsWeight, Math.abs(edgeWeight(p, l, a, b)));
 
 function nodeCentre(layer, index) {
-  return [60 + layer * 133, 170 + (index - (LAYERS[layer] - 1) / 2) * 72];
+  return [50 + layer * 127, 170 + (index - (LAYERS[layer] - 1) / 2) * 72];
 }
 function el(name, attrs, text) {
   const e = document.createElementNS(SVGNS, name);
