@@ -2,16 +2,18 @@ using System.IO.Compression;
 using System.Reflection.Metadata;
 using System.Reflection.PortableExecutable;
 using System.Xml.Linq;
+using Xunit.Abstractions;
 
 namespace SymGrad.PackageTests;
 
 /// <summary>The .nupkg holds what a consumer needs, where NuGet and the compiler look for it.</summary>
 [Collection(PackageCollection.Name)]
-public sealed class PackageLayoutTests(PackedPackage package)
+public sealed class PackageLayoutTests(PackedPackage package, ITestOutputHelper output)
 {
     [Fact]
     public void Package_has_runtime_docs_generator_readme_and_no_dependency_on_the_generator()
     {
+        output.WriteLine($"packed {Path.GetFileName(package.NupkgPath)} in {package.PackTime.TotalSeconds:F1} s");
         using var zip = ZipFile.OpenRead(package.NupkgPath);
         var entries = zip.Entries.Select(e => e.FullName).ToHashSet();
         string listing = string.Join("\n", entries.Order());
