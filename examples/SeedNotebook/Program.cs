@@ -7,7 +7,9 @@ Console.WriteLine("SymGrad: the seed notebook (MIA-07, Problema 2) reproduced in
 Section1Micrograd.Run();
 Section2PyTorchCell.Run();
 Section3RandomWeights.Run();
+Section4GeneratedGradient.Run();
 
-// Later sections go here, in order, one Run() each:
-//   4. The generated gradient  (Sections/Section4GeneratedGradient.cs, from the generator issue)
-//   5. Pictures                (Sections/Section5Pictures.cs, from the pictures issue)
+// 5. Pictures: the network diagrams, the training run (on the generated gradient), the animation page and the
+// loss's computation graph, written under out/.
+Print.Section("5. Pictures (written under out/)");
+SeedNotebook.Pictures.PicturesSection.Run("out");

@@ -27,8 +27,8 @@ public static class PicturesSection
         Write(log, Path.Combine(outputDir, "network-manual-vs-random.svg"), p => File.WriteAllText(p, NetworkDiagram.ToSvg(panels)));
         Write(log, Path.Combine(outputDir, "network-manual-vs-random.png"), p => NetworkDiagram.SavePng(panels, p));
 
-        // The gradient is a GradientFn: the Value tape today, the generated gradient when it lands.
-        IReadOnlyList<TrainingFrame> frames = Train(ValueTapeLoss.Gradient);
+        // Training runs on the gradient SymGrad generated at compile time (SeedNet.LossGradient).
+        IReadOnlyList<TrainingFrame> frames = Train(new SeedNotebook.Network.GeneratedLoss().Evaluate);
         log.WriteLine($"  SGD lr={LearningRate} on the 4 samples: loss {frames[0].Loss:R} at step 0, " +
                       $"{frames[^1].Loss:R} at step {frames[^1].Step}");
         Write(log, Path.Combine(outputDir, "loss-curve.png"), p => TrainingPlots.SaveLossCurve(frames, p,
