@@ -22,7 +22,7 @@ public static class BenchConfig
     {
         Job job = quick
             ? Job.Default.WithLaunchCount(1).WithWarmupCount(2).WithIterationCount(5)
-                 .WithIterationTime(TimeInterval.FromMilliseconds(100)).WithId("quick")
+                 .WithIterationTime(TimeInterval.FromMilliseconds(120)).WithId("quick")
             : Job.Default.WithId("full");
         var config = ManualConfig.Create(DefaultConfig.Instance)
             .AddJob(job.WithToolchain(InProcessEmitToolchain.Instance))
