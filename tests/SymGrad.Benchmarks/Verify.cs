@@ -52,19 +52,27 @@ public static class Verify
 #if GENERATED
         MlpGradient gen = p.NewGradient();
         Poison(gen);
-        double genLoss = p.Name.StartsWith("seed", StringComparison.Ordinal)
-            ? SeedNet.LossGradient(p.W1, p.B1, p.W2, p.B2, p.WOut, p.BOut, p.X, p.Y, gen.DW1, gen.DB1, gen.DW2, gen.DB2, gen.DWOut, ref gen.DBOut)
-            : WideNet.LossGradient(p.W1, p.B1, p.W2, p.B2, p.WOut, p.BOut, p.X, p.Y, gen.DW1, gen.DB1, gen.DW2, gen.DB2, gen.DWOut, ref gen.DBOut);
-        Check("generated loss vs primal", RelDiff(genLoss, primal), SameMath);
+        Check("generated loss vs primal", RelDiff(Generated(p, gen), primal), SameMath);
         Check("generated vs hand-written (buffers pre-filled with NaN)", RelDiff(gen.ToVector(), reference), SameMath);
+        Check("generated: bytes allocated per call", BytesPerCall(() => Generated(p, gen)), 0);
+#if HAS_VALUE
         MlpGradient genTape = p.NewGradient();
-        MlpTape.LossGradient(p, genTape, p.Name.StartsWith("seed", StringComparison.Ordinal) ? SeedNet.LossTape : WideNet.LossTape);
+        MlpTape.LossGradient(p, genTape, IsSeed(p) ? SeedNet.LossTape : WideNet.LossTape);
         Check("generated tape vs hand-written", RelDiff(genTape.ToVector(), reference), SameMath);
+#endif
 #else
         Console.WriteLine("  (generated gradient pending: build with -p:SymGradGenerated=true)");
 #endif
         Check("hand-written: bytes allocated per call", BytesPerCall(() => HandWritten(p, hand)), 0);
     }
+
+    private static bool IsSeed(MlpProblem p) => p.Name.StartsWith("seed", StringComparison.Ordinal);
+
+#if GENERATED
+    private static double Generated(MlpProblem p, MlpGradient g) => IsSeed(p)
+        ? SeedNet.LossGradient(p.W1, p.B1, p.W2, p.B2, p.WOut, p.BOut, p.X, p.Y, g.DW1, g.DB1, g.DW2, g.DB2, g.DWOut, ref g.DBOut)
+        : WideNet.LossGradient(p.W1, p.B1, p.W2, p.B2, p.WOut, p.BOut, p.X, p.Y, g.DW1, g.DB1, g.DW2, g.DB2, g.DWOut, ref g.DBOut);
+#endif
 
     private static double HandWritten(MlpProblem p, MlpGradient g) =>
         MlpHandWritten.LossGradient(p.W1, p.B1, p.W2, p.B2, p.WOut, p.BOut, p.X, p.Y,
@@ -92,8 +100,12 @@ public static class Verify
         double genValue = BundleAdjustment.ObjectiveGradient(b.Cam, b.X, b.W, b.Feat, b.DCam, b.DX, ref b.DW);
         Check("generated value vs primal", RelDiff(genValue, primal), SameMath);
         Check("generated vs hand-derived (buffers pre-filled with NaN)", RelDiff(b.GradientVector(), reference), SameMath);
+        Check("generated: bytes allocated per call", BytesPerCall(
+            () => BundleAdjustment.ObjectiveGradient(b.Cam, b.X, b.W, b.Feat, b.DCam, b.DX, ref b.DW)), 0);
+#if HAS_VALUE
         BundleAdjustmentTape.ObjectiveGradient(b, BundleAdjustment.ObjectiveTape);
         Check("generated tape vs hand-derived", RelDiff(b.GradientVector(), reference), SameMath);
+#endif
 #endif
         Check("hand-derived: bytes allocated per call", BytesPerCall(
             () => BundleAdjustmentHandWritten.ObjectiveGradient(b.Cam, b.X, b.W, b.Feat, b.DCam, b.DX, ref b.DW)), 0);

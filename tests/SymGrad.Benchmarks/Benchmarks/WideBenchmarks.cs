@@ -30,7 +30,9 @@ public class WideBenchmarks
     [Benchmark(Description = "generated (LossGradient)")]
     public double Generated() => WideNet.LossGradient(_p.W1, _p.B1, _p.W2, _p.B2, _p.WOut, _p.BOut, _p.X, _p.Y,
                                                       _g.DW1, _g.DB1, _g.DW2, _g.DB2, _g.DWOut, ref _g.DBOut);
+#endif
 
+#if GENERATED && HAS_VALUE
     [Benchmark(Description = "generated tape (LossTape)")]
     public double GeneratedTape() => MlpTape.LossGradient(_p, _g, WideNet.LossTape);
 #endif
