@@ -1,0 +1,156 @@
+using SymGrad.Benchmarks.Baselines;
+using SymGrad.Benchmarks.Cases;
+using SymGrad.Benchmarks.Problems;
+
+namespace SymGrad.Benchmarks;
+
+/// <summary>
+/// <c>--verify</c>: every gradient implementation of every case against the hand-written one and against central
+/// finite differences, as <c>max |a - b| / max |b|</c> over the whole gradient; the seed loss against the
+/// notebook's printed number; and bytes allocated per call by the allocation-free implementations.
+/// Returns the number of failed checks.
+/// </summary>
+public static class Verify
+{
+    private const double SameMath = 1e-12, FiniteDifferenceTolerance = 1e-6;
+    private static int _failures;
+
+    public static int Run()
+    {
+        _failures = 0;
+        Mlp(MlpProblem.Seed(), expectedLoss: 3.165349361996877);
+        Mlp(MlpProblem.Wide(), expectedLoss: null);
+        BundleAdjustmentCase(BundleAdjustmentProblem.Typical(), "rotated");
+        BundleAdjustmentCase(BundleAdjustmentProblem.Typical(zeroRotation: true), "zero rotation (first-order branch)");
+        Console.WriteLine(_failures == 0 ? "verify: all checks passed" : $"verify: {_failures} check(s) FAILED");
+        return _failures;
+    }
+
+    private static void Mlp(MlpProblem p, double? expectedLoss)
+    {
+        Console.WriteLine($"== {p.Name} ==");
+        double primal = p.Loss();
+        Console.WriteLine($"primal loss {primal:R}");
+        if (expectedLoss is double e) Check("primal = notebook's loss", Math.Abs(primal - e), 0);
+
+        MlpGradient hand = p.NewGradient();
+        double handLoss = HandWritten(p, hand);
+        Check("hand-written loss vs primal", RelDiff(handLoss, primal), SameMath);
+        double[] reference = hand.ToVector();
+
+        MlpGradient fd = p.NewGradient();
+        FiniteDifferences.Gradient(p, fd);
+        Check("hand-written vs finite differences", RelDiff(reference, fd.ToVector()), FiniteDifferenceTolerance);
+
+#if HAS_VALUE
+        MlpGradient tape = p.NewGradient();
+        Check("Value tape loss vs primal", RelDiff(MlpTape.LossGradient(p, tape), primal), SameMath);
+        Check("Value tape vs hand-written", RelDiff(tape.ToVector(), reference), SameMath);
+#else
+        Console.WriteLine("  (Value engine not in src/SymGrad yet: tape checks skipped)");
+#endif
+#if GENERATED
+        MlpGradient gen = p.NewGradient();
+        Poison(gen);
+        Check("generated loss vs primal", RelDiff(Generated(p, gen), primal), SameMath);
+        Check("generated vs hand-written (buffers pre-filled with NaN)", RelDiff(gen.ToVector(), reference), SameMath);
+        Check("generated: bytes allocated per call", BytesPerCall(() => Generated(p, gen)), 0);
+#if HAS_VALUE
+        MlpGradient genTape = p.NewGradient();
+        MlpTape.LossGradient(p, genTape, IsSeed(p) ? SeedNet.LossTape : WideNet.LossTape);
+        Check("generated tape vs hand-written", RelDiff(genTape.ToVector(), reference), SameMath);
+#endif
+#else
+        Console.WriteLine("  (generated gradient pending: build with -p:SymGradGenerated=true)");
+#endif
+        Check("hand-written: bytes allocated per call", BytesPerCall(() => HandWritten(p, hand)), 0);
+    }
+
+    private static bool IsSeed(MlpProblem p) => p.Name.StartsWith("seed", StringComparison.Ordinal);
+
+#if GENERATED
+    private static double Generated(MlpProblem p, MlpGradient g) => IsSeed(p)
+        ? SeedNet.LossGradient(p.W1, p.B1, p.W2, p.B2, p.WOut, p.BOut, p.X, p.Y, g.DW1, g.DB1, g.DW2, g.DB2, g.DWOut, ref g.DBOut)
+        : WideNet.LossGradient(p.W1, p.B1, p.W2, p.B2, p.WOut, p.BOut, p.X, p.Y, g.DW1, g.DB1, g.DW2, g.DB2, g.DWOut, ref g.DBOut);
+#endif
+
+    private static double HandWritten(MlpProblem p, MlpGradient g) =>
+        MlpHandWritten.LossGradient(p.W1, p.B1, p.W2, p.B2, p.WOut, p.BOut, p.X, p.Y,
+                                    g.DW1, g.DB1, g.DW2, g.DB2, g.DWOut, ref g.DBOut);
+
+    private static void BundleAdjustmentCase(BundleAdjustmentProblem b, string what)
+    {
+        Console.WriteLine($"== bundle adjustment, {what} ==");
+        double primal = BundleAdjustment.Objective(b.Cam, b.X, b.W, b.Feat);
+        Console.WriteLine($"primal objective {primal:R}");
+        double value = BundleAdjustmentHandWritten.ObjectiveGradient(b.Cam, b.X, b.W, b.Feat, b.DCam, b.DX, ref b.DW);
+        Check("hand-derived value vs primal", RelDiff(value, primal), SameMath);
+        double[] reference = b.GradientVector();
+        Console.WriteLine($"  hand-derived gradient: [{string.Join(", ", reference.Select(v => v.ToString("G6")))}]");
+
+        FiniteDifferences.Gradient(b);
+        Check("hand-derived vs finite differences", RelDiff(reference, b.GradientVector()), FiniteDifferenceTolerance);
+#if HAS_VALUE
+        BundleAdjustmentTape.ObjectiveGradient(b);
+        Check("Value tape vs hand-derived", RelDiff(b.GradientVector(), reference), SameMath);
+#endif
+#if GENERATED
+        Array.Fill(b.DCam, double.NaN);
+        Array.Fill(b.DX, double.NaN);
+        double genValue = BundleAdjustment.ObjectiveGradient(b.Cam, b.X, b.W, b.Feat, b.DCam, b.DX, ref b.DW);
+        Check("generated value vs primal", RelDiff(genValue, primal), SameMath);
+        Check("generated vs hand-derived (buffers pre-filled with NaN)", RelDiff(b.GradientVector(), reference), SameMath);
+        Check("generated: bytes allocated per call", BytesPerCall(
+            () => BundleAdjustment.ObjectiveGradient(b.Cam, b.X, b.W, b.Feat, b.DCam, b.DX, ref b.DW)), 0);
+#if HAS_VALUE
+        BundleAdjustmentTape.ObjectiveGradient(b, BundleAdjustment.ObjectiveTape);
+        Check("generated tape vs hand-derived", RelDiff(b.GradientVector(), reference), SameMath);
+#endif
+#endif
+        Check("hand-derived: bytes allocated per call", BytesPerCall(
+            () => BundleAdjustmentHandWritten.ObjectiveGradient(b.Cam, b.X, b.W, b.Feat, b.DCam, b.DX, ref b.DW)), 0);
+    }
+
+#if GENERATED
+    // Gradients are written, never accumulated: NaN left in a buffer shows an entry that was not overwritten.
+    private static void Poison(MlpGradient g)
+    {
+        Flat.Of(g.DW1).Fill(double.NaN); Flat.Of(g.DW2).Fill(double.NaN);
+        Array.Fill(g.DB1, double.NaN); Array.Fill(g.DB2, double.NaN); Array.Fill(g.DWOut, double.NaN);
+        g.DBOut = double.NaN;
+    }
+#endif
+
+    /// <summary>Whole-vector relative difference, <c>max |a - b| / max |b|</c> (NaN anywhere makes it NaN).</summary>
+    private static double RelDiff(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        if (a.Length != b.Length) throw new ArgumentException($"lengths {a.Length} and {b.Length} differ", nameof(b));
+        double diff = 0, scale = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double d = Math.Abs(a[i] - b[i]);
+            if (double.IsNaN(d)) return double.NaN;
+            diff = Math.Max(diff, d);
+            scale = Math.Max(scale, Math.Abs(b[i]));
+        }
+        return scale == 0 ? diff : diff / scale;
+    }
+
+    private static double RelDiff(double a, double b) => RelDiff([a], [b]);
+
+    private static double BytesPerCall(Func<double> call)
+    {
+        for (int i = 0; i < 100; i++) call(); // warm up: tiered JIT, static constructors
+        const int calls = 10_000;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < calls; i++) call();
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / (double)calls;
+    }
+
+    private static void Check(string what, double value, double tolerance)
+    {
+        bool ok = value <= tolerance; // NaN fails
+        if (!ok) _failures++;
+        Console.WriteLine($"  {(ok ? "ok  " : "FAIL")} {what}: {value:G3} (tolerance {tolerance:G1})");
+    }
+}
