@@ -138,4 +138,7 @@ internal static class GradientCases
     public static Probe ProbeOf(GradientCase c) => Compiled[c.Source].Value.Probes[c.Method];
 
     public static Probe ProbeOf(string caseName) => ProbeOf(All[caseName]);
+
+    /// <summary>The loaded assembly a case's method was compiled into (with its generated members).</summary>
+    public static LoadedAssembly AssemblyOf(string caseName) => Compiled[All[caseName].Source].Value.Assembly;
 }
