@@ -4,13 +4,17 @@ using System.Text;
 namespace SymGrad.Tests.Generator;
 
 /// <summary>
-/// Verify-style snapshots: <see cref="Match"/> compares text with <c>Snapshots/{name}.verified.cs</c>, checked in
-/// beside this file. On a mismatch (or a missing baseline) it writes <c>{name}.received.cs</c> beside it and fails
+/// Verify-style snapshots: <see cref="Match"/> compares text with <c>Snapshots/{name}.verified.cs.txt</c>, checked in
+/// beside this file. On a mismatch (or a missing baseline) it writes <c>{name}.received.cs.txt</c> beside it and fails
 /// with the first differing lines; with <c>SYMGRAD_ACCEPT=1</c> it overwrites the baseline instead. A baseline is
 /// accepted only after a person has read it: it is an expectation, so it must be judged right, not just current.
 /// </summary>
 internal static class Snapshot
 {
+    // Not plain ".cs": the test project compiles every *.cs under it, and a baseline is generated code for types
+    // that do not exist here. Plain ".cs" (nicer in an editor) needs <Compile Remove="Generator/Snapshots/**" />
+    // in SymGrad.Tests.csproj first.
+    private const string Extension = ".cs.txt";
     private const int Context = 3;
     private const int MaxHunks = 5;
 
@@ -18,8 +22,8 @@ internal static class Snapshot
     {
         // The snapshots live beside this file; the caller's path finds the source tree (tests run from bin/).
         string directory = Path.Combine(Path.GetDirectoryName(SourceFile())!, "Snapshots");
-        string verified = Path.Combine(directory, name + ".verified.cs");
-        string received = Path.Combine(directory, name + ".received.cs");
+        string verified = Path.Combine(directory, name + ".verified" + Extension);
+        string received = Path.Combine(directory, name + ".received" + Extension);
         actual = Normalize(actual);
 
         if (Environment.GetEnvironmentVariable("SYMGRAD_ACCEPT") == "1")
@@ -33,7 +37,7 @@ internal static class Snapshot
         {
             Directory.CreateDirectory(directory);
             File.WriteAllText(received, actual);
-            Assert.Fail($"No baseline {verified} (called from {Path.GetFileName(callerFile)}). Wrote {received}: read it, and if it is right rename it to .verified.cs (or run with SYMGRAD_ACCEPT=1).");
+            Assert.Fail($"No baseline {verified} (called from {Path.GetFileName(callerFile)}). Wrote {received}: read it, and if it is right rename it to .verified{Extension} (or run with SYMGRAD_ACCEPT=1).");
         }
         string expected = Normalize(File.ReadAllText(verified));
         if (expected == actual)

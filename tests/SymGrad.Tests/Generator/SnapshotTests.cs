@@ -1,0 +1,59 @@
+namespace SymGrad.Tests.Generator;
+
+/// <summary>
+/// The generated code of the samples, against checked-in baselines (Snapshots/*.verified.cs) that a person has read
+/// and judged right. A change to the generator that changes its output shows up here as a diff to review.
+/// </summary>
+public class SnapshotTests
+{
+    /// <summary>All generated files of a run, each under a header naming its hint name, in hint-name order.</summary>
+    private static string Generated(GeneratorRun run)
+    {
+        Assert.Empty(run.SymGradDiagnostics);
+        return string.Join("\n", run.Sources.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .Select(kv => "// ===== " + kv.Key + "\n" + kv.Value));
+    }
+
+    [Fact]
+    public void Seed_network_and_its_loss() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(SampleSources.SeedNet, SampleSources.ImplicitUsings)), "SeedNet");
+
+    [Fact]
+    public void Micrograd_test_expressions() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(SampleSources.Micrograd)), "Micrograd");
+
+    [Fact]
+    public void If_else_and_conditional_on_runtime_values() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(SampleSources.Branches)), "Branches");
+
+    [Fact]
+    public void Nested_loops() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(SampleSources.Loops)), "Loops");
+
+    [Fact]
+    public void Calls_between_methods() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(SampleSources.Calls)), "Calls");
+
+    [Fact]
+    public void Every_diagnostic()
+    {
+        GeneratorRun run = GeneratorHarness.Run(DiagnosticSources.File(DiagnosticSources.All));
+        Assert.Empty(run.Sources);
+        Snapshot.Match(string.Join("\n", run.SymGradDiagnostics.Select(GeneratorRun.Line)), "Diagnostics");
+    }
+
+    [Fact]
+    public void The_seed_snapshot_is_what_the_example_build_generates()
+    {
+        // The copy of SeedNet.cs in SampleSources must stay the example's source, or the snapshot tests something else.
+        string example = Path.Combine(RepositoryRoot(), "examples", "SeedNotebook", "Network", "SeedNet.cs");
+        Assert.Equal(File.ReadAllText(example).Replace("\r\n", "\n").Trim(), SampleSources.SeedNet.Replace("\r\n", "\n").Trim());
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "")
+    {
+        string? dir = Path.GetDirectoryName(path);
+        while (dir is not null && !File.Exists(Path.Combine(dir, "SymGrad.sln"))) dir = Path.GetDirectoryName(dir);
+        return dir ?? throw new InvalidOperationException("SymGrad.sln not found above " + path);
+    }
+}
