@@ -4,17 +4,15 @@ using System.Text;
 namespace SymGrad.Tests.Generator;
 
 /// <summary>
-/// Verify-style snapshots: <see cref="Match"/> compares text with <c>Snapshots/{name}.verified.cs.txt</c>, checked in
-/// beside this file. On a mismatch (or a missing baseline) it writes <c>{name}.received.cs.txt</c> beside it and fails
+/// Verify-style snapshots: <see cref="Match"/> compares text with <c>Snapshots/{name}.verified.cs</c>, checked in
+/// beside this file. On a mismatch (or a missing baseline) it writes <c>{name}.received.cs</c> beside it and fails
 /// with the first differing lines; with <c>SYMGRAD_ACCEPT=1</c> it overwrites the baseline instead. A baseline is
 /// accepted only after a person has read it: it is an expectation, so it must be judged right, not just current.
 /// </summary>
 internal static class Snapshot
 {
-    // Not plain ".cs": the test project compiles every *.cs under it, and a baseline is generated code for types
-    // that do not exist here. Plain ".cs" (nicer in an editor) needs <Compile Remove="Generator/Snapshots/**" />
-    // in SymGrad.Tests.csproj first.
-    private const string Extension = ".cs.txt";
+    // SymGrad.Tests.csproj removes *.verified.cs and *.received.cs from compilation: they are text to compare.
+    private const string Extension = ".cs";
     private const int Context = 3;
     private const int MaxHunks = 5;
 
