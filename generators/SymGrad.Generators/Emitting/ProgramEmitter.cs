@@ -29,6 +29,7 @@ internal abstract class ProgramEmitter
     private readonly Dictionary<int, string> _names = new();
     private readonly Dictionary<int, int> _size = new();
     private readonly HashSet<string> _usedNames;
+    private readonly Dictionary<string, int> _nextSuffix = new();
     private readonly IReadOnlyList<string> _sourceLines;
     private int _lastOrigin = -2;
 
@@ -93,7 +94,10 @@ internal abstract class ProgramEmitter
             ? "d" + NameOf(def.AdjointOf).TrimStart('@')
             : Sanitize(_phis.TryGetValue(id, out Phi? phi) ? phi.Name : def?.Name);
         name = wanted;
-        for (int n = 2; !_usedNames.Add(name); n++) name = wanted + "_" + n;
+        _nextSuffix.TryGetValue(wanted, out int n);
+        if (n < 2) n = 2;
+        while (!_usedNames.Add(name)) name = wanted + "_" + n++;
+        _nextSuffix[wanted] = n; // the next free suffix: naming stays linear however many versions a variable has
         _names[id] = name;
         return name;
     }

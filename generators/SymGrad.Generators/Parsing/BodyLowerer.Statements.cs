@@ -206,6 +206,18 @@ internal sealed partial class BodyLowerer
     /// <summary>The source line a statement came from, as "line N: text" (with the callee's name when inlined).</summary>
     private int OriginOf(IOperation op)
     {
+        // Unrolling visits the same statement many times: its text is computed once per (callee, statement).
+        var cacheKey = (op.Syntax, _callStack.Count > 1 ? _callStack.Peek().Name : "");
+        if (_originCache.TryGetValue(cacheKey, out int cached)) return cached;
+        int index = ComputeOrigin(op);
+        _originCache[cacheKey] = index;
+        return index;
+    }
+
+    private readonly Dictionary<(SyntaxNode, string), int> _originCache = new();
+
+    private int ComputeOrigin(IOperation op)
+    {
         SyntaxNode syntax = op.Syntax;
         if (syntax.Parent is ExpressionStatementSyntax or ReturnStatementSyntax) syntax = syntax.Parent;
         string text = syntax.ToString();
