@@ -131,7 +131,8 @@ internal sealed class Probe
     private static string Source(IMethodSymbol method, List<ProbeParam> ps)
     {
         string type = method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        string name = method.Name;
+        // A keyword used as a name (@class) needs its @ back in source.
+        string name = SyntaxFacts.GetKeywordKind(method.Name) != SyntaxKind.None ? "@" + method.Name : method.Name;
         string Cast(ParamKind k) => k switch
         {
             ParamKind.Double => "double", ParamKind.Int => "int", ParamKind.Array2D => "double[,]", _ => "double[]",
@@ -139,7 +140,7 @@ internal sealed class Probe
         IEnumerable<string> Args() => ps.Select((p, i) => $"({Cast(p.Kind)})a[{i}]");
 
         var s = new StringBuilder();
-        s.AppendLine($"    public static class Probe_{name}");
+        s.AppendLine($"    public static class Probe_{method.Name}");
         s.AppendLine("    {");
         s.AppendLine($"        public static double Value(object[] a) => {type}.{name}({string.Join(", ", Args())});");
 
