@@ -67,6 +67,7 @@ internal sealed class Probe
     /// <summary>Compiles the probes of the given methods into the run's output and loads it.</summary>
     public static (LoadedAssembly Assembly, Dictionary<string, Probe> Probes) Load(GeneratorRun run, params string[] methods)
     {
+        Assert.True(run.SymGradDiagnostics.Count == 0, "SymGrad diagnostics:\n" + GeneratorRun.Describe(run.SymGradDiagnostics));
         var sources = new StringBuilder("#nullable enable\nnamespace SymGradProbes\n{\n").Append(Helpers);
         var signatures = new Dictionary<string, List<ProbeParam>>();
         foreach (string method in methods)
