@@ -1,0 +1,259 @@
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using SymGrad.Tests.Generator;
+
+namespace SymGrad.Tests.Fuzz;
+
+/// <summary>What went wrong with a program, if anything. Shrinking keeps a candidate only if its kind is the same.</summary>
+internal enum FailureKind { None, GeneratorException, SymGradDiagnostic, UserCodeError, GeneratedCodeError, ValueMismatch, TapeMismatch, FiniteDifferenceMismatch }
+
+internal sealed record Verdict(FailureKind Kind, string Detail)
+{
+    public static readonly Verdict Pass = new(FailureKind.None, "");
+}
+
+/// <summary>How many comparisons a batch made, and how many points or coordinates it had to skip (and why).</summary>
+internal sealed class Counts
+{
+    public int Programs, Points, NonFinitePoints, Coordinates, UnstableDifferences;
+
+    public void Add(Counts o)
+    {
+        Programs += o.Programs; Points += o.Points; NonFinitePoints += o.NonFinitePoints;
+        Coordinates += o.Coordinates; UnstableDifferences += o.UnstableDifferences;
+    }
+
+    public override string ToString() =>
+        $"{Programs} programs, {Points} points ({NonFinitePoints} skipped: value not finite), " +
+        $"{Coordinates} partial derivatives vs finite differences ({UnstableDifferences} skipped: differences unstable, near a kink or branch)";
+}
+
+/// <summary>
+/// Compiles many random programs in one in-memory compilation with the generator (each program in its own file
+/// with a small glue class that calls <c>F</c>, <c>FGradient</c> and <c>FTape</c> on flat arrays), then checks each:
+/// no generator exception, no SG diagnostic, no compiler error or warning; at every point, the generated gradient's
+/// returned value is the method's own bit for bit, the tape's value and gradient equal the generated ones to 1e-12
+/// relative, and each partial derivative equals central finite differences to 1e-4 where those are stable.
+/// </summary>
+internal static class ProgramChecker
+{
+    public const double TapeTolerance = 1e-12, FdTolerance = 1e-4, H = 1e-6, SmallH = 2.5e-7, StableTolerance = 1e-5, OneSidedTolerance = 1e-3;
+
+    private static string Glue(int i) => $$"""
+
+        public static class G{{i}}
+        {
+            public static double Value(double[] z, double s, int n) => P{{i}}.F(z[0], z[1], new double[] { z[2], z[3], z[4] }, s, n);
+
+            public static double Gradient(double[] z, double s, int n, double[] g)
+            {
+                // Garbage in the adjoints: the gradient must be written, not added to them.
+                double dX = 1e3, dY = -1e3;
+                double[] dV = [1e3, 1e3, 1e3];
+                double r = P{{i}}.FGradient(z[0], z[1], new double[] { z[2], z[3], z[4] }, s, n, ref dX, ref dY, dV);
+                g[0] = dX; g[1] = dY; g[2] = dV[0]; g[3] = dV[1]; g[4] = dV[2];
+                return r;
+            }
+
+            public static double Tape(double[] z, double s, int n, double[] g)
+            {
+                var x = new Value(z[0]);
+                var y = new Value(z[1]);
+                Value[] v = [new Value(z[2]), new Value(z[3]), new Value(z[4])];
+                Value r = P{{i}}.FTape(x, y, v, s, n);
+                r.Backward();
+                g[0] = x.Grad; g[1] = y.Grad; g[2] = v[0].Grad; g[3] = v[1].Grad; g[4] = v[2].Grad;
+                return r.Data;
+            }
+        }
+
+        """;
+
+    private static readonly Regex GeneratedType = new(@"P(\d+)\b", RegexOptions.Compiled);
+    private static readonly Regex SourceFile = new(@"^Source(\d+)\.cs$", RegexOptions.Compiled);
+
+    /// <summary>Checks every program; a batch-wide failure (a generator exception) is narrowed down one program at a time.</summary>
+    public static Verdict[] CheckBatch(IReadOnlyList<Program> programs, Counts counts)
+    {
+        var verdicts = new Verdict[programs.Count];
+        string[] sources = programs.Select((p, i) => p.Source(i) + Glue(i)).Append(SampleSources.ImplicitUsings).ToArray();
+        CSharpCompilationLike compiled = Compile(sources);
+        if (compiled.Exception is { } exception)
+        {
+            if (programs.Count == 1) return [new Verdict(FailureKind.GeneratorException, exception)];
+            return programs.Select(p => CheckBatch([p], counts)[0]).ToArray();
+        }
+
+        // Attribute each diagnostic to its program: SG diagnostics and user errors by file, generated errors by type name.
+        foreach (Diagnostic d in compiled.SymGrad)
+        {
+            int i = FileIndex(d);
+            if (i >= 0 && i < programs.Count) verdicts[i] ??= new Verdict(FailureKind.SymGradDiagnostic, GeneratorRun.Line(d));
+        }
+        foreach (Diagnostic d in compiled.Problems)
+        {
+            string path = d.Location.SourceTree?.FilePath ?? "";
+            int i = FileIndex(d);
+            if (i >= 0 && i < programs.Count) verdicts[i] ??= new Verdict(FailureKind.UserCodeError, GeneratorRun.Line(d));
+            else if (d.Id == "CS1718" && !RandomPrograms.KnownBugs)
+            {
+                // Known: Math.Max(a, b) whose operands are one value after optimisation emits `t > t` (Regressions.cs).
+            }
+            else if (GeneratedType.Match(Path.GetFileName(path)) is { Success: true } m && int.TryParse(m.Groups[1].Value, out int g) && g < programs.Count)
+            {
+                verdicts[g] = verdicts[g] is { Kind: FailureKind.SymGradDiagnostic } ? verdicts[g] : new Verdict(FailureKind.GeneratedCodeError,
+                    GeneratorRun.Line(d) + "\n" + d.Location.SourceTree!.GetText().ToString());
+            }
+            else
+            {
+                throw new InvalidOperationException("A diagnostic outside every program: " + GeneratorRun.Line(d) + " in " + path);
+            }
+        }
+        if (compiled.Image is null)
+        {
+            // Nothing can run: the programs that compiled are checked again without the broken ones.
+            var good = Enumerable.Range(0, programs.Count).Where(i => verdicts[i] is null).ToList();
+            if (good.Count == programs.Count) throw new InvalidOperationException("Emit failed with no diagnostic");
+            Verdict[] rest = good.Count == 0 ? [] : CheckBatch(good.Select(i => programs[i]).ToList(), counts);
+            for (int k = 0; k < good.Count; k++) verdicts[good[k]] = rest[k];
+            return verdicts;
+        }
+
+        using var loaded = new LoadedAssembly(compiled.Image);
+        for (int i = 0; i < programs.Count; i++)
+        {
+            if (verdicts[i] is not null) continue;
+            counts.Programs++;
+            Type glue = loaded.Assembly.GetType("Fuzz.G" + i)!;
+            verdicts[i] = CheckPoints(programs[i], glue, counts);
+        }
+        return verdicts;
+    }
+
+    // The generator reports on a location rebuilt from its path and span, with no syntax tree: read the path.
+    private static int FileIndex(Diagnostic d) =>
+        SourceFile.Match(Path.GetFileName(d.Location.GetLineSpan().Path ?? "")) is { Success: true } m ? int.Parse(m.Groups[1].Value) : -1;
+
+    private sealed record CSharpCompilationLike(string? Exception, IReadOnlyList<Diagnostic> SymGrad, IReadOnlyList<Diagnostic> Problems, MemoryStream? Image);
+
+    /// <summary>Roslyn and the generator on the sources, then Emit (which binds everything once, with all diagnostics).</summary>
+    private static CSharpCompilationLike Compile(string[] sources)
+    {
+        Compilation input = GeneratorHarness.Compile(sources);
+        GeneratorDriver driver = GeneratorHarness.NewDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out _);
+        GeneratorRunResult result = driver.GetRunResult().Results.Single();
+        if (result.Exception is { } e) return new(e.ToString(), [], [], null);
+        var image = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = output.Emit(image);
+        var problems = emitted.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
+        if (problems.Any(p => p.Id == "CS8785")) return new(GeneratorRun.Describe(problems.Where(p => p.Id == "CS8785")), [], [], null);
+        image.Position = 0;
+        return new(null, result.Diagnostics, problems, emitted.Success && problems.All(p => p.Id == "CS1718" && !RandomPrograms.KnownBugs) ? image : null);
+    }
+
+    private static Verdict CheckPoints(Program program, Type glue, Counts counts)
+    {
+        var value = glue.GetMethod("Value")!.CreateDelegate<Func<double[], double, int, double>>();
+        var gradient = glue.GetMethod("Gradient")!.CreateDelegate<Func<double[], double, int, double[], double>>();
+        var tape = glue.GetMethod("Tape")!.CreateDelegate<Func<double[], double, int, double[], double>>();
+        string[] names = ["x", "y", "v[0]", "v[1]", "v[2]"];
+        foreach (Point p in program.Points)
+        {
+            try
+            {
+                double[] z = p.Z;
+                double f = value(z, p.S, p.N);
+                counts.Points++;
+                if (!double.IsFinite(f))
+                {
+                    counts.NonFinitePoints++;
+                    continue;
+                }
+                double[] generated = new double[5], taped = new double[5];
+                double returned = gradient(z, p.S, p.N, generated);
+                if (!returned.Equals(f)) return new(FailureKind.ValueMismatch, $"at {p}: FGradient returned {returned:R}, F {f:R}");
+                double tapeValue = tape(z, p.S, p.N, taped);
+                if (!Close(tapeValue, f, TapeTolerance)) return new(FailureKind.TapeMismatch, $"at {p}: FTape's value {tapeValue:R}, F {f:R}");
+                for (int k = 0; k < 5; k++)
+                {
+                    if (!Close(generated[k], taped[k], TapeTolerance))
+                    {
+                        return new(FailureKind.TapeMismatch, $"at {p}: d/d{names[k]} generated {generated[k]:R}, tape {taped[k]:R}");
+                    }
+                }
+                for (int k = 0; k < 5; k++)
+                {
+                    counts.Coordinates++;
+                    // Stable: two step sizes agree, and so do the one-sided slopes (a symmetric kink fools the first test).
+                    double fd = Difference(value, p, k, H, H), fine = Difference(value, p, k, SmallH, SmallH);
+                    double forward = Difference(value, p, k, H, 0), backward = Difference(value, p, k, 0, H);
+                    if (!Close(fd, fine, StableTolerance) || !Close(forward, backward, OneSidedTolerance))
+                    {
+                        counts.UnstableDifferences++;
+                        continue;
+                    }
+                    if (!Close(generated[k], fd, FdTolerance))
+                    {
+                        return new(FailureKind.FiniteDifferenceMismatch, $"at {p}: d/d{names[k]} generated {generated[k]:R}, finite differences {fd:R} (h/4: {fine:R})");
+                    }
+                }
+            }
+            catch (TargetInvocationException e)
+            {
+                return new(FailureKind.ValueMismatch, $"at {p}: threw {e.InnerException}");
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                return new(FailureKind.ValueMismatch, $"at {p}: threw {e}");
+            }
+        }
+        return Verdict.Pass;
+    }
+
+    /// <summary>(f(z + up e_k) - f(z - down e_k)) / (up + down): central when up = down, one-sided when one is 0.</summary>
+    private static double Difference(Func<double[], double, int, double> f, Point p, int k, double up, double down)
+    {
+        double[] plus = p.Z, minus = p.Z;
+        plus[k] += up;
+        minus[k] -= down;
+        return (f(plus, p.S, p.N) - f(minus, p.S, p.N)) / (up + down);
+    }
+
+    /// <summary>|a - b| &lt;= tol * max(1, |a|, |b|); NaN equals NaN, an infinity only itself.</summary>
+    public static bool Close(double a, double b, double tolerance) =>
+        a.Equals(b) || Math.Abs(a - b) <= tolerance * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
+
+    /// <summary>
+    /// Greedy structural shrinking: keep the first smaller program that still fails the same way, until none does.
+    /// Candidates are compiled in batches, so a shrink costs a few compilations, not hundreds.
+    /// </summary>
+    public static (Program Program, Verdict Verdict, int Steps) Shrink(Program program, Verdict verdict, int budget = 600)
+    {
+        int tried = 0, steps = 0;
+        while (tried < budget)
+        {
+            var candidates = program.Shrinks().Where(c => c.Size < program.Size || c.Points.Length < program.Points.Length)
+                .Distinct().Take(40).ToList();
+            if (candidates.Count == 0) break;
+            tried += candidates.Count;
+            Verdict[] results = CheckBatch(candidates, new Counts());
+            int found = Array.FindIndex(results, r => r.Kind == verdict.Kind);
+            if (found < 0)
+            {
+                // The first 40 shrinks all pass: try the next ones.
+                var more = program.Shrinks().Where(c => c.Size < program.Size).Distinct().Skip(40).Take(160).ToList();
+                if (more.Count == 0) break;
+                tried += more.Count;
+                results = CheckBatch(more, new Counts());
+                found = Array.FindIndex(results, r => r.Kind == verdict.Kind);
+                if (found < 0) break;
+                candidates = more;
+            }
+            program = candidates[found];
+            verdict = results[found];
+            steps++;
+        }
+        return (program, verdict, steps);
+    }
+}

@@ -1,0 +1,525 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using CsCheck;
+
+namespace SymGrad.Tests.Fuzz;
+
+/// <summary>
+/// A C# expression as a tree, so a failing program can be shrunk structurally (a node replaced by one of its
+/// operands). <see cref="Template"/> holds the text with <c>$0</c>, <c>$1</c>... for the operands; a leaf has none.
+/// Domain safety lives in the templates (<c>Math.Log(1.0 + $0 * $0)</c>), so every subtree is safe anywhere.
+/// </summary>
+internal sealed record Expr(string Template, ImmutableArray<Expr> Args, bool IsBool = false, bool Primary = true)
+{
+    public static Expr Leaf(string text) => new(text, [], Primary: true);
+
+    public static Expr Node(string template, bool primary, params Expr[] args) => new(template, [.. args], Primary: primary);
+
+    public static Expr Condition(string template, params Expr[] args) => new(template, [.. args], IsBool: true, Primary: false);
+
+    private static readonly Regex Hole = new(@"\$(\d)", RegexOptions.Compiled);
+
+    public string Render() => Args.IsEmpty ? Template : Hole.Replace(Template, m =>
+    {
+        Expr arg = Args[m.Value[1] - '0'];
+        string text = arg.Render();
+        return arg.Primary ? text : "(" + text + ")";
+    });
+
+    public int Size => 1 + Args.Sum(a => a.Size);
+
+    /// <summary>Smaller expressions of the same kind: an operand in place of the node, then a node with a smaller operand.</summary>
+    public IEnumerable<Expr> Shrinks()
+    {
+        if (!IsBool)
+        {
+            foreach (Expr a in Args.Where(a => !a.IsBool).OrderBy(a => a.Size)) yield return a;
+            if (Template != "1.0") yield return Leaf("1.0");
+            if (Template != "x") yield return Leaf("x");
+        }
+        for (int i = 0; i < Args.Length; i++)
+        {
+            foreach (Expr smaller in Args[i].Shrinks()) yield return this with { Args = Args.SetItem(i, smaller) };
+        }
+    }
+
+    public override string ToString() => Render();
+}
+
+/// <summary>A statement: a line with expression holes, a for loop, or an if/else.</summary>
+internal abstract record Stmt
+{
+    public abstract void Render(StringBuilder s, string indent);
+
+    public abstract int Size { get; }
+
+    /// <summary>Smaller versions of this statement (an empty list: delete it; handled by the enclosing block).</summary>
+    public abstract IEnumerable<ImmutableArray<Stmt>> Shrinks();
+
+    internal static void RenderBlock(StringBuilder s, string indent, ImmutableArray<Stmt> block)
+    {
+        s.Append(indent).Append("{\n");
+        foreach (Stmt st in block) st.Render(s, indent + "    ");
+        s.Append(indent).Append("}\n");
+    }
+
+    /// <summary>Every block with one statement removed or replaced by one of its shrinks.</summary>
+    internal static IEnumerable<ImmutableArray<Stmt>> ShrinkBlock(ImmutableArray<Stmt> block)
+    {
+        for (int i = block.Length - 1; i >= 0; i--) yield return block.RemoveAt(i);
+        for (int i = 0; i < block.Length; i++)
+        {
+            foreach (ImmutableArray<Stmt> replacement in block[i].Shrinks())
+            {
+                yield return block.RemoveAt(i).InsertRange(i, replacement);
+            }
+        }
+    }
+
+    internal static int SizeOf(ImmutableArray<Stmt> block) => block.Sum(s => s.Size);
+}
+
+internal sealed record LineStmt(string Template, Expr Value) : Stmt
+{
+    public override void Render(StringBuilder s, string indent) =>
+        s.Append(indent).Append(Template.Replace("$0", Value.Primary ? Value.Render() : "(" + Value.Render() + ")")).Append('\n');
+
+    public override int Size => 1 + Value.Size;
+
+    public override IEnumerable<ImmutableArray<Stmt>> Shrinks() =>
+        Template.Contains("$0") ? Value.Shrinks().Select(e => ImmutableArray.Create<Stmt>(this with { Value = e })) : [];
+}
+
+/// <summary>A line without an expression (an array declaration, a const).</summary>
+internal sealed record PlainStmt(string Text) : Stmt
+{
+    public override void Render(StringBuilder s, string indent) => s.Append(indent).Append(Text).Append('\n');
+
+    public override int Size => 1;
+
+    public override IEnumerable<ImmutableArray<Stmt>> Shrinks() => [];
+}
+
+/// <summary>An array declaration with element initializers: <c>double[] b0 = [$0, $1];</c>.</summary>
+internal sealed record ArrayInitStmt(string Prefix, string Open, string Close, ImmutableArray<Expr> Elements) : Stmt
+{
+    public override void Render(StringBuilder s, string indent) =>
+        s.Append(indent).Append(Prefix).Append(Open).Append(string.Join(", ", Elements.Select(Element))).Append(Close).Append(";\n");
+
+    /// <summary>
+    /// A parenthesised element of a stackalloc initializer crashes the generator (SG0099, Regressions.cs): until it is
+    /// fixed, such an element gets a unary plus in front unless SYMGRAD_FUZZ_KNOWN_BUGS=1.
+    /// </summary>
+    private string Element(Expr e)
+    {
+        string text = e.Render();
+        return Open.StartsWith("stackalloc") && text.StartsWith('(') && !RandomPrograms.KnownBugs ? "+(" + text + ")" : text;
+    }
+
+    public override int Size => 1 + Elements.Sum(e => e.Size);
+
+    public override IEnumerable<ImmutableArray<Stmt>> Shrinks()
+    {
+        for (int i = 0; i < Elements.Length; i++)
+        {
+            foreach (Expr e in Elements[i].Shrinks()) yield return [this with { Elements = Elements.SetItem(i, e) }];
+        }
+    }
+}
+
+internal sealed record ForStmt(string Variable, string Header, ImmutableArray<Stmt> Body) : Stmt
+{
+    public override void Render(StringBuilder s, string indent)
+    {
+        s.Append(indent).Append(Header).Append('\n');
+        RenderBlock(s, indent, Body);
+    }
+
+    public override int Size => 1 + SizeOf(Body);
+
+    public override IEnumerable<ImmutableArray<Stmt>> Shrinks()
+    {
+        string once = $"for (int {Variable} = 0; {Variable} < 1; {Variable}++)";
+        if (Header != once) yield return [this with { Header = once }];
+        foreach (ImmutableArray<Stmt> body in ShrinkBlock(Body)) yield return [this with { Body = body }];
+    }
+}
+
+internal sealed record IfStmt(Expr Condition, ImmutableArray<Stmt> Then, ImmutableArray<Stmt>? Else) : Stmt
+{
+    public override void Render(StringBuilder s, string indent)
+    {
+        s.Append(indent).Append("if (").Append(Condition.Render()).Append(")\n");
+        RenderBlock(s, indent, Then);
+        if (Else is { } e)
+        {
+            s.Append(indent).Append("else\n");
+            RenderBlock(s, indent, e);
+        }
+    }
+
+    public override int Size => 1 + Condition.Size + SizeOf(Then) + (Else is { } e ? SizeOf(e) : 0);
+
+    public override IEnumerable<ImmutableArray<Stmt>> Shrinks()
+    {
+        // A branch in place of the if (a return inside it is fine at the top level, where early returns live).
+        yield return Then;
+        if (Else is { } e)
+        {
+            yield return e;
+            yield return [this with { Else = null }];
+        }
+        foreach (ImmutableArray<Stmt> then in ShrinkBlock(Then)) yield return [this with { Then = then }];
+        if (Else is { } el)
+        {
+            foreach (ImmutableArray<Stmt> @else in ShrinkBlock(el)) yield return [this with { Else = @else }];
+        }
+        foreach (Expr c in Condition.Shrinks()) yield return [this with { Condition = c }];
+    }
+}
+
+/// <summary>Where a program is evaluated: x, y, v[0..2], s ([NoDerivative]) and n (int).</summary>
+internal sealed record Point(double X, double Y, double V0, double V1, double V2, double S, int N)
+{
+    public double[] Z => [X, Y, V0, V1, V2];
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"x={X:R}, y={Y:R}, v=[{V0:R}, {V1:R}, {V2:R}], s={S:R}, n={N}");
+}
+
+/// <summary>
+/// One random [Differentiable] program: <c>F(double x, double y, &lt;array or span&gt; v, [NoDerivative] double s,
+/// int n)</c>, an optional [Differentiable] helper <c>H(p, q)</c> it may call, and the points it is checked at.
+/// <see cref="ToString"/> is the whole source (with the points as a comment), so a failure prints the program.
+/// </summary>
+internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> Body, Expr Result, ImmutableArray<Point> Points)
+{
+    public int Size => (Helper?.Size ?? 0) + Stmt.SizeOf(Body) + Result.Size;
+
+    /// <summary>The source of this program as class <c>P{index}</c> (batches put many in one compilation).</summary>
+    public string Source(int index)
+    {
+        var s = new StringBuilder();
+        // Random code has unreachable branches (CS0162), unused constants (CS0219) and the like: the user's warnings, not the generator's.
+        s.Append("#pragma warning disable CS0162, CS0219, CS1717, CS1718\nusing SymGrad;\n\nnamespace Fuzz;\n\n");
+        s.Append("public static partial class P").Append(index).Append('\n').Append("{\n");
+        if (Helper is { } h)
+        {
+            s.Append("    [Differentiable]\n");
+            s.Append("    private static double H(double p, double q) => ").Append(h.Render()).Append(";\n\n");
+        }
+        s.Append("    [Differentiable]\n");
+        s.Append("    public static double F(double x, double y, ").Append(VType).Append(" v, [NoDerivative] double s, int n)\n");
+        s.Append("    {\n");
+        foreach (Stmt st in Body) st.Render(s, "        ");
+        s.Append("        return ").Append(Result.Render()).Append(";\n");
+        s.Append("    }\n}\n");
+        return s.ToString();
+    }
+
+    public override string ToString() =>
+        Source(0) + string.Concat(Points.Select(p => "// at " + p + "\n"));
+
+    /// <summary>Structurally smaller programs, the most promising first.</summary>
+    public IEnumerable<Program> Shrinks()
+    {
+        if (Points.Length > 1)
+        {
+            foreach (Point p in Points) yield return this with { Points = [p] };
+        }
+        foreach (ImmutableArray<Stmt> body in Stmt.ShrinkBlock(Body)) yield return this with { Body = body };
+        foreach (Expr r in Result.Shrinks()) yield return this with { Result = r };
+        if (Helper is { } h)
+        {
+            foreach (Expr smaller in h.Shrinks()) yield return this with { Helper = smaller };
+        }
+        if (VType != "double[]") yield return this with { VType = "double[]" };
+    }
+}
+
+/// <summary>
+/// CsCheck generators of <see cref="Program"/>s inside the language SymGrad accepts (issue 3): every math function
+/// with its input kept in its domain, locals, compound assignments with safe divisors, constant for loops (nested,
+/// 1..4 iterations), if/else and ?: on run-time comparisons, local arrays (stackalloc, new, collection expressions)
+/// indexed by loop variables, calls to a [Differentiable] helper, [NoDerivative] and int parameters, and arrays or
+/// spans as parameters. Values stay moderate (bounded factors in *=, bounded exponents), so finite differences work.
+/// </summary>
+internal static class RandomPrograms
+{
+    /// <summary>What an expression may read at some point of the program.</summary>
+    internal sealed record Scope(
+        ImmutableList<string> Doubles, ImmutableList<string> Locals, ImmutableList<string> Ints,
+        ImmutableList<string> Loops, ImmutableList<(string Name, int Length)> Arrays, ImmutableList<string> ConstInts,
+        bool HasHelper, int LoopDepth, int Nesting)
+    {
+        public int Next { get; init; }
+
+        public static Scope Start(bool helper) => new(
+            ["x", "y", "s"], [], ["n"], [], [], [], helper, 0, 0);
+
+        public Scope Fresh(out int id)
+        {
+            id = Next;
+            return this with { Next = Next + 1 };
+        }
+    }
+
+    private static readonly string[] Constants = ["0.5", "2.0", "(-1.5)", "3.0", "0.25", "1.0", "Math.PI", "Math.E"];
+
+    /// <summary>One of some constants (CsCheck's OneOf over values, spelled so it cannot bind to its generator overload).</summary>
+    private static Gen<T> Pick<T>(params T[] values) => Gen.OneOf<T>(values);
+
+    /// <summary>An index expression into an array of the given length: a constant, or a loop variable (mod length).</summary>
+    private static Gen<string> Index(Scope scope, int length)
+    {
+        var options = new List<IGen<string>> { Gen.Int[0, length - 1].Select(i => i.ToString(CultureInfo.InvariantCulture)) };
+        if (!scope.Loops.IsEmpty)
+        {
+            options.Add(Gen.Select(Pick(scope.Loops.ToArray()), Gen.Int[0, 2],
+                (l, c) => c == 0 ? $"{l} % {length}" : $"({l} + {c}) % {length}"));
+            if (scope.Loops.Count > 1)
+            {
+                options.Add(Gen.Const($"({scope.Loops[0]} * {scope.Loops[1]} + 1) % {length}"));
+            }
+        }
+        return Gen.OneOf<string>([.. options]);
+    }
+
+    private static Gen<Expr> Leaf(Scope scope)
+    {
+        var options = new List<(int, IGen<Expr>)>
+        {
+            (6, Pick(scope.Doubles.AddRange(scope.Locals).ToArray()).Select(Expr.Leaf)),
+            (2, Pick(Constants).Select(Expr.Leaf)),
+        };
+        if (!scope.Ints.IsEmpty || !scope.Loops.IsEmpty) options.Add((1, Pick(scope.Ints.AddRange(scope.Loops).ToArray()).Select(Expr.Leaf)));
+        if (scope.Doubles.Contains("x")) options.Add((3, Index(scope, 3).Select(i => Expr.Leaf($"v[{i}]"))));
+        if (!scope.Locals.IsEmpty) options.Add((4, Pick(scope.Locals.ToArray()).Select(Expr.Leaf)));
+        foreach ((string name, int length) in scope.Arrays)
+        {
+            options.Add((3, Index(scope, length).Select(i => Expr.Leaf($"{name}[{i}]"))));
+        }
+        return Gen.Frequency(options.ToArray());
+    }
+
+    private static Expr U(string template, Expr a) => Expr.Node(template, true, a);
+
+    /// <summary>Unary templates, each safe for any finite operand.</summary>
+    private static readonly (int Weight, string Template, bool Primary)[] Unary =
+    [
+        (2, "-$0", false),
+        (1, "Math.Exp(Math.Tanh($0))", true), (1, "Math.Exp(-$0 * $0)", true), (1, "Math.Exp(0.25 * Math.Sin($0))", true),
+        (1, "Math.Log(1.0 + $0 * $0)", true), (1, "Math.Log(2.0 + Math.Sin($0))", true), (1, "Math.Log(1.0 + Math.Exp(Math.Tanh($0)))", true),
+        (1, "Math.Sqrt(1.0 + $0 * $0)", true), (1, "Math.Sqrt(2.0 + Math.Cos($0))", true),
+        (1, "Math.Pow($0, 2.0)", true), (1, "Math.Pow($0, 3.0)", true), (1, "Math.Pow(1.5 + $0 * $0, -1.5)", true),
+        (1, "Math.Pow(1.5 + $0 * $0, 0.5)", true), (1, "Math.Pow($0, 1.0)", true), (1, "Math.Pow($0, 0.0)", true),
+        (2, "Math.Tanh($0)", true), (2, "Math.Sin($0)", true), (2, "Math.Cos($0)", true),
+        (1, "Math.Tan(Math.Tanh($0))", true), (1, "Math.Tan(0.5 * Math.Sin($0))", true),
+        (2, "Math.Atan($0)", true), (2, "Math.Abs($0)", true),
+        (2, "SymMath.Relu($0)", true), (1, "Math.Max(0, $0)", true), (1, "Math.Max($0, 0.0)", true),
+        (2, "SymMath.Sigmoid($0)", true), (2, "SymMath.Softplus($0)", true),
+        (1, "$0 * n", false), (1, "$0 * s", false), (1, "(double)n * $0", false),
+    ];
+
+    /// <summary>SYMGRAD_FUZZ_KNOWN_BUGS=1 also generates the constructs of the open bugs in Regressions.cs.</summary>
+    public static readonly bool KnownBugs = Environment.GetEnvironmentVariable("SYMGRAD_FUZZ_KNOWN_BUGS") == "1";
+
+    private static readonly (int Weight, string Template, bool Primary)[] Binary =
+    [
+        (4, "$0 + $1", false), (3, "$0 - $1", false), (4, "$0 * $1", false),
+        (2, "$0 / (1.5 + $1 * $1)", false), (1, "$0 / (2.0 + Math.Sin($1))", false), (1, "$0 / 4.0", false),
+        (2, "Math.Max($0, $1)", true), (2, "Math.Min($0, $1)", true),
+        (1, "Math.Pow(1.5 + $0 * $0, Math.Tanh($1))", true), (1, "Math.Pow(2.0 + Math.Sin($0), $1 / (1.0 + $1 * $1))", true),
+    ];
+
+    /// <summary>Templates that read F's own parameters s or n, which the helper H does not have.</summary>
+    private static bool MainOnly(string template) => template.Contains(" n") || template.Contains(" s") || template.Contains("n ");
+
+    private static readonly string[] Comparisons = ["$0 < $1", "$0 <= $1", "$0 > $1", "$0 >= $1"];
+
+    public static Gen<Expr> Condition(Scope scope, int depth)
+    {
+        Gen<Expr> operand = Expression(scope, Math.Max(0, depth - 1));
+        // Never the same operand twice: `x < x` is a warning (CS1718) in the user's code before it is the generator's.
+        Gen<Expr> compare = Gen.Select(Pick(Comparisons), operand, operand, (t, a, b) => Expr.Condition(t, a, b))
+            .Where(c => c.Args[0].Render() != c.Args[1].Render());
+        if (depth == 0) return compare;
+        Gen<Expr> inner = Condition(scope, depth - 1);
+        return Gen.Frequency(
+            (6, compare),
+            (1, inner.Select(c => Expr.Condition("!($0)", c))),
+            (1, Gen.Select(inner, inner, (a, b) => Expr.Condition("$0 && $1", a, b))),
+            (1, Gen.Select(inner, inner, (a, b) => Expr.Condition("$0 || $1", a, b))),
+            (scope.Doubles.Contains("x") ? 1 : 0, Gen.Const(Expr.Condition("n > 1"))));
+    }
+
+    public static Gen<Expr> Expression(Scope scope, int depth)
+    {
+        Gen<Expr> leaf = Leaf(scope);
+        if (depth == 0) return leaf;
+        Gen<Expr> sub = Expression(scope, depth - 1);
+        bool main = scope.Doubles.Contains("x");
+        var options = new List<(int, IGen<Expr>)>
+        {
+            (4, leaf),
+            (6, Gen.Select(Gen.Frequency(Unary.Where(u => main || !MainOnly(u.Template)).Select(u => (u.Weight, u)).ToArray()), sub,
+                (u, a) => Expr.Node(u.Template, u.Primary, a))),
+            (7, Gen.Select(Gen.Frequency(Binary.Select(b => (b.Weight, b)).ToArray()), sub, sub,
+                (b, a, c) => Expr.Node(b.Template, b.Primary, a, c))),
+            (1, Gen.Select(Condition(scope, 0), sub, sub, (c, a, b) => Expr.Node("$0 ? $1 : $2", false, c, a, b))),
+        };
+        if (scope.HasHelper) options.Add((2, Gen.Select(sub, sub, (a, b) => Expr.Node("H($0, $1)", true, a, b))));
+        return Gen.Frequency(options.ToArray());
+    }
+
+    /// <summary>The helper's body: an expression of p and q (it may not call itself: that is SG0010).</summary>
+    private static readonly Gen<Expr> HelperBody =
+        Expression(new Scope(["p", "q"], [], [], [], [], [], false, 0, 0) with { Next = 0 }, 2)
+            .Select(e => e.Args.IsEmpty ? Expr.Node("$0 * q", false, e) : e);
+
+    /// <summary>A block of statements; returns it with the scope after it (locals declared inside a nested block do not escape it).</summary>
+    private static Gen<(ImmutableArray<Stmt> Block, Scope Scope)> Block(Scope scope, int count)
+    {
+        if (count == 0) return Gen.Const((ImmutableArray<Stmt>.Empty, scope));
+        return Statement(scope).SelectMany(first => Block(first.Scope, count - 1)
+            .Select(rest => (rest.Block.InsertRange(0, first.Stmts), rest.Scope)));
+    }
+
+    private static Gen<(ImmutableArray<Stmt> Stmts, Scope Scope)> One(Gen<Stmt> stmt, Scope after) =>
+        stmt.Select(s => (ImmutableArray.Create(s), after));
+
+    private static Gen<(ImmutableArray<Stmt> Stmts, Scope Scope)> Statement(Scope scope)
+    {
+        int depth = scope.LoopDepth > 0 ? 1 : 2;
+        Gen<Expr> expr = Expression(scope, depth);
+        var options = new List<(int, IGen<(ImmutableArray<Stmt>, Scope)>)>();
+
+        // double aK = e;
+        Scope declared = scope.Fresh(out int id);
+        string local = "a" + id;
+        options.Add((5, Gen.Select(Pick("double " + local + " = $0;", "var " + local + " = Math.Tanh($0);"), expr,
+            (t, e) => ((ImmutableArray<Stmt>)[new LineStmt(t, e)], declared with { Locals = declared.Locals.Add(local) }))));
+
+        if (!scope.Locals.IsEmpty)
+        {
+            Gen<string> target = Pick(scope.Locals.ToArray());
+            Gen<string> op = Pick(" = $0;", " += $0;", " -= $0;", " *= Math.Tanh($0);", " *= 0.5 + SymMath.Sigmoid($0);",
+                " /= 1.5 + $0 * $0;", " /= 2.0 + Math.Cos($0);", " *= 0.5;");
+            options.Add((6, One(Gen.Select(target, op, expr, (t, o, e) => (Stmt)new LineStmt(t + o, e)), scope)));
+        }
+
+        foreach ((string name, int length) in scope.Arrays.Where(a => !a.Name.StartsWith('r')))
+        {
+            options.Add((3, One(Gen.Select(Index(scope, length), Pick(" = $0;", " += $0;", " *= Math.Cos($0);"), expr,
+                (i, o, e) => (Stmt)new LineStmt($"{name}[{i}]{o}", e)), scope)));
+        }
+
+        if (scope.Nesting < 3 && scope.Arrays.Count < 2)
+        {
+            // A local array: zeros (stackalloc or new) or initialised elements (collection expression or stackalloc { }).
+            Scope withArray = scope.Fresh(out int aid);
+            string name = "b" + aid;
+            options.Add((2, Gen.Int[1, 4].SelectMany(length =>
+            {
+                Scope after = withArray with { Arrays = withArray.Arrays.Add((name, length)) };
+                Gen<Stmt> zeros = Pick(
+                    $"Span<double> {name} = stackalloc double[{length}];",
+                    $"double[] {name} = new double[{length}];").Select(t => (Stmt)new PlainStmt(t));
+                Gen<Stmt> filled = Gen.Select(Pick(
+                        ($"double[] {name} = ", "[", "]"),
+                        ($"Span<double> {name} = ", "stackalloc double[] { ", " }")),
+                    expr.Array[length],
+                    (f, es) => (Stmt)new ArrayInitStmt(f.Item1, f.Item2, f.Item3, [.. es]));
+                // A ReadOnlySpan local is read, never written (named r..., which the element writes above skip).
+                string readOnly = "r" + aid;
+                Gen<(ImmutableArray<Stmt>, Scope)> readOnlyArray = expr.Array[length].Select(es =>
+                    (ImmutableArray.Create<Stmt>(new ArrayInitStmt($"ReadOnlySpan<double> {readOnly} = ", "[", "]", [.. es])),
+                     withArray with { Arrays = withArray.Arrays.Add((readOnly, length)) }));
+                return Gen.Frequency<(ImmutableArray<Stmt>, Scope)>([
+                    (2, Gen.OneOf<Stmt>([zeros, filled]).Select(s => (ImmutableArray.Create(s), after))),
+                    (1, readOnlyArray)]);
+            })));
+        }
+
+        if (scope.Nesting < 2 && scope.LoopDepth < 2)
+        {
+            // for loops with constant bounds: literals, a const local, arithmetic on it; up, down, or by 2.
+            Scope withConst = scope.Fresh(out int cid);
+            string loopVar = "i" + scope.LoopDepth;
+            options.Add((4, Gen.Select(Gen.Int[1, 4], Gen.Int[0, 3], Gen.Int[1, 3]).SelectMany(t =>
+            {
+                (int bound, int shape, int count) = t;
+                Scope inner = scope with
+                {
+                    Loops = scope.Loops.Add(loopVar), LoopDepth = scope.LoopDepth + 1, Nesting = scope.Nesting + 1,
+                };
+                string c = "k" + cid;
+                (string header, Stmt? constDecl) = shape switch
+                {
+                    0 => ($"for (int {loopVar} = 0; {loopVar} < {bound}; {loopVar}++)", null),
+                    1 => ($"for (int {loopVar} = {bound - 1}; {loopVar} >= 0; {loopVar}--)", null),
+                    2 => ($"for (int {loopVar} = 0; {loopVar} < {2 * bound}; {loopVar} += 2)", null),
+                    _ => ($"for (int {loopVar} = 0; {loopVar} < {c} - 1; {loopVar}++)", (Stmt)new PlainStmt($"const int {c} = {bound + 1};")),
+                };
+                return Block(inner with { Next = withConst.Next }, count).Select(b =>
+                {
+                    var loop = new ForStmt(loopVar, header, b.Block);
+                    Scope after = scope with { Next = b.Scope.Next };
+                    return (constDecl is null ? ImmutableArray.Create<Stmt>(loop) : [constDecl, loop], after);
+                });
+            })));
+        }
+
+        if (scope.Nesting < 3)
+        {
+            Scope inner = scope with { Nesting = scope.Nesting + 1 };
+            options.Add((3, Gen.Select(Condition(scope, 1), Gen.Int[1, 2], Gen.Int[0, 2]).SelectMany(t =>
+                Block(inner, t.Item2).SelectMany(then =>
+                    Block(inner with { Next = then.Scope.Next }, t.Item3).Select(@else =>
+                        (ImmutableArray.Create<Stmt>(new IfStmt(t.Item1, then.Block, t.Item3 == 0 ? null : @else.Block)),
+                         scope with { Next = @else.Scope.Next }))))));
+        }
+
+        if (scope.LoopDepth == 0 && scope.Nesting == 0)
+        {
+            // An early return at the top level: the rest of the method runs only on the other path.
+            options.Add((1, Gen.Select(Condition(scope, 1), expr, (c, e) =>
+                (ImmutableArray.Create<Stmt>(new IfStmt(c, [new LineStmt("return $0;", e)], null)), scope))));
+        }
+
+        if (!scope.Locals.IsEmpty || scope.LoopDepth > 0)
+        {
+            // An int local from a double: piecewise constant, so it adds no gradient (a cast the generator must respect).
+            Scope withInt = scope.Fresh(out int mid);
+            string m = "m" + mid;
+            options.Add((1, Gen.Select(expr, e => ((ImmutableArray<Stmt>)[new LineStmt($"int {m} = (int)$0;", e)],
+                withInt with { Ints = withInt.Ints.Add(m) }))));
+        }
+        return Gen.Frequency(options.ToArray());
+    }
+
+    /// <summary>
+    /// Uniform on a fine grid in [-1.5, 1.5], offset off the round numbers: CsCheck's own doubles favour 0, ±1 and
+    /// tiny values, exactly the kinks where finite differences say nothing (NumericsTests covers those values).
+    /// </summary>
+    private static readonly Gen<double> Coordinate = Gen.Int[-1_500_000, 1_500_000].Select(i => i * 1e-6 + 3.7e-8);
+
+    private static readonly Gen<Point> PointGen =
+        Gen.Select(Coordinate, Coordinate, Coordinate.Array[3], Coordinate.Select(c => c / 1.5), Gen.Int[1, 3],
+            (x, y, v, s, n) => new Point(x, y, v[0], v[1], v[2], s, n));
+
+    /// <summary>Random programs, each with 3 random points.</summary>
+    public static readonly Gen<Program> Programs =
+        Gen.Select(Pick("double[]", "ReadOnlySpan<double>", "Span<double>"), Gen.Bool, Gen.Int[1, 5])
+            .SelectMany(t =>
+            {
+                (string vType, bool helper, int count) = t;
+                return Gen.Select(
+                    helper ? HelperBody.Select(h => (Expr?)h) : Gen.Const((Expr?)null),
+                    Block(Scope.Start(helper), count).SelectMany(b => Expression(b.Scope, 2).Select(r => (b.Block, r))),
+                    PointGen.Array[3],
+                    (h, body, points) => new Program(vType, h, body.Block, body.r, [.. points]));
+            });
+}
