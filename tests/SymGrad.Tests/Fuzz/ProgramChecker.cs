@@ -16,17 +16,17 @@ internal sealed record Verdict(FailureKind Kind, string Detail)
 /// <summary>How many comparisons a batch made, and how many points or coordinates it had to skip (and why).</summary>
 internal sealed class Counts
 {
-    public int Programs, Points, NonFinitePoints, Coordinates, UnstableDifferences;
+    public int Programs, Points, NonFinitePoints, Coordinates, UnstableDifferences, NonZero;
 
     public void Add(Counts o)
     {
         Programs += o.Programs; Points += o.Points; NonFinitePoints += o.NonFinitePoints;
-        Coordinates += o.Coordinates; UnstableDifferences += o.UnstableDifferences;
+        Coordinates += o.Coordinates; UnstableDifferences += o.UnstableDifferences; NonZero += o.NonZero;
     }
 
     public override string ToString() =>
         $"{Programs} programs, {Points} points ({NonFinitePoints} skipped: value not finite), " +
-        $"{Coordinates} partial derivatives vs finite differences ({UnstableDifferences} skipped: differences unstable, near a kink or branch)";
+        $"{Coordinates} partial derivatives vs finite differences ({NonZero} of them nonzero; {UnstableDifferences} skipped: differences unstable, near a kink or branch)";
 }
 
 /// <summary>
@@ -185,6 +185,7 @@ internal static class ProgramChecker
                 for (int k = 0; k < 5; k++)
                 {
                     counts.Coordinates++;
+                    if (generated[k] != 0) counts.NonZero++;
                     // Stable: two step sizes agree, and so do the one-sided slopes (a symmetric kink fools the first test).
                     double fd = Difference(value, p, k, H, H), fine = Difference(value, p, k, SmallH, SmallH);
                     double forward = Difference(value, p, k, H, 0), backward = Difference(value, p, k, 0, H);

@@ -25,16 +25,56 @@ public class Regressions
     /// <summary>The generated gradient and the tape at x, for F(double x).</summary>
     private static (double Value, double Generated, double Tape) At(string source, double x)
     {
+        (double value, double[] generated, double[] tape) = Gradients(source, x);
+        return (value, generated[0], tape[0]);
+    }
+
+    /// <summary>F's value (from its generated gradient), its generated gradient and its tape gradient, for scalar parameters.</summary>
+    private static (double Value, double[] Generated, double[] Tape) Gradients(string source, params double[] args)
+    {
         GeneratorRun run = GeneratorHarness.Run(source, SampleSources.ImplicitUsings);
         (LoadedAssembly loaded, Dictionary<string, Probe> probes) = Probe.Load(run, "F");
         using (loaded)
         {
             Probe probe = probes["F"];
-            object?[] generated = probe.NewAdjoints([x], 0.0);
-            double value = probe.Gradient([x], generated);
-            (_, object?[] tape) = probe.Tape([x]);
-            return (value, (double)generated[0]!, (double)tape[0]!);
+            object[] boxed = args.Cast<object>().ToArray();
+            object?[] generated = probe.NewAdjoints(boxed, 0.0);
+            double value = probe.Gradient(boxed, generated);
+            (_, object?[] tape) = probe.Tape(boxed);
+            return (value, generated.Select(g => (double)g!).ToArray(), tape.Select(t => (double)t!).ToArray());
         }
+    }
+
+    // Found by NumericsTests. ValueMath.Pow documents the tape's convention: d/dx = y x^(y-1), 0 when y = 0;
+    // d/dy = x^y ln x, 0 at x = 0 with y >= 0 (the limit, as PyTorch). The generated gradient uses the bare formulas:
+    // at x = 0, y = 2 it computes d/dy = 2 * (0 * ln 0) = 0 * -Infinity = NaN; at y = 0 it computes d/dx = 0 * 0^-1 = NaN.
+    // A NaN in the gradient where the tape (and the limit) give 0: e.g. a ReLU output raised to a learned power.
+    [Fact(Skip = "generator bug: Math.Pow(x, y) with both active gives NaN derivatives at x = 0 where the tape gives 0")]
+    public void Pow_of_two_variables_at_zero_base_follows_the_tapes_convention()
+    {
+        (double value, double[] generated, double[] tape) = Gradients(Method("return Math.Pow(x, y);", "double x, double y"), 0.0, 2.0);
+        Assert.Equal(0.0, value);
+        Assert.Equal([0.0, 0.0], tape);
+        Assert.Equal([0.0, 0.0], generated);
+
+        (_, generated, tape) = Gradients(Method("return Math.Pow(x, y);", "double x, double y"), 0.0, 0.0);
+        Assert.Equal([0.0, 0.0], tape);
+        Assert.Equal([0.0, 0.0], generated);
+    }
+
+    // Found by NumericsTests. The tape's local derivatives are 1/y and -x/(y*y) for a division and 1/x for a log,
+    // multiplied by the adjoint; the generated code divides the adjoint (g/y, -(g/y)*(x/y), g/x). Both are right in
+    // exact arithmetic, but where 1/y or y*y overflows (|y| < 1e-154 or subnormal) they give different IEEE results:
+    // at x = y = 1e-300, d(x/y)/dy is -1e300 generated (the accurate one) and -Infinity on the tape; at
+    // Exp(x) * Log(y) with x = -Infinity, y = 5e-324 the generated d/dy is 0 and the tape's 0 * Infinity = NaN.
+    // The lead decides which side changes (the tape, most likely); until then NumericsTests skips these two bodies.
+    [Fact(Skip = "tape/generator mismatch: where 1/y or y*y overflows, the tape's derivative is infinite or NaN, the generated one finite")]
+    public void Division_and_log_by_tiny_values_agree_with_the_tape()
+    {
+        (_, double[] generated, double[] tape) = Gradients(Method("return x / y;", "double x, double y"), 1e-300, 1e-300);
+        Assert.Equal(tape, generated);
+        (_, generated, tape) = Gradients(Method("return Math.Exp(x) * Math.Log(y);", "double x, double y"), double.NegativeInfinity, double.Epsilon);
+        Assert.Equal(tape, generated);
     }
 
     // Found by DifferentialTests: `stackalloc double[] { ..., (-1.5) }`. Roslyn gives no IOperation for a
