@@ -25,6 +25,9 @@ public class NumericsTests
         "Math.Pow(x, -1.0)", "Math.Pow(x, 1.0)", "Math.Pow(2.0, x)", "-x", "x * x", "1.0 / x", "x / 3.0", "x - x",
         "Math.Exp(x) * x", "Math.Log(x * x)", "Math.Sqrt(x * x)", "x * Math.PI + Math.E", "Math.Exp(-x * x)",
         "x > 0 ? Math.Sqrt(x) : -x", "Math.Tanh(Math.Exp(x))", "SymMath.Sigmoid(1e3 * x)",
+        // A NaN or infinite adjoint arriving at a kink: the tape multiplies it by the local derivative 0.
+        "SymMath.Relu(x) * Math.Log(SymMath.Relu(x))", "Math.Abs(x) * Math.Log(Math.Abs(x))",
+        "Math.Max(x, 1.0) * Math.Log(Math.Max(x, 1.0) - 1.0)", "Math.Min(x, 0.0) / Math.Min(x, 0.0)",
     ];
 
     public static readonly string[] Binary =
@@ -32,6 +35,15 @@ public class NumericsTests
         "x * y", "x / y", "x + y", "x - y", "Math.Max(x, y)", "Math.Min(x, y)", "Math.Pow(x, y)", "Math.Atan(x) * y",
         "x > y ? x * y : x / y", "Math.Exp(x) * Math.Log(y)",
     ];
+
+    /// <summary>
+    /// The open mismatch at kinks (Regressions.cs): when the adjoint reaching a ReLU, Abs, Max or Min is NaN or
+    /// infinite (the method's value is not finite), the generated code selects 0 for the flat side where the tape
+    /// multiplies by 0 and gets NaN; and at a tiny x the tape's 1/x or -a/(x*x) overflows (the division case below).
+    /// </summary>
+    private static bool KnownKinkMismatch(string body, double x, double value) =>
+        Array.IndexOf(Unary, body) >= Array.IndexOf(Unary, "SymMath.Relu(x) * Math.Log(SymMath.Relu(x))")
+        && (!double.IsFinite(value) || (x != 0 && Math.Abs(x) < 1e-154));
 
     /// <summary>
     /// The inputs of the open mismatches in Regressions.cs, skipped here so every other input keeps being checked:
@@ -97,7 +109,11 @@ public class NumericsTests
         var problems = new List<string>();
         for (int i = 0; i < Unary.Length; i++)
         {
-            foreach (double x in Specials) problems.AddRange(Mismatches(Unary[i], Probes.Value["U" + i], [x]));
+            foreach (double x in Specials)
+            {
+                if (KnownKinkMismatch(Unary[i], x, Probes.Value["U" + i].Value([x])) && !RandomPrograms.KnownBugs) continue;
+                problems.AddRange(Mismatches(Unary[i], Probes.Value["U" + i], [x]));
+            }
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
     }

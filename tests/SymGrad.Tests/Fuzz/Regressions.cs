@@ -62,6 +62,19 @@ public class Regressions
         Assert.Equal([0.0, 0.0], generated);
     }
 
+    // Found by NumericsTests. Relu(x) * Log(Relu(x)) at x = -2.5: the value is 0 * -Infinity = NaN, and the adjoint
+    // reaching the ReLU is Log(0) + 0 * (1/0) = NaN. The tape multiplies it by ReLU's local derivative 0 and reports
+    // d/dx = NaN, as it should (the value is NaN); the generated code selects `x > 0 ? g : 0.0` and reports d/dx = 0,
+    // a finite gradient for a NaN value. Same for Abs at 0 and for the losing operand of Max and Min.
+    [Fact(Skip = "tape/generator mismatch: at ReLU/Abs/Max/Min a NaN adjoint becomes 0 in the generated code, NaN on the tape")]
+    public void A_nan_adjoint_through_a_relu_stays_nan()
+    {
+        (double value, double generated, double tape) = At(Method("return SymMath.Relu(x) * Math.Log(SymMath.Relu(x));"), -2.5);
+        Assert.True(double.IsNaN(value));
+        Assert.True(double.IsNaN(tape));
+        Assert.True(double.IsNaN(generated), $"generated d/dx = {generated}");
+    }
+
     // Found by NumericsTests. The tape's local derivatives are 1/y and -x/(y*y) for a division and 1/x for a log,
     // multiplied by the adjoint; the generated code divides the adjoint (g/y, -(g/y)*(x/y), g/x). Both are right in
     // exact arithmetic, but where 1/y or y*y overflows (|y| < 1e-154 or subnormal) they give different IEEE results:
