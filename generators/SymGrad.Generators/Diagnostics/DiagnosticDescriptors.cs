@@ -71,6 +71,10 @@ internal static class DiagnosticDescriptors
         "Call to a [Differentiable] method that has errors",
         "'{0}' is [Differentiable] but cannot be inlined: it has error {1} of its own; fix that first");
 
+    public static readonly DiagnosticDescriptor NameClash = Error("SG0015",
+        "A member already has the generated name",
+        "'{0}' cannot get its generated '{1}': type '{2}' already has a member of that name; rename one of them");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SG0099",
         "SymGrad internal error",
         "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -79,7 +83,7 @@ internal static class DiagnosticDescriptors
     {
         MethodNotStatic, TypeNotPartial, UnsupportedReturnType, UnsupportedParameterType, UnsupportedStatement,
         LoopNotUnrollable, UnsupportedCall, AssignmentToParameter, IndexNotConstant, Recursion,
-        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, InternalError,
+        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, InternalError,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -65,6 +65,27 @@ internal sealed class ReverseMode
                     break;
             }
         }
+        // Elements inside the extent the method reads, but never read themselves, have a zero gradient.
+        var seen = new HashSet<(int, int, int)>(outputs.Select(o => (o.Param, o.I, o.J)));
+        for (int p = 0; p < _ir.Params.Count; p++)
+        {
+            ParamSpec spec = _ir.Params[p];
+            if (!spec.IsDifferentiable) continue;
+            if (spec.Kind == ParamKind.Double && !seen.Contains((p, -1, -1))) outputs.Add(new AdjointOutput(p, -1, -1, _b.Const(0.0)));
+            if (!spec.IsArrayLike) continue;
+            for (int i = 0; i < spec.MinLength0; i++)
+            {
+                if (spec.Kind != ParamKind.Array2D)
+                {
+                    if (!seen.Contains((p, i, -1))) outputs.Add(new AdjointOutput(p, i, -1, _b.Const(0.0)));
+                    continue;
+                }
+                for (int j = 0; j < spec.MinLength1; j++)
+                {
+                    if (!seen.Contains((p, i, j))) outputs.Add(new AdjointOutput(p, i, j, _b.Const(0.0)));
+                }
+            }
+        }
         Block backward = _b.Finish();
         var all = new Block(_ir.Body.Instrs.Concat(backward.Instrs).ToEquatableArray());
         var roots = new List<int> { _ir.Return };

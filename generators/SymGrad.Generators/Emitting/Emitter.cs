@@ -13,7 +13,7 @@ internal static class Emitter
 
     /// <summary>The hint name of a type's file: its full name with generic arity, e.g. <c>Demo.SeedNet.g.cs</c>.</summary>
     public static string HintName(MethodSpec spec) =>
-        (spec.Namespace.Length > 0 ? spec.Namespace + "." : "")
+        (spec.Namespace.Length > 0 ? spec.Namespace.Replace("@", "") + "." : "")
         + string.Join(".", spec.Types.Select(t => t.Name.TrimStart('@') + (t.TypeParameters.Length > 0 ? "`" + (t.TypeParameters.Count(c => c == ',') + 1) : "")))
         + ".g.cs";
 

@@ -17,8 +17,8 @@ internal sealed class GradientEmitter : ProgramEmitter
     private bool _backwardStarted;
     private bool _forwardStarted;
 
-    private GradientEmitter(GradientIr gradient, IEnumerable<string> reserved)
-        : base(gradient.Body, new[] { gradient.Return }.Concat(gradient.Outputs.Select(o => o.Value)), reserved, gradient.Primal.SourceLines)
+    private GradientEmitter(GradientIr gradient, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved)
+        : base(gradient.Body, gradient.Return, outputs, reserved, gradient.Primal.SourceLines, allowSplit: true)
     {
         _gradient = gradient;
         _ir = gradient.Primal;
@@ -42,13 +42,17 @@ internal sealed class GradientEmitter : ProgramEmitter
         {
             if (ir.Params[i].IsDifferentiable) adjoints[i] = AdjointName(ir.Params[i], paramNames.Concat(adjoints.Values).ToList());
         }
-        var emitter = new GradientEmitter(gradient, paramNames.Concat(adjoints.Values).Select(n => n.TrimStart('@')));
+        var emitter = new GradientEmitter(gradient, OutputWrites(gradient, adjoints), paramNames.Concat(adjoints.Values).Select(n => n.TrimStart('@')));
 
         string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => CrefType(p.Kind))) + ")";
         w.Line("/// <summary>");
         w.Line($"/// Computes <see cref=\"{cref}\"/> and its gradient by reverse-mode differentiation.");
         w.Line("/// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).");
         w.Line("/// </summary>");
+        foreach (ParamSpec p in ir.Params)
+        {
+            w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">As for <c>{spec.Name}</c>.</param>");
+        }
         foreach (KeyValuePair<int, string> a in adjoints)
         {
             w.Line($"/// <param name=\"{a.Value}\">Receives the derivative of the result with respect to <paramref name=\"{ir.Params[a.Key].Name.TrimStart('@')}\"/>.</param>");
@@ -56,16 +60,90 @@ internal sealed class GradientEmitter : ProgramEmitter
         w.Line($"/// <returns>The value of <see cref=\"{cref}\"/>.</returns>");
         w.Line(Emitter.GeneratedCodeAttribute);
         var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
-            .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind) + " " + a.Value));
+            .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind) + " " + a.Value)).ToList();
         w.Open($"{spec.Accessibility} static double {spec.Name}Gradient({string.Join(", ", parameters)})");
         emitter.EmitChecks(w, adjoints);
-        emitter.EmitBody(w);
-        emitter.EmitOutputs(w, adjoints);
+        emitter.EmitClears(w, adjoints);
+        if (!emitter.IsSplit)
+        {
+            emitter.EmitBody(w, "// The gradient.");
+            w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
+            w.Close();
+            return;
+        }
+
+        // Too long for one method the JIT optimises: the parts run in order, sharing values through a frame.
+        var arguments = ir.Params.Select(p => p.Name)
+            .Concat(adjoints.Select(a => (ir.Params[a.Key].Kind == ParamKind.Double ? "ref " : "") + a.Value)).ToList();
+        string partName = spec.Name + "GradientPart";
+        w.Line($"// {emitter.PartCount} parts of about {PartStatements} statements each, so that the JIT optimises every one;");
+        w.Line($"// they exchange {emitter.FrameSize} values through this frame.");
+        bool onStack = emitter.FrameSize <= 4_096; // 32 KB
+        string frameField = $"{spec.Name}GradientFrame";
+        if (onStack)
+        {
+            w.Line($"global::System.Span<double> frame = stackalloc double[{emitter.FrameSize}];");
+        }
+        else
+        {
+            // Too large for the stack: one buffer per thread, made on the first call (the parts call no user code,
+            // so a call never re-enters on the same thread).
+            w.Line($"global::System.Span<double> frame = {frameField} ??= new double[{emitter.FrameSize}];");
+        }
+        for (int part = 1; part <= emitter.PartCount; part++) w.Line($"{partName}{part}({string.Join(", ", arguments)}, frame);");
         w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
         w.Close();
+        if (!onStack)
+        {
+            w.Line();
+            w.Line($"/// <summary>The frame of <see cref=\"{spec.Name}Gradient\"/>'s parts, one per thread.</summary>");
+            w.Line("[global::System.ThreadStatic]");
+            w.Line($"private static double[]? {frameField};");
+        }
+        for (int part = 1; part <= emitter.PartCount; part++)
+        {
+            w.Line();
+            w.Line($"/// <summary>Part {part} of {emitter.PartCount} of <see cref=\"{spec.Name}Gradient\"/>.</summary>");
+            w.Line(Emitter.GeneratedCodeAttribute);
+            // Straight-line code runs once per call: compile it optimised at once rather than after tiering up.
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+            w.Open($"private static void {partName}{part}({string.Join(", ", parameters)}, global::System.Span<double> frame)");
+            emitter.EmitPart(w, part - 1);
+            w.Close();
+        }
     }
 
-    private static string CrefType(ParamKind kind) => kind switch
+    /// <summary>One write per adjoint element the method reads (zero where the result does not depend on it).</summary>
+    private static IReadOnlyList<OutputWrite> OutputWrites(GradientIr gradient, Dictionary<int, string> adjoints)
+    {
+        MethodIr ir = gradient.Primal;
+        var writes = new List<OutputWrite>();
+        foreach (KeyValuePair<int, string> a in adjoints)
+        {
+            ParamSpec p = ir.Params[a.Key];
+            string d = a.Value;
+            var written = gradient.Outputs.Where(o => o.Param == a.Key).ToDictionary(o => (o.I, o.J), o => o.Value);
+            int ValueAt(int i, int j) => written[(i, j)]; // ReverseMode gives every element in the extent a value
+            switch (p.Kind)
+            {
+                case ParamKind.Double:
+                    writes.Add(new OutputWrite(d, ValueAt(-1, -1)));
+                    break;
+                case ParamKind.Array2D:
+                    for (int i = 0; i < p.MinLength0; i++)
+                    {
+                        for (int j = 0; j < p.MinLength1; j++) writes.Add(new OutputWrite($"{d}[{i}, {j}]", ValueAt(i, j)));
+                    }
+                    break;
+                default:
+                    for (int i = 0; i < p.MinLength0; i++) writes.Add(new OutputWrite($"{d}[{i}]", ValueAt(i, -1)));
+                    break;
+            }
+        }
+        return writes;
+    }
+
+    internal static string CrefType(ParamKind kind) => kind switch
     {
         ParamKind.Double => "double", ParamKind.Int => "int", ParamKind.Array => "double[]", ParamKind.Array2D => "double[,]",
         ParamKind.ReadOnlySpan => "global::System.ReadOnlySpan{double}", _ => "global::System.Span{double}",
@@ -145,39 +223,26 @@ internal sealed class GradientEmitter : ProgramEmitter
         }
     }
 
-    private void EmitOutputs(CodeWriter w, Dictionary<int, string> adjoints)
+    /// <summary>Elements outside the extent the method reads get a zero gradient; the rest are written after the body.</summary>
+    private void EmitClears(CodeWriter w, Dictionary<int, string> adjoints)
     {
-        w.Line();
-        w.Line("// The gradient.");
+        if (adjoints.Keys.Any(k => _ir.Params[k].IsArrayLike))
+        {
+            w.Line("// Adjoint elements past the extent the method reads are zero; the others are written below.");
+        }
         foreach (KeyValuePair<int, string> a in adjoints)
         {
             ParamSpec p = _ir.Params[a.Key];
-            string d = a.Value;
-            var written = _gradient.Outputs.Where(o => o.Param == a.Key).ToDictionary(o => (o.I, o.J), o => o.Value);
-            switch (p.Kind)
+            if (p.Kind == ParamKind.Array2D)
             {
-                case ParamKind.Double:
-                    w.Line($"{d} = {(written.TryGetValue((-1, -1), out int v) ? Operand(v, Prec.Conditional) : "0.0")};");
-                    break;
-                case ParamKind.Array2D:
-                    w.Line($"if ({p.Name}.GetLength(0) != {p.MinLength0} || {p.Name}.GetLength(1) != {p.MinLength1}) global::System.Array.Clear({d});");
-                    for (int i = 0; i < p.MinLength0; i++)
-                    {
-                        for (int j = 0; j < p.MinLength1; j++)
-                        {
-                            w.Line($"{d}[{i}, {j}] = {(written.TryGetValue((i, j), out int e) ? Operand(e, Prec.Conditional) : "0.0")};");
-                        }
-                    }
-                    break;
-                default:
-                    for (int i = 0; i < p.MinLength0; i++)
-                    {
-                        w.Line($"{d}[{i}] = {(written.TryGetValue((i, -1), out int e) ? Operand(e, Prec.Conditional) : "0.0")};");
-                    }
-                    w.Line($"{d}.Slice({p.MinLength0}).Clear();");
-                    break;
+                w.Line($"if ({p.Name}.GetLength(0) != {p.MinLength0} || {p.Name}.GetLength(1) != {p.MinLength1}) global::System.Array.Clear({a.Value});");
+            }
+            else if (p.IsArrayLike)
+            {
+                w.Line($"{a.Value}.Slice({p.MinLength0}).Clear();");
             }
         }
+        if (adjoints.Keys.Any(k => _ir.Params[k].IsArrayLike)) w.Line();
     }
 
     protected override string TypeName(int id) => TypeOf(id) switch { ValType.Int => "int", ValType.Bool => "bool", _ => "double" };

@@ -17,6 +17,27 @@ internal abstract class ProgramEmitter
 {
     private const int InlineLimit = 12; // operations in one inlined expression, for readability
 
+    /// <summary>
+    /// Statements per part when a method is split. The JIT stops optimising a method past 60,000 bytes of IL,
+    /// 20,000 IL instructions or 2,000 locals, and tracks only 1,024 locals: 600 statements of this shape stay well
+    /// inside all four.
+    /// </summary>
+    public const int PartStatements = 600;
+
+    /// <summary>IR instructions per part; about two of them make one emitted statement once single uses are inlined.</summary>
+    private const int PartInstructions = 2 * PartStatements;
+
+    /// <summary>A final assignment of a value to an output (an adjoint element), emitted after the body.</summary>
+    internal sealed record OutputWrite(string Target, int Value);
+
+    private readonly IReadOnlyList<OutputWrite> _outputs;
+    private readonly Dictionary<int, int> _defItem = new();
+    private readonly Dictionary<int, List<int>> _useItems = new();
+    private readonly Dictionary<int, int> _frameSlot = new();
+    private int[] _itemPart = System.Array.Empty<int>();
+    private int _currentItem;
+    private bool _splitting;
+
     private readonly Dictionary<int, Instr> _defs = new();
     private readonly Dictionary<int, Phi> _phis = new();
     private readonly Dictionary<int, int> _defBlock = new();
@@ -33,15 +54,37 @@ internal abstract class ProgramEmitter
     private readonly IReadOnlyList<string> _sourceLines;
     private int _lastOrigin = -2;
 
-    protected ProgramEmitter(Block body, IEnumerable<int> roots, IEnumerable<string> reservedNames, IReadOnlyList<string> sourceLines)
+    /// <param name="allowSplit">Whether a program too large for one optimised method may be split into parts.</param>
+    protected ProgramEmitter(Block body, int result, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reservedNames,
+                             IReadOnlyList<string> sourceLines, bool allowSplit)
     {
         Body = body;
+        _outputs = outputs;
         _usedNames = new HashSet<string>(reservedNames);
+        _usedNames.Add("frame");
         _sourceLines = sourceLines;
+        _splitting = allowSplit && CountInstructions(body) > 4 * PartStatements;
         Index(body, -1);
-        foreach (int root in roots) Use(root, 0);
+        for (int k = 0; k < outputs.Count; k++)
+        {
+            _currentItem = body.Instrs.Count + k;
+            Use(outputs[k].Value, 0);
+        }
+        _currentItem = int.MaxValue; // the returned value is read by the method itself, after every part
+        Use(result, 0);
+        if (_splitting) AssignParts();
         Decide(body);
+        if (_splitting) AssignFrameSlots();
     }
+
+    /// <summary>True when the program is emitted as several part methods sharing a frame of values.</summary>
+    public bool IsSplit => _splitting;
+
+    /// <summary>The number of part methods, when split.</summary>
+    public int PartCount { get; private set; }
+
+    /// <summary>The number of doubles the parts exchange through the frame, when split.</summary>
+    public int FrameSize => _frameSlot.Count;
 
     protected Block Body { get; }
 
@@ -84,14 +127,45 @@ internal abstract class ProgramEmitter
     private (string Text, int Precedence) ExpressionOf(int id)
     {
         if (_inline.Contains(id) && _defs.TryGetValue(id, out Instr? instr)) return Render(instr);
+        if (_frameSlot.ContainsKey(id) && TypeOf(id) != ValType.Double) return (NameOf(id), TypeOf(id) == ValType.Int ? Prec.Unary : Prec.Equality);
         return (NameOf(id), Prec.Primary);
+    }
+
+    /// <summary>The statement that stores <paramref name="value"/> into <paramref name="id"/>'s local, or its frame slot.</summary>
+    private string Assignment(int id, string value, bool declare)
+    {
+        if (_frameSlot.TryGetValue(id, out int slot))
+        {
+            return TypeOf(id) switch
+            {
+                ValType.Int => $"frame[{slot}] = {value};",
+                ValType.Bool => $"frame[{slot}] = ({value}) ? 1.0 : 0.0;",
+                _ => $"frame[{slot}] = {value};",
+            };
+        }
+        return declare ? $"{TypeName(id)} {NameOf(id)} = {value};" : $"{NameOf(id)} = {value};";
     }
 
     protected string NameOf(int id)
     {
+        if (_frameSlot.TryGetValue(id, out int slot))
+        {
+            return TypeOf(id) switch
+            {
+                ValType.Int => $"(int)frame[{slot}]",
+                ValType.Bool => $"frame[{slot}] != 0.0",
+                _ => $"frame[{slot}]",
+            };
+        }
+        return LocalName(id);
+    }
+
+    /// <summary>The name of a value's local (also the stem of its adjoint's name), whether or not it lives in the frame.</summary>
+    private string LocalName(int id)
+    {
         if (_names.TryGetValue(id, out string? name)) return name;
         string wanted = _defs.TryGetValue(id, out Instr? def) && def.AdjointOf >= 0 && (_defs.ContainsKey(def.AdjointOf) || _phis.ContainsKey(def.AdjointOf))
-            ? "d" + NameOf(def.AdjointOf).TrimStart('@')
+            ? "d" + LocalName(def.AdjointOf).TrimStart('@')
             : Sanitize(_phis.TryGetValue(id, out Phi? phi) ? phi.Name : def?.Name);
         name = wanted;
         _nextSuffix.TryGetValue(wanted, out int n);
@@ -111,36 +185,65 @@ internal abstract class ProgramEmitter
 
     // ---- emission -------------------------------------------------------------------------------------------
 
-    public void EmitBody(CodeWriter w) => EmitBlock(w, Body, topLevel: true);
-
-    private void EmitBlock(CodeWriter w, Block block, bool topLevel)
+    /// <summary>The whole program in one method: the body, then the output writes under <paramref name="outputsHeading"/>.</summary>
+    public void EmitBody(CodeWriter w, string? outputsHeading = null)
     {
-        foreach (Instr instr in block.Instrs)
+        EmitItems(w, 0, Body.Instrs.Count + _outputs.Count, outputsHeading);
+    }
+
+    /// <summary>Part <paramref name="part"/> of a split program: its items, reading and writing shared values in <c>frame</c>.</summary>
+    public void EmitPart(CodeWriter w, int part)
+    {
+        int first = System.Array.IndexOf(_itemPart, part), last = System.Array.LastIndexOf(_itemPart, part);
+        if (first >= 0) EmitItems(w, first, last + 1, null);
+    }
+
+    private void EmitItems(CodeWriter w, int from, int to, string? outputsHeading)
+    {
+        for (int k = from; k < to; k++)
         {
-            if (topLevel)
+            if (k >= Body.Instrs.Count)
             {
-                BeforeTopLevel(w, instr);
-                foreach (int id in DefinedWithin(instr).Where(_hoisted.Contains))
+                if (k == Body.Instrs.Count && outputsHeading is not null)
                 {
-                    w.Line($"{TypeName(id)} {NameOf(id)} = {DefaultValue(id)}; // set below, read after its branch");
+                    w.Line();
+                    w.Line(outputsHeading);
                 }
-            }
-            if (instr is IfInstr region)
-            {
-                EmitIf(w, region);
+                OutputWrite output = _outputs[k - Body.Instrs.Count];
+                w.Line($"{output.Target} = {Operand(output.Value, Prec.Conditional)};");
                 continue;
             }
-            if (_inline.Contains(instr.Id)) continue;
-            Comment(w, instr.Origin);
-            string value = Render(instr).Text;
-            w.Line(_hoisted.Contains(instr.Id) ? $"{NameOf(instr.Id)} = {value};" : $"{TypeName(instr.Id)} {NameOf(instr.Id)} = {value};");
+            Instr instr = Body.Instrs[k];
+            if (instr is IfInstr || !_inline.Contains(instr.Id)) BeforeTopLevel(w, instr);
+            foreach (int id in DefinedWithin(instr).Where(i => _hoisted.Contains(i) && !_frameSlot.ContainsKey(i)))
+            {
+                w.Line($"{TypeName(id)} {NameOf(id)} = {DefaultValue(id)}; // set below, read after its branch");
+            }
+            EmitInstr(w, instr);
         }
+    }
+
+    private void EmitBlock(CodeWriter w, Block block)
+    {
+        foreach (Instr instr in block.Instrs) EmitInstr(w, instr);
+    }
+
+    private void EmitInstr(CodeWriter w, Instr instr)
+    {
+        if (instr is IfInstr region)
+        {
+            EmitIf(w, region);
+            return;
+        }
+        if (_inline.Contains(instr.Id)) return;
+        Comment(w, instr.Origin);
+        w.Line(Assignment(instr.Id, Render(instr).Text, declare: !_hoisted.Contains(instr.Id)));
     }
 
     private void EmitIf(CodeWriter w, IfInstr region)
     {
         Comment(w, region.Origin);
-        foreach (Phi phi in region.Phis.Where(p => !_hoisted.Contains(p.Id)))
+        foreach (Phi phi in region.Phis.Where(p => !_hoisted.Contains(p.Id) && !_frameSlot.ContainsKey(p.Id)))
         {
             w.Line($"{TypeName(phi.Id)} {NameOf(phi.Id)};");
         }
@@ -164,8 +267,8 @@ internal abstract class ProgramEmitter
     private void EmitBranch(CodeWriter w, Block block, IEnumerable<(int Phi, int Value)> assignments)
     {
         _lastOrigin = -2;
-        EmitBlock(w, block, topLevel: false);
-        foreach ((int phi, int value) in assignments) w.Line($"{NameOf(phi)} = {Operand(value, Prec.Conditional)};");
+        EmitBlock(w, block);
+        foreach ((int phi, int value) in assignments) w.Line(Assignment(phi, Operand(value, Prec.Conditional), declare: false));
     }
 
     private void Comment(CodeWriter w, int origin)
@@ -182,8 +285,10 @@ internal abstract class ProgramEmitter
         int blockId = _parentBlock.Count;
         _parentBlock.Add(parent);
         _blockIds[block] = blockId;
-        foreach (Instr instr in block.Instrs)
+        for (int k = 0; k < block.Instrs.Count; k++)
         {
+            Instr instr = block.Instrs[k];
+            if (parent < 0) _currentItem = k;
             if (instr is IfInstr region)
             {
                 Use(region.Cond, blockId);
@@ -193,6 +298,7 @@ internal abstract class ProgramEmitter
                 {
                     _phis[phi.Id] = phi;
                     _defBlock[phi.Id] = blockId;
+                    _defItem[phi.Id] = _currentItem;
                     Use(phi.Then, _blockIds[region.Then]);
                     Use(phi.Else, _blockIds[region.Else]);
                 }
@@ -200,6 +306,7 @@ internal abstract class ProgramEmitter
             }
             _defs[instr.Id] = instr;
             _defBlock[instr.Id] = blockId;
+            _defItem[instr.Id] = _currentItem;
             foreach (int operand in DeadCodeElimination.Operands(instr)) Use(operand, blockId);
         }
     }
@@ -207,6 +314,8 @@ internal abstract class ProgramEmitter
     private void Use(int id, int blockId)
     {
         _useCount[id] = _useCount.TryGetValue(id, out int n) ? n + 1 : 1;
+        if (!_useItems.TryGetValue(id, out List<int>? items)) _useItems[id] = items = new List<int>(1);
+        items.Add(_currentItem);
         if (!_firstUseBlock.ContainsKey(id)) _firstUseBlock[id] = blockId;
         if (_defBlock.TryGetValue(id, out int defBlock) && defBlock != 0 && !IsWithin(blockId, defBlock)) _hoisted.Add(id);
         else if (!_defBlock.ContainsKey(id)) _pendingUses.Add((id, blockId));
@@ -246,12 +355,53 @@ internal abstract class ProgramEmitter
             bool leaf = instr is ConstInstr or ParamInstr or LoadInstr or LengthInstr;
             int uses = _useCount.TryGetValue(instr.Id, out int n) ? n : 0;
             int size = 1 + DeadCodeElimination.Operands(instr).Sum(o => _inline.Contains(o) && _size.TryGetValue(o, out int s) ? s : 0);
-            bool sameBlock = _firstUseBlock.TryGetValue(instr.Id, out int useBlock) && useBlock == _defBlock[instr.Id];
+            bool sameBlock = _firstUseBlock.TryGetValue(instr.Id, out int useBlock) && useBlock == _defBlock[instr.Id]
+                // A split program inlines only within a part: an expression never reaches into another part.
+                && (!_splitting || (_useItems.TryGetValue(instr.Id, out List<int>? useItems) && useItems[0] != int.MaxValue
+                                    && _itemPart[useItems[0]] == _itemPart[_defItem[instr.Id]]));
             if (leaf || (uses == 1 && sameBlock && !_hoisted.Contains(instr.Id) && size <= InlineLimit))
             {
                 _inline.Add(instr.Id);
                 _size[instr.Id] = leaf ? 0 : size;
             }
+        }
+    }
+
+    private static int CountInstructions(Block block) =>
+        block.Instrs.Sum(i => i is IfInstr r ? 1 + r.Phis.Count + CountInstructions(r.Then) + CountInstructions(r.Else) : 1);
+
+    /// <summary>
+    /// Cuts the outermost items into parts of about <see cref="PartInstructions"/> instructions (before inlining, so
+    /// that inlining can stay within a part).
+    /// </summary>
+    private void AssignParts()
+    {
+        int items = Body.Instrs.Count + _outputs.Count;
+        _itemPart = new int[items];
+        int part = 0, count = 0;
+        for (int k = 0; k < items; k++)
+        {
+            int size = k < Body.Instrs.Count ? CountInstructions(new Block(new Model.EquatableArray<Instr>(System.Collections.Immutable.ImmutableArray.Create(Body.Instrs[k])))) : 1;
+            if (count > 0 && count + size > PartInstructions)
+            {
+                part++;
+                count = 0;
+            }
+            _itemPart[k] = part;
+            count += size;
+        }
+        PartCount = part + 1;
+    }
+
+    /// <summary>Gives a frame slot to every value read in a part other than its own, or by the method after the parts.</summary>
+    private void AssignFrameSlots()
+    {
+        foreach (KeyValuePair<int, List<int>> uses in _useItems)
+        {
+            int id = uses.Key;
+            if (_inline.Contains(id) || !_defItem.TryGetValue(id, out int defItem)) continue;
+            int defPart = _itemPart[defItem];
+            if (uses.Value.Any(u => u == int.MaxValue || _itemPart[u] != defPart)) _frameSlot[id] = _frameSlot.Count;
         }
     }
 

@@ -19,7 +19,7 @@ internal sealed class TapeEmitter : ProgramEmitter
     private readonly HashSet<int> _active;
 
     private TapeEmitter(MethodIr ir, Block body, HashSet<int> active)
-        : base(body, new[] { ir.Return }, ir.Params.Select(p => p.Name.TrimStart('@')), ir.SourceLines)
+        : base(body, ir.Return, System.Array.Empty<OutputWrite>(), ir.Params.Select(p => p.Name.TrimStart('@')), ir.SourceLines, allowSplit: false)
     {
         _ir = ir;
         _active = active;
@@ -30,7 +30,8 @@ internal sealed class TapeEmitter : ProgramEmitter
         MethodIr ir = spec.Ir;
         var emitter = new TapeEmitter(ir, DeadCodeElimination.Run(ir.Body, new[] { ir.Return }), Activity.Of(ir));
         w.Line("/// <summary>");
-        w.Line($"/// <see cref=\"{spec.Name}\"/> on the <see cref=\"global::SymGrad.Value\"/> tape engine: call");
+        string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => GradientEmitter.CrefType(p.Kind))) + ")";
+        w.Line($"/// <see cref=\"{cref}\"/> on the <see cref=\"global::SymGrad.Value\"/> tape engine: call");
         w.Line("/// <see cref=\"global::SymGrad.Value.Backward\"/> on the result to get the gradient the reference way, or draw its graph.");
         w.Line("/// </summary>");
         w.Line(Emitter.GeneratedCodeAttribute);

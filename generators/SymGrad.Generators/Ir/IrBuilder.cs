@@ -153,6 +153,8 @@ internal sealed class IrBuilder
         {
             case Op.Mul when cb && y == 1 && !IsNegZero(y): return a;
             case Op.Mul when ca && x == 1 && !IsNegZero(x): return b;
+            case Op.Mul when type == ValType.Double && cb && y == -1: return Unary(Op.Neg, a);
+            case Op.Mul when type == ValType.Double && ca && x == -1: return Unary(Op.Neg, b);
             case Op.Div when cb && y == 1: return a;
             case Op.Sub when cb && y == 0 && !IsNegZero(y): return a;
             case Op.Add when cb && IsNegZero(y): return a;
@@ -275,8 +277,7 @@ internal sealed class IrBuilder
                 case Op.Min: r = Math.Min(a, b); break;
                 default: return false;
             }
-            if (r < int.MinValue || r > int.MaxValue) return false;
-            result = r;
+            result = unchecked((int)r); // C#'s int arithmetic wraps at run time (unchecked), and so does the fold
             return true;
         }
         switch (op)

@@ -42,7 +42,20 @@ internal static class MethodParser
 
     private static LoweringResult ParseMethod(SyntaxNode node, IMethodSymbol method, SemanticModel model, CancellationToken ct)
     {
+        // A partial method's body is in its implementing declaration.
+        if (method.PartialImplementationPart is { } implementation
+            && implementation.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct) is MethodDeclarationSyntax implSyntax)
+        {
+            method = implementation;
+            node = implSyntax;
+            model = model.Compilation.GetSemanticModel(implSyntax.SyntaxTree);
+        }
         if (model.GetDiagnostics(node.Span, ct).Any(d => d.Severity == DiagnosticSeverity.Error)) return Empty;
+        // A containing type still being typed (no name yet) has errors of its own: wait until it has a name.
+        for (INamedTypeSymbol? t = method.ContainingType; t is not null; t = t.ContainingType)
+        {
+            if (string.IsNullOrEmpty(t.Name) || t.DeclaringSyntaxReferences.Any(r => r.GetSyntax(ct) is TypeDeclarationSyntax { Identifier.IsMissing: true })) return Empty;
+        }
 
         var diagnostics = new List<DiagnosticInfo>();
         Location where = NameLocation(node);
@@ -99,6 +112,14 @@ internal static class MethodParser
             }
             bool noDerivative = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
             kinds.Add((p, kind.Value, noDerivative));
+        }
+        foreach (string suffix in new[] { "Gradient", "Tape" })
+        {
+            // The compilation the generator sees holds no generated code, so a member of that name is the user's.
+            if (method.ContainingType is { } owner && owner.GetMembers(method.Name + suffix).Any(m => !m.IsImplicitlyDeclared))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameClash, where, method.Name, method.Name + suffix, owner.Name));
+            }
         }
         if (diagnostics.Count > 0) return new LoweringResult(null, diagnostics.ToEquatableArray());
 

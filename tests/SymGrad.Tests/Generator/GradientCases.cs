@@ -103,6 +103,7 @@ internal static class GradientCases
             return Away(x, 0) && Away(y, 1) ? [x, y] : null;
         }),
         ["Loops.Nested"] = new(SampleSources.Loops, "Nested", r => [Mat(r, 3, 4), Vec(r, 4)]),
+        ["Large.Net"] = new(SampleSources.Large, "Net", r => [Mat(r, 24, 8), Vec(r, 24), Mat(r, 8, 8)]),
         ["LocalArrays.Arrays"] = new(SampleSources.LocalArrays, "Arrays", r => [U(r, -2, 2), U(r, -2, 2), Vec(r, 3)]),
         ["Compound.Assignments"] = new(SampleSources.Compound, "Assignments", r => [U(r, -2, 2), U(r, -2, 2), Vec(r, 3)]),
         ["Calls.Outer"] = new(SampleSources.Calls, "Outer", r => [U(r, -1, 1), Vec(r, 3), Vec(r, 3)]),

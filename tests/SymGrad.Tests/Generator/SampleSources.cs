@@ -163,6 +163,38 @@ internal static class SampleSources
         """;
 
     /// <summary>Nested constant loops, a bound depending on the outer variable, a condition known after unrolling.</summary>
+    /// <summary>
+    /// A network big enough (8-24-1 over a batch of 8, tanh) that its unrolled gradient is split into parts, each
+    /// small enough for the JIT to optimise, sharing values through a frame.
+    /// </summary>
+    public const string Large = """
+        using System;
+        using SymGrad;
+
+        namespace Samples;
+
+        public static partial class Large
+        {
+            [Differentiable]
+            public static double Net(double[,] w1, double[] w2, [NoDerivative] double[,] x)
+            {
+                double loss = 0;
+                for (int s = 0; s < 8; s++)
+                {
+                    double y = 0;
+                    for (int i = 0; i < 24; i++)
+                    {
+                        double z = 0;
+                        for (int j = 0; j < 8; j++) z += w1[i, j] * x[s, j];
+                        y += w2[i] * Math.Tanh(z);
+                    }
+                    loss += (y - 0.5) * (y - 0.5);
+                }
+                return loss;
+            }
+        }
+        """;
+
     public const string Loops = """
         using System;
         using SymGrad;

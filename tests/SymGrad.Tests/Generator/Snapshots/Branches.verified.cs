@@ -11,6 +11,8 @@ namespace Samples
         /// Computes <see cref="Piecewise(double, double)"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="x">As for <c>Piecewise</c>.</param>
+        /// <param name="y">As for <c>Piecewise</c>.</param>
         /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
         /// <param name="dY">Receives the derivative of the result with respect to <paramref name="y"/>.</param>
         /// <returns>The value of <see cref="Piecewise(double, double)"/>.</returns>
@@ -110,7 +112,7 @@ namespace Samples
         }
 
         /// <summary>
-        /// <see cref="Piecewise"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="Piecewise(double, double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
@@ -153,6 +155,8 @@ namespace Samples
         /// Computes <see cref="GuardedDivision(double, double)"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="x">As for <c>GuardedDivision</c>.</param>
+        /// <param name="y">As for <c>GuardedDivision</c>.</param>
         /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
         /// <param name="dY">Receives the derivative of the result with respect to <paramref name="y"/>.</param>
         /// <returns>The value of <see cref="GuardedDivision(double, double)"/>.</returns>
@@ -228,7 +232,7 @@ namespace Samples
         }
 
         /// <summary>
-        /// <see cref="GuardedDivision"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="GuardedDivision(double, double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
@@ -262,6 +266,8 @@ namespace Samples
         /// Computes <see cref="EarlyReturn(double, double)"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="x">As for <c>EarlyReturn</c>.</param>
+        /// <param name="y">As for <c>EarlyReturn</c>.</param>
         /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
         /// <param name="dY">Receives the derivative of the result with respect to <paramref name="y"/>.</param>
         /// <returns>The value of <see cref="EarlyReturn(double, double)"/>.</returns>
@@ -309,7 +315,7 @@ namespace Samples
         }
 
         /// <summary>
-        /// <see cref="EarlyReturn"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="EarlyReturn(double, double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]

@@ -11,14 +11,12 @@ namespace Samples
         /// Computes <see cref="Square(double)"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="x">As for <c>Square</c>.</param>
         /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
         /// <returns>The value of <see cref="Square(double)"/>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static double SquareGradient(double x, ref double dX)
         {
-            // Forward sweep.
-
-            // Backward sweep: the adjoint of each value, from the result back to the parameters.
 
             // The gradient.
             dX = x + x;
@@ -26,7 +24,7 @@ namespace Samples
         }
 
         /// <summary>
-        /// <see cref="Square"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="Square(double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
@@ -39,6 +37,8 @@ namespace Samples
         /// Computes <see cref="Dot(global::System.ReadOnlySpan{double}, double[])"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="a">As for <c>Dot</c>.</param>
+        /// <param name="b">As for <c>Dot</c>.</param>
         /// <param name="dA">Receives the derivative of the result with respect to <paramref name="a"/>.</param>
         /// <param name="dB">Receives the derivative of the result with respect to <paramref name="b"/>.</param>
         /// <returns>The value of <see cref="Dot(global::System.ReadOnlySpan{double}, double[])"/>.</returns>
@@ -52,22 +52,23 @@ namespace Samples
             if (b.Length < 3) throw new global::System.ArgumentException("b must have at least 3 elements: the method reads b[2].", nameof(b));
             if (dB.Length != b.Length) throw new global::System.ArgumentException("dB must have the length of b.", nameof(dB));
 
-            // Forward sweep.
+            // Adjoint elements past the extent the method reads are zero; the others are written below.
+            dA.Slice(3).Clear();
+            dB.Slice(3).Clear();
+
 
             // The gradient.
             dA[0] = b[0];
             dA[1] = b[1];
             dA[2] = b[2];
-            dA.Slice(3).Clear();
             dB[0] = a[0];
             dB[1] = a[1];
             dB[2] = a[2];
-            dB.Slice(3).Clear();
             return 0.0 + a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
         }
 
         /// <summary>
-        /// <see cref="Dot"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="Dot(global::System.ReadOnlySpan{double}, double[])"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
@@ -80,6 +81,9 @@ namespace Samples
         /// Computes <see cref="Outer(double, double[], double[])"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="x">As for <c>Outer</c>.</param>
+        /// <param name="v">As for <c>Outer</c>.</param>
+        /// <param name="w">As for <c>Outer</c>.</param>
         /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
         /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
         /// <param name="dW">Receives the derivative of the result with respect to <paramref name="w"/>.</param>
@@ -95,6 +99,10 @@ namespace Samples
             if (w.Length < 3) throw new global::System.ArgumentException("w must have at least 3 elements: the method reads w[2].", nameof(w));
             if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
 
+            // Adjoint elements past the extent the method reads are zero; the others are written below.
+            dV.Slice(3).Clear();
+            dW.Slice(3).Clear();
+
             // Forward sweep.
             // Square, line 9: x * x
             double t_1 = x * x;
@@ -107,9 +115,9 @@ namespace Samples
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
             // Dot, line 15: s += a[i] * b[i];
-            double dt_4 = -1.0 * v[2];
-            double dt_5 = -1.0 * v[1];
-            double dt_6 = -1.0 * v[0];
+            double dt_4 = -v[2];
+            double dt_5 = -v[1];
+            double dt_6 = -v[0];
             // Scale, line 32: Math.Tanh(x * k) * k
             double ds = 2.0 * (1.0 - t_3 * t_3) * 2.0;
             // Square, line 9: x * x
@@ -123,16 +131,14 @@ namespace Samples
             dV[0] = dt_6 + dt_6 + dt_3 * w[0];
             dV[1] = dt_5 + dt_5 + dt_3 * w[1];
             dV[2] = dt_4 + dt_4 + dt_3 * w[2];
-            dV.Slice(3).Clear();
             dW[0] = ds * x + dt_3 * v[0];
             dW[1] = ds * t_1 + dt_3 * v[1];
             dW[2] = ds * 1.5 + dt_3 * v[2];
-            dW.Slice(3).Clear();
             return t_2 * t_2 / 10.0 + t_3 * 2.0 - (0.0 + v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
         }
 
         /// <summary>
-        /// <see cref="Outer"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="Outer(double, double[], double[])"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
@@ -164,6 +170,8 @@ namespace Samples
             /// Computes <see cref="Scale(double, double)"/> and its gradient by reverse-mode differentiation.
             /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
             /// </summary>
+            /// <param name="x">As for <c>Scale</c>.</param>
+            /// <param name="k">As for <c>Scale</c>.</param>
             /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
             /// <returns>The value of <see cref="Scale(double, double)"/>.</returns>
             [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
@@ -173,15 +181,13 @@ namespace Samples
                 // line 32: Math.Tanh(x * k) * k
                 double t = global::System.Math.Tanh(x * k);
 
-                // Backward sweep: the adjoint of each value, from the result back to the parameters.
-
                 // The gradient.
                 dX = k * (1.0 - t * t) * k;
                 return t * k;
             }
 
             /// <summary>
-            /// <see cref="Scale"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+            /// <see cref="Scale(double, double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
             /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]

@@ -12,4 +12,5 @@ SG0012 18:43 'Generic' cannot be differentiated: it is generic. SymGrad supports
 SG0013 19:78 'TooLarge' unrolls to more than 200000 operations: make loop bounds smaller or split the method
 SG0014 20:68 'Bad.Methods.Broken(double)' is [Differentiable] but cannot be inlined: it has error SG0005 of its own; fix that first
 SG0005 21:62 A do-while loop is not supported in a [Differentiable] method: use locals, assignments, blocks, if/else, for loops with constant bounds and return
-SG0002 24:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
+SG0015 22:43 'Clashes' cannot get its generated 'ClashesGradient': type 'Methods' already has a member of that name; rename one of them
+SG0002 26:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it

@@ -11,6 +11,8 @@ namespace Samples
         /// Computes <see cref="Nested(double[,], double[])"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="m">As for <c>Nested</c>.</param>
+        /// <param name="v">As for <c>Nested</c>.</param>
         /// <param name="dM">Receives the derivative of the result with respect to <paramref name="m"/>.</param>
         /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
         /// <returns>The value of <see cref="Nested(double[,], double[])"/>.</returns>
@@ -25,6 +27,10 @@ namespace Samples
             global::System.ArgumentNullException.ThrowIfNull(v);
             if (v.Length < 4) throw new global::System.ArgumentException("v must have at least 4 elements: the method reads v[3].", nameof(v));
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+
+            // Adjoint elements past the extent the method reads are zero; the others are written below.
+            if (m.GetLength(0) != 3 || m.GetLength(1) != 4) global::System.Array.Clear(dM);
+            dV.Slice(4).Clear();
 
             // Forward sweep.
             // line 19: s -= v[i];
@@ -45,7 +51,6 @@ namespace Samples
             double dt_4 = ds_2 * 2.0;
 
             // The gradient.
-            if (m.GetLength(0) != 3 || m.GetLength(1) != 4) global::System.Array.Clear(dM);
             dM[0, 0] = ds_2 * v[0];
             dM[0, 1] = ds_2 * v[1];
             dM[0, 2] = ds_2 * v[2];
@@ -62,12 +67,11 @@ namespace Samples
             dV[1] = t * s_3 * 0.1 - ds_2 + dt_4 * m[1, 1] + ds_2 * m[0, 1];
             dV[2] = -ds_2 + dt_3 * m[2, 2] + dt_4 * m[1, 2] + ds_2 * m[0, 2];
             dV[3] = dt_3 * m[2, 3] + dt_4 * m[1, 3] + ds_2 * m[0, 3];
-            dV.Slice(4).Clear();
             return s_4 * t;
         }
 
         /// <summary>
-        /// <see cref="Nested"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="Nested(double[,], double[])"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]

@@ -11,6 +11,7 @@ namespace Samples
         /// Computes <see cref="SanityCheck(double)"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="x">As for <c>SanityCheck</c>.</param>
         /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
         /// <returns>The value of <see cref="SanityCheck(double)"/>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
@@ -38,7 +39,7 @@ namespace Samples
         }
 
         /// <summary>
-        /// <see cref="SanityCheck"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="SanityCheck(double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
@@ -55,6 +56,8 @@ namespace Samples
         /// Computes <see cref="MoreOps(double, double)"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="a">As for <c>MoreOps</c>.</param>
+        /// <param name="b">As for <c>MoreOps</c>.</param>
         /// <param name="dA">Receives the derivative of the result with respect to <paramref name="a"/>.</param>
         /// <param name="dB">Receives the derivative of the result with respect to <paramref name="b"/>.</param>
         /// <returns>The value of <see cref="MoreOps(double, double)"/>.</returns>
@@ -101,7 +104,7 @@ namespace Samples
         }
 
         /// <summary>
-        /// <see cref="MoreOps"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="MoreOps(double, double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]

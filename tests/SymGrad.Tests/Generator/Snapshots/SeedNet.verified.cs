@@ -11,6 +11,13 @@ namespace SeedNotebook.Network
         /// Computes <see cref="Predict(double[,], double[], double[,], double[], double[], double, global::System.ReadOnlySpan{double})"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="w1">As for <c>Predict</c>.</param>
+        /// <param name="b1">As for <c>Predict</c>.</param>
+        /// <param name="w2">As for <c>Predict</c>.</param>
+        /// <param name="b2">As for <c>Predict</c>.</param>
+        /// <param name="wOut">As for <c>Predict</c>.</param>
+        /// <param name="bOut">As for <c>Predict</c>.</param>
+        /// <param name="x">As for <c>Predict</c>.</param>
         /// <param name="dW1">Receives the derivative of the result with respect to <paramref name="w1"/>.</param>
         /// <param name="dB1">Receives the derivative of the result with respect to <paramref name="b1"/>.</param>
         /// <param name="dW2">Receives the derivative of the result with respect to <paramref name="w2"/>.</param>
@@ -42,6 +49,14 @@ namespace SeedNotebook.Network
             if (dWOut.Length != wOut.Length) throw new global::System.ArgumentException("dWOut must have the length of wOut.", nameof(dWOut));
             if (x.Length < 3) throw new global::System.ArgumentException("x must have at least 3 elements: the method reads x[2].", nameof(x));
             if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x.", nameof(dX));
+
+            // Adjoint elements past the extent the method reads are zero; the others are written below.
+            if (w1.GetLength(0) != 4 || w1.GetLength(1) != 3) global::System.Array.Clear(dW1);
+            dB1.Slice(4).Clear();
+            if (w2.GetLength(0) != 4 || w2.GetLength(1) != 4) global::System.Array.Clear(dW2);
+            dB2.Slice(4).Clear();
+            dWOut.Slice(4).Clear();
+            dX.Slice(3).Clear();
 
             // Forward sweep.
             // line 24: z += b1[i];
@@ -89,7 +104,6 @@ namespace SeedNotebook.Network
             double dz = z > 0.0 ? dz_8 * w2[3, 0] + dz_7 * w2[2, 0] + dz_6 * w2[1, 0] + dz_5 * w2[0, 0] : 0.0;
 
             // The gradient.
-            if (w1.GetLength(0) != 4 || w1.GetLength(1) != 3) global::System.Array.Clear(dW1);
             dW1[0, 0] = dz * x[0];
             dW1[0, 1] = dz * x[1];
             dW1[0, 2] = dz * x[2];
@@ -106,8 +120,6 @@ namespace SeedNotebook.Network
             dB1[1] = dz_2;
             dB1[2] = dz_3;
             dB1[3] = dz_4;
-            dB1.Slice(4).Clear();
-            if (w2.GetLength(0) != 4 || w2.GetLength(1) != 4) global::System.Array.Clear(dW2);
             dW2[0, 0] = dz_5 * h1_0;
             dW2[0, 1] = dz_5 * h1_1;
             dW2[0, 2] = dz_5 * h1_2;
@@ -128,22 +140,19 @@ namespace SeedNotebook.Network
             dB2[1] = dz_6;
             dB2[2] = dz_7;
             dB2[3] = dz_8;
-            dB2.Slice(4).Clear();
             dWOut[0] = h2_0;
             dWOut[1] = h2_1;
             dWOut[2] = h2_2;
             dWOut[3] = h2_3;
-            dWOut.Slice(4).Clear();
             dBOut = 1.0;
             dX[0] = dz_4 * w1[3, 0] + dz_3 * w1[2, 0] + dz_2 * w1[1, 0] + dz * w1[0, 0];
             dX[1] = dz_4 * w1[3, 1] + dz_3 * w1[2, 1] + dz_2 * w1[1, 1] + dz * w1[0, 1];
             dX[2] = dz_4 * w1[3, 2] + dz_3 * w1[2, 2] + dz_2 * w1[1, 2] + dz * w1[0, 2];
-            dX.Slice(3).Clear();
             return 0.0 + wOut[0] * h2_0 + wOut[1] * h2_1 + wOut[2] * h2_2 + wOut[3] * h2_3 + bOut;
         }
 
         /// <summary>
-        /// <see cref="Predict"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="Predict(double[,], double[], double[,], double[], double[], double, global::System.ReadOnlySpan{double})"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
@@ -164,6 +173,14 @@ namespace SeedNotebook.Network
         /// Computes <see cref="Loss(double[,], double[], double[,], double[], double[], double, double[,], double[])"/> and its gradient by reverse-mode differentiation.
         /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
         /// </summary>
+        /// <param name="w1">As for <c>Loss</c>.</param>
+        /// <param name="b1">As for <c>Loss</c>.</param>
+        /// <param name="w2">As for <c>Loss</c>.</param>
+        /// <param name="b2">As for <c>Loss</c>.</param>
+        /// <param name="wOut">As for <c>Loss</c>.</param>
+        /// <param name="bOut">As for <c>Loss</c>.</param>
+        /// <param name="xs">As for <c>Loss</c>.</param>
+        /// <param name="targets">As for <c>Loss</c>.</param>
         /// <param name="dW1">Receives the derivative of the result with respect to <paramref name="w1"/>.</param>
         /// <param name="dB1">Receives the derivative of the result with respect to <paramref name="b1"/>.</param>
         /// <param name="dW2">Receives the derivative of the result with respect to <paramref name="w2"/>.</param>
@@ -199,6 +216,14 @@ namespace SeedNotebook.Network
             if (dXs.GetLength(0) != xs.GetLength(0) || dXs.GetLength(1) != xs.GetLength(1)) throw new global::System.ArgumentException("dXs must have the shape of xs.", nameof(dXs));
             global::System.ArgumentNullException.ThrowIfNull(targets);
             if (targets.Length < 4) throw new global::System.ArgumentException("targets must have at least 4 elements: the method reads targets[3].", nameof(targets));
+
+            // Adjoint elements past the extent the method reads are zero; the others are written below.
+            if (w1.GetLength(0) != 4 || w1.GetLength(1) != 3) global::System.Array.Clear(dW1);
+            dB1.Slice(4).Clear();
+            if (w2.GetLength(0) != 4 || w2.GetLength(1) != 4) global::System.Array.Clear(dW2);
+            dB2.Slice(4).Clear();
+            dWOut.Slice(4).Clear();
+            if (xs.GetLength(0) != 4 || xs.GetLength(1) != 3) global::System.Array.Clear(dXs);
 
             // Forward sweep.
             // Predict, line 24: z += b1[i];
@@ -389,7 +414,6 @@ namespace SeedNotebook.Network
             double dz = z > 0.0 ? dz_8 * w2[3, 0] + dz_7 * w2[2, 0] + dz_6 * w2[1, 0] + dz_5 * w2[0, 0] : 0.0;
 
             // The gradient.
-            if (w1.GetLength(0) != 4 || w1.GetLength(1) != 3) global::System.Array.Clear(dW1);
             dW1[0, 0] = dz_25 * xs[3, 0] + dz_17 * xs[2, 0] + dz_9 * xs[1, 0] + dz * xs[0, 0];
             dW1[0, 1] = dz_25 * xs[3, 1] + dz_17 * xs[2, 1] + dz_9 * xs[1, 1] + dz * xs[0, 1];
             dW1[0, 2] = dz_25 * xs[3, 2] + dz_17 * xs[2, 2] + dz_9 * xs[1, 2] + dz * xs[0, 2];
@@ -406,8 +430,6 @@ namespace SeedNotebook.Network
             dB1[1] = dz_26 + dz_18 + dz_10 + dz_2;
             dB1[2] = dz_27 + dz_19 + dz_11 + dz_3;
             dB1[3] = dz_28 + dz_20 + dz_12 + dz_4;
-            dB1.Slice(4).Clear();
-            if (w2.GetLength(0) != 4 || w2.GetLength(1) != 4) global::System.Array.Clear(dW2);
             dW2[0, 0] = dz_29 * h1_0_4 + dz_21 * h1_0_3 + dz_13 * h1_0_2 + dz_5 * h1_0;
             dW2[0, 1] = dz_29 * h1_1_4 + dz_21 * h1_1_3 + dz_13 * h1_1_2 + dz_5 * h1_1;
             dW2[0, 2] = dz_29 * h1_2_4 + dz_21 * h1_2_3 + dz_13 * h1_2_2 + dz_5 * h1_2;
@@ -428,14 +450,11 @@ namespace SeedNotebook.Network
             dB2[1] = dz_30 + dz_22 + dz_14 + dz_6;
             dB2[2] = dz_31 + dz_23 + dz_15 + dz_7;
             dB2[3] = dz_32 + dz_24 + dz_16 + dz_8;
-            dB2.Slice(4).Clear();
             dWOut[0] = de_4 * h2_0_4 + de_3 * h2_0_3 + de_2 * h2_0_2 + de * h2_0;
             dWOut[1] = de_4 * h2_1_4 + de_3 * h2_1_3 + de_2 * h2_1_2 + de * h2_1;
             dWOut[2] = de_4 * h2_2_4 + de_3 * h2_2_3 + de_2 * h2_2_2 + de * h2_2;
             dWOut[3] = de_4 * h2_3_4 + de_3 * h2_3_3 + de_2 * h2_3_2 + de * h2_3;
-            dWOut.Slice(4).Clear();
             dBOut = de_4 + de_3 + de_2 + de;
-            if (xs.GetLength(0) != 4 || xs.GetLength(1) != 3) global::System.Array.Clear(dXs);
             dXs[0, 0] = dz_4 * w1[3, 0] + dz_3 * w1[2, 0] + dz_2 * w1[1, 0] + dz * w1[0, 0];
             dXs[0, 1] = dz_4 * w1[3, 1] + dz_3 * w1[2, 1] + dz_2 * w1[1, 1] + dz * w1[0, 1];
             dXs[0, 2] = dz_4 * w1[3, 2] + dz_3 * w1[2, 2] + dz_2 * w1[1, 2] + dz * w1[0, 2];
@@ -452,7 +471,7 @@ namespace SeedNotebook.Network
         }
 
         /// <summary>
-        /// <see cref="Loss"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+        /// <see cref="Loss(double[,], double[], double[,], double[], double[], double, double[,], double[])"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
