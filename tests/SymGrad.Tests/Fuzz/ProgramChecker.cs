@@ -70,6 +70,25 @@ internal static class ProgramChecker
 
         """;
 
+    /// <summary>A [Differentiable] method of another class that programs call (calls across classes, inlined).</summary>
+    private const string Shared = """
+        using SymGrad;
+
+        namespace Fuzz;
+
+        public static partial class Shared
+        {
+            [Differentiable]
+            public static double K(double p)
+            {
+                double acc = 0.5 * p;
+                for (int i = 1; i <= 2; i++) acc += Math.Sin(i * p) / i;
+                if (acc > 0) return acc * Math.Exp(-p * p);
+                return SymMath.Softplus(acc) - p;
+            }
+        }
+        """;
+
     private static readonly Regex GeneratedType = new(@"P(\d+)\b", RegexOptions.Compiled);
     private static readonly Regex SourceFile = new(@"^Source(\d+)\.cs$", RegexOptions.Compiled);
 
@@ -77,7 +96,7 @@ internal static class ProgramChecker
     public static Verdict[] CheckBatch(IReadOnlyList<Program> programs, Counts counts)
     {
         var verdicts = new Verdict[programs.Count];
-        string[] sources = programs.Select((p, i) => p.Source(i) + Glue(i)).Append(SampleSources.ImplicitUsings).ToArray();
+        string[] sources = programs.Select((p, i) => p.Source(i) + Glue(i)).Append(SampleSources.ImplicitUsings).Append(Shared).ToArray();
         CSharpCompilationLike compiled = Compile(sources);
         if (compiled.Exception is { } exception)
         {

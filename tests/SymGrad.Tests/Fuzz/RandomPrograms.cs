@@ -196,7 +196,10 @@ internal sealed record Point(double X, double Y, double V0, double V1, double V2
 /// </summary>
 internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> Body, Expr Result, ImmutableArray<Point> Points)
 {
-    public int Size => (Helper?.Size ?? 0) + Stmt.SizeOf(Body) + Result.Size;
+    /// <summary>When set, H starts with <c>if (guard) return alternative;</c>: an early return inside an inlined callee.</summary>
+    public (Expr Guard, Expr Alternative)? HelperGuard { get; init; }
+
+    public int Size => (Helper?.Size ?? 0) + (HelperGuard is { } g ? 1 + g.Guard.Size + g.Alternative.Size : 0) + Stmt.SizeOf(Body) + Result.Size;
 
     /// <summary>The source of this program as class <c>P{index}</c> (batches put many in one compilation).</summary>
     public string Source(int index)
@@ -208,7 +211,16 @@ internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> 
         if (Helper is { } h)
         {
             s.Append("    [Differentiable]\n");
-            s.Append("    private static double H(double p, double q) => ").Append(h.Render()).Append(";\n\n");
+            if (HelperGuard is { } g)
+            {
+                s.Append("    private static double H(double p, double q)\n    {\n");
+                s.Append("        if (").Append(g.Guard.Render()).Append(") return ").Append(g.Alternative.Render()).Append(";\n");
+                s.Append("        return ").Append(h.Render()).Append(";\n    }\n\n");
+            }
+            else
+            {
+                s.Append("    private static double H(double p, double q) => ").Append(h.Render()).Append(";\n\n");
+            }
         }
         s.Append("    [Differentiable]\n");
         s.Append("    public static double F(double x, double y, ").Append(VType).Append(" v, [NoDerivative] double s, int n)\n");
@@ -231,6 +243,12 @@ internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> 
         }
         foreach (ImmutableArray<Stmt> body in Stmt.ShrinkBlock(Body)) yield return this with { Body = body };
         foreach (Expr r in Result.Shrinks()) yield return this with { Result = r };
+        if (HelperGuard is { } g)
+        {
+            yield return this with { HelperGuard = null };
+            foreach (Expr smaller in g.Alternative.Shrinks()) yield return this with { HelperGuard = (g.Guard, smaller) };
+            foreach (Expr smaller in g.Guard.Shrinks()) yield return this with { HelperGuard = (smaller, g.Alternative) };
+        }
         if (Helper is { } h)
         {
             foreach (Expr smaller in h.Shrinks()) yield return this with { Helper = smaller };
@@ -248,6 +266,9 @@ internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> 
 /// </summary>
 internal static class RandomPrograms
 {
+    /// <summary>SYMGRAD_FUZZ_KNOWN_BUGS=1 also generates the constructs of the open bugs in Regressions.cs.</summary>
+    public static readonly bool KnownBugs = Environment.GetEnvironmentVariable("SYMGRAD_FUZZ_KNOWN_BUGS") == "1";
+
     /// <summary>What an expression may read at some point of the program.</summary>
     internal sealed record Scope(
         ImmutableList<string> Doubles, ImmutableList<string> Locals, ImmutableList<string> Ints,
@@ -292,10 +313,11 @@ internal static class RandomPrograms
         var options = new List<(int, IGen<Expr>)>
         {
             (6, Pick(scope.Doubles.AddRange(scope.Locals).ToArray()).Select(Expr.Leaf)),
+            (4, Pick(scope.Doubles.Remove("s").ToArray()).Select(Expr.Leaf)),
             (2, Pick(Constants).Select(Expr.Leaf)),
         };
         if (!scope.Ints.IsEmpty || !scope.Loops.IsEmpty) options.Add((1, Pick(scope.Ints.AddRange(scope.Loops).ToArray()).Select(Expr.Leaf)));
-        if (scope.Doubles.Contains("x")) options.Add((3, Index(scope, 3).Select(i => Expr.Leaf($"v[{i}]"))));
+        if (scope.Doubles.Contains("x")) options.Add((6, Index(scope, 3).Select(i => Expr.Leaf($"v[{i}]"))));
         if (!scope.Locals.IsEmpty) options.Add((4, Pick(scope.Locals.ToArray()).Select(Expr.Leaf)));
         foreach ((string name, int length) in scope.Arrays)
         {
@@ -314,17 +336,16 @@ internal static class RandomPrograms
         (1, "Math.Log(1.0 + $0 * $0)", true), (1, "Math.Log(2.0 + Math.Sin($0))", true), (1, "Math.Log(1.0 + Math.Exp(Math.Tanh($0)))", true),
         (1, "Math.Sqrt(1.0 + $0 * $0)", true), (1, "Math.Sqrt(2.0 + Math.Cos($0))", true),
         (1, "Math.Pow($0, 2.0)", true), (1, "Math.Pow($0, 3.0)", true), (1, "Math.Pow(1.5 + $0 * $0, -1.5)", true),
-        (1, "Math.Pow(1.5 + $0 * $0, 0.5)", true), (1, "Math.Pow($0, 1.0)", true), (1, "Math.Pow($0, 0.0)", true),
+        (1, "Math.Pow(1.5 + $0 * $0, 0.5)", true), (1, "Math.Pow($0, 1.0)", true), (KnownBugs ? 1 : 0, "Math.Pow($0, 0.0)", true),
         (2, "Math.Tanh($0)", true), (2, "Math.Sin($0)", true), (2, "Math.Cos($0)", true),
         (1, "Math.Tan(Math.Tanh($0))", true), (1, "Math.Tan(0.5 * Math.Sin($0))", true),
         (2, "Math.Atan($0)", true), (2, "Math.Abs($0)", true),
         (2, "SymMath.Relu($0)", true), (1, "Math.Max(0, $0)", true), (1, "Math.Max($0, 0.0)", true),
         (2, "SymMath.Sigmoid($0)", true), (2, "SymMath.Softplus($0)", true),
-        (1, "$0 * n", false), (1, "$0 * s", false), (1, "(double)n * $0", false),
+        (1, "$0 * n", false), (1, "$0 * s", false), (1, "(double)n * $0", false), (1, "$0 * v.Length", false),
+        // A [Differentiable] method of another class (Shared, in every compilation), with its own loop and branch.
+        (1, "Shared.K($0)", true),
     ];
-
-    /// <summary>SYMGRAD_FUZZ_KNOWN_BUGS=1 also generates the constructs of the open bugs in Regressions.cs.</summary>
-    public static readonly bool KnownBugs = Environment.GetEnvironmentVariable("SYMGRAD_FUZZ_KNOWN_BUGS") == "1";
 
     private static readonly (int Weight, string Template, bool Primary)[] Binary =
     [
@@ -335,7 +356,8 @@ internal static class RandomPrograms
     ];
 
     /// <summary>Templates that read F's own parameters s or n, which the helper H does not have.</summary>
-    private static bool MainOnly(string template) => template.Contains(" n") || template.Contains(" s") || template.Contains("n ");
+    private static bool MainOnly(string template) =>
+        template.Contains(" n") || template.Contains(" s") || template.Contains("n ") || template.Contains("v.");
 
     private static readonly string[] Comparisons = ["$0 < $1", "$0 <= $1", "$0 > $1", "$0 >= $1"];
 
@@ -352,7 +374,8 @@ internal static class RandomPrograms
             (1, inner.Select(c => Expr.Condition("!($0)", c))),
             (1, Gen.Select(inner, inner, (a, b) => Expr.Condition("$0 && $1", a, b))),
             (1, Gen.Select(inner, inner, (a, b) => Expr.Condition("$0 || $1", a, b))),
-            (scope.Doubles.Contains("x") ? 1 : 0, Gen.Const(Expr.Condition("n > 1"))));
+            (scope.Doubles.Contains("x") ? 1 : 0, Gen.Const(Expr.Condition("n > 1"))),
+            (scope.Doubles.Contains("x") ? 1 : 0, Gen.Const(Expr.Condition("n % 2 == 0"))));
     }
 
     public static Gen<Expr> Expression(Scope scope, int depth)
@@ -375,8 +398,20 @@ internal static class RandomPrograms
     }
 
     /// <summary>The helper's body: an expression of p and q (it may not call itself: that is SG0010).</summary>
+    /// <summary>
+    /// The returned expression plus every top-level local and array element: values computed along the way reach the
+    /// result (most would otherwise be dead code), so most partial derivatives are nonzero and actually compared.
+    /// </summary>
+    private static Expr Live(Scope scope, Expr result)
+    {
+        IEnumerable<string> live = scope.Locals.Concat(scope.Arrays.SelectMany(a => Enumerable.Range(0, a.Length).Select(i => $"{a.Name}[{i}]")));
+        return live.Aggregate(result, (sum, name) => Expr.Node("$0 + $1", false, sum, Expr.Node("Math.Tanh($0)", true, Expr.Leaf(name))));
+    }
+
+    private static readonly Scope HelperScope = new(["p", "q"], [], [], [], [], [], false, 0, 0);
+
     private static readonly Gen<Expr> HelperBody =
-        Expression(new Scope(["p", "q"], [], [], [], [], [], false, 0, 0) with { Next = 0 }, 2)
+        Expression(HelperScope, 2)
             .Select(e => e.Args.IsEmpty ? Expr.Node("$0 * q", false, e) : e);
 
     /// <summary>A block of statements; returns it with the scope after it (locals declared inside a nested block do not escape it).</summary>
@@ -408,6 +443,7 @@ internal static class RandomPrograms
             Gen<string> op = Pick(" = $0;", " += $0;", " -= $0;", " *= Math.Tanh($0);", " *= 0.5 + SymMath.Sigmoid($0);",
                 " /= 1.5 + $0 * $0;", " /= 2.0 + Math.Cos($0);", " *= 0.5;");
             options.Add((6, One(Gen.Select(target, op, expr, (t, o, e) => (Stmt)new LineStmt(t + o, e)), scope)));
+            options.Add((1, One(Gen.Select(target, Pick("++;", "--;"), (t, o) => (Stmt)new PlainStmt(t + o)), scope)));
         }
 
         foreach ((string name, int length) in scope.Arrays.Where(a => !a.Name.StartsWith('r')))
@@ -441,6 +477,16 @@ internal static class RandomPrograms
                     (2, Gen.OneOf<Stmt>([zeros, filled]).Select(s => (ImmutableArray.Create(s), after))),
                     (1, readOnlyArray)]);
             })));
+        }
+
+        if (KnownBugs && scope.Arrays.Any(a => !a.Name.StartsWith('r')))
+        {
+            // Another name for a local array (open bug in Regressions.cs: writes in a branch are lost through it).
+            Scope withAlias = scope.Fresh(out int cid0);
+            string alias = "c" + cid0;
+            options.Add((2, Pick(scope.Arrays.Where(a => !a.Name.StartsWith('r')).ToArray()).Select(a =>
+                (ImmutableArray.Create<Stmt>(new PlainStmt($"var {alias} = {a.Name};")),
+                 withAlias with { Arrays = withAlias.Arrays.Add((alias, a.Length)) }))));
         }
 
         if (scope.Nesting < 2 && scope.LoopDepth < 2)
@@ -518,8 +564,11 @@ internal static class RandomPrograms
                 (string vType, bool helper, int count) = t;
                 return Gen.Select(
                     helper ? HelperBody.Select(h => (Expr?)h) : Gen.Const((Expr?)null),
-                    Block(Scope.Start(helper), count).SelectMany(b => Expression(b.Scope, 2).Select(r => (b.Block, r))),
+                    Block(Scope.Start(helper), count).SelectMany(b => Expression(b.Scope, 2).Select(r => (b.Block, r: Live(b.Scope, r)))),
                     PointGen.Array[3],
-                    (h, body, points) => new Program(vType, h, body.Block, body.r, [.. points]));
+                    Gen.Int[0, 2].SelectMany(g => g == 0
+                        ? Gen.Select(Condition(HelperScope, 0), Expression(HelperScope, 1), (c, e) => ((Expr, Expr)?)(c, e))
+                        : Gen.Const(((Expr, Expr)?)null)),
+                    (h, body, points, guard) => new Program(vType, h, body.Block, body.r, [.. points]) { HelperGuard = h is null ? null : guard });
             });
 }
