@@ -86,9 +86,13 @@ public sealed class Value
     /// <summary>Product.</summary>
     public static Value operator *(Value a, Value b) => new(a.Data * b.Data, "*", a, b.Data, b, a.Data);
 
-    /// <summary>Quotient (division by zero gives an infinity or NaN, as doubles do).</summary>
-    public static Value operator /(Value a, Value b) =>
-        new(a.Data / b.Data, "/", a, 1.0 / b.Data, b, -a.Data / (b.Data * b.Data));
+    /// <summary>Quotient (division by zero gives an infinity or NaN, as doubles do). The local derivatives are
+    /// <c>1/b</c> and <c>-(a/b)(1/b)</c>: no <c>b*b</c>, which would overflow for |b| below 1e-154.</summary>
+    public static Value operator /(Value a, Value b)
+    {
+        double quotient = a.Data / b.Data, inverse = 1.0 / b.Data;
+        return new(quotient, "/", a, inverse, b, -(quotient * inverse));
+    }
 
     /// <summary>Negation.</summary>
     public static Value operator -(Value a) => new(-a.Data, "neg", a, -1.0);

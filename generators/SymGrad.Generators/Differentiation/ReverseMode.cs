@@ -156,36 +156,41 @@ internal sealed class ReverseMode
         }
     }
 
-    /// <summary>Adds the contributions of one instruction's adjoint <paramref name="g"/> to its operands'.</summary>
+    /// <summary>
+    /// Adds the contributions of one instruction's adjoint <paramref name="g"/> to its operands': each is the
+    /// operation's local derivative times <paramref name="g"/>, with the local derivative computed by the very
+    /// formula the <c>Value</c> tape uses. In exact arithmetic any form would do; in IEEE arithmetic this one makes
+    /// the generated gradient and the tape overflow, underflow and propagate NaN in the same places (a NaN adjoint
+    /// reaching a ReLU stays NaN, 1/y is what overflows for a tiny y, and so on).
+    /// </summary>
     private void Propagate(Instr instr, int g, Dictionary<int, int> adj)
     {
         int r = instr.Id;
+        int zero = _b.Const(0.0), one = _b.Const(1.0);
+        int Mask(int cond) => _b.Select(cond, one, zero);
         switch (instr)
         {
             case UnaryInstr { A: var a } u when _active.Contains(a):
-                switch (u.Op)
+                int? local = u.Op switch
                 {
-                    case Op.Neg: Accumulate(adj, a, g, negate: true); break;
-                    case Op.Exp: Accumulate(adj, a, Mul(g, r)); break;
-                    case Op.Log: Accumulate(adj, a, _b.Binary(Op.Div, g, a)); break;
-                    case Op.Sqrt: Accumulate(adj, a, _b.Binary(Op.Div, g, Mul(_b.Const(2.0), r))); break;
-                    case Op.Tanh: Accumulate(adj, a, Mul(g, OneMinus(Mul(r, r)))); break;
-                    case Op.Sin: Accumulate(adj, a, Mul(g, _b.Unary(Op.Cos, a))); break;
-                    case Op.Cos: Accumulate(adj, a, Mul(g, _b.Unary(Op.Sin, a)), negate: true); break;
-                    case Op.Tan: Accumulate(adj, a, Mul(g, _b.Binary(Op.Add, _b.Const(1.0), Mul(r, r)))); break;
-                    case Op.Atan: Accumulate(adj, a, _b.Binary(Op.Div, g, _b.Binary(Op.Add, _b.Const(1.0), Mul(a, a)))); break;
-                    case Op.Sigmoid: Accumulate(adj, a, Mul(g, Mul(r, OneMinus(r)))); break;
-                    case Op.Softplus: Accumulate(adj, a, Mul(g, _b.Unary(Op.Sigmoid, a))); break;
-                    case Op.Relu:
-                        // One-sided at the kink: Relu'(0) = 0, as micrograd and PyTorch.
-                        Accumulate(adj, a, _b.Select(_b.Compare(Op.Gt, a, _b.Const(0.0)), g, _b.Const(0.0)));
-                        break;
-                    case Op.Abs:
-                        // sign(a) * g with sign(0) = 0 (and NaN input gives 0, as the tape).
-                        Accumulate(adj, a, _b.Select(_b.Compare(Op.Gt, a, _b.Const(0.0)), g,
-                            _b.Select(_b.Compare(Op.Lt, a, _b.Const(0.0)), _b.Unary(Op.Neg, g), _b.Const(0.0))));
-                        break;
-                }
+                    Op.Exp => r,
+                    Op.Log => _b.Binary(Op.Div, one, a),
+                    Op.Sqrt => _b.Binary(Op.Div, _b.Const(0.5), r),
+                    Op.Tanh => OneMinus(Mul(r, r)),
+                    Op.Sin => _b.Unary(Op.Cos, a),
+                    Op.Tan => _b.Binary(Op.Add, one, Mul(r, r)),
+                    Op.Atan => _b.Binary(Op.Div, one, _b.Binary(Op.Add, one, Mul(a, a))),
+                    Op.Sigmoid => Mul(r, OneMinus(r)),
+                    Op.Softplus => _b.Unary(Op.Sigmoid, a),
+                    // One-sided at the kink: Relu'(0) = 0, as micrograd and PyTorch; 0 at NaN too.
+                    Op.Relu => Mask(_b.Compare(Op.Gt, a, zero)),
+                    // sign(a), with sign(0) = 0 (and 0 at NaN).
+                    Op.Abs => _b.Select(_b.Compare(Op.Gt, a, zero), one, _b.Select(_b.Compare(Op.Lt, a, zero), _b.Const(-1.0), zero)),
+                    _ => null,
+                };
+                if (u.Op == Op.Neg) Accumulate(adj, a, g, negate: true);
+                else if (u.Op == Op.Cos) Accumulate(adj, a, Mul(g, _b.Unary(Op.Sin, a)), negate: true); // local: -sin a
+                else if (local is int l) Accumulate(adj, a, Mul(l, g));
                 break;
             case BinaryInstr { A: var a, B: var b } bin:
                 bool da = _active.Contains(a), db = _active.Contains(b);
@@ -200,34 +205,47 @@ internal sealed class ReverseMode
                         if (db) Accumulate(adj, b, g, negate: true);
                         break;
                     case Op.Mul:
-                        if (da) Accumulate(adj, a, Mul(g, b));
-                        if (db) Accumulate(adj, b, Mul(g, a));
+                        if (da) Accumulate(adj, a, Mul(b, g));
+                        if (db) Accumulate(adj, b, Mul(a, g));
                         break;
                     case Op.Div:
                     {
-                        int t = _b.Binary(Op.Div, g, b); // d(a/b) = (da - r db) / b
-                        if (da) Accumulate(adj, a, t);
-                        if (db) Accumulate(adj, b, Mul(t, r), negate: true);
+                        // Locals 1/b and -(a/b)/b, the latter as -(r * (1/b)): no b*b to overflow.
+                        int inverse = _b.Binary(Op.Div, one, b);
+                        if (da) Accumulate(adj, a, Mul(inverse, g));
+                        if (db) Accumulate(adj, b, Mul(_b.Unary(Op.Neg, Mul(r, inverse)), g));
                         break;
                     }
                     case Op.Pow:
+                    {
+                        // d/da = b a^(b-1), 0 when b = 0; d/db = r ln a, 0 at a = 0 with b >= 0 (the limits, as PyTorch).
                         if (da)
                         {
-                            int slope = _b.TryGetConst(b, out double c)
-                                ? c == 2 ? Mul(_b.Const(2.0), a) : Mul(b, _b.Binary(Op.Pow, a, _b.Const(c - 1)))
-                                : Mul(b, _b.Binary(Op.Pow, a, _b.Binary(Op.Sub, b, _b.Const(1.0))));
-                            Accumulate(adj, a, Mul(g, slope));
+                            int slope;
+                            if (_b.TryGetConst(b, out double c))
+                            {
+                                slope = c == 0 ? zero : c == 2 ? Mul(_b.Const(2.0), a) : Mul(b, _b.Binary(Op.Pow, a, _b.Const(c - 1)));
+                            }
+                            else
+                            {
+                                slope = _b.Select(_b.Compare(Op.Eq, b, zero), zero, Mul(b, _b.Binary(Op.Pow, a, _b.Binary(Op.Sub, b, one))));
+                            }
+                            Accumulate(adj, a, Mul(slope, g));
                         }
-                        if (db) Accumulate(adj, b, Mul(g, Mul(r, _b.Unary(Op.Log, a))));
+                        if (db)
+                        {
+                            int atZero = _b.Binary(Op.And, _b.Compare(Op.Eq, a, zero), _b.Compare(Op.Ge, b, zero));
+                            Accumulate(adj, b, Mul(_b.Select(atZero, zero, Mul(r, _b.Unary(Op.Log, a))), g));
+                        }
                         break;
+                    }
                     case Op.Max:
                     case Op.Min:
                     {
                         // The whole adjoint goes to the winner; ties go to the second argument (documented).
                         int firstWins = _b.Compare(bin.Op == Op.Max ? Op.Gt : Op.Lt, a, b);
-                        int zero = _b.Const(0.0);
-                        if (da) Accumulate(adj, a, _b.Select(firstWins, g, zero));
-                        if (db) Accumulate(adj, b, _b.Select(firstWins, zero, g));
+                        if (da) Accumulate(adj, a, Mul(_b.Select(firstWins, one, zero), g));
+                        if (db) Accumulate(adj, b, Mul(_b.Select(firstWins, zero, one), g));
                         break;
                     }
                 }

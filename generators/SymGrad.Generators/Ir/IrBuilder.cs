@@ -182,6 +182,8 @@ internal sealed class IrBuilder
                 Op.Lt => x < y, Op.Le => x <= y, Op.Gt => x > y, Op.Ge => x >= y, Op.Eq => x == y, _ => x != y,
             });
         }
+        // x < x and x > x are false for every x, NaN included (and C# warns on the self-comparison, CS1718).
+        if (a == b && op is Op.Lt or Op.Gt) return Bool(false);
         return Intern(_frames.Count - 1, (7, (int)op, a, b, 0), id => new CompareInstr(id, op, a, b));
     }
 

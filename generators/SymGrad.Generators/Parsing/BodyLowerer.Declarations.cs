@@ -62,21 +62,28 @@ internal sealed partial class BodyLowerer
             case StackAllocArrayCreationExpressionSyntax stackAlloc when stackAlloc.Type is ArrayTypeSyntax arrayType:
             {
                 ExpressionSyntax? sizeSyntax = arrayType.RankSpecifiers[0].Sizes.FirstOrDefault();
-                List<IOperation> elements = stackAlloc.Initializer?.Expressions.Select(e => model.GetOperation(e, _ct)!).ToList() ?? new List<IOperation>();
-                int size = sizeSyntax is null or OmittedArraySizeExpressionSyntax ? elements.Count : ConstantSize(model.GetOperation(sizeSyntax, _ct)!, env);
+                List<IOperation> elements = stackAlloc.Initializer?.Expressions.Select(e => OperationOf(model, e, value)).ToList() ?? new List<IOperation>();
+                int size = sizeSyntax is null or OmittedArraySizeExpressionSyntax ? elements.Count : ConstantSize(OperationOf(model, sizeSyntax, value), env);
                 var array = NewLocal(local.Name, size, -1);
                 FillFrom(array, elements, env, value);
                 return ArrayBinding.ForLocal(array);
             }
             case ImplicitStackAllocArrayCreationExpressionSyntax implicitStackalloc:
             {
-                List<IOperation> elements = implicitStackalloc.Initializer.Expressions.Select(e => model.GetOperation(e, _ct)!).ToList();
+                List<IOperation> elements = implicitStackalloc.Initializer.Expressions.Select(e => OperationOf(model, e, value)).ToList();
                 var array = NewLocal(local.Name, elements.Count, -1);
                 FillFrom(array, elements, env, value);
                 return ArrayBinding.ForLocal(array);
             }
         }
         throw UnsupportedExpr(init, $"The array initializer '{Shorten(init.Syntax.ToString())}' (use stackalloc double[N], new double[N], new double[N, M] or [a, b, c] with constant N, M)");
+    }
+
+    /// <summary>The operation of an expression inside a stackalloc; C# has no operation for parentheses, so look inside them.</summary>
+    private IOperation OperationOf(SemanticModel model, ExpressionSyntax expression, IOperation where)
+    {
+        while (expression is ParenthesizedExpressionSyntax parenthesized) expression = parenthesized.Expression;
+        return model.GetOperation(expression, _ct) ?? throw UnsupportedExpr(where, $"The expression '{Shorten(expression.ToString())}'");
     }
 
     private LocalArray NewLocal(string name, int length0, int length1)

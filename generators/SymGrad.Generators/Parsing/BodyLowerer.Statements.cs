@@ -154,9 +154,10 @@ internal sealed partial class BodyLowerer
             if (!elseEnv.Scalars.TryGetValue(kv.Key, out int other)) continue;
             env.Scalars[kv.Key] = kv.Value == other ? other : MakePhi(phis, kv.Value, other, kv.Key.Name);
         }
+        var merged = new HashSet<LocalArray>(ReferenceEqualityComparer.Instance);
         foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays.ToList())
         {
-            if (kv.Value.Local is not { } local) continue;
+            if (kv.Value.Local is not { } local || !merged.Add(local)) continue; // an alias of an array already merged
             LocalArray t = thenEnv.Arrays[kv.Key].Local!, e = elseEnv.Arrays[kv.Key].Local!;
             for (int i = 0; i < local.Slots.Length; i++)
             {

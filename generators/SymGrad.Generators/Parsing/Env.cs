@@ -57,12 +57,30 @@ internal sealed class Env
     {
         var copy = new Env { Return = Return };
         foreach (KeyValuePair<ISymbol, int> kv in Scalars) copy.Scalars[kv.Key] = kv.Value;
+        // Names of one array (`var b = a;`) must stay names of one array in the copy: clone each array once.
+        var clones = new Dictionary<LocalArray, ArrayBinding>(ReferenceEqualityComparer.Instance);
         foreach (KeyValuePair<ISymbol, ArrayBinding> kv in Arrays)
         {
-            copy.Arrays[kv.Key] = kv.Value.Local is { } local ? ArrayBinding.ForLocal(local.Clone()) : kv.Value;
+            if (kv.Value.Local is not { } local)
+            {
+                copy.Arrays[kv.Key] = kv.Value;
+                continue;
+            }
+            if (!clones.TryGetValue(local, out ArrayBinding? clone)) clones[local] = clone = ArrayBinding.ForLocal(local.Clone());
+            copy.Arrays[kv.Key] = clone;
         }
         return copy;
     }
+}
+
+/// <summary>Compares local arrays by identity.</summary>
+internal sealed class ReferenceEqualityComparer : IEqualityComparer<LocalArray>
+{
+    public static readonly ReferenceEqualityComparer Instance = new();
+
+    public bool Equals(LocalArray? x, LocalArray? y) => ReferenceEquals(x, y);
+
+    public int GetHashCode(LocalArray obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
 }
 
 /// <summary>The statements still to lower on the current path, as an immutable list so branches can share a tail.</summary>

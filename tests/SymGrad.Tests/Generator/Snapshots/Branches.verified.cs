@@ -70,7 +70,7 @@ namespace Samples
             else
             {
                 // line 24: double s = x > y ? x - y : (y - x) * 0.5;
-                double dt_5 = r * 0.5;
+                double dt_5 = 0.5 * r;
                 dx = -dt_5;
                 dy = dt_5;
             }
@@ -80,9 +80,10 @@ namespace Samples
             if (t)
             {
                 // line 14: r = y / x + Math.Log(x);
-                double t_6 = s / x;
-                dx_2 = dx + t_6 - t_6 * t_2;
-                dy_2 = dy + t_6;
+                double t_6 = 1.0 / x;
+                double t_7 = t_6 * s;
+                dx_2 = dx + t_7 + -(t_2 * t_6) * s;
+                dy_2 = dy + t_7;
             }
             else
             {
@@ -91,15 +92,15 @@ namespace Samples
                 double dy_3;
                 if (t_3)
                 {
-                    dx_3 = dx + s * y;
-                    dy_3 = dy + s * x;
+                    dx_3 = dx + y * s;
+                    dy_3 = dy + x * s;
                 }
                 else
                 {
                     // line 22: r = y * y - x;
-                    double t_7 = s * y;
+                    double t_8 = y * s;
                     dx_3 = dx - s;
-                    dy_3 = dy + t_7 + t_7;
+                    dy_3 = dy + t_8 + t_8;
                 }
                 dx_2 = dx_3;
                 dy_2 = dy_3;
@@ -198,9 +199,7 @@ namespace Samples
             double dy;
             if (t)
             {
-                // line 34: double q = x != 0 ? Math.Sqrt(Math.Abs(x)) * y : 2 * y;
-                double dt_3 = y / (2.0 * t_2);
-                dx = x > 0.0 ? dt_3 : x < 0.0 ? -dt_3 : 0.0;
+                dx = (x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : 0.0) * (0.5 / t_2 * y);
                 dy = t_2;
             }
             else
@@ -209,20 +208,20 @@ namespace Samples
                 dy = 2.0;
             }
             // line 33: x != 0
-            double dt_4 = dy + 1.0;
+            double dt_3 = dy + 1.0;
             double dx_2;
             double dy_2;
             if (t)
             {
                 // line 33: r = y / x;
-                double t_5 = 1.0 / x;
-                dx_2 = dx - t_5 * r;
-                dy_2 = dy + t_5;
+                double t_4 = 1.0 / x;
+                dx_2 = dx + -(r * t_4);
+                dy_2 = dy + t_4;
             }
             else
             {
                 dx_2 = dx;
-                dy_2 = dt_4;
+                dy_2 = dt_3;
             }
 
             // The gradient.
@@ -304,7 +303,7 @@ namespace Samples
             }
             else
             {
-                dx = y / (2.0 * t_3);
+                dx = 0.5 / t_3 * y;
                 dy = t_3;
             }
 

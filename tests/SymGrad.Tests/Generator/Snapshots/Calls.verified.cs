@@ -119,21 +119,21 @@ namespace Samples
             double dt_5 = -v[1];
             double dt_6 = -v[0];
             // Scale, line 32: Math.Tanh(x * k) * k
-            double ds = 2.0 * (1.0 - t_3 * t_3) * 2.0;
+            double ds = 2.0 * ((1.0 - t_3 * t_3) * 2.0);
             // Square, line 9: x * x
-            double dt_2 = 0.1 * t_2;
-            double dt = (dt_2 + dt_2) * t;
+            double dt_2 = t_2 * 0.1;
+            double dt = t * (dt_2 + dt_2);
             double dt_3 = dt + dt;
-            double t_7 = ds * w[1] * x;
+            double t_7 = x * (w[1] * ds);
 
             // The gradient.
-            dX = ds * w[0] + dt_3 + t_7 + t_7;
-            dV[0] = dt_6 + dt_6 + dt_3 * w[0];
-            dV[1] = dt_5 + dt_5 + dt_3 * w[1];
-            dV[2] = dt_4 + dt_4 + dt_3 * w[2];
-            dW[0] = ds * x + dt_3 * v[0];
-            dW[1] = ds * t_1 + dt_3 * v[1];
-            dW[2] = ds * 1.5 + dt_3 * v[2];
+            dX = w[0] * ds + dt_3 + t_7 + t_7;
+            dV[0] = dt_6 + dt_6 + w[0] * dt_3;
+            dV[1] = dt_5 + dt_5 + w[1] * dt_3;
+            dV[2] = dt_4 + dt_4 + w[2] * dt_3;
+            dW[0] = x * ds + v[0] * dt_3;
+            dW[1] = t_1 * ds + v[1] * dt_3;
+            dW[2] = 1.5 * ds + v[2] * dt_3;
             return t_2 * t_2 / 10.0 + t_3 * 2.0 - (0.0 + v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
         }
 
@@ -182,7 +182,7 @@ namespace Samples
                 double t = global::System.Math.Tanh(x * k);
 
                 // The gradient.
-                dX = k * (1.0 - t * t) * k;
+                dX = k * ((1.0 - t * t) * k);
                 return t * k;
             }
 

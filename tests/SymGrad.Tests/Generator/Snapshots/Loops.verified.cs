@@ -44,29 +44,29 @@ namespace Samples
             double s_4 = s_3 * t_2;
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
-            double ds_3 = t * t_2;
-            double ds_2 = ds_3 * t;
+            double ds_3 = t_2 * t;
+            double ds_2 = t * ds_3;
             // line 18: s += m[i, j] * v[j] * (i + 1);
-            double dt_3 = ds_2 * 3.0;
-            double dt_4 = ds_2 * 2.0;
+            double dt_3 = 3.0 * ds_2;
+            double dt_4 = 2.0 * ds_2;
 
             // The gradient.
-            dM[0, 0] = ds_2 * v[0];
-            dM[0, 1] = ds_2 * v[1];
-            dM[0, 2] = ds_2 * v[2];
-            dM[0, 3] = ds_2 * v[3];
+            dM[0, 0] = v[0] * ds_2;
+            dM[0, 1] = v[1] * ds_2;
+            dM[0, 2] = v[2] * ds_2;
+            dM[0, 3] = v[3] * ds_2;
             dM[1, 0] = 0.0;
-            dM[1, 1] = dt_4 * v[1];
-            dM[1, 2] = dt_4 * v[2];
-            dM[1, 3] = dt_4 * v[3];
+            dM[1, 1] = v[1] * dt_4;
+            dM[1, 2] = v[2] * dt_4;
+            dM[1, 3] = v[3] * dt_4;
             dM[2, 0] = 0.0;
             dM[2, 1] = 0.0;
-            dM[2, 2] = dt_3 * v[2];
-            dM[2, 3] = dt_3 * v[3];
-            dV[0] = (s_4 + ds_3 * s_2) * 0.1 - ds_2 + ds_2 * m[0, 0];
-            dV[1] = t * s_3 * 0.1 - ds_2 + dt_4 * m[1, 1] + ds_2 * m[0, 1];
-            dV[2] = -ds_2 + dt_3 * m[2, 2] + dt_4 * m[1, 2] + ds_2 * m[0, 2];
-            dV[3] = dt_3 * m[2, 3] + dt_4 * m[1, 3] + ds_2 * m[0, 3];
+            dM[2, 2] = v[2] * dt_3;
+            dM[2, 3] = v[3] * dt_3;
+            dV[0] = 0.1 * (s_4 + s_2 * ds_3) - ds_2 + m[0, 0] * ds_2;
+            dV[1] = 0.1 * (s_3 * t) - ds_2 + m[1, 1] * dt_4 + m[0, 1] * ds_2;
+            dV[2] = -ds_2 + m[2, 2] * dt_3 + m[1, 2] * dt_4 + m[0, 2] * ds_2;
+            dV[3] = m[2, 3] * dt_3 + m[1, 3] * dt_4 + m[0, 3] * ds_2;
             return s_4 * t;
         }
 

@@ -29,12 +29,12 @@ namespace Samples
             // line 14: double y = h + q + q * x;
             double dq = x + 1.0;
             // line 13: double h = SymMath.Relu(z * z);
-            double dz = (t > 0.0 ? 1.0 : 0.0) * z;
+            double dz = z * (t > 0.0 ? 1.0 : 0.0);
             // line 12: double q = SymMath.Relu(z) + z * x;
-            double dz_2 = dz + dz + dq * x + (z > 0.0 ? dq : 0.0);
+            double dz_2 = dz + dz + x * dq + (z > 0.0 ? 1.0 : 0.0) * dq;
 
             // The gradient.
-            dX = q + dq * z + dz_2 + dz_2 * 2.0;
+            dX = q + z * dq + dz_2 + 2.0 * dz_2;
             return global::System.Math.Max(0.0, t) + q + q * x;
         }
 
@@ -84,22 +84,22 @@ namespace Samples
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
             // line 28: double f = Math.Pow(e, 2);
-            double de = (-(1.0 / f * t_2) + 0.5) * (2.0 * e);
+            double de = 2.0 * e * (-(t_2 * (1.0 / f)) + 0.5);
             // line 27: double e = c - d;
             double dd_3 = -de;
             // line 26: d += 3 * d + SymMath.Relu(b - a);
-            double dt = t > 0.0 ? dd_3 : 0.0;
-            double dd_2 = dd_3 + dd_3 * 3.0;
+            double dt = (t > 0.0 ? 1.0 : 0.0) * dd_3;
+            double dd_2 = dd_3 + 3.0 * dd_3;
             // line 25: d += d * 2 + SymMath.Relu(b + a);
-            double dd = dd_2 + dd_2 * 2.0;
+            double dd = dd_2 + 2.0 * dd_2;
             // line 24: c += 1 + c + (-a);
             double dc_2 = de + de;
             // line 23: c += c + 1;
-            double dc = (c > 0.0 ? dd_2 : 0.0) + dc_2 + dc_2;
+            double dc = (c > 0.0 ? 1.0 : 0.0) * dd_2 + dc_2 + dc_2;
 
             // The gradient.
-            dA = -dt - de + dd * b + dc;
-            dB = dt + dd * (3.0 * global::System.Math.Pow(b, 2.0)) + dd * a + dc;
+            dA = -dt - de + b * dd + dc;
+            dB = dt + 3.0 * global::System.Math.Pow(b, 2.0) * dd + a * dd + dc;
             return f / 2.0 + t_2;
         }
 
