@@ -375,7 +375,10 @@ internal static class RandomPrograms
             (1, Gen.Select(inner, inner, (a, b) => Expr.Condition("$0 && $1", a, b))),
             (1, Gen.Select(inner, inner, (a, b) => Expr.Condition("$0 || $1", a, b))),
             (scope.Doubles.Contains("x") ? 1 : 0, Gen.Const(Expr.Condition("n > 1"))),
-            (scope.Doubles.Contains("x") ? 1 : 0, Gen.Const(Expr.Condition("n % 2 == 0"))));
+            (scope.Doubles.Contains("x") ? 1 : 0, Gen.Const(Expr.Condition("n % 2 == 0"))),
+            (scope.Doubles.Contains("x") ? 1 : 0, Gen.Const(Expr.Condition("n != 2"))),
+            // Known after unrolling: the branch is picked at compile time, per iteration.
+            (scope.Loops.IsEmpty ? 0 : 1, Gen.Const(Expr.Condition(scope.Loops.IsEmpty ? "true" : scope.Loops[^1] + " == 1"))));
     }
 
     public static Gen<Expr> Expression(Scope scope, int depth)
@@ -444,6 +447,8 @@ internal static class RandomPrograms
                 " /= 1.5 + $0 * $0;", " /= 2.0 + Math.Cos($0);", " *= 0.5;");
             options.Add((6, One(Gen.Select(target, op, expr, (t, o, e) => (Stmt)new LineStmt(t + o, e)), scope)));
             options.Add((1, One(Gen.Select(target, Pick("++;", "--;"), (t, o) => (Stmt)new PlainStmt(t + o)), scope)));
+            // Chained assignment: the value of an assignment expression, stored twice.
+            options.Add((1, One(Gen.Select(target, target, expr, (t1, t2, e) => (Stmt)new LineStmt(t1 == t2 ? $"{t1} = $0;" : $"{t1} = {t2} = $0;", e)), scope)));
         }
 
         foreach ((string name, int length) in scope.Arrays.Where(a => !a.Name.StartsWith('r')))
@@ -521,11 +526,26 @@ internal static class RandomPrograms
         if (scope.Nesting < 3)
         {
             Scope inner = scope with { Nesting = scope.Nesting + 1 };
-            options.Add((3, Gen.Select(Condition(scope, 1), Gen.Int[1, 2], Gen.Int[0, 2]).SelectMany(t =>
+            // Outside loops a then-branch may end in a return (nested early returns: the rest of the method is
+            // lowered into both paths). Its expression reads the scope inside the branch.
+            Gen<Expr?> earlyReturn = scope.LoopDepth == 0
+                ? Gen.Frequency<Expr?>([(3, Gen.Const((Expr?)null)), (1, expr.Select(e => (Expr?)e))])
+                : Gen.Const((Expr?)null);
+            options.Add((3, Gen.Select(Condition(scope, 1), Gen.Int[1, 2], Gen.Int[0, 2], earlyReturn).SelectMany(t =>
                 Block(inner, t.Item2).SelectMany(then =>
                     Block(inner with { Next = then.Scope.Next }, t.Item3).Select(@else =>
-                        (ImmutableArray.Create<Stmt>(new IfStmt(t.Item1, then.Block, t.Item3 == 0 ? null : @else.Block)),
+                        (ImmutableArray.Create<Stmt>(new IfStmt(t.Item1,
+                            t.Item4 is { } r ? then.Block.Add(new LineStmt("return $0;", r)) : then.Block,
+                            t.Item3 == 0 ? null : @else.Block)),
                          scope with { Next = @else.Scope.Next }))))));
+
+            // A local declared without a value and assigned on both paths (definite assignment through an if).
+            Scope assigned = scope.Fresh(out int uid);
+            string u = "a" + uid;
+            options.Add((2, Gen.Select(Condition(scope, 1), expr, expr, (c, a, b) =>
+                (ImmutableArray.Create<Stmt>(new PlainStmt($"double {u};"),
+                    new IfStmt(c, [new LineStmt(u + " = $0;", a)], [new LineStmt(u + " = $0;", b)])),
+                 assigned with { Locals = assigned.Locals.Add(u) }))));
         }
 
         if (scope.LoopDepth == 0 && scope.Nesting == 0)
