@@ -39,7 +39,7 @@ public class MutationTests(ITestOutputHelper output)
 
         namespace Mut__K__;
 
-        public static partial class Layers_Mut__K__
+        public partial class Layers_Mut__K__
         {
             public const int N = 3;
 
@@ -51,7 +51,7 @@ public class MutationTests(ITestOutputHelper output)
                 return z > 0 ? Math.Tanh(z) : 0.1 * z;
             }
 
-            public static partial class Inner
+            public partial class Inner
             {
                 [Differentiable]
                 internal static double Loss(double[] w, double[,] xs, double[] ys, [NoDerivative] double scale, int k)
@@ -84,7 +84,7 @@ public class MutationTests(ITestOutputHelper output)
     /// <summary>An edit of a template: which one, what kind, at which token (or line), and the other token of a swap.</summary>
     internal sealed record Mutation(int Template, int Kind, int At, int Other)
     {
-        private static readonly string[] Kinds = ["delete token", "duplicate token", "swap tokens", "delete line"];
+        private static readonly string[] Kinds = ["delete token", "duplicate token", "swap tokens", "delete line", "replace token"];
 
         public string Apply(int k)
         {
@@ -104,10 +104,23 @@ public class MutationTests(ITestOutputHelper output)
                 {
                     0 => text.Remove(a.SpanStart, a.Span.Length),
                     1 => text.Insert(a.Span.End, " " + a.Text),
-                    _ => Swap(text, a, b),
+                    2 => Swap(text, a, b),
+                    _ => Replace(text, a, tokens, Other),
                 };
             }
             return text.Replace("__K__", k.ToString());
+        }
+
+        /// <summary>
+        /// A token replaced by another of the same kind from the same source (an identifier by an identifier, a
+        /// number by a number, `&lt;` by `&lt;=`...): an edit that often still compiles, so it reaches the generator.
+        /// </summary>
+        private static string Replace(string text, SyntaxToken a, List<SyntaxToken> tokens, int pick)
+        {
+            bool Similar(SyntaxToken t) => t.Text != a.Text && (t.RawKind == a.RawKind
+                || SyntaxFacts.IsBinaryExpressionOperatorToken(t.Kind()) && SyntaxFacts.IsBinaryExpressionOperatorToken(a.Kind()));
+            var same = tokens.Where(Similar).Select(t => t.Text).Distinct().ToList();
+            return same.Count == 0 ? text : text.Remove(a.SpanStart, a.Span.Length).Insert(a.SpanStart, same[pick % same.Count]);
         }
 
         private static string Swap(string text, SyntaxToken a, SyntaxToken b)
@@ -120,7 +133,7 @@ public class MutationTests(ITestOutputHelper output)
         public override string ToString() => $"{Kinds[Kind]} at {At} (other +{Other + 1}) of template {Template}:\n{Apply(0)}";
     }
 
-    internal static Gen<Mutation> Mutations => Gen.Select(Gen.Int[0, Templates.Value.Length - 1], Gen.Int[0, 3], Gen.Int[0, 100_000], Gen.Int[0, 7],
+    internal static Gen<Mutation> Mutations => Gen.Select(Gen.Int[0, Templates.Value.Length - 1], Gen.Int[0, 4], Gen.Int[0, 100_000], Gen.Int[0, 7],
         (t, k, a, o) => new Mutation(t, k, a, o));
 
     private sealed class Tally
