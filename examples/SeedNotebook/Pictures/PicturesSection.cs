@@ -21,7 +21,6 @@ public static class PicturesSection
         ArgumentException.ThrowIfNullOrWhiteSpace(outputDir);
         log ??= Console.Out;
         Directory.CreateDirectory(outputDir);
-        log.WriteLine("== Pictures ==");
 
         var panels = DiagramPanels();
         Write(log, Path.Combine(outputDir, "network-manual-vs-random.svg"), p => File.WriteAllText(p, NetworkDiagram.ToSvg(panels)));
