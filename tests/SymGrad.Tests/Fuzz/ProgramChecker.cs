@@ -86,6 +86,15 @@ internal static class ProgramChecker
                 if (acc > 0) return acc * Math.Exp(-p * p);
                 return SymMath.Softplus(acc) - p;
             }
+
+            /// <summary>An array or span argument: a parameter's elements or a local array's, bound by name when inlined.</summary>
+            [Differentiable]
+            public static double Dot3(ReadOnlySpan<double> a, double p)
+            {
+                double acc = 0;
+                for (int i = 0; i < 3; i++) acc += a[i] * Math.Sin(p + i);
+                return acc;
+            }
         }
         """;
 

@@ -397,6 +397,9 @@ internal static class RandomPrograms
             (1, Gen.Select(Condition(scope, 0), sub, sub, (c, a, b) => Expr.Node("$0 ? $1 : $2", false, c, a, b))),
         };
         if (scope.HasHelper) options.Add((2, Gen.Select(sub, sub, (a, b) => Expr.Node("H($0, $1)", true, a, b))));
+        // An array or span passed to a [Differentiable] method of another class: v, or a local array of 3 or more.
+        string[] spans = [.. (main ? ["v"] : Array.Empty<string>()), .. scope.Arrays.Where(a => a.Length >= 3).Select(a => a.Name)];
+        if (spans.Length > 0) options.Add((1, Gen.Select(Pick(spans), sub, (a, e) => Expr.Node($"Shared.Dot3({a}, $0)", true, e))));
         return Gen.Frequency(options.ToArray());
     }
 
