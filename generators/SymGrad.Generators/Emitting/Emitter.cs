@@ -5,7 +5,7 @@ using SymGrad.Generators.Parsing;
 
 namespace SymGrad.Generators.Emitting;
 
-/// <summary>Writes one source file per containing type, and the rendering of IR on plain doubles.</summary>
+/// <summary>Writes one source file per containing type.</summary>
 internal static class Emitter
 {
     public const string Version = "0.1.0";
@@ -37,40 +37,5 @@ internal static class Emitter
         foreach (TypeDecl _ in first.Types) w.Close();
         if (first.Namespace.Length > 0) w.Close();
         return w.ToString();
-    }
-
-    /// <summary>An instruction as a C# expression on doubles, ints and bools.</summary>
-    internal static (string, int) RenderDouble(GradientEmitter e, Instr instr, MethodIr ir)
-    {
-        const int primary = 90, unary = 80, conditional = 10;
-        switch (instr)
-        {
-            case ConstInstr c:
-                string literal = Literals.Format(c.Value, c.Type);
-                return (literal, literal.StartsWith("-") ? unary : primary);
-            case ParamInstr p: return (ir.Params[p.Param].Name, primary);
-            case LoadInstr l: return ($"{ir.Params[l.Param].Name}[{l.I}{(l.J >= 0 ? ", " + l.J : "")}]", primary);
-            case LengthInstr n:
-                return (ir.Params[n.Param].Kind == ParamKind.Array2D ? $"{ir.Params[n.Param].Name}.GetLength({n.Dimension})" : $"{ir.Params[n.Param].Name}.Length", primary);
-            case UnaryInstr u:
-                switch (u.Op)
-                {
-                    case Op.Neg: return ("-" + e.OperandOf(u.A, unary + 1), unary);
-                    case Op.Not: return ("!" + e.OperandOf(u.A, unary + 1), unary);
-                    case Op.IntToDouble: return ("(double)" + e.OperandOf(u.A, unary + 1), unary);
-                    case Op.DoubleToInt: return ("(int)" + e.OperandOf(u.A, unary + 1), unary);
-                    case Op.Relu: return ($"{OperationText.Math}.Max(0.0, {e.OperandOf(u.A, conditional)})", primary);
-                    default: return ($"{OperationText.Function(u.Op)}({e.OperandOf(u.A, conditional)})", primary);
-                }
-            case BinaryInstr b when OperationText.Infix(b.Op) is (string symbol, int prec):
-                return e.Binary(b.A, symbol, b.B, prec);
-            case BinaryInstr b:
-                return ($"{OperationText.Function(b.Op)}({e.OperandOf(b.A, conditional)}, {e.OperandOf(b.B, conditional)})", primary);
-            case CompareInstr c when OperationText.Infix(c.Op) is (string symbol, int prec):
-                return e.Binary(c.A, symbol, c.B, prec);
-            case SelectInstr s:
-                return ($"{e.OperandOf(s.Cond, conditional + 1)} ? {e.OperandOf(s.A, conditional + 1)} : {e.OperandOf(s.B, conditional)}", conditional);
-        }
-        return ("default", primary);
     }
 }

@@ -249,9 +249,34 @@ internal sealed class GradientEmitter : ProgramEmitter
 
     protected override string DefaultValue(int id) => TypeOf(id) switch { ValType.Int => "0", ValType.Bool => "false", _ => "0.0" };
 
-    protected override (string Text, int Precedence) Render(Instr instr) => Emitter.RenderDouble(this, instr, _ir);
+    protected override (string Text, int Precedence) Render(Instr instr) => RenderLeaf(instr, _ir) ?? RenderOperation(instr);
 
-    internal string OperandOf(int id, int minimum) => Operand(id, minimum);
+    /// <summary>An instruction as a C# expression on doubles, ints and bools.</summary>
+    private (string, int) RenderOperation(Instr instr)
+    {
+        const int primary = 90, unary = 80, conditional = 10;
+        switch (instr)
+        {
+            case UnaryInstr u:
+                switch (u.Op)
+                {
+                    case Op.Neg: return ("-" + Operand(u.A, unary + 1), unary);
+                    case Op.Not: return ("!" + Operand(u.A, unary + 1), unary);
+                    case Op.IntToDouble: return ("(double)" + Operand(u.A, unary + 1), unary);
+                    case Op.DoubleToInt: return ("(int)" + Operand(u.A, unary + 1), unary);
+                    case Op.Relu: return ($"{OperationText.Math}.Max(0.0, {Operand(u.A, conditional)})", primary);
+                    default: return ($"{OperationText.Function(u.Op)}({Operand(u.A, conditional)})", primary);
+                }
+            case BinaryInstr b when OperationText.Infix(b.Op) is (string symbol, int prec):
+                return BinaryText(b.A, symbol, b.B, prec);
+            case BinaryInstr b:
+                return ($"{OperationText.Function(b.Op)}({Operand(b.A, conditional)}, {Operand(b.B, conditional)})", primary);
+            case CompareInstr c when OperationText.Infix(c.Op) is (string symbol, int prec):
+                return BinaryText(c.A, symbol, c.B, prec);
+            case SelectInstr s:
+                return ($"{Operand(s.Cond, conditional + 1)} ? {Operand(s.A, conditional + 1)} : {Operand(s.B, conditional)}", conditional);
+        }
+        return ("default", primary);
+    }
 
-    internal (string, int) Binary(int a, string op, int b, int prec) => BinaryText(a, op, b, prec);
 }

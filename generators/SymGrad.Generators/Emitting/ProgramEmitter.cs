@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using SymGrad.Generators.Ir;
+using SymGrad.Generators.Model;
 using SymGrad.Generators.Optimization;
 
 namespace SymGrad.Generators.Emitting;
@@ -44,7 +45,7 @@ internal abstract class ProgramEmitter
     private readonly Dictionary<int, int> _useCount = new();
     private readonly Dictionary<int, int> _firstUseBlock = new();
     private readonly List<int> _parentBlock = new();
-    private readonly Dictionary<Block, int> _blockIds = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Block, int> _blockIds = new(ReferenceComparer<Block>.Instance);
     private readonly HashSet<int> _inline = new();
     private readonly HashSet<int> _hoisted = new();
     private readonly Dictionary<int, string> _names = new();
@@ -111,6 +112,26 @@ internal abstract class ProgramEmitter
     {
         public const int Conditional = 10, Or = 20, And = 30, Equality = 40, Relational = 50, Additive = 60,
             Multiplicative = 70, Unary = 80, Primary = 90;
+    }
+
+    /// <summary>Leaves (literals, parameters, elements, lengths) read the same in every emitter; null for other instructions.</summary>
+    protected static (string Text, int Precedence)? RenderLeaf(Instr instr, MethodIr ir)
+    {
+        switch (instr)
+        {
+            case ConstInstr c:
+                string literal = Literals.Format(c.Value, c.Type);
+                return (literal, literal.StartsWith("-") ? Prec.Unary : Prec.Primary);
+            case ParamInstr p:
+                return (ir.Params[p.Param].Name, Prec.Primary);
+            case LoadInstr l:
+                return ($"{ir.Params[l.Param].Name}[{l.I}{(l.J >= 0 ? ", " + l.J : "")}]", Prec.Primary);
+            case LengthInstr n:
+                string name = ir.Params[n.Param].Name;
+                return (ir.Params[n.Param].Kind == ParamKind.Array2D ? $"{name}.GetLength({n.Dimension})" : $"{name}.Length", Prec.Primary);
+            default:
+                return null;
+        }
     }
 
     /// <summary>An operand as text: a literal, a name, or its whole expression when it is inlined.</summary>
@@ -206,7 +227,7 @@ internal abstract class ProgramEmitter
             {
                 if (k == Body.Instrs.Count && outputsHeading is not null)
                 {
-                    w.Line();
+                    if (_emittedAny) w.Line();
                     w.Line(outputsHeading);
                 }
                 OutputWrite output = _outputs[k - Body.Instrs.Count];
@@ -228,8 +249,11 @@ internal abstract class ProgramEmitter
         foreach (Instr instr in block.Instrs) EmitInstr(w, instr);
     }
 
+    private bool _emittedAny;
+
     private void EmitInstr(CodeWriter w, Instr instr)
     {
+        if (instr is IfInstr || !_inline.Contains(instr.Id)) _emittedAny = true;
         if (instr is IfInstr region)
         {
             EmitIf(w, region);
@@ -417,12 +441,5 @@ internal abstract class ProgramEmitter
         {
             foreach (int id in DefinedWithin(inner)) yield return id;
         }
-    }
-
-    private sealed class ReferenceEqualityComparer : IEqualityComparer<Block>
-    {
-        public static readonly ReferenceEqualityComparer Instance = new();
-        public bool Equals(Block? x, Block? y) => ReferenceEquals(x, y);
-        public int GetHashCode(Block obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
     }
 }

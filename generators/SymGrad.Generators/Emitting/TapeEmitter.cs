@@ -68,15 +68,9 @@ internal sealed class TapeEmitter : ProgramEmitter
 
     protected override (string Text, int Precedence) Render(Instr instr)
     {
+        if (RenderLeaf(instr, _ir) is { } leaf) return leaf;
         switch (instr)
         {
-            case ConstInstr c:
-                string literal = Literals.Format(c.Value, c.Type);
-                return (literal, literal.StartsWith("-") ? Prec.Unary : Prec.Primary);
-            case ParamInstr p: return (_ir.Params[p.Param].Name, Prec.Primary);
-            case LoadInstr l: return ($"{_ir.Params[l.Param].Name}[{l.I}{(l.J >= 0 ? ", " + l.J : "")}]", Prec.Primary);
-            case LengthInstr n:
-                return (_ir.Params[n.Param].Kind == ParamKind.Array2D ? $"{_ir.Params[n.Param].Name}.GetLength({n.Dimension})" : $"{_ir.Params[n.Param].Name}.Length", Prec.Primary);
             case CompareInstr c when OperationText.Infix(c.Op) is (string symbol, int prec):
                 return (DataOf(c.A, prec) + " " + symbol + " " + DataOf(c.B, prec + 1), prec);
             case UnaryInstr u when !Active(u.Id):

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SymGrad.Generators.Diagnostics;
 using SymGrad.Generators.Ir;
+using SymGrad.Generators.Model;
 
 namespace SymGrad.Generators.Parsing;
 
@@ -154,7 +155,7 @@ internal sealed partial class BodyLowerer
             if (!elseEnv.Scalars.TryGetValue(kv.Key, out int other)) continue;
             env.Scalars[kv.Key] = kv.Value == other ? other : MakePhi(phis, kv.Value, other, kv.Key.Name);
         }
-        var merged = new HashSet<LocalArray>(ReferenceEqualityComparer.Instance);
+        var merged = new HashSet<LocalArray>(ReferenceComparer<LocalArray>.Instance);
         foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays.ToList())
         {
             if (kv.Value.Local is not { } local || !merged.Add(local)) continue; // an alias of an array already merged

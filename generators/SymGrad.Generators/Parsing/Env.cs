@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using SymGrad.Generators.Model;
 
 namespace SymGrad.Generators.Parsing;
 
@@ -58,7 +59,7 @@ internal sealed class Env
         var copy = new Env { Return = Return };
         foreach (KeyValuePair<ISymbol, int> kv in Scalars) copy.Scalars[kv.Key] = kv.Value;
         // Names of one array (`var b = a;`) must stay names of one array in the copy: clone each array once.
-        var clones = new Dictionary<LocalArray, ArrayBinding>(ReferenceEqualityComparer.Instance);
+        var clones = new Dictionary<LocalArray, ArrayBinding>(ReferenceComparer<LocalArray>.Instance);
         foreach (KeyValuePair<ISymbol, ArrayBinding> kv in Arrays)
         {
             if (kv.Value.Local is not { } local)
@@ -71,16 +72,6 @@ internal sealed class Env
         }
         return copy;
     }
-}
-
-/// <summary>Compares local arrays by identity.</summary>
-internal sealed class ReferenceEqualityComparer : IEqualityComparer<LocalArray>
-{
-    public static readonly ReferenceEqualityComparer Instance = new();
-
-    public bool Equals(LocalArray? x, LocalArray? y) => ReferenceEquals(x, y);
-
-    public int GetHashCode(LocalArray obj) => System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
 }
 
 /// <summary>The statements still to lower on the current path, as an immutable list so branches can share a tail.</summary>

@@ -90,7 +90,9 @@ internal static class MethodParser
                 ? type.TypeKind == TypeKind.Struct ? "record struct" : "record"
                 : type.TypeKind == TypeKind.Struct ? "struct" : "class";
             string typeParameters = type.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", type.TypeParameters.Select(p => Identifier(p.Name))) + ">";
-            types.Insert(0, new TypeDecl(keyword, Identifier(type.Name), typeParameters));
+            // A lower-case type name is the user's choice, but repeating it would warn (CS8981) in our file: @ escapes it.
+            string typeName = type.Name.All(c => c is >= 'a' and <= 'z') ? "@" + type.Name : Identifier(type.Name);
+            types.Insert(0, new TypeDecl(keyword, typeName, typeParameters));
         }
 
         if (method.ReturnType.SpecialType != SpecialType.System_Double)

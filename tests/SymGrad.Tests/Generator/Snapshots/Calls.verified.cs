@@ -17,7 +17,6 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static double SquareGradient(double x, ref double dX)
         {
-
             // The gradient.
             dX = x + x;
             return x * x;
@@ -55,7 +54,6 @@ namespace Samples
             // Adjoint elements past the extent the method reads are zero; the others are written below.
             dA.Slice(3).Clear();
             dB.Slice(3).Clear();
-
 
             // The gradient.
             dA[0] = b[0];
