@@ -44,15 +44,18 @@ internal static class ProgramChecker
 
         public static class G{{i}}
         {
-            public static double Value(double[] z, double s, int n) => P{{i}}.F(z[0], z[1], new double[] { z[2], z[3], z[4] }, s, n);
+            public static double Value(double[] z, double s, int n) => P{{i}}.F(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n);
 
             public static double Gradient(double[] z, double s, int n, double[] g)
             {
                 // Garbage in the adjoints: the gradient must be written, not added to them.
                 double dX = 1e3, dY = -1e3;
                 double[] dV = [1e3, 1e3, 1e3];
-                double r = P{{i}}.FGradient(z[0], z[1], new double[] { z[2], z[3], z[4] }, s, n, ref dX, ref dY, dV);
+                var dW = new double[,] { { 1e3, 1e3 }, { 1e3, 1e3 } };
+                double r = P{{i}}.FGradient(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n,
+                    ref dX, ref dY, dV, dW);
                 g[0] = dX; g[1] = dY; g[2] = dV[0]; g[3] = dV[1]; g[4] = dV[2];
+                g[5] = dW[0, 0]; g[6] = dW[0, 1]; g[7] = dW[1, 0]; g[8] = dW[1, 1];
                 return r;
             }
 
@@ -61,9 +64,11 @@ internal static class ProgramChecker
                 var x = new Value(z[0]);
                 var y = new Value(z[1]);
                 Value[] v = [new Value(z[2]), new Value(z[3]), new Value(z[4])];
-                Value r = P{{i}}.FTape(x, y, v, s, n);
+                var w = new Value[,] { { new Value(z[5]), new Value(z[6]) }, { new Value(z[7]), new Value(z[8]) } };
+                Value r = P{{i}}.FTape(x, y, v, w, s, n);
                 r.Backward();
                 g[0] = x.Grad; g[1] = y.Grad; g[2] = v[0].Grad; g[3] = v[1].Grad; g[4] = v[2].Grad;
+                g[5] = w[0, 0].Grad; g[6] = w[0, 1].Grad; g[7] = w[1, 0].Grad; g[8] = w[1, 1].Grad;
                 return r.Data;
             }
         }
@@ -188,7 +193,6 @@ internal static class ProgramChecker
         var value = glue.GetMethod("Value")!.CreateDelegate<Func<double[], double, int, double>>();
         var gradient = glue.GetMethod("Gradient")!.CreateDelegate<Func<double[], double, int, double[], double>>();
         var tape = glue.GetMethod("Tape")!.CreateDelegate<Func<double[], double, int, double[], double>>();
-        string[] names = ["x", "y", "v[0]", "v[1]", "v[2]"];
         foreach (Point p in program.Points)
         {
             try
@@ -201,19 +205,20 @@ internal static class ProgramChecker
                     counts.NonFinitePoints++;
                     continue;
                 }
-                double[] generated = new double[5], taped = new double[5];
+                string[] names = Point.Names;
+                double[] generated = new double[names.Length], taped = new double[names.Length];
                 double returned = gradient(z, p.S, p.N, generated);
                 if (!returned.Equals(f)) return new(FailureKind.ValueMismatch, $"at {p}: FGradient returned {returned:R}, F {f:R}");
                 double tapeValue = tape(z, p.S, p.N, taped);
                 if (!Close(tapeValue, f, TapeTolerance)) return new(FailureKind.TapeMismatch, $"at {p}: FTape's value {tapeValue:R}, F {f:R}");
-                for (int k = 0; k < 5; k++)
+                for (int k = 0; k < names.Length; k++)
                 {
                     if (!Close(generated[k], taped[k], TapeTolerance))
                     {
                         return new(FailureKind.TapeMismatch, $"at {p}: d/d{names[k]} generated {generated[k]:R}, tape {taped[k]:R}");
                     }
                 }
-                for (int k = 0; k < 5; k++)
+                for (int k = 0; k < names.Length; k++)
                 {
                     counts.Coordinates++;
                     if (generated[k] != 0) counts.NonZero++;

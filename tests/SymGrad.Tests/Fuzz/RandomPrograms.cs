@@ -170,13 +170,17 @@ internal sealed record IfStmt(Expr Condition, ImmutableArray<Stmt> Then, Immutab
     }
 }
 
-/// <summary>Where a program is evaluated: x, y, v[0..2], s ([NoDerivative]) and n (int).</summary>
-internal sealed record Point(double X, double Y, double V0, double V1, double V2, double S, int N)
+/// <summary>Where a program is evaluated: the differentiable inputs x, y, v[0..2], w[0..1, 0..1] as one vector, s ([NoDerivative]) and n (int).</summary>
+internal sealed record Point(ImmutableArray<double> Inputs, double S, int N)
 {
-    public double[] Z => [X, Y, V0, V1, V2];
+    public static readonly string[] Names = ["x", "y", "v[0]", "v[1]", "v[2]", "w[0, 0]", "w[0, 1]", "w[1, 0]", "w[1, 1]"];
 
-    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"x={X:R}, y={Y:R}, v=[{V0:R}, {V1:R}, {V2:R}], s={S:R}, n={N}");
+    /// <summary>A fresh copy of the inputs (finite differences change one).</summary>
+    public double[] Z => [.. Inputs];
+
+    public override string ToString() =>
+        string.Join(", ", Names.Select((name, i) => name + "=" + Inputs[i].ToString("R", CultureInfo.InvariantCulture)))
+        + string.Create(CultureInfo.InvariantCulture, $", s={S:R}, n={N}");
 }
 
 /// <summary>
@@ -213,7 +217,7 @@ internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> 
             }
         }
         s.Append("    [Differentiable]\n");
-        s.Append("    public static double F(double x, double y, ").Append(VType).Append(" v, [NoDerivative] double s, int n)\n");
+        s.Append("    public static double F(double x, double y, ").Append(VType).Append(" v, double[,] w, [NoDerivative] double s, int n)\n");
         s.Append("    {\n");
         foreach (Stmt st in Body) st.Render(s, "        ");
         s.Append("        return ").Append(Result.Render()).Append(";\n");
@@ -304,7 +308,11 @@ internal static class RandomPrograms
             (2, Pick(Constants).Select(Expr.Leaf)),
         };
         if (!scope.Ints.IsEmpty || !scope.Loops.IsEmpty) options.Add((1, Pick(scope.Ints.AddRange(scope.Loops).ToArray()).Select(Expr.Leaf)));
-        if (scope.Doubles.Contains("x")) options.Add((6, Index(scope, 3).Select(i => Expr.Leaf($"v[{i}]"))));
+        if (scope.Doubles.Contains("x"))
+        {
+            options.Add((6, Index(scope, 3).Select(i => Expr.Leaf($"v[{i}]"))));
+            options.Add((4, Gen.Select(Index(scope, 2), Index(scope, 2), (i, j) => Expr.Leaf($"w[{i}, {j}]"))));
+        }
         if (!scope.Locals.IsEmpty) options.Add((4, Pick(scope.Locals.ToArray()).Select(Expr.Leaf)));
         foreach ((string name, int length) in scope.Arrays)
         {
@@ -563,8 +571,8 @@ internal static class RandomPrograms
     private static readonly Gen<double> Coordinate = Gen.Int[-1_500_000, 1_500_000].Select(i => i * 1e-6 + 3.7e-8);
 
     private static readonly Gen<Point> PointGen =
-        Gen.Select(Coordinate, Coordinate, Coordinate.Array[3], Coordinate.Select(c => c / 1.5), Gen.Int[1, 3],
-            (x, y, v, s, n) => new Point(x, y, v[0], v[1], v[2], s, n));
+        Gen.Select(Coordinate.Array[Point.Names.Length], Coordinate.Select(c => c / 1.5), Gen.Int[1, 3],
+            (z, s, n) => new Point([.. z], s, n));
 
     /// <summary>Random programs, each with 3 random points.</summary>
     public static readonly Gen<Program> Programs =
