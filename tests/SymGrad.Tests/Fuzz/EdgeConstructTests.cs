@@ -34,6 +34,14 @@ public class EdgeConstructTests
         ["loop bound from a const expression"] = "double s = 0; for (int i = 0; i < K * 2 - 1; i += 1) s += Math.Cos(x + i); return s;",
         ["empty statements and blocks"] = "double s = x;; { } if (x > 10) { } else { } return s * 2;",
         ["comparison chains with ==, !="] = "double s = x; for (int i = 0; i < 4; i++) { if (i == 2 || i != 3 && n == 2) s *= x; } return s;",
+        ["int values out of a conditional"] = "return x * (n > 1 ? 2 : 3) + (x > 0 ? n : -n);",
+        ["bool values out of a conditional"] = "bool b = x > 0 ? n > 1 : n < 1; return b ? x : 2 * x;",
+        ["int local assigned in both branches"] = "int m = 0; if (x > 0) m = n; else m = -n; return m * x;",
+        ["int division and remainder"] = "int m = n; m *= 7; m -= 1; m /= 2; m %= 5; return x * (n / 2) + x * (7 / n) + m * x;",
+        ["nested conditionals in a loop"] = "double s = 0; for (int i = 0; i < 3; i++) s += i == 1 ? x : i == 2 ? x * x : 1; return s;",
+        ["a constant result"] = "return 3.0;",
+        ["the parameter itself"] = "return x;",
+        ["signed zeros"] = "return -0.0 * x + x * 0.0 - (0.0 - x);",
     };
 
     private static readonly Lazy<Dictionary<string, Probe>> Probes = new(() =>
