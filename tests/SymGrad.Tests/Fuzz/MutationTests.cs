@@ -12,7 +12,7 @@ namespace SymGrad.Tests.Fuzz;
 /// <summary>
 /// Robustness under random edits, as an IDE sees code while a person types: valid [Differentiable] sources (the seed
 /// network from examples/, a hand-written one with calls across classes, and random programs) with a token deleted,
-/// duplicated or swapped, or a line deleted. Each mutant must end in code that compiles or in SG/compiler
+/// duplicated, swapped or replaced by one of its kind, a line deleted, or the file cut short (half-typed). Each mutant must end in code that compiles or in SG/compiler
 /// diagnostics: never a generator exception (CS8785), and never an error or warning inside a generated file while
 /// the mutant's own code has no error. Mutants are compiled 100 to a compilation, each in its own namespace.
 /// </summary>
@@ -84,7 +84,7 @@ public class MutationTests(ITestOutputHelper output)
     /// <summary>An edit of a template: which one, what kind, at which token (or line), and the other token of a swap.</summary>
     internal sealed record Mutation(int Template, int Kind, int At, int Other)
     {
-        private static readonly string[] Kinds = ["delete token", "duplicate token", "swap tokens", "delete line", "replace token"];
+        private static readonly string[] Kinds = ["delete token", "duplicate token", "swap tokens", "delete line", "replace token", "cut after token"];
 
         public string Apply(int k)
         {
@@ -105,6 +105,7 @@ public class MutationTests(ITestOutputHelper output)
                     0 => text.Remove(a.SpanStart, a.Span.Length),
                     1 => text.Insert(a.Span.End, " " + a.Text),
                     2 => Swap(text, a, b),
+                    5 => text[..a.Span.End], // half-typed: the file as it is while the person is still typing
                     _ => Replace(text, a, tokens, Other),
                 };
             }
@@ -133,7 +134,7 @@ public class MutationTests(ITestOutputHelper output)
         public override string ToString() => $"{Kinds[Kind]} at {At} (other +{Other + 1}) of template {Template}:\n{Apply(0)}";
     }
 
-    internal static Gen<Mutation> Mutations => Gen.Select(Gen.Int[0, Templates.Value.Length - 1], Gen.Int[0, 4], Gen.Int[0, 100_000], Gen.Int[0, 7],
+    internal static Gen<Mutation> Mutations => Gen.Select(Gen.Int[0, Templates.Value.Length - 1], Gen.Int[0, 5], Gen.Int[0, 100_000], Gen.Int[0, 7],
         (t, k, a, o) => new Mutation(t, k, a, o));
 
     private sealed class Tally
