@@ -12,9 +12,10 @@ namespace SymGrad.Tests.Fuzz;
 /// <summary>
 /// Robustness under random edits, as an IDE sees code while a person types: valid [Differentiable] sources (the seed
 /// network from examples/, a hand-written one with calls across classes, and random programs) with a token deleted,
-/// duplicated, swapped or replaced by one of its kind, a line deleted, or the file cut short (half-typed). Each mutant must end in code that compiles or in SG/compiler
-/// diagnostics: never a generator exception (CS8785), and never an error or warning inside a generated file while
-/// the mutant's own code has no error. Mutants are compiled 100 to a compilation, each in its own namespace.
+/// duplicated, swapped or replaced by one of its kind, a line deleted, or the file cut short (half-typed). Each
+/// mutant must end in code that compiles or in SG/compiler diagnostics: never a generator exception (CS8785), and
+/// never an error or warning inside a generated file while the mutant's own code has no error (a warning the mutant's
+/// own code has too is the user's). Mutants are compiled 100 to a compilation, each in its own namespace.
 /// </summary>
 public class MutationTests(ITestOutputHelper output)
 {
