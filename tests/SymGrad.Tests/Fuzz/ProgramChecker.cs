@@ -114,7 +114,7 @@ internal static class ProgramChecker
     {
         var verdicts = new Verdict[programs.Count];
         string[] sources = programs.Select((p, i) => p.Source(i) + Glue(i)).Append(SampleSources.ImplicitUsings).Append(Shared).ToArray();
-        CSharpCompilationLike compiled = Compile(sources);
+        CompileResult compiled = Compile(sources);
         if (compiled.Exception is { } exception)
         {
             if (programs.Count == 1) return [new Verdict(FailureKind.GeneratorException, exception)];
@@ -171,10 +171,10 @@ internal static class ProgramChecker
     private static int FileIndex(Diagnostic d) =>
         SourceFile.Match(Path.GetFileName(d.Location.GetLineSpan().Path ?? "")) is { Success: true } m ? int.Parse(m.Groups[1].Value) : -1;
 
-    private sealed record CSharpCompilationLike(string? Exception, IReadOnlyList<Diagnostic> SymGrad, IReadOnlyList<Diagnostic> Problems, MemoryStream? Image);
+    private sealed record CompileResult(string? Exception, IReadOnlyList<Diagnostic> SymGrad, IReadOnlyList<Diagnostic> Problems, MemoryStream? Image);
 
     /// <summary>Roslyn and the generator on the sources, then Emit (which binds everything once, with all diagnostics).</summary>
-    private static CSharpCompilationLike Compile(string[] sources)
+    private static CompileResult Compile(string[] sources)
     {
         Compilation input = GeneratorHarness.Compile(sources);
         GeneratorDriver driver = GeneratorHarness.NewDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation output, out _);
