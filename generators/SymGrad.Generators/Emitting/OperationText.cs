@@ -23,6 +23,7 @@ internal static class OperationText
         Op.Exp => Math + ".Exp", Op.Log => Math + ".Log", Op.Sqrt => Math + ".Sqrt", Op.Tanh => Math + ".Tanh",
         Op.Sin => Math + ".Sin", Op.Cos => Math + ".Cos", Op.Tan => Math + ".Tan", Op.Atan => Math + ".Atan",
         Op.Abs => Math + ".Abs", Op.Pow => Math + ".Pow", Op.Max => Math + ".Max", Op.Min => Math + ".Min",
+        Op.IsNaN => "double.IsNaN",
         Op.Relu => SymMath + ".Relu", Op.Sigmoid => SymMath + ".Sigmoid", Op.Softplus => SymMath + ".Softplus",
         _ => op.ToString(),
     };

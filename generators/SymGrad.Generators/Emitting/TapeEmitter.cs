@@ -97,6 +97,7 @@ internal sealed class TapeEmitter : ProgramEmitter
         Op.Not => ("!" + Operand(u.A, Prec.Unary + 1), Prec.Unary),
         Op.IntToDouble => ("(double)" + Operand(u.A, Prec.Unary + 1), Prec.Unary),
         Op.DoubleToInt => ("(int)" + DataOf(u.A, Prec.Unary + 1), Prec.Unary),
+        Op.IsNaN => ($"double.IsNaN({DataOf(u.A, Prec.Conditional)})", Prec.Primary),
         Op.Relu => ($"{OperationText.Math}.Max(0.0, {Operand(u.A, Prec.Conditional)})", Prec.Primary),
         _ => ($"{OperationText.Function(u.Op)}({Operand(u.A, Prec.Conditional)})", Prec.Primary),
     };

@@ -10,7 +10,7 @@ internal enum ValType : byte { Double, Int, Bool }
 internal enum Op : byte
 {
     // unary
-    Neg, Not, Exp, Log, Sqrt, Tanh, Sin, Cos, Tan, Atan, Abs, Relu, Sigmoid, Softplus, IntToDouble, DoubleToInt,
+    Neg, Not, IsNaN, Exp, Log, Sqrt, Tanh, Sin, Cos, Tan, Atan, Abs, Relu, Sigmoid, Softplus, IntToDouble, DoubleToInt,
     // binary
     Add, Sub, Mul, Div, Rem, Pow, Max, Min, And, Or,
     // comparisons

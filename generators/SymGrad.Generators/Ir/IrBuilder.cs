@@ -125,7 +125,7 @@ internal sealed class IrBuilder
         {
             Op.IntToDouble => ValType.Double,
             Op.DoubleToInt => ValType.Int,
-            Op.Not => ValType.Bool,
+            Op.Not or Op.IsNaN => ValType.Bool,
             _ => TypeOf(a),
         };
         if (TryGetConst(a, out double x))
@@ -134,6 +134,7 @@ internal sealed class IrBuilder
             {
                 case Op.Neg: return Const(type == ValType.Int ? -(long)x : -x, type);
                 case Op.Not: return Bool(x == 0);
+                case Op.IsNaN: return Bool(double.IsNaN(x));
                 case Op.IntToDouble: return Const(x, ValType.Double);
                 case Op.DoubleToInt when x > int.MinValue - 1.0 && x < int.MaxValue + 1.0: return Const(Math.Truncate(x), ValType.Int);
             }
@@ -182,8 +183,15 @@ internal sealed class IrBuilder
                 Op.Lt => x < y, Op.Le => x <= y, Op.Gt => x > y, Op.Ge => x >= y, Op.Eq => x == y, _ => x != y,
             });
         }
-        // x < x and x > x are false for every x, NaN included (and C# warns on the self-comparison, CS1718).
-        if (a == b && op is Op.Lt or Op.Gt) return Bool(false);
+        // A value compared with itself (C# warns on `x >= x`, CS1718): x < x and x > x are false for every x; the
+        // others depend only on whether x is NaN.
+        if (a == b)
+        {
+            if (op is Op.Lt or Op.Gt) return Bool(false);
+            if (TypeOf(a) != ValType.Double) return Bool(op != Op.Ne);
+            int isNaN = Unary(Op.IsNaN, a);
+            return op == Op.Ne ? isNaN : Unary(Op.Not, isNaN);
+        }
         return Intern(_frames.Count - 1, (7, (int)op, a, b, 0), id => new CompareInstr(id, op, a, b));
     }
 

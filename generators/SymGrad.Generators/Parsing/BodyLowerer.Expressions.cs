@@ -108,6 +108,7 @@ internal sealed partial class BodyLowerer
         {
             throw UnsupportedExpr(binary, $"The operator in '{Shorten(binary.Syntax.ToString())}'");
         }
+        if (binary.OperatorKind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr) return ShortCircuit(binary, env);
         int a = Scalar(binary.LeftOperand, env), b = Scalar(binary.RightOperand, env);
         ValType type = _b.TypeOf(a);
         switch (binary.OperatorKind)
@@ -117,9 +118,7 @@ internal sealed partial class BodyLowerer
             case BinaryOperatorKind.Multiply: return _b.Binary(Op.Mul, a, b);
             case BinaryOperatorKind.Divide: return _b.Binary(Op.Div, a, b);
             case BinaryOperatorKind.Remainder when type == ValType.Int: return _b.Binary(Op.Rem, a, b);
-            case BinaryOperatorKind.ConditionalAnd:
             case BinaryOperatorKind.And when type == ValType.Bool: return _b.Binary(Op.And, a, b);
-            case BinaryOperatorKind.ConditionalOr:
             case BinaryOperatorKind.Or when type == ValType.Bool: return _b.Binary(Op.Or, a, b);
             case BinaryOperatorKind.LessThan: return _b.Compare(Op.Lt, a, b);
             case BinaryOperatorKind.LessThanOrEqual: return _b.Compare(Op.Le, a, b);
@@ -129,6 +128,37 @@ internal sealed partial class BodyLowerer
             case BinaryOperatorKind.NotEquals: return _b.Compare(Op.Ne, a, b);
             default: throw UnsupportedExpr(binary, $"The operator '{OperatorToken(binary)}'");
         }
+    }
+
+    /// <summary>
+    /// <c>a &amp;&amp; b</c> and <c>a || b</c>: when <c>a</c> decides at compile time (often after unrolling, as in
+    /// <c>i &lt; 3 &amp;&amp; v[i] &gt; 0</c>), <c>b</c> is not lowered at all; when <c>b</c> assigns, it is lowered as a
+    /// branch so that it runs only when C# would run it. Otherwise both are pure and plain <c>&amp;&amp;</c> serves.
+    /// </summary>
+    private int ShortCircuit(IBinaryOperation binary, Env env)
+    {
+        bool isAnd = binary.OperatorKind == BinaryOperatorKind.ConditionalAnd;
+        int a = Scalar(binary.LeftOperand, env);
+        if (_b.TryGetConst(a, out double known))
+        {
+            bool decided = isAnd ? known == 0 : known != 0;
+            return decided ? _b.Bool(!isAnd) : Scalar(binary.RightOperand, env);
+        }
+        bool assigns = binary.RightOperand.DescendantsAndSelf().Any(d =>
+            d is ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation);
+        if (!assigns) return _b.Binary(isAnd ? Op.And : Op.Or, a, Scalar(binary.RightOperand, env));
+
+        Env evaluated = env.Clone(), skipped = env.Clone();
+        _b.PushBlock();
+        int b = Scalar(binary.RightOperand, evaluated);
+        Block evaluateBlock = _b.PopBlock();
+        var phis = new List<Phi>();
+        int result = MakePhi(phis, isAnd ? b : _b.Bool(true), isAnd ? _b.Bool(false) : b, null);
+        // The right operand runs in the `then` branch of `a &&` and in the `else` branch of `a ||`.
+        if (isAnd) MergeInto(env, evaluated, skipped, phis);
+        else MergeInto(env, skipped, evaluated, phis);
+        _b.AddIf(a, isAnd ? evaluateBlock : Block.Empty, isAnd ? Block.Empty : evaluateBlock, phis);
+        return result;
     }
 
     private static string OperatorToken(IBinaryOperation binary) =>

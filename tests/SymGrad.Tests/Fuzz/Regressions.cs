@@ -96,7 +96,7 @@ public class Regressions
     // The same root cause as the test above, seen from the other side: after unrolling, `i < 3` is the constant
     // false at i = 3, and C# never evaluates `b[3]`; the generator lowers it anyway and reports SG0009 ("Index 'i' is
     // 3, outside 0..2") on valid code that guards its index, a common shape in an unrolled loop.
-    [Fact(Skip = "generator bug: && lowers its right operand even when the left is the constant false, so a guarded index gets SG0009")]
+    [Fact]
     public void Short_circuit_guards_an_index_after_unrolling()
     {
         string source = Method("double[] b = [x, 2 * x, 3 * x];\n        double s = 0;\n        for (int i = 0; i < 5; i++) { if (i < 3 && b[i] > 0) s += b[i]; }\n        return s;");
@@ -111,7 +111,7 @@ public class Regressions
     // writes `s >= s` (it may not fold it: it is false for NaN), which is warning CS1718 inside the generated file;
     // the user's code has no warning. DifferentialTests and MutationTests tolerate CS1718 in generated code
     // (ProgramChecker.KnownGeneratedWarnings) until this is fixed.
-    [Fact(Skip = "generator bug: a comparison of two variables holding one value emits `s >= s`, warning CS1718 in generated code")]
+    [Fact]
     public void Comparison_of_one_value_under_two_names_compiles_without_warnings()
     {
         (double value, double[] generated, double[] tape) = Gradients(Method("double a = s;\n        double b = s;\n        return a >= b ? x : -x;", "double x, double s"), 1.5, 0.25);
@@ -123,7 +123,7 @@ public class Regressions
     // Found by reading BodyLowerer.Binary: `&&` and `||` lower both operands unconditionally, so an assignment in
     // the right operand happens even when the left one decides. For x < 0 C# never runs `a += 1` and F returns 0;
     // the generated code (and the tape) return x with gradient 1. Silently wrong, like the alias bug.
-    [Fact(Skip = "generator bug: && and || evaluate their right operand unconditionally, so an assignment in it always happens")]
+    [Fact]
     public void Short_circuit_skips_an_assignment_in_the_right_operand()
     {
         string source = Method("double a = 0;\n        if (x > 0 && (a += 1) > 0) a *= 2;\n        return a * x;");
