@@ -42,6 +42,8 @@ public class EdgeConstructTests
         ["a constant result"] = "return 3.0;",
         ["the parameter itself"] = "return x;",
         ["signed zeros"] = "return -0.0 * x + x * 0.0 - (0.0 - x);",
+        ["non-ASCII and keyword names"] = "double größe = x * 2; double @class = größe + 1; double[] 値 = [@class, größe]; double t = 値[0] * 値[1]; return t * x + @class;",
+        ["names like the generated ones"] = "double t = x * x; double t_2 = t * x; double dX = t_2 + t; double dt = dX * dX; double x_0 = dt - t; return x_0 + Math.Sin(dt);",
     };
 
     private static readonly Lazy<Dictionary<string, Probe>> Probes = new(() =>
