@@ -56,6 +56,30 @@ public class DifferentialTests(ITestOutputHelper output)
         Assert.True(counts.NonZero * 4 > counts.Coordinates, counts.ToString());
     }
 
+    /// <summary>Large programs (gradients split into parts): 10 to a compilation; SYMGRAD_FUZZ_LARGE=N for more.</summary>
+    [Fact]
+    public void Large_unrolled_programs_match_the_tape_and_finite_differences()
+    {
+        const int batchSize = 10;
+        int programs = EnvInt("SYMGRAD_FUZZ_LARGE", 60);
+        int batches = (programs + batchSize - 1) / batchSize;
+        var counts = new Counts();
+        var failures = new List<(Program Program, Verdict Verdict)>();
+        var clock = Stopwatch.StartNew();
+        RandomPrograms.LargePrograms.Array[batchSize].Sample(batch =>
+        {
+            Verdict[] verdicts = ProgramChecker.CheckBatch(batch, counts);
+            failures.AddRange(batch.Zip(verdicts).Where(p => p.Second.Kind != FailureKind.None));
+        }, seed: Seed(20261128), iter: batches, threads: 1, print: b => $"{b.Length} programs");
+        output.WriteLine($"Checked {counts} in {clock.Elapsed.TotalSeconds:F0} s ({batches} compilations of {batchSize}).");
+
+        if (failures.Count > 0) Assert.Fail(Report(failures));
+        Assert.Equal(batches * batchSize, counts.Programs);
+        Assert.True(counts.UnstableDifferences * 20 < counts.Coordinates, counts.ToString());
+        // Most must be large enough to be split, or the test would not test splitting.
+        Assert.True(counts.Split * 2 > counts.Programs, counts.ToString());
+    }
+
     /// <summary>The first failure, shrunk, then a one-line summary of every failure.</summary>
     internal static string Report(List<(Program Program, Verdict Verdict)> failures)
     {

@@ -589,4 +589,31 @@ internal static class RandomPrograms
                         : Gen.Const(((Expr, Expr)?)null)),
                     (h, body, points, guard) => new Program(vType, h, body.Block, body.r, [.. points]) { HelperGuard = h is null ? null : guard });
             });
+
+    /// <summary>
+    /// Programs that unroll to thousands of operations: a random loop body (with branches, arrays, calls) run 150 to
+    /// 300 times, accumulating into <c>acc</c>. Past about 2,400 operations the generator splits the gradient into
+    /// parts that share a frame, and branches, phis and adjoints then cross part boundaries.
+    /// </summary>
+    public static readonly Gen<Program> LargePrograms =
+        Gen.Select(Pick("double[]", "ReadOnlySpan<double>", "Span<double>"), Gen.Int[150, 300], Gen.Int[3, 5])
+            .SelectMany(t =>
+            {
+                (string vType, int repeat, int count) = t;
+                // The body reads acc (so no iteration is a common subexpression of another) but never writes it,
+                // so acc stays bounded: |acc| < 10.
+                Scope start = Scope.Start(helper: true);
+                var inLoop = start with { Doubles = start.Doubles.Add("acc"), Loops = ["r"], LoopDepth = 1, Nesting = 1 };
+                return Gen.Select(
+                    HelperBody,
+                    Block(inLoop, count).SelectMany(b => Expression(b.Scope, 2).Select(e => (b.Block, e))),
+                    Expression(Scope.Start(helper: true) with { Locals = ["acc"] }, 1),
+                    PointGen.Array[3],
+                    (h, body, result, points) =>
+                    {
+                        ImmutableArray<Stmt> loopBody = body.Block.Add(new LineStmt("acc = 0.9 * acc + Math.Tanh($0) * Math.Cos(acc);", body.e));
+                        ImmutableArray<Stmt> block = [new PlainStmt("double acc = 0.0;"), new ForStmt("r", $"for (int r = 0; r < {repeat}; r++)", loopBody)];
+                        return new Program(vType, h, block, Expr.Node("acc + Math.Tanh($0)", false, result), [.. points]);
+                    });
+            });
 }
