@@ -193,10 +193,6 @@ public class MutationTests(ITestOutputHelper output)
                 if (d.Severity == DiagnosticSeverity.Error) userErrors.Add(int.Parse(s.Groups[1].Value));
                 else userWarnings.Add((int.Parse(s.Groups[1].Value), d.Id));
             }
-            else if (d.Severity == DiagnosticSeverity.Warning && ProgramChecker.KnownGeneratedWarnings.Contains(d.Id))
-            {
-                // An open bug with a skipped test in Regressions.cs.
-            }
             else if (MutantNumber.Match(file) is { Success: true } g)
             {
                 int k = int.Parse(g.Groups[1].Value);

@@ -103,9 +103,6 @@ internal static class ProgramChecker
         }
         """;
 
-    /// <summary>Warnings in generated code from open bugs (Regressions.cs), tolerated so CI stays green: CS1718, `s >= s`.</summary>
-    public static readonly HashSet<string> KnownGeneratedWarnings = [];
-
     private static readonly Regex GeneratedType = new(@"P(\d+)\b", RegexOptions.Compiled);
     private static readonly Regex SourceFile = new(@"^Source(\d+)\.cs$", RegexOptions.Compiled);
 
@@ -132,10 +129,6 @@ internal static class ProgramChecker
             string path = d.Location.SourceTree?.FilePath ?? "";
             int i = FileIndex(d);
             if (i >= 0 && i < programs.Count) verdicts[i] ??= new Verdict(FailureKind.UserCodeError, GeneratorRun.Line(d));
-            else if (KnownGeneratedWarnings.Contains(d.Id) && d.Severity == DiagnosticSeverity.Warning)
-            {
-                // An open bug with a skipped test in Regressions.cs.
-            }
             else if (GeneratedType.Match(Path.GetFileName(path)) is { Success: true } m && int.TryParse(m.Groups[1].Value, out int g) && g < programs.Count)
             {
                 verdicts[g] = verdicts[g] is { Kind: FailureKind.SymGradDiagnostic } ? verdicts[g] : new Verdict(FailureKind.GeneratedCodeError,
@@ -190,7 +183,7 @@ internal static class ProgramChecker
         if (problems.Any(p => p.Id == "CS8785")) return new(GeneratorRun.Describe(problems.Where(p => p.Id == "CS8785")), [], [], null);
         image.Position = 0;
         int split = result.GeneratedSources.Count(s => s.SourceText.ToString().Contains("GradientPart1("));
-        return new CompileResult(null, result.Diagnostics, problems, emitted.Success && problems.All(p => p.Severity == DiagnosticSeverity.Warning && KnownGeneratedWarnings.Contains(p.Id)) ? image : null) with { Split = split };
+        return new CompileResult(null, result.Diagnostics, problems, emitted.Success && problems.Count == 0 ? image : null) with { Split = split };
     }
 
     private static Verdict CheckPoints(Program program, Type glue, Counts counts)

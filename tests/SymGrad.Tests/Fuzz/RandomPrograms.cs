@@ -364,7 +364,8 @@ internal static class RandomPrograms
             .Where(c => c.Args[0].Render() != c.Args[1].Render());
         if (depth == 0) return compare;
         Gen<Expr> inner = Condition(scope, depth - 1);
-        return Gen.Frequency(
+        var options = new List<(int, IGen<Expr>)>
+        {
             (6, compare),
             (1, inner.Select(c => Expr.Condition("!($0)", c))),
             (1, Gen.Select(inner, inner, (a, b) => Expr.Condition("$0 && $1", a, b))),
@@ -373,7 +374,26 @@ internal static class RandomPrograms
             (scope.Doubles.Contains("x") ? 1 : 0, Gen.Const(Expr.Condition("n % 2 == 0"))),
             (scope.Doubles.Contains("x") ? 1 : 0, Gen.Const(Expr.Condition("n != 2"))),
             // Known after unrolling: the branch is picked at compile time, per iteration.
-            (scope.Loops.IsEmpty ? 0 : 1, Gen.Const(Expr.Condition(scope.Loops.IsEmpty ? "true" : scope.Loops[^1] + " == 1"))));
+            (scope.Loops.IsEmpty ? 0 : 1, Gen.Const(Expr.Condition(scope.Loops.IsEmpty ? "true" : scope.Loops[^1] + " == 1"))),
+        };
+        if (!scope.Locals.IsEmpty)
+        {
+            // Short-circuit with an effect: the assignment happens only when the left operand does not decide.
+            options.Add((1, Gen.Select(inner, Pick(scope.Locals.ToArray()), Pick("&&", "||"), operand,
+                (c, a, op, e) => Expr.Condition($"$0 {op} ({a} += $1) > 0", c, e))));
+        }
+        if (!scope.Loops.IsEmpty)
+        {
+            // A guarded index: past the array's end the left operand is false and the right one must not be evaluated.
+            string loop = scope.Loops[^1];
+            var arrays = scope.Arrays.Select(a => (a.Name, a.Length)).ToList();
+            if (scope.Doubles.Contains("x")) arrays.Add(("v", 3));
+            foreach ((string name, int length) in arrays)
+            {
+                options.Add((1, operand.Select(e => Expr.Condition($"{loop} < {length} && {name}[{loop}] > $0", e))));
+            }
+        }
+        return Gen.Frequency(options.ToArray());
     }
 
     public static Gen<Expr> Expression(Scope scope, int depth)
