@@ -62,6 +62,37 @@ public class EdgeConstructTests
 
     public static TheoryData<string> Cases => new(Bodies.Keys);
 
+    [Fact]
+    public void NoDerivative_arrays_and_spans_are_read_but_get_no_adjoint()
+    {
+        const string source = """
+            using SymGrad;
+
+            public static partial class Constants
+            {
+                [Differentiable]
+                public static double F(double x, [NoDerivative] double[] c, [NoDerivative] ReadOnlySpan<double> d,
+                                       [NoDerivative] double[,] m, double[] w)
+                {
+                    double s = 0;
+                    for (int i = 0; i < 2; i++) s += c[i] * Math.Sin(d[i] * x) + m[i, 1] * w[i] * x;
+                    return s > 0 ? s * s : -s;
+                }
+            }
+            """;
+        GeneratorRun run = GeneratorHarness.Run(source, SampleSources.ImplicitUsings);
+        (LoadedAssembly loaded, Dictionary<string, Probe> probes) = Probe.Load(run, "F");
+        using (loaded)
+        {
+            Assert.Equal([true, false, false, false, true], probes["F"].Parameters.Select(p => p.Differentiable));
+            foreach (double x in new[] { 0.37, -1.21, 1.66 })
+            {
+                object[] args = [x, new[] { 0.5, -1.5 }, new[] { 2.0, 0.75 }, new[,] { { 9.0, 0.25 }, { 9.0, -0.5 } }, new[] { 1.25, 0.8 }];
+                GradientCorrectnessTests.CheckPoint("NoDerivative arrays", probes["F"], args);
+            }
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void Gradient_equals_tape_and_finite_differences(string name)
