@@ -187,7 +187,7 @@ internal sealed class GradientEmitter : ProgramEmitter
             {
                 Header();
                 w.Line($"if ({name}.Length < {p.MinLength0}) " +
-                       $"throw new global::System.ArgumentException(\"{bare} must have at least {p.MinLength0} elements: the method reads {bare}[{p.MinLength0 - 1}].\", nameof({name}));");
+                       $"throw new global::System.ArgumentException(\"{bare} must have at least {p.MinLength0} element{(p.MinLength0 == 1 ? "" : "s")}: the method reads {bare}[{p.MinLength0 - 1}].\", nameof({name}));");
             }
             if (!adjoints.TryGetValue(i, out string? d)) continue;
             if (p.Kind == ParamKind.Array2D)
