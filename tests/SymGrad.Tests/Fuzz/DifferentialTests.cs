@@ -15,7 +15,7 @@ public class DifferentialTests(ITestOutputHelper output)
 {
     private const int BatchSize = 50;
 
-    /// <summary>Programs in a CI run: one to two and a half minutes on 2 busy cores, depending on the load (CORRECTNESS.md).</summary>
+    /// <summary>Programs in a CI run: one to two and a half minutes on 2 busy cores, depending on the load (README, "Correctness").</summary>
     private const int CiPrograms = 3000;
 
     internal static int EnvInt(string name, int fallback) =>
