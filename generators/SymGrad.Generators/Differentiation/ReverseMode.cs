@@ -117,9 +117,11 @@ internal sealed class ReverseMode
             if (_active.Contains(phi.Else)) Accumulate(elseAdj, phi.Else, g);
         }
         _b.PushBlock();
+        foreach (Instr forward in region.Then.Instrs) _b.Share(forward);
         Reverse(region.Then, thenAdj);
         Block thenBlock = _b.PopBlock();
         _b.PushBlock();
+        foreach (Instr forward in region.Else.Instrs) _b.Share(forward);
         Reverse(region.Else, elseAdj);
         Block elseBlock = _b.PopBlock();
 

@@ -54,6 +54,15 @@ internal sealed class IrBuilder
         if (shareable && KeyOf(instr) is { } key) _frames[0].Cse[key] = instr.Id;
     }
 
+    /// <summary>
+    /// Lets new code in the innermost block reuse <paramref name="instr"/>, a value of the forward sweep visible there
+    /// (the backward sweep of a branch reuses what the forward branch computed: cos θ, 1/θ, ...).
+    /// </summary>
+    public void Share(Instr instr)
+    {
+        if (KeyOf(instr) is { } key && !_frames[_frames.Count - 1].Cse.ContainsKey(key)) _frames[_frames.Count - 1].Cse[key] = instr.Id;
+    }
+
     private static (byte, int, long, long, long)? KeyOf(Instr instr) => instr switch
     {
         ConstInstr c => (1, (int)c.Type, BitConverter.DoubleToInt64Bits(c.Value), 0, 0),
