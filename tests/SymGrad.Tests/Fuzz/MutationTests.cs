@@ -25,7 +25,7 @@ public class MutationTests(ITestOutputHelper output)
     /// <summary>A template: <c>__K__</c> becomes the mutant's number, so mutants in one compilation do not meet.</summary>
     internal static readonly Lazy<ImmutableArray<string>> Templates = new(() =>
     {
-        string seedNet = File.ReadAllText(Path.Combine(RepositoryRoot(), "examples", "SeedNotebook", "Network", "SeedNet.cs"))
+        string seedNet = SampleSources.SeedNet
             .Replace("namespace SeedNotebook.Network;", "namespace Mut__K__;")
             .Replace("SeedNet", "SeedNet_Mut__K__");
         var randomPrograms = new List<string>();
@@ -72,15 +72,6 @@ public class MutationTests(ITestOutputHelper output)
             }
         }
         """;
-
-    internal static string RepositoryRoot()
-    {
-        for (DirectoryInfo? d = new(AppContext.BaseDirectory); d is not null; d = d.Parent)
-        {
-            if (File.Exists(Path.Combine(d.FullName, "SymGrad.sln"))) return d.FullName;
-        }
-        throw new InvalidOperationException("No SymGrad.sln above " + AppContext.BaseDirectory);
-    }
 
     /// <summary>An edit of a template: which one, what kind, at which token (or line), and the other token of a swap.</summary>
     internal sealed record Mutation(int Template, int Kind, int At, int Other)

@@ -17,64 +17,17 @@ internal static class SampleSources
         global using global::System.Threading.Tasks;
         """;
 
-    /// <summary>examples/SeedNotebook/Network/SeedNet.cs, copied verbatim (the snapshot must follow the example).</summary>
-    public const string SeedNet = """
-        using SymGrad;
+    /// <summary>The example's own examples/SeedNotebook/Network/SeedNet.cs, read from the repository, so the snapshot
+    /// and the gradient tests follow the example as it changes.</summary>
+    public static readonly string SeedNet = File.ReadAllText(Path.Combine(RepositoryRoot(), "examples", "SeedNotebook", "Network", "SeedNet.cs"));
 
-        namespace SeedNotebook.Network;
-
-        /// <summary>
-        /// The notebook's 3-4-4-1 ReLU network and its loss, written as ordinary C#. SymGrad's generator adds
-        /// <c>PredictGradient</c>/<c>LossGradient</c> (straight-line reverse mode) and <c>PredictTape</c>/<c>LossTape</c>
-        /// (the same code on the Value engine) beside them at compile time.
-        /// </summary>
-        public static partial class SeedNet
-        {
-            public const int In = 3, Hidden = 4, Samples = 4;
-
-            /// <summary>The network's output for one input, summed in the notebook's order (z starts at 0, then w·x, then b).</summary>
-            [Differentiable]
-            public static double Predict(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] wOut, double bOut,
-                                         ReadOnlySpan<double> x)
-            {
-                Span<double> h1 = stackalloc double[Hidden];
-                for (int i = 0; i < Hidden; i++)
-                {
-                    double z = 0;
-                    for (int j = 0; j < In; j++) z += w1[i, j] * x[j];
-                    z += b1[i];
-                    h1[i] = SymMath.Relu(z);
-                }
-                Span<double> h2 = stackalloc double[Hidden];
-                for (int i = 0; i < Hidden; i++)
-                {
-                    double z = 0;
-                    for (int j = 0; j < Hidden; j++) z += w2[i, j] * h1[j];
-                    z += b2[i];
-                    h2[i] = SymMath.Relu(z);
-                }
-                double y = 0;
-                for (int j = 0; j < Hidden; j++) y += wOut[j] * h2[j];
-                y += bOut;
-                return y;
-            }
-
-            /// <summary>The notebook's loss: the sum over its four samples of the squared error.</summary>
-            [Differentiable]
-            public static double Loss(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] wOut, double bOut,
-                                      double[,] xs, [NoDerivative] double[] targets)
-            {
-                double loss = 0;
-                for (int s = 0; s < Samples; s++)
-                {
-                    double[] x = [xs[s, 0], xs[s, 1], xs[s, 2]];
-                    double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-                    loss += e * e;
-                }
-                return loss;
-            }
-        }
-        """;
+    /// <summary>The folder holding SymGrad.sln, found from this source file's path.</summary>
+    public static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string path = "")
+    {
+        string? dir = Path.GetDirectoryName(path);
+        while (dir is not null && !File.Exists(Path.Combine(dir, "SymGrad.sln"))) dir = Path.GetDirectoryName(dir);
+        return dir ?? throw new InvalidOperationException("SymGrad.sln not found above " + path);
+    }
 
     /// <summary>micrograd's test_sanity_check and test_more_ops (test/test_engine.py), as in Engine/MicrogradTests.</summary>
     public const string Micrograd = """
