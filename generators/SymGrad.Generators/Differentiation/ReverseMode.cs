@@ -110,20 +110,8 @@ internal sealed class ReverseMode
 
         var thenAdj = new Dictionary<int, int>(adj);
         var elseAdj = new Dictionary<int, int>(adj);
-        foreach (Phi phi in region.Phis)
-        {
-            if (!adj.TryGetValue(phi.Id, out int g)) continue;
-            if (_active.Contains(phi.Then)) Accumulate(thenAdj, phi.Then, g);
-            if (_active.Contains(phi.Else)) Accumulate(elseAdj, phi.Else, g);
-        }
-        _b.PushBlock();
-        foreach (Instr forward in region.Then.Instrs) _b.Share(forward);
-        Reverse(region.Then, thenAdj);
-        Block thenBlock = _b.PopBlock();
-        _b.PushBlock();
-        foreach (Instr forward in region.Else.Instrs) _b.Share(forward);
-        Reverse(region.Else, elseAdj);
-        Block elseBlock = _b.PopBlock();
+        Block thenBlock = ReverseBranch(region, region.Then, thenAdj, p => p.Then);
+        Block elseBlock = ReverseBranch(region, region.Else, elseAdj, p => p.Else);
 
         var inside = new HashSet<int>();
         DefinedIn(region, inside);
@@ -143,6 +131,23 @@ internal sealed class ReverseMode
         foreach (Phi phi in region.Phis) adj.Remove(phi.Id);
         _b.Origin = region.Origin;
         _b.AddIf(region.Cond, thenBlock, elseBlock, phis);
+    }
+
+    /// <summary>
+    /// The backward sweep of one branch, in a block of its own: the phis' adjoints flow into the branch's values
+    /// there (not before the if, where the other branch would pay for them), then the branch runs backwards,
+    /// reusing what the forward branch computed.
+    /// </summary>
+    private Block ReverseBranch(IfInstr region, Block forward, Dictionary<int, int> adj, System.Func<Phi, int> side)
+    {
+        _b.PushBlock();
+        foreach (Instr instr in forward.Instrs) _b.Share(instr);
+        foreach (Phi phi in region.Phis)
+        {
+            if (adj.TryGetValue(phi.Id, out int g) && _active.Contains(side(phi))) Accumulate(adj, side(phi), g);
+        }
+        Reverse(forward, adj);
+        return _b.PopBlock();
     }
 
     private static void DefinedIn(IfInstr region, HashSet<int> ids)
@@ -215,7 +220,8 @@ internal sealed class ReverseMode
                         // Locals 1/b and -(a/b)/b, the latter as -(r * (1/b)): no b*b to overflow.
                         int inverse = _b.Binary(Op.Div, one, b);
                         if (da) Accumulate(adj, a, Mul(inverse, g));
-                        if (db) Accumulate(adj, b, Mul(_b.Unary(Op.Neg, Mul(r, inverse)), g));
+                        // (-(r/b)) * g, subtracted as (r/b) * g: the same bits, and it reads as it is meant.
+                        if (db) Accumulate(adj, b, Mul(Mul(r, inverse), g), negate: true);
                         break;
                     }
                     case Op.Pow:

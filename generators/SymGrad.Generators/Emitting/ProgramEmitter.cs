@@ -76,6 +76,7 @@ internal abstract class ProgramEmitter
         if (_splitting) AssignParts();
         Decide(body);
         if (_splitting) AssignFrameSlots();
+        NameSourceVariables(body);
     }
 
     /// <summary>True when the program is emitted as several part methods sharing a frame of values.</summary>
@@ -187,7 +188,7 @@ internal abstract class ProgramEmitter
         if (_names.TryGetValue(id, out string? name)) return name;
         string wanted = _defs.TryGetValue(id, out Instr? def) && def.AdjointOf >= 0 && (_defs.ContainsKey(def.AdjointOf) || _phis.ContainsKey(def.AdjointOf))
             ? "d" + LocalName(def.AdjointOf).TrimStart('@')
-            : Sanitize(_phis.TryGetValue(id, out Phi? phi) ? phi.Name : def?.Name);
+            : Sanitize(_phis.TryGetValue(id, out Phi? phi) ? phi.Name : def?.Name ?? TemporaryName(def));
         name = wanted;
         _nextSuffix.TryGetValue(wanted, out int n);
         if (n < 2) n = 2;
@@ -195,6 +196,35 @@ internal abstract class ProgramEmitter
         _nextSuffix[wanted] = n; // the next free suffix: naming stays linear however many versions a variable has
         _names[id] = name;
         return name;
+    }
+
+    /// <summary>A value the source never named is named after what it computes: <c>cos</c>, <c>inv</c>, <c>cond</c>.</summary>
+    private string? TemporaryName(Instr? def) => def switch
+    {
+        UnaryInstr u when u.Op is not (Op.Neg or Op.Not or Op.IntToDouble or Op.DoubleToInt) => u.Op.ToString().ToLowerInvariant(),
+        BinaryInstr { Op: Op.Div } b when _defs.TryGetValue(b.A, out Instr? n) && n is ConstInstr { Value: 1.0 } => "inv",
+        BinaryInstr { Op: Op.Pow or Op.Max or Op.Min } b => b.Op.ToString().ToLowerInvariant(),
+        CompareInstr or BinaryInstr { Op: Op.And or Op.Or } => "cond",
+        _ => null,
+    };
+
+    /// <summary>Source names go first, so a name the user chose is never pushed aside by a temporary.</summary>
+    private void NameSourceVariables(Block block)
+    {
+        foreach (Instr instr in block.Instrs)
+        {
+            if (instr is IfInstr region)
+            {
+                // A region's results first: the variable as the source sees it after the if keeps the plain name.
+                foreach (Phi phi in region.Phis.Where(p => p.Name is not null)) LocalName(phi.Id);
+                NameSourceVariables(region.Then);
+                NameSourceVariables(region.Else);
+            }
+            else if (instr.Name is not null && instr.AdjointOf < 0 && !_inline.Contains(instr.Id))
+            {
+                LocalName(instr.Id);
+            }
+        }
     }
 
     private static string Sanitize(string? name)

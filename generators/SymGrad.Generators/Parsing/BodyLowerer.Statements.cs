@@ -136,7 +136,7 @@ internal sealed partial class BodyLowerer
             {
                 throw Unsupported(cond, "A path that ends without a return");
             }
-            env.Return = MakePhi(phis, rt, re, null);
+            env.Return = MakePhi(phis, rt, re, "result");
         }
         else
         {

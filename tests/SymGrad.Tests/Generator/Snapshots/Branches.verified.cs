@@ -21,22 +21,22 @@ namespace Samples
         {
             // Forward sweep.
             // line 12: x > 0.5
-            bool t = x > 0.5;
-            double t_2 = 0.0; // set below, read after its branch
-            bool t_3 = false; // set below, read after its branch
+            bool cond = x > 0.5;
+            double t = 0.0; // set below, read after its branch
+            bool cond_2 = false; // set below, read after its branch
             double r;
-            if (t)
+            if (cond)
             {
                 // line 14: r = y / x + Math.Log(x);
-                t_2 = y / x;
-                r = t_2 + global::System.Math.Log(x);
+                t = y / x;
+                r = t + global::System.Math.Log(x);
             }
             else
             {
                 // line 16: x < -0.5 && y > 0
-                t_3 = x < -0.5 && y > 0.0;
+                cond_2 = x < -0.5 && y > 0.0;
                 double r_2;
-                if (t_3)
+                if (cond_2)
                 {
                     r_2 = x * y;
                 }
@@ -47,9 +47,9 @@ namespace Samples
                 r = r_2;
             }
             // line 24: double s = x > y ? x - y : (y - x) * 0.5;
-            bool t_4 = x > y;
+            bool cond_3 = x > y;
             double s;
-            if (t_4)
+            if (cond_3)
             {
                 s = x - y;
             }
@@ -62,7 +62,7 @@ namespace Samples
             // line 24: double s = x > y ? x - y : (y - x) * 0.5;
             double dx;
             double dy;
-            if (t_4)
+            if (cond_3)
             {
                 dx = r;
                 dy = -r;
@@ -70,27 +70,27 @@ namespace Samples
             else
             {
                 // line 24: double s = x > y ? x - y : (y - x) * 0.5;
-                double dt_5 = 0.5 * r;
-                dx = -dt_5;
-                dy = dt_5;
+                double dt_2 = 0.5 * r;
+                dx = -dt_2;
+                dy = dt_2;
             }
             // line 12: x > 0.5
             double dx_2;
             double dy_2;
-            if (t)
+            if (cond)
             {
                 // line 14: r = y / x + Math.Log(x);
-                double t_6 = 1.0 / x;
-                double t_7 = t_6 * s;
-                dx_2 = dx + t_7 + -(t_2 * t_6) * s;
-                dy_2 = dy + t_7;
+                double inv = 1.0 / x;
+                double t_3 = inv * s;
+                dx_2 = dx + t_3 - t * inv * s;
+                dy_2 = dy + t_3;
             }
             else
             {
                 // line 16: x < -0.5 && y > 0
                 double dx_3;
                 double dy_3;
-                if (t_3)
+                if (cond_2)
                 {
                     dx_3 = dx + y * s;
                     dy_3 = dy + x * s;
@@ -98,9 +98,9 @@ namespace Samples
                 else
                 {
                     // line 22: r = y * y - x;
-                    double t_8 = y * s;
+                    double t_4 = y * s;
                     dx_3 = dx - s;
-                    dy_3 = dy + t_8 + t_8;
+                    dy_3 = dy + t_4 + t_4;
                 }
                 dx_2 = dx_3;
                 dy_2 = dy_3;
@@ -166,27 +166,27 @@ namespace Samples
         {
             // Forward sweep.
             // line 33: x != 0
-            bool t = x != 0.0;
-            double r = 0.0; // set below, read after its branch
-            double r_2;
-            if (t)
+            bool cond = x != 0.0;
+            double r_2 = 0.0; // set below, read after its branch
+            double r;
+            if (cond)
             {
                 // line 33: r = y / x;
-                r = y / x;
-                r_2 = r;
+                r_2 = y / x;
+                r = r_2;
             }
             else
             {
-                r_2 = y;
+                r = y;
             }
-            double t_2 = 0.0; // set below, read after its branch
+            double sqrt = 0.0; // set below, read after its branch
             // line 34: double q = x != 0 ? Math.Sqrt(Math.Abs(x)) * y : 2 * y;
             double q;
-            if (t)
+            if (cond)
             {
                 // line 34: double q = x != 0 ? Math.Sqrt(Math.Abs(x)) * y : 2 * y;
-                t_2 = global::System.Math.Sqrt(global::System.Math.Abs(x));
-                q = t_2 * y;
+                sqrt = global::System.Math.Sqrt(global::System.Math.Abs(x));
+                q = sqrt * y;
             }
             else
             {
@@ -197,10 +197,10 @@ namespace Samples
             // line 34: double q = x != 0 ? Math.Sqrt(Math.Abs(x)) * y : 2 * y;
             double dx;
             double dy;
-            if (t)
+            if (cond)
             {
-                dx = (x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : 0.0) * (0.5 / t_2 * y);
-                dy = t_2;
+                dx = (x > 0.0 ? 1.0 : x < 0.0 ? -1.0 : 0.0) * (0.5 / sqrt * y);
+                dy = sqrt;
             }
             else
             {
@@ -208,26 +208,25 @@ namespace Samples
                 dy = 2.0;
             }
             // line 33: x != 0
-            double dt_3 = dy + 1.0;
             double dx_2;
             double dy_2;
-            if (t)
+            if (cond)
             {
                 // line 33: r = y / x;
-                double t_4 = 1.0 / x;
-                dx_2 = dx + -(r * t_4);
-                dy_2 = dy + t_4;
+                double inv = 1.0 / x;
+                dx_2 = dx - r_2 * inv;
+                dy_2 = dy + inv;
             }
             else
             {
                 dx_2 = dx;
-                dy_2 = dt_3;
+                dy_2 = dy + 1.0;
             }
 
             // The gradient.
             dX = dx_2;
             dY = dy_2;
-            return r_2 + q;
+            return r + q;
         }
 
         /// <summary>
@@ -238,9 +237,9 @@ namespace Samples
         public static global::SymGrad.Value GuardedDivisionTape(global::SymGrad.Value x, global::SymGrad.Value y)
         {
             // line 33: x != 0
-            bool t = x.Data != 0.0;
+            bool cond = x.Data != 0.0;
             global::SymGrad.Value r;
-            if (t)
+            if (cond)
             {
                 r = y / x;
             }
@@ -250,7 +249,7 @@ namespace Samples
             }
             // line 34: double q = x != 0 ? Math.Sqrt(Math.Abs(x)) * y : 2 * y;
             global::SymGrad.Value q;
-            if (t)
+            if (cond)
             {
                 q = global::SymGrad.ValueMath.Sqrt(global::SymGrad.ValueMath.Abs(x)) * y;
             }
@@ -275,42 +274,42 @@ namespace Samples
         {
             // Forward sweep.
             // line 41: x < 0 || !(y < 1)
-            bool t = x < 0.0 || !(y < 1.0);
+            bool cond = x < 0.0 || !(y < 1.0);
             double t_2 = 0.0; // set below, read after its branch
-            double t_3 = 0.0; // set below, read after its branch
-            double t_4;
-            if (t)
+            double t = 0.0; // set below, read after its branch
+            double result;
+            if (cond)
             {
                 // line 41: return -x * y;
                 t_2 = -x;
-                t_4 = t_2 * y;
+                result = t_2 * y;
             }
             else
             {
                 // line 42: double t = Math.Sqrt(x + 1);
-                t_3 = global::System.Math.Sqrt(x + 1.0);
-                t_4 = t_3 * y;
+                t = global::System.Math.Sqrt(x + 1.0);
+                result = t * y;
             }
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
             // line 41: x < 0 || !(y < 1)
             double dx;
             double dy;
-            if (t)
+            if (cond)
             {
                 dx = -y;
                 dy = t_2;
             }
             else
             {
-                dx = 0.5 / t_3 * y;
-                dy = t_3;
+                dx = 0.5 / t * y;
+                dy = t;
             }
 
             // The gradient.
             dX = dx;
             dY = dy;
-            return t_4;
+            return result;
         }
 
         /// <summary>
@@ -321,16 +320,16 @@ namespace Samples
         public static global::SymGrad.Value EarlyReturnTape(global::SymGrad.Value x, global::SymGrad.Value y)
         {
             // line 41: x < 0 || !(y < 1)
-            global::SymGrad.Value t;
+            global::SymGrad.Value result;
             if (x.Data < 0.0 || !(y.Data < 1.0))
             {
-                t = -x * y;
+                result = -x * y;
             }
             else
             {
-                t = global::SymGrad.ValueMath.Sqrt(x + 1.0) * y;
+                result = global::SymGrad.ValueMath.Sqrt(x + 1.0) * y;
             }
-            return t;
+            return result;
         }
     }
 }

@@ -28,18 +28,18 @@ namespace Demo
 
             // Forward sweep.
             // line 1: if (x > 0)
-            bool t = x > 0.0;
-            double t_2 = 0.0; // set below, read after its branch
+            bool cond = x > 0.0;
+            double exp = 0.0; // set below, read after its branch
             double y;
-            if (t)
+            if (cond)
             {
                 y = x * v[0];
             }
             else
             {
                 // line 3: y = Math.Exp(x) - v[1];
-                t_2 = global::System.Math.Exp(x);
-                y = t_2 - v[1];
+                exp = global::System.Math.Exp(x);
+                y = exp - v[1];
             }
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
@@ -47,7 +47,7 @@ namespace Demo
             double dx;
             double dv_0;
             double dv_1;
-            if (t)
+            if (cond)
             {
                 dx = v[0];
                 dv_0 = x;
@@ -55,7 +55,7 @@ namespace Demo
             }
             else
             {
-                dx = t_2;
+                dx = exp;
                 dv_0 = 0.0;
                 dv_1 = -1.0;
             }
