@@ -58,6 +58,31 @@ public sealed class PackageLayoutTests(PackedPackage package, ITestOutputHelper 
         Assert.DoesNotContain(dependencies, id => id.StartsWith("Microsoft.CodeAnalysis", StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>
+    /// <c>--artifacts-path</c> (one output folder for the whole build) packs the same files: the generator's dll is
+    /// found where that layout puts it, not at a spelled-out bin/ path.
+    /// </summary>
+    [Fact]
+    public void Packing_with_an_artifacts_path_gives_the_same_files()
+    {
+        string feed = Path.Combine(package.Root, "feed-artifacts");
+        Dotnet.RunChecked(package.Sources, null, "pack", Path.Combine("src", "SymGrad"), "-c", "Release", "-o", feed,
+            "--artifacts-path", Path.Combine(package.Root, "artifacts"));
+
+        string nupkg = Path.Combine(feed, Path.GetFileName(package.NupkgPath));
+        Assert.True(File.Exists(nupkg), $"expected {nupkg}; the feed holds: {string.Join(", ", Directory.GetFiles(feed))}");
+        Assert.Equal(Entries(package.NupkgPath), Entries(nupkg));
+        using var zip = ZipFile.OpenRead(nupkg);
+        Assert.Contains("DifferentiableGenerator", TypeNames(zip, "analyzers/dotnet/cs/SymGrad.Generators.dll"));
+    }
+
+    /// <summary>The package's files, less the per-pack metadata (.rels, .psmdcp) whose names are random.</summary>
+    private static List<string> Entries(string nupkg)
+    {
+        using var zip = ZipFile.OpenRead(nupkg);
+        return zip.Entries.Select(e => e.FullName).Where(n => !n.StartsWith("package/", StringComparison.Ordinal) && !n.StartsWith("_rels/", StringComparison.Ordinal)).Order().ToList();
+    }
+
     private static string ReadText(ZipArchive zip, string entry)
     {
         using var reader = new StreamReader(zip.GetEntry(entry)!.Open());

@@ -8,8 +8,10 @@ namespace SymGrad.Tests.Fuzz;
 /// Differential testing of the generator: random [Differentiable] programs (<see cref="RandomPrograms"/>), each
 /// compiled with the generator and checked at 3 random points: generated gradient = tape twin (1e-12 relative) =
 /// central finite differences (1e-4, where those are stable). Programs are compiled 50 to a compilation. A failure
-/// is shrunk to a minimal program, which the message prints first. CI runs a fixed seed;
-/// <c>SYMGRAD_FUZZ_PROGRAMS=N</c> runs a longer campaign, <c>SYMGRAD_FUZZ_SEED</c> picks another seed.
+/// is shrunk to a minimal program, which the message prints first. Every run checks the same programs at the same
+/// points (<see cref="FixedSample"/> says why CsCheck's own seed did not give that); their count and checksum go to
+/// TestResults/fuzz-manifest.txt, which <c>.ci/run</c> prints. <c>SYMGRAD_FUZZ_PROGRAMS=N</c> runs a longer
+/// campaign, <c>SYMGRAD_FUZZ_SEED</c> picks another seed.
 /// </summary>
 public class DifferentialTests(ITestOutputHelper output)
 {
@@ -21,9 +23,6 @@ public class DifferentialTests(ITestOutputHelper output)
     internal static int EnvInt(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out int v) && v > 0 ? v : fallback;
 
-    /// <summary>The CsCheck seed: a fixed one in CI, or one derived from SYMGRAD_FUZZ_SEED.</summary>
-    internal static string Seed(int fallback) => new PCG(1, (ulong)EnvInt("SYMGRAD_FUZZ_SEED", fallback)).ToString();
-
     [Fact]
     public void Random_programs_match_the_tape_and_finite_differences()
     {
@@ -32,25 +31,22 @@ public class DifferentialTests(ITestOutputHelper output)
         var counts = new Counts();
         var failures = new List<(Program Program, Verdict Verdict)>();
         var clock = Stopwatch.StartNew();
-        RandomPrograms.Programs.Array[BatchSize].Sample(batch =>
+        Program[][] drawn = FixedSample.Draw(RandomPrograms.Programs.Array[BatchSize], FixedSample.Seed(20261126), batches);
+        string checksum = FixedSample.Checksum(drawn.SelectMany(b => b).Select(p => p.ToString()));
+        FixedSample.Record(nameof(Random_programs_match_the_tape_and_finite_differences), batches * BatchSize, "programs", checksum);
+        foreach (Program[] batch in drawn)
         {
-            var batchCounts = new Counts();
-            Verdict[] verdicts = ProgramChecker.CheckBatch(batch, batchCounts);
-            lock (failures)
-            {
-                counts.Add(batchCounts);
-                for (int i = 0; i < batch.Length; i++)
-                {
-                    if (verdicts[i].Kind != FailureKind.None) failures.Add((batch[i], verdicts[i]));
-                }
-            }
-        }, seed: Seed(20261126), iter: batches, threads: 1, print: b => $"{b.Length} programs");
-        output.WriteLine($"Checked {counts} in {clock.Elapsed.TotalSeconds:F0} s ({batches} compilations of {BatchSize}).");
+            Verdict[] verdicts = ProgramChecker.CheckBatch(batch, counts);
+            failures.AddRange(batch.Zip(verdicts).Where(p => p.Second.Kind != FailureKind.None));
+        }
+        output.WriteLine($"Checked {counts} in {clock.Elapsed.TotalSeconds:F0} s ({batches} compilations of {BatchSize}); programs' checksum {checksum}.");
+        FixedSample.Record(nameof(Random_programs_match_the_tape_and_finite_differences) + " (result)", $"{counts}; {failures.Count} failing");
 
         if (failures.Count > 0) Assert.Fail(Report(failures));
         Assert.Equal(batches * BatchSize, counts.Programs);
         // The skips must stay rare, or the finite-difference check would be vacuous.
         Assert.True(counts.NonFinitePoints * 20 < counts.Points, counts.ToString());
+        Assert.True(counts.NonFiniteIntermediates * 20 < counts.Points, counts.ToString());
         Assert.True(counts.UnstableDifferences * 20 < counts.Coordinates, counts.ToString());
         // And many derivatives must be nonzero (a program reads only some of v and w), or most comparisons would be 0 = 0.
         Assert.True(counts.NonZero * 4 > counts.Coordinates, counts.ToString());
@@ -66,18 +62,37 @@ public class DifferentialTests(ITestOutputHelper output)
         var counts = new Counts();
         var failures = new List<(Program Program, Verdict Verdict)>();
         var clock = Stopwatch.StartNew();
-        RandomPrograms.LargePrograms.Array[batchSize].Sample(batch =>
+        Program[][] drawn = FixedSample.Draw(RandomPrograms.LargePrograms.Array[batchSize], FixedSample.Seed(20261128), batches);
+        string checksum = FixedSample.Checksum(drawn.SelectMany(b => b).Select(p => p.ToString()));
+        FixedSample.Record(nameof(Large_unrolled_programs_match_the_tape_and_finite_differences), batches * batchSize, "programs", checksum);
+        foreach (Program[] batch in drawn)
         {
             Verdict[] verdicts = ProgramChecker.CheckBatch(batch, counts);
             failures.AddRange(batch.Zip(verdicts).Where(p => p.Second.Kind != FailureKind.None));
-        }, seed: Seed(20261128), iter: batches, threads: 1, print: b => $"{b.Length} programs");
-        output.WriteLine($"Checked {counts} in {clock.Elapsed.TotalSeconds:F0} s ({batches} compilations of {batchSize}).");
+        }
+        output.WriteLine($"Checked {counts} in {clock.Elapsed.TotalSeconds:F0} s ({batches} compilations of {batchSize}); programs' checksum {checksum}.");
+        FixedSample.Record(nameof(Large_unrolled_programs_match_the_tape_and_finite_differences) + " (result)", $"{counts}; {failures.Count} failing");
 
         if (failures.Count > 0) Assert.Fail(Report(failures));
         Assert.Equal(batches * batchSize, counts.Programs);
         Assert.True(counts.UnstableDifferences * 20 < counts.Coordinates, counts.ToString());
         // Most must be large enough to be split, or the test would not test splitting.
         Assert.True(counts.Split * 2 > counts.Programs, counts.ToString());
+    }
+
+    /// <summary>
+    /// The programs a run checks depend on the seed alone: drawn on several threads at once they are the same, and
+    /// another seed draws others. (CsCheck's Sample with a seed fixed only its first iteration: see <see cref="FixedSample"/>.)
+    /// </summary>
+    [Fact]
+    public void The_programs_depend_on_the_seed_alone()
+    {
+        static string Draw(ulong seed) =>
+            FixedSample.Checksum(FixedSample.Draw(RandomPrograms.Programs.Array[BatchSize], seed, 4).SelectMany(b => b).Select(p => p.ToString()));
+        string[] sums = new string[4];
+        Parallel.For(0, sums.Length, i => sums[i] = Draw(20261126));
+        Assert.Single(sums.Distinct());
+        Assert.NotEqual(sums[0], Draw(20261127));
     }
 
     /// <summary>The first failure, shrunk, then a one-line summary of every failure.</summary>

@@ -28,10 +28,8 @@ public class MutationTests(ITestOutputHelper output)
         string seedNet = SampleSources.SeedNet
             .Replace("namespace SeedNotebook.Network;", "namespace Mut__K__;")
             .Replace("SeedNet", "SeedNet_Mut__K__");
-        var randomPrograms = new List<string>();
-        RandomPrograms.Programs.Array[4].Sample(ps => randomPrograms.AddRange(ps.Select(p => p.Source(0)
-                .Replace("namespace Fuzz;", "namespace Mut__K__;").Replace("class P0", "class P_Mut__K__"))),
-            seed: DifferentialTests.Seed(7), iter: 1, threads: 1);
+        IEnumerable<string> randomPrograms = FixedSample.Draw(RandomPrograms.Programs, FixedSample.Seed(7), 4).Select(p => p.Source(0)
+            .Replace("namespace Fuzz;", "namespace Mut__K__;").Replace("class P0", "class P_Mut__K__"));
         return [seedNet, CallsAcrossClasses, .. randomPrograms];
     });
 
@@ -148,9 +146,11 @@ public class MutationTests(ITestOutputHelper output)
         var tally = new Tally();
         var failures = new List<string>();
         var clock = Stopwatch.StartNew();
-        Mutations.Array[BatchSize].Sample(batch => failures.AddRange(CheckBatch(batch, tally)),
-            seed: DifferentialTests.Seed(20261127), iter: batches, threads: 1, print: b => $"{b.Length} mutants");
-        output.WriteLine($"Checked {tally} in {clock.Elapsed.TotalSeconds:F0} s.");
+        Mutation[][] drawn = FixedSample.Draw(Mutations.Array[BatchSize], FixedSample.Seed(20261127), batches);
+        string checksum = FixedSample.Checksum(drawn.SelectMany(b => b).Select((m, k) => m.Apply(k)));
+        FixedSample.Record(nameof(Random_edits_never_crash_the_generator_nor_break_generated_code), batches * BatchSize, "mutants", checksum);
+        foreach (Mutation[] batch in drawn) failures.AddRange(CheckBatch(batch, tally));
+        output.WriteLine($"Checked {tally} in {clock.Elapsed.TotalSeconds:F0} s; mutants' checksum {checksum}.");
         Assert.True(failures.Count == 0, $"{failures.Count} failures; the first:\n{failures.FirstOrDefault()}");
         Assert.Equal(batches * BatchSize, tally.Mutants);
         // The mutants must exercise both sides: some still compile and get code, many do not.

@@ -225,4 +225,27 @@ public class Regressions
         Assert.Equal(2.0, generated);
         Assert.Equal(2.0, tape);
     }
+
+    // Found by the fuzz test in CI (failed once in two runs, before its programs were fixed): a0 overflows to
+    // -Infinity, tanh saturates, and the chain rule gives 0 * Infinity = NaN in both the generated gradient and the
+    // tape, where finite differences of the saturated value say 0. Not a wrong gradient: a meaningless reference.
+    // The checker compares such a point with the tape only, and counts it.
+    [Fact]
+    public void An_overflowing_intermediate_is_checked_against_the_tape_only()
+    {
+        var body = System.Collections.Immutable.ImmutableArray.Create<Stmt>(
+            new LineStmt("double a0 = $0;", Expr.Leaf("w[1, 0]")),
+            new ForStmt("i0", "for (int i0 = 0; i0 < 6; i0 += 2)", [
+                new ForStmt("i1", "for (int i1 = 0; i1 < 4; i1++)", [new LineStmt("a0 -= $0;", Expr.Leaf("Math.Pow(a0, 2.0)"))])]));
+        Point at = new([0.5, -0.25, 0.1, 0.2, 0.3, 0.7, -0.4, -1.098028963, 0.9], 1.5, 2);
+        var program = new Program("double[]", null, body, Expr.Node("Math.Tanh($0)", true, Expr.Leaf("a0")), [at]);
+        var counts = new Counts();
+
+        Verdict verdict = Assert.Single(ProgramChecker.CheckBatch([program], counts));
+
+        Assert.Equal(FailureKind.None, verdict.Kind);
+        Assert.Equal(1, counts.Points);
+        Assert.Equal(1, counts.NonFiniteIntermediates);
+        Assert.Equal(0, counts.Coordinates); // no finite-difference comparison was made at that point
+    }
 }
