@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using SymGrad.Generators.Ir;
+using SymGrad.Generators.Ir.Rules;
 using SymGrad.Generators.Model;
 using SymGrad.Generators.Optimization;
 
@@ -164,106 +165,41 @@ internal sealed class ReverseMode
     }
 
     /// <summary>
-    /// Adds the contributions of one instruction's adjoint <paramref name="g"/> to its operands': each is the
-    /// operation's local derivative times <paramref name="g"/>, with the local derivative computed by the very
-    /// formula the <c>Value</c> tape uses. In exact arithmetic any form would do; in IEEE arithmetic this one makes
-    /// the generated gradient and the tape overflow, underflow and propagate NaN in the same places (a NaN adjoint
-    /// reaching a ReLU stays NaN, 1/y is what overflows for a tiny y, and so on).
+    /// Adds the contributions of one instruction's adjoint <paramref name="g"/> to its active operands': each is the
+    /// operation's local derivative (from <see cref="OpRules"/>, the tape's own formulas) times <paramref name="g"/>.
+    /// In exact arithmetic any form would do; in IEEE arithmetic these make the generated gradient and the tape
+    /// overflow, underflow and propagate NaN in the same places. An active operation without a rule is an internal
+    /// error (SG0099), never a silent zero.
     /// </summary>
     private void Propagate(Instr instr, int g, Dictionary<int, int> adj)
     {
-        int r = instr.Id;
-        int zero = _b.Const(0.0), one = _b.Const(1.0);
-        int Mask(int cond) => _b.Select(cond, one, zero);
-        switch (instr)
+        if (instr is ParamInstr or LoadInstr) return; // an input: its adjoint is an output of the gradient
+        if (instr is SelectInstr select)
         {
-            case UnaryInstr { A: var a } u when _active.Contains(a):
-                int? local = u.Op switch
-                {
-                    Op.Exp => r,
-                    Op.Log => _b.Binary(Op.Div, one, a),
-                    Op.Sqrt => _b.Binary(Op.Div, _b.Const(0.5), r),
-                    Op.Tanh => OneMinus(Mul(r, r)),
-                    Op.Sin => _b.Unary(Op.Cos, a),
-                    Op.Tan => _b.Binary(Op.Add, one, Mul(r, r)),
-                    Op.Atan => _b.Binary(Op.Div, one, _b.Binary(Op.Add, one, Mul(a, a))),
-                    Op.Sigmoid => Mul(r, OneMinus(r)),
-                    Op.Softplus => _b.Unary(Op.Sigmoid, a),
-                    // One-sided at the kink: Relu'(0) = 0, as micrograd and PyTorch; 0 at NaN too.
-                    Op.Relu => Mask(_b.Compare(Op.Gt, a, zero)),
-                    // sign(a), with sign(0) = 0 (and 0 at NaN).
-                    Op.Abs => _b.Select(_b.Compare(Op.Gt, a, zero), one, _b.Select(_b.Compare(Op.Lt, a, zero), _b.Const(-1.0), zero)),
-                    _ => null,
-                };
-                if (u.Op == Op.Neg) Accumulate(adj, a, g, negate: true);
-                else if (u.Op == Op.Cos) Accumulate(adj, a, Mul(g, _b.Unary(Op.Sin, a)), negate: true); // local: -sin a
-                else if (local is int l) Accumulate(adj, a, Mul(l, g));
-                break;
-            case BinaryInstr { A: var a, B: var b } bin:
-                bool da = _active.Contains(a), db = _active.Contains(b);
-                switch (bin.Op)
-                {
-                    case Op.Add:
-                        if (da) Accumulate(adj, a, g);
-                        if (db) Accumulate(adj, b, g);
-                        break;
-                    case Op.Sub:
-                        if (da) Accumulate(adj, a, g);
-                        if (db) Accumulate(adj, b, g, negate: true);
-                        break;
-                    case Op.Mul:
-                        if (da) Accumulate(adj, a, Mul(b, g));
-                        if (db) Accumulate(adj, b, Mul(a, g));
-                        break;
-                    case Op.Div:
-                    {
-                        // Locals 1/b and -(a/b)/b, the latter as -(r * (1/b)): no b*b to overflow.
-                        int inverse = _b.Binary(Op.Div, one, b);
-                        if (da) Accumulate(adj, a, Mul(inverse, g));
-                        // (-(r/b)) * g, subtracted as (r/b) * g: the same bits, and it reads as it is meant.
-                        if (db) Accumulate(adj, b, Mul(Mul(r, inverse), g), negate: true);
-                        break;
-                    }
-                    case Op.Pow:
-                    {
-                        // d/da = b a^(b-1), 0 when b = 0; d/db = r ln a, 0 at a = 0 with b >= 0 (the limits, as PyTorch).
-                        if (da)
-                        {
-                            int slope;
-                            if (_b.TryGetConst(b, out double c))
-                            {
-                                slope = c == 0 ? zero : c == 2 ? Mul(_b.Const(2.0), a) : Mul(b, _b.Binary(Op.Pow, a, _b.Const(c - 1)));
-                            }
-                            else
-                            {
-                                slope = _b.Select(_b.Compare(Op.Eq, b, zero), zero, Mul(b, _b.Binary(Op.Pow, a, _b.Binary(Op.Sub, b, one))));
-                            }
-                            Accumulate(adj, a, Mul(slope, g));
-                        }
-                        if (db)
-                        {
-                            int atZero = _b.Binary(Op.And, _b.Compare(Op.Eq, a, zero), _b.Compare(Op.Ge, b, zero));
-                            Accumulate(adj, b, Mul(_b.Select(atZero, zero, Mul(r, _b.Unary(Op.Log, a))), g));
-                        }
-                        break;
-                    }
-                    case Op.Max:
-                    case Op.Min:
-                    {
-                        // The whole adjoint goes to the winner; ties go to the second argument (documented).
-                        int firstWins = _b.Compare(bin.Op == Op.Max ? Op.Gt : Op.Lt, a, b);
-                        if (da) Accumulate(adj, a, Mul(_b.Select(firstWins, one, zero), g));
-                        if (db) Accumulate(adj, b, Mul(_b.Select(firstWins, zero, one), g));
-                        break;
-                    }
-                }
-                break;
+            // The adjoint follows the value that was selected; the condition is not differentiated.
+            int zero = _b.Const(0.0);
+            if (_active.Contains(select.A)) Accumulate(adj, select.A, _b.Select(select.Cond, g, zero));
+            if (_active.Contains(select.B)) Accumulate(adj, select.B, _b.Select(select.Cond, zero, g));
+            return;
+        }
+        (Op op, int a, int b) = instr switch
+        {
+            UnaryInstr u => (u.Op, u.A, -1),
+            BinaryInstr bin => (bin.Op, bin.A, bin.B),
+            _ => throw new System.InvalidOperationException($"no derivative rule for the active instruction {instr}"),
+        };
+        OpRule rule = OpRules.Of(op);
+        if (rule.Partial is null) throw new System.InvalidOperationException($"the operation {op} has no derivative rule but its result is active");
+        var site = new RuleSite(_b, instr.Id, a, b);
+        for (int k = 0; k < rule.Arity; k++)
+        {
+            int operand = k == 0 ? a : b;
+            if (!_active.Contains(operand)) continue;
+            Partial partial = rule.Partial(site, k);
+            int contribution = partial.Factor == Partial.None ? g : _b.Binary(Op.Mul, partial.Factor, g);
+            Accumulate(adj, operand, contribution, partial.Subtract);
         }
     }
-
-    private int Mul(int a, int b) => _b.Binary(Op.Mul, a, b);
-
-    private int OneMinus(int a) => _b.Binary(Op.Sub, _b.Const(1.0), a);
 
     private void Accumulate(Dictionary<int, int> adj, int v, int contribution, bool negate = false)
     {

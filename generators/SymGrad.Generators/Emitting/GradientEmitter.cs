@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using SymGrad.Generators.Differentiation;
 using SymGrad.Generators.Ir;
+using SymGrad.Generators.Ir.Rules;
 using SymGrad.Generators.Parsing;
 
 namespace SymGrad.Generators.Emitting;
@@ -251,32 +252,16 @@ internal sealed class GradientEmitter : ProgramEmitter
 
     protected override (string Text, int Precedence) Render(Instr instr) => RenderLeaf(instr, _ir) ?? RenderOperation(instr);
 
-    /// <summary>An instruction as a C# expression on doubles, ints and bools.</summary>
-    private (string, int) RenderOperation(Instr instr)
-    {
-        const int primary = 90, unary = 80, conditional = 10;
-        switch (instr)
-        {
-            case UnaryInstr u:
-                switch (u.Op)
-                {
-                    case Op.Neg: return ("-" + Operand(u.A, unary + 1), unary);
-                    case Op.Not: return ("!" + Operand(u.A, unary + 1), unary);
-                    case Op.IntToDouble: return ("(double)" + Operand(u.A, unary + 1), unary);
-                    case Op.DoubleToInt: return ("(int)" + Operand(u.A, unary + 1), unary);
-                    case Op.Relu: return ($"{OperationText.Math}.Max(0.0, {Operand(u.A, conditional)})", primary);
-                    default: return ($"{OperationText.Function(u.Op)}({Operand(u.A, conditional)})", primary);
-                }
-            case BinaryInstr b when OperationText.Infix(b.Op) is (string symbol, int prec):
-                return BinaryText(b.A, symbol, b.B, prec);
-            case BinaryInstr b:
-                return ($"{OperationText.Function(b.Op)}({Operand(b.A, conditional)}, {Operand(b.B, conditional)})", primary);
-            case CompareInstr c when OperationText.Infix(c.Op) is (string symbol, int prec):
-                return BinaryText(c.A, symbol, c.B, prec);
-            case SelectInstr s:
-                return ($"{Operand(s.Cond, conditional + 1)} ? {Operand(s.A, conditional + 1)} : {Operand(s.B, conditional)}", conditional);
-        }
-        return ("default", primary);
-    }
+    /// <summary>An instruction as a C# expression on doubles, ints and bools, spelled as the rule table says.</summary>
+    private (string, int) Spell(Spelling spelling, int a, int b) =>
+        (spelling.Render((k, min) => Operand(k == 0 ? a : b, min)), spelling.Precedence);
 
+    private (string, int) RenderOperation(Instr instr) => instr switch
+    {
+        UnaryInstr u => Spell(OpRules.Of(u.Op).CSharp, u.A, -1),
+        BinaryInstr b => Spell(OpRules.Of(b.Op).CSharp, b.A, b.B),
+        CompareInstr c => Spell(OpRules.Of(c.Op).CSharp, c.A, c.B),
+        SelectInstr s => ($"{Operand(s.Cond, Prec.Conditional + 1)} ? {Operand(s.A, Prec.Conditional + 1)} : {Operand(s.B, Prec.Conditional)}", Prec.Conditional),
+        _ => throw new System.InvalidOperationException($"the gradient cannot spell {instr}"),
+    };
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using SymGrad.Generators.Ir;
+using SymGrad.Generators.Ir.Rules;
 using SymGrad.Generators.Model;
 using SymGrad.Generators.Optimization;
 
@@ -108,13 +109,6 @@ internal abstract class ProgramEmitter
     /// <summary>The C# text of an instruction and its precedence (see <see cref="Prec"/>).</summary>
     protected abstract (string Text, int Precedence) Render(Instr instr);
 
-    /// <summary>Precedences of C# expressions, lowest first.</summary>
-    protected static class Prec
-    {
-        public const int Conditional = 10, Or = 20, And = 30, Equality = 40, Relational = 50, Additive = 60,
-            Multiplicative = 70, Unary = 80, Primary = 90;
-    }
-
     /// <summary>Leaves (literals, parameters, elements, lengths) read the same in every emitter; null for other instructions.</summary>
     protected static (string Text, int Precedence)? RenderLeaf(Instr instr, MethodIr ir)
     {
@@ -201,10 +195,10 @@ internal abstract class ProgramEmitter
     /// <summary>A value the source never named is named after what it computes: <c>cos</c>, <c>inv</c>, <c>cond</c>.</summary>
     private string? TemporaryName(Instr? def) => def switch
     {
-        UnaryInstr u when u.Op is not (Op.Neg or Op.Not or Op.IntToDouble or Op.DoubleToInt) => u.Op.ToString().ToLowerInvariant(),
         BinaryInstr { Op: Op.Div } b when _defs.TryGetValue(b.A, out Instr? n) && n is ConstInstr { Value: 1.0 } => "inv",
-        BinaryInstr { Op: Op.Pow or Op.Max or Op.Min } b => b.Op.ToString().ToLowerInvariant(),
-        CompareInstr or BinaryInstr { Op: Op.And or Op.Or } => "cond",
+        UnaryInstr u => OpRules.Of(u.Op).Temporary,
+        BinaryInstr b => OpRules.Of(b.Op).Temporary,
+        CompareInstr => "cond",
         _ => null,
     };
 

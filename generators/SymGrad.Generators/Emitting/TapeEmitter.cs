@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using SymGrad.Generators.Differentiation;
 using SymGrad.Generators.Ir;
+using SymGrad.Generators.Ir.Rules;
 using SymGrad.Generators.Optimization;
 using SymGrad.Generators.Parsing;
 
@@ -66,39 +67,23 @@ internal sealed class TapeEmitter : ProgramEmitter
     /// <summary>A double operand of a comparison: a <c>Value</c>'s data, or the plain double.</summary>
     private string DataOf(int id, int minimum) => Active(id) ? Operand(id, Prec.Primary) + ".Data" : Operand(id, minimum);
 
+    /// <summary>
+    /// An active value is an operation on <c>Value</c>s (the rule's tape spelling); any other is the plain C#
+    /// operation, reading the data of active operands (a comparison, <c>IsNaN</c> or an int conversion of a Value).
+    /// </summary>
     protected override (string Text, int Precedence) Render(Instr instr)
     {
         if (RenderLeaf(instr, _ir) is { } leaf) return leaf;
-        switch (instr)
+        (Op op, int a, int b) = instr switch
         {
-            case CompareInstr c when OperationText.Infix(c.Op) is (string symbol, int prec):
-                return (DataOf(c.A, prec) + " " + symbol + " " + DataOf(c.B, prec + 1), prec);
-            case UnaryInstr u when !Active(u.Id):
-                return PlainUnary(u);
-            case UnaryInstr u:
-                return u.Op == Op.Neg
-                    ? ("-" + Operand(u.A, Prec.Unary + 1), Prec.Unary)
-                    : ($"{OperationText.ValueFunction(u.Op)}({Operand(u.A, Prec.Conditional)})", Prec.Primary);
-            case BinaryInstr b when OperationText.Infix(b.Op) is (string symbol, int prec):
-                if (Active(b.Id) && !Active(b.A) && !Active(b.B)) return (ValueType + "(...)", Prec.Primary);
-                return BinaryText(b.A, symbol, b.B, prec);
-            case BinaryInstr b when Active(b.Id):
-                string second = b.Op == Op.Pow && !Active(b.B) ? Operand(b.B, Prec.Conditional) : Operand(b.B, Prec.Conditional);
-                return ($"{OperationText.ValueFunction(b.Op)}({Operand(b.A, Prec.Conditional)}, {second})", Prec.Primary);
-            case BinaryInstr b:
-                return ($"{OperationText.Function(b.Op)}({Operand(b.A, Prec.Conditional)}, {Operand(b.B, Prec.Conditional)})", Prec.Primary);
-        }
-        return ("default", Prec.Primary);
+            UnaryInstr u => (u.Op, u.A, -1),
+            BinaryInstr bin => (bin.Op, bin.A, bin.B),
+            CompareInstr c => (c.Op, c.A, c.B),
+            _ => throw new System.InvalidOperationException($"the tape cannot spell {instr}"),
+        };
+        OpRule rule = OpRules.Of(op);
+        if (!Active(instr.Id)) return (rule.CSharp.Render((k, min) => DataOf(k == 0 ? a : b, min)), rule.CSharp.Precedence);
+        Spelling tape = rule.Tape ?? throw new System.InvalidOperationException($"the operation {op} has no tape spelling but its result is active");
+        return (tape.Render((k, min) => Operand(k == 0 ? a : b, min)), tape.Precedence);
     }
-
-    private (string, int) PlainUnary(UnaryInstr u) => u.Op switch
-    {
-        Op.Neg => ("-" + Operand(u.A, Prec.Unary + 1), Prec.Unary),
-        Op.Not => ("!" + Operand(u.A, Prec.Unary + 1), Prec.Unary),
-        Op.IntToDouble => ("(double)" + Operand(u.A, Prec.Unary + 1), Prec.Unary),
-        Op.DoubleToInt => ("(int)" + DataOf(u.A, Prec.Unary + 1), Prec.Unary),
-        Op.IsNaN => ($"double.IsNaN({DataOf(u.A, Prec.Conditional)})", Prec.Primary),
-        Op.Relu => ($"{OperationText.Math}.Max(0.0, {Operand(u.A, Prec.Conditional)})", Prec.Primary),
-        _ => ($"{OperationText.Function(u.Op)}({Operand(u.A, Prec.Conditional)})", Prec.Primary),
-    };
 }

@@ -1,14 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using SymGrad.Generators.Ir.Rules;
 using SymGrad.Generators.Model;
 
 namespace SymGrad.Generators.Ir;
 
 /// <summary>
-/// Builds IR blocks with the cheap optimisations done as values are made: constant folding of the operations
-/// that are exact and platform-independent in IEEE arithmetic (+ - * /, comparisons, never a transcendental,
-/// whose last bit may differ between the compiler's runtime and the program's), identities that are exact for
+/// Builds IR blocks with the cheap optimisations done as values are made: constant folding where the rule table
+/// (<see cref="OpRules"/>) says it is exact, identities that are exact for
 /// every input (x*1, x/1, x-0, x+(-0), --x; never x+0, which turns -0 into +0, nor x*0), and common-subexpression
 /// elimination scoped to the enclosing blocks. Parameters, loads and constants always live in the outermost block,
 /// so they are shared by both branches of an <see cref="IfInstr"/> and by the backward sweep.
@@ -130,33 +130,19 @@ internal sealed class IrBuilder
 
     public int Unary(Op op, int a)
     {
-        ValType type = op switch
-        {
-            Op.IntToDouble => ValType.Double,
-            Op.DoubleToInt => ValType.Int,
-            Op.Not or Op.IsNaN => ValType.Bool,
-            _ => TypeOf(a),
-        };
-        if (TryGetConst(a, out double x))
-        {
-            switch (op)
-            {
-                case Op.Neg: return Const(type == ValType.Int ? -(long)x : -x, type);
-                case Op.Not: return Bool(x == 0);
-                case Op.IsNaN: return Bool(double.IsNaN(x));
-                case Op.IntToDouble: return Const(x, ValType.Double);
-                case Op.DoubleToInt when x > int.MinValue - 1.0 && x < int.MaxValue + 1.0: return Const(Math.Truncate(x), ValType.Int);
-            }
-        }
+        OpRule rule = OpRules.Of(op);
+        ValType type = rule.TypeOf(TypeOf(a));
+        if (TryGetConst(a, out double x) && rule.Fold?.Invoke(TypeOf(a), x, 0) is double folded) return Const(folded, type);
         if (op is Op.Neg or Op.Not && _defs[a] is UnaryInstr inner && inner.Op == op) return inner.A;
         return Intern(_frames.Count - 1, (5, (int)op, a, 0, 0), id => new UnaryInstr(id, type, op, a));
     }
 
     public int Binary(Op op, int a, int b)
     {
-        ValType type = op is Op.And or Op.Or ? ValType.Bool : TypeOf(a);
+        OpRule rule = OpRules.Of(op);
+        ValType type = rule.TypeOf(TypeOf(a));
         bool ca = TryGetConst(a, out double x), cb = TryGetConst(b, out double y);
-        if (ca && cb && TryFold(op, type, x, y, out double folded)) return Const(folded, type);
+        if (ca && cb && rule.Fold?.Invoke(TypeOf(a), x, y) is double folded) return Const(folded, type);
 
         // Identities exact for every input, including NaN, infinities and signed zeros.
         switch (op)
@@ -185,12 +171,9 @@ internal sealed class IrBuilder
 
     public int Compare(Op op, int a, int b)
     {
-        if (TryGetConst(a, out double x) && TryGetConst(b, out double y))
+        if (TryGetConst(a, out double x) && TryGetConst(b, out double y) && OpRules.Of(op).Fold?.Invoke(TypeOf(a), x, y) is double folded)
         {
-            return Bool(op switch
-            {
-                Op.Lt => x < y, Op.Le => x <= y, Op.Gt => x > y, Op.Ge => x >= y, Op.Eq => x == y, _ => x != y,
-            });
+            return Bool(folded != 0);
         }
         // A value compared with itself (C# warns on `x >= x`, CS1718): x < x and x > x are false for every x; the
         // others depend only on whether x is NaN.
@@ -277,37 +260,4 @@ internal sealed class IrBuilder
     }
 
     private static bool IsNegZero(double v) => v == 0 && BitConverter.DoubleToInt64Bits(v) < 0;
-
-    private static bool TryFold(Op op, ValType type, double x, double y, out double result)
-    {
-        result = 0;
-        if (type == ValType.Int)
-        {
-            long a = (long)x, b = (long)y;
-            long r;
-            switch (op)
-            {
-                case Op.Add: r = a + b; break;
-                case Op.Sub: r = a - b; break;
-                case Op.Mul: r = a * b; break;
-                case Op.Div when b != 0: r = a / b; break;
-                case Op.Rem when b != 0: r = a % b; break;
-                case Op.Max: r = Math.Max(a, b); break;
-                case Op.Min: r = Math.Min(a, b); break;
-                default: return false;
-            }
-            result = unchecked((int)r); // C#'s int arithmetic wraps at run time (unchecked), and so does the fold
-            return true;
-        }
-        switch (op)
-        {
-            case Op.Add: result = x + y; return true;
-            case Op.Sub: result = x - y; return true;
-            case Op.Mul: result = x * y; return true;
-            case Op.Div: result = x / y; return true;
-            case Op.And: result = x != 0 && y != 0 ? 1 : 0; return true;
-            case Op.Or: result = x != 0 || y != 0 ? 1 : 0; return true;
-            default: return false;
-        }
-    }
 }

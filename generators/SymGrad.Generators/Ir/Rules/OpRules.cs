@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+
+namespace SymGrad.Generators.Ir.Rules;
+
+/// <summary>
+/// The table of every operation of the IR (see <see cref="OpRule"/>). Folding is done only where it is exact and
+/// platform-independent in IEEE arithmetic (+ - * /, comparisons, conversions; never a transcendental, whose last
+/// bit may differ between the compiler's runtime and the program's). Local derivatives are the <c>Value</c> tape's
+/// formulas, so the generated gradient and the tape agree on NaN and infinity to the bit.
+/// </summary>
+internal static class OpRules
+{
+    private const string Math = "global::System.Math";
+    private const string ValueMath = "global::SymGrad.ValueMath";
+
+    private static readonly Dictionary<Op, OpRule> Table = Build();
+
+    /// <summary>The rule of <paramref name="op"/>; an operation without one is an internal error (reported as SG0099).</summary>
+    public static OpRule Of(Op op) =>
+        Table.TryGetValue(op, out OpRule? rule) ? rule : throw new InvalidOperationException($"the operation {op} has no entry in the rule table");
+
+    /// <summary>Every rule, for tests that check each entry.</summary>
+    public static IEnumerable<OpRule> All => Table.Values;
+
+    private static Dictionary<Op, OpRule> Build()
+    {
+        var rules = new List<OpRule>
+        {
+            // ---- unary on doubles: functions of Math and SymMath ----
+            Function(Op.Exp, Math + ".Exp", (s, _) => Partial.Times(s.Result)),
+            Function(Op.Log, Math + ".Log", (s, _) => Partial.Times(s.B.Binary(Op.Div, s.One, s.A))),
+            Function(Op.Sqrt, Math + ".Sqrt", (s, _) => Partial.Times(s.B.Binary(Op.Div, s.B.Const(0.5), s.Result))),
+            Function(Op.Tanh, Math + ".Tanh", (s, _) => Partial.Times(s.OneMinus(s.Mul(s.Result, s.Result)))),
+            Function(Op.Sin, Math + ".Sin", (s, _) => Partial.Times(s.B.Unary(Op.Cos, s.A))),
+            Function(Op.Cos, Math + ".Cos", (s, _) => Partial.MinusTimes(s.B.Unary(Op.Sin, s.A))),
+            Function(Op.Tan, Math + ".Tan", (s, _) => Partial.Times(s.B.Binary(Op.Add, s.One, s.Mul(s.Result, s.Result)))),
+            Function(Op.Atan, Math + ".Atan", (s, _) => Partial.Times(s.B.Binary(Op.Div, s.One, s.B.Binary(Op.Add, s.One, s.Mul(s.A, s.A))))),
+            // sign(a), with sign(0) = 0 (and 0 at NaN): Abs'(0) = 0, one-sided like ReLU.
+            Function(Op.Abs, Math + ".Abs", (s, _) => Partial.Times(s.B.Select(s.B.Compare(Op.Gt, s.A, s.Zero), s.One,
+                s.B.Select(s.B.Compare(Op.Lt, s.A, s.Zero), s.B.Const(-1.0), s.Zero)))),
+            // One-sided at the kink: Relu'(0) = 0, as micrograd and PyTorch; 0 at NaN too.
+            Function(Op.Relu, "global::SymGrad.SymMath.Relu", (s, _) => Partial.Times(s.Mask(s.B.Compare(Op.Gt, s.A, s.Zero))))
+                with { CSharp = new Spelling(Math + ".Max(0.0, {0})", Prec.Primary, Prec.Conditional, 0) },
+            Function(Op.Sigmoid, "global::SymGrad.SymMath.Sigmoid", (s, _) => Partial.Times(s.Mul(s.Result, s.OneMinus(s.Result)))),
+            Function(Op.Softplus, "global::SymGrad.SymMath.Softplus", (s, _) => Partial.Times(s.B.Unary(Op.Sigmoid, s.A))),
+
+            // ---- unary operators and conversions ----
+            new(Op.Neg, 1, ResultType.SameAsOperand)
+            {
+                Fold = (t, x, _) => t == ValType.Int ? unchecked((int)-(long)x) : -x,
+                CSharp = Spelling.Prefix("-"), Tape = Spelling.Prefix("-"),
+                Partial = (_, _) => Partial.MinusOne,
+            },
+            new(Op.Not, 1, ResultType.Bool) { Fold = (_, x, _) => x == 0 ? 1 : 0, CSharp = Spelling.Prefix("!") },
+            new(Op.IsNaN, 1, ResultType.Bool)
+            {
+                Fold = (_, x, _) => double.IsNaN(x) ? 1 : 0, CSharp = Spelling.Call("double.IsNaN", 1), Temporary = "isnan",
+            },
+            new(Op.IntToDouble, 1, ResultType.Double) { Fold = (_, x, _) => x, CSharp = Spelling.Prefix("(double)") },
+            new(Op.DoubleToInt, 1, ResultType.Int)
+            {
+                // Out of range the conversion is unspecified in unchecked C#: left to the program's own runtime.
+                Fold = (_, x, _) => x > int.MinValue - 1.0 && x < int.MaxValue + 1.0 ? System.Math.Truncate(x) : null,
+                CSharp = Spelling.Prefix("(int)"),
+            },
+
+            // ---- arithmetic ----
+            Arithmetic(Op.Add, "+", Prec.Additive, (x, y) => x + y, (a, b) => a + b, (_, _) => Partial.One),
+            Arithmetic(Op.Sub, "-", Prec.Additive, (x, y) => x - y, (a, b) => a - b, (_, k) => k == 0 ? Partial.One : Partial.MinusOne),
+            Arithmetic(Op.Mul, "*", Prec.Multiplicative, (x, y) => x * y, (a, b) => a * b, (s, k) => Partial.Times(k == 0 ? s.Second : s.A)),
+            // Locals 1/b and -(a/b)/b, the latter as -(r * (1/b)): no b*b to overflow.
+            Arithmetic(Op.Div, "/", Prec.Multiplicative, (x, y) => x / y, (a, b) => b == 0 || (a == int.MinValue && b == -1) ? null : a / b,
+                (s, k) =>
+                {
+                    int inverse = s.B.Binary(Op.Div, s.One, s.Second);
+                    return k == 0 ? Partial.Times(inverse) : Partial.MinusTimes(s.Mul(s.Result, inverse));
+                }),
+            // % on doubles is not in the language: an int operation, never differentiated.
+            Arithmetic(Op.Rem, "%", Prec.Multiplicative, null, (a, b) => b == 0 || (a == int.MinValue && b == -1) ? null : a % b, null),
+            new(Op.Pow, 2, ResultType.SameAsOperand)
+            {
+                CSharp = Spelling.Call(Math + ".Pow", 2), Tape = Spelling.Call(ValueMath + ".Pow", 2), Temporary = "pow", Partial = PowPartial,
+            },
+            MaxMin(Op.Max, Op.Gt),
+            MaxMin(Op.Min, Op.Lt),
+
+            // ---- logic and comparisons ----
+            Logic(Op.And, "&&", Prec.And, (x, y) => x && y),
+            Logic(Op.Or, "||", Prec.Or, (x, y) => x || y),
+            Comparison(Op.Lt, "<", Prec.Relational, (x, y) => x < y),
+            Comparison(Op.Le, "<=", Prec.Relational, (x, y) => x <= y),
+            Comparison(Op.Gt, ">", Prec.Relational, (x, y) => x > y),
+            Comparison(Op.Ge, ">=", Prec.Relational, (x, y) => x >= y),
+            Comparison(Op.Eq, "==", Prec.Equality, (x, y) => x == y),
+            Comparison(Op.Ne, "!=", Prec.Equality, (x, y) => x != y),
+        };
+        var table = new Dictionary<Op, OpRule>();
+        foreach (OpRule rule in rules) table.Add(rule.Op, rule);
+        return table;
+    }
+
+    /// <summary>A function of one double, the same name on the tape (<c>ValueMath</c>); its temporary is named after it.</summary>
+    private static OpRule Function(Op op, string function, Func<RuleSite, int, Partial> partial) =>
+        new(op, 1, ResultType.SameAsOperand)
+        {
+            CSharp = Spelling.Call(function, 1), Tape = Spelling.Call(ValueMath + "." + op, 1),
+            Temporary = op.ToString().ToLowerInvariant(), Partial = partial,
+        };
+
+    /// <summary>
+    /// + - * / %: exact on doubles, and on ints with C#'s unchecked wrap-around (division by zero, and int.MinValue
+    /// / -1, throw at run time, so they are left to the program).
+    /// </summary>
+    private static OpRule Arithmetic(Op op, string symbol, int prec, Func<double, double, double>? onDoubles,
+                                     Func<long, long, long?> onInts, Func<RuleSite, int, Partial>? partial) =>
+        new(op, 2, ResultType.SameAsOperand)
+        {
+            Fold = (t, x, y) => t == ValType.Int
+                ? onInts((long)x, (long)y) is long r ? unchecked((int)r) : null
+                : onDoubles?.Invoke(x, y),
+            CSharp = Spelling.Infix(symbol, prec), Tape = partial is null ? null : Spelling.Infix(symbol, prec),
+            Partial = partial,
+        };
+
+    /// <summary>
+    /// The whole adjoint goes to the winner; ties go to the second argument (documented). Folded on ints only
+    /// (on doubles Math.Max has its own NaN and signed-zero rules, left to the runtime).
+    /// </summary>
+    private static OpRule MaxMin(Op op, Op firstWinsWhen) =>
+        new(op, 2, ResultType.SameAsOperand)
+        {
+            Fold = (t, x, y) => t == ValType.Int ? (op == Op.Max ? System.Math.Max(x, y) : System.Math.Min(x, y)) : null,
+            CSharp = Spelling.Call(Math + "." + op, 2), Tape = Spelling.Call(ValueMath + "." + op, 2),
+            Temporary = op.ToString().ToLowerInvariant(),
+            Partial = (s, k) =>
+            {
+                int firstWins = s.B.Compare(firstWinsWhen, s.A, s.Second);
+                return Partial.Times(k == 0 ? s.B.Select(firstWins, s.One, s.Zero) : s.B.Select(firstWins, s.Zero, s.One));
+            },
+        };
+
+    /// <summary>
+    /// d/da = b a^(b-1), 0 when b = 0; d/db = r ln a, 0 at a = 0 with b >= 0 (the limits, as PyTorch and the tape).
+    /// A constant exponent folds the test away: x^2 gets 2x, x^0 gets 0.
+    /// </summary>
+    private static Partial PowPartial(RuleSite s, int k)
+    {
+        IrBuilder b = s.B;
+        if (k == 1)
+        {
+            int atZero = b.Binary(Op.And, b.Compare(Op.Eq, s.A, s.Zero), b.Compare(Op.Ge, s.Second, s.Zero));
+            return Partial.Times(b.Select(atZero, s.Zero, s.Mul(s.Result, b.Unary(Op.Log, s.A))));
+        }
+        if (b.TryGetConst(s.Second, out double c))
+        {
+            return Partial.Times(c == 0 ? s.Zero : c == 2 ? s.Mul(b.Const(2.0), s.A) : s.Mul(s.Second, b.Binary(Op.Pow, s.A, b.Const(c - 1))));
+        }
+        return Partial.Times(b.Select(b.Compare(Op.Eq, s.Second, s.Zero), s.Zero,
+            s.Mul(s.Second, b.Binary(Op.Pow, s.A, b.Binary(Op.Sub, s.Second, s.One)))));
+    }
+
+    private static OpRule Logic(Op op, string symbol, int prec, Func<bool, bool, bool> f) =>
+        new(op, 2, ResultType.Bool) { Fold = (_, x, y) => f(x != 0, y != 0) ? 1 : 0, CSharp = Spelling.Infix(symbol, prec), Temporary = "cond" };
+
+    private static OpRule Comparison(Op op, string symbol, int prec, Func<double, double, bool> f) =>
+        new(op, 2, ResultType.Bool) { Fold = (_, x, y) => f(x, y) ? 1 : 0, CSharp = Spelling.Infix(symbol, prec), Temporary = "cond" };
+}
