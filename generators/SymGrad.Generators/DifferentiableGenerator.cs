@@ -6,13 +6,14 @@ using SymGrad.Generators.Diagnostics;
 using SymGrad.Generators.Emitting;
 using SymGrad.Generators.Model;
 using SymGrad.Generators.Parsing;
+using SymGrad.Generators.Pipeline;
 
 namespace SymGrad.Generators;
 
 /// <summary>
 /// Adds <c>{Name}Gradient</c> and <c>{Name}Tape</c> beside every <c>[Differentiable]</c> method. The pipeline:
-/// front end (<see cref="MethodParser"/>: checks and lowering to IR), then per method reverse-mode
-/// differentiation, optimisation and emission (<see cref="MethodEmitter"/>), then one file per containing type.
+/// front end (<see cref="MethodParser"/>: checks and lowering to IR), then per method the phases composed by
+/// <see cref="MethodPipeline"/> (differentiation, optimisation, emission), then one file per containing type.
 /// Every step's output is value-equatable, so an edit elsewhere re-runs nothing here.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -33,7 +34,7 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
 
         IncrementalValuesProvider<EmittedMethod> emitted = lowered
             .Where(static r => r.Spec is not null)
-            .Select(static (r, ct) => MethodEmitter.Emit(r.Spec!, ct))
+            .Select(static (r, ct) => MethodPipeline.Run(r.Spec!, ct))
             .WithTrackingName(TrackingNames.Emitted);
 
         context.RegisterSourceOutput(emitted.Where(static m => m.Error is not null),
@@ -44,10 +45,10 @@ public sealed class DifferentiableGenerator : IIncrementalGenerator
             .Collect()
             .SelectMany(static (all, _) => all
                 .GroupBy(m => m.HintName)
-                .Select(g => new GeneratedFile(g.Key, g.First().Spec, g.Select(m => m.Members).ToEquatableArray()))
+                .Select(g => new GeneratedFile(g.Key, g.First().Type, g.Select(m => m.Members).ToEquatableArray()))
                 .ToImmutableArray())
             .WithTrackingName(TrackingNames.Files);
 
-        context.RegisterSourceOutput(files, static (spc, file) => spc.AddSource(file.HintName, Emitter.File(file.First, file.Members)));
+        context.RegisterSourceOutput(files, static (spc, file) => spc.AddSource(file.HintName, Emitter.File(file.Type, file.Members)));
     }
 }

@@ -3,7 +3,6 @@ using System.Linq;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Ir.Rules;
 using SymGrad.Generators.Model;
-using SymGrad.Generators.Optimization;
 
 namespace SymGrad.Generators.Differentiation;
 
@@ -20,19 +19,16 @@ internal sealed class ReverseMode
     private readonly IrBuilder _b;
     private readonly HashSet<int> _active;
 
-    private ReverseMode(MethodIr ir)
+    private ReverseMode(MethodIr ir, HashSet<int> active)
     {
         _ir = ir;
         _b = new IrBuilder(ir.NextId);
-        _active = Activity.Of(ir);
+        _active = active;
         Import(ir.Body, outermost: true);
     }
 
-    public static GradientIr Differentiate(MethodIr ir)
-    {
-        var reverse = new ReverseMode(ir);
-        return reverse.Run();
-    }
+    /// <summary>The gradient program of <paramref name="ir"/>, given which of its values are active (<see cref="Activity"/>); not yet optimised.</summary>
+    public static GradientIr Differentiate(MethodIr ir, HashSet<int> active) => new ReverseMode(ir, active).Run();
 
     private void Import(Block block, bool outermost)
     {
@@ -87,11 +83,7 @@ internal sealed class ReverseMode
                 }
             }
         }
-        Block backward = _b.Finish();
-        var all = new Block(_ir.Body.Instrs.Concat(backward.Instrs).ToEquatableArray());
-        var roots = new List<int> { _ir.Return };
-        roots.AddRange(outputs.Select(o => o.Value));
-        return new GradientIr(_ir, DeadCodeElimination.Run(all, roots), _ir.Return, outputs.ToEquatableArray());
+        return new GradientIr(_ir, _ir.Body, _b.Finish(), _ir.Return, outputs.ToEquatableArray());
     }
 
     private void Reverse(Block block, Dictionary<int, int> adj)

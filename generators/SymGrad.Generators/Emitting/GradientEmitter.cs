@@ -13,15 +13,15 @@ namespace SymGrad.Generators.Emitting;
 /// </summary>
 internal sealed class GradientEmitter : ProgramEmitter
 {
-    private readonly GradientIr _gradient;
     private readonly MethodIr _ir;
-    private bool _backwardStarted;
-    private bool _forwardStarted;
 
     private GradientEmitter(GradientIr gradient, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved)
-        : base(gradient.Body, gradient.Return, outputs, reserved, gradient.Primal.SourceLines, allowSplit: true)
+        : base(new[]
+            {
+                new Section(gradient.Forward, "// Forward sweep."),
+                new Section(gradient.Backward, "// Backward sweep: the adjoint of each value, from the result back to the parameters."),
+            }, gradient.Return, outputs, reserved, gradient.Primal.SourceLines, allowSplit: true)
     {
-        _gradient = gradient;
         _ir = gradient.Primal;
     }
 
@@ -206,22 +206,6 @@ internal sealed class GradientEmitter : ProgramEmitter
             }
         }
         if (any) w.Line();
-    }
-
-    protected override void BeforeTopLevel(CodeWriter w, Instr instr)
-    {
-        bool backward = instr is IfInstr region ? region.Phis.Any(p => p.Id >= _ir.NextId) : instr.Id >= _ir.NextId;
-        if (backward && !_backwardStarted && instr is not ConstInstr)
-        {
-            _backwardStarted = true;
-            w.Line();
-            w.Line("// Backward sweep: the adjoint of each value, from the result back to the parameters.");
-        }
-        else if (!_forwardStarted && !backward)
-        {
-            _forwardStarted = true;
-            w.Line("// Forward sweep.");
-        }
     }
 
     /// <summary>Elements outside the extent the method reads get a zero gradient; the rest are written after the body.</summary>

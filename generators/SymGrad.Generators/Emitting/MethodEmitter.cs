@@ -1,38 +1,32 @@
-using System;
-using System.Threading;
+using System.Collections.Generic;
 using SymGrad.Generators.Diagnostics;
 using SymGrad.Generators.Differentiation;
+using SymGrad.Generators.Ir;
 using SymGrad.Generators.Model;
 using SymGrad.Generators.Parsing;
 
 namespace SymGrad.Generators.Emitting;
 
-/// <summary>The members generated for one method, and the file they belong in.</summary>
-internal sealed record EmittedMethod(string HintName, MethodSpec Spec, string Members, DiagnosticInfo? Error);
+/// <summary>
+/// The members generated for one method, and the file they belong in. Only text and the type's shell: what the
+/// next step compares on every edit stays small (never the IR).
+/// </summary>
+internal sealed record EmittedMethod(string HintName, TypeShell Type, string Members, DiagnosticInfo? Error);
 
 /// <summary>One generated file: the type's declarations around the members of each of its methods.</summary>
-internal sealed record GeneratedFile(string HintName, MethodSpec First, EquatableArray<string> Members);
+internal sealed record GeneratedFile(string HintName, TypeShell Type, EquatableArray<string> Members);
 
-/// <summary>Differentiates one lowered method and renders its gradient and tape twins.</summary>
+/// <summary>Writes one method's generated members: its gradient, then its tape twin.</summary>
 internal static class MethodEmitter
 {
-    public static EmittedMethod Emit(MethodSpec spec, CancellationToken ct)
+    /// <param name="tape">The method's body as the tape twin runs it (dead code removed).</param>
+    /// <param name="active">The values that depend on a differentiable parameter: <c>Value</c>s on the tape.</param>
+    public static string Emit(MethodSpec spec, GradientIr gradient, Block tape, HashSet<int> active)
     {
-        ct.ThrowIfCancellationRequested();
-        try
-        {
-            var w = new CodeWriter();
-            GradientEmitter.Emit(w, spec, ReverseMode.Differentiate(spec.Ir));
-            ct.ThrowIfCancellationRequested();
-            w.Line();
-            TapeEmitter.Emit(w, spec);
-            return new EmittedMethod(Emitter.HintName(spec), spec, w.ToString(), null);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The generator never throws: an exception would silently drop every generated file (CS8785).
-            var error = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, spec.Name, e.GetType().Name + ": " + e.Message);
-            return new EmittedMethod(Emitter.HintName(spec), spec, "", error);
-        }
+        var w = new CodeWriter();
+        GradientEmitter.Emit(w, spec, gradient);
+        w.Line();
+        TapeEmitter.Emit(w, spec, tape, active);
+        return w.ToString();
     }
 }

@@ -56,10 +56,24 @@ internal abstract class ProgramEmitter
     private readonly IReadOnlyList<string> _sourceLines;
     private int _lastOrigin = -2;
 
+    /// <summary>A part of the program (a sweep) and the comment that heads it, if any.</summary>
+    internal sealed record Section(Block Block, string? Heading);
+
+    private readonly List<(int FirstItem, string? Heading)> _sections = new();
+    private int _headed = -1;
+
+    /// <param name="sections">The program: consecutive blocks of one scope (later ones read earlier ones' values).</param>
     /// <param name="allowSplit">Whether a program too large for one optimised method may be split into parts.</param>
-    protected ProgramEmitter(Block body, int result, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reservedNames,
+    protected ProgramEmitter(IReadOnlyList<Section> sections, int result, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reservedNames,
                              IReadOnlyList<string> sourceLines, bool allowSplit)
     {
+        var items = new List<Instr>();
+        foreach (Section section in sections)
+        {
+            _sections.Add((items.Count, section.Heading));
+            items.AddRange(section.Block.Instrs);
+        }
+        Block body = new(items.ToEquatableArray());
         Body = body;
         _outputs = outputs;
         _usedNames = new HashSet<string>(reservedNames);
@@ -96,11 +110,6 @@ internal abstract class ProgramEmitter
     protected bool IsPhi(int id) => _phis.ContainsKey(id);
 
     protected ValType TypeOf(int id) => _phis.TryGetValue(id, out Phi? p) ? p.Type : _defs[id].Type;
-
-    /// <summary>Called before each statement of the outermost block; subclasses write section comments.</summary>
-    protected virtual void BeforeTopLevel(CodeWriter w, Instr instr)
-    {
-    }
 
     protected abstract string TypeName(int id);
 
@@ -259,13 +268,24 @@ internal abstract class ProgramEmitter
                 continue;
             }
             Instr instr = Body.Instrs[k];
-            if (instr is IfInstr || !_inline.Contains(instr.Id)) BeforeTopLevel(w, instr);
+            if (instr is IfInstr || !_inline.Contains(instr.Id)) Heading(w, k);
             foreach (int id in DefinedWithin(instr).Where(i => _hoisted.Contains(i) && !_frameSlot.ContainsKey(i)))
             {
                 w.Line($"{TypeName(id)} {NameOf(id)} = {DefaultValue(id)}; // set below, read after its branch");
             }
             EmitInstr(w, instr);
         }
+    }
+
+    /// <summary>Heads the section of item <paramref name="k"/> with its comment, before its first statement.</summary>
+    private void Heading(CodeWriter w, int k)
+    {
+        int section = _sections.FindLastIndex(s => s.FirstItem <= k);
+        if (section <= _headed) return;
+        _headed = section;
+        if (_sections[section].Heading is not { } heading) return;
+        if (_emittedAny) w.Line();
+        w.Line(heading);
     }
 
     private void EmitBlock(CodeWriter w, Block block)

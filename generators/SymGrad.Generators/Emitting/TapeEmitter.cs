@@ -1,9 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
-using SymGrad.Generators.Differentiation;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Ir.Rules;
-using SymGrad.Generators.Optimization;
 using SymGrad.Generators.Parsing;
 
 namespace SymGrad.Generators.Emitting;
@@ -20,16 +18,16 @@ internal sealed class TapeEmitter : ProgramEmitter
     private readonly HashSet<int> _active;
 
     private TapeEmitter(MethodIr ir, Block body, HashSet<int> active)
-        : base(body, ir.Return, System.Array.Empty<OutputWrite>(), ir.Params.Select(p => p.Name.TrimStart('@')), ir.SourceLines, allowSplit: false)
+        : base(new[] { new Section(body, null) }, ir.Return, System.Array.Empty<OutputWrite>(), ir.Params.Select(p => p.Name.TrimStart('@')), ir.SourceLines, allowSplit: false)
     {
         _ir = ir;
         _active = active;
     }
 
-    public static void Emit(CodeWriter w, MethodSpec spec)
+    public static void Emit(CodeWriter w, MethodSpec spec, Block body, HashSet<int> active)
     {
         MethodIr ir = spec.Ir;
-        var emitter = new TapeEmitter(ir, DeadCodeElimination.Run(ir.Body, new[] { ir.Return }), Activity.Of(ir));
+        var emitter = new TapeEmitter(ir, body, active);
         w.Line("/// <summary>");
         string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => GradientEmitter.CrefType(p.Kind))) + ")";
         w.Line($"/// <see cref=\"{cref}\"/> on the <see cref=\"global::SymGrad.Value\"/> tape engine: call");

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using SymGrad.Generators.Differentiation;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Model;
 
@@ -16,6 +17,17 @@ internal static class DeadCodeElimination
     {
         var live = new HashSet<int>(roots);
         return Sweep(block, live);
+    }
+
+    /// <summary>
+    /// Both sweeps of a gradient, the backward one first: what it reads of the forward sweep is live there, with
+    /// the returned value; every output is a root.
+    /// </summary>
+    public static GradientIr Run(GradientIr gradient)
+    {
+        var live = new HashSet<int>(gradient.Outputs.Select(o => o.Value)) { gradient.Return };
+        Block backward = Sweep(gradient.Backward, live);
+        return gradient with { Forward = Sweep(gradient.Forward, live), Backward = backward };
     }
 
     private static Block Sweep(Block block, HashSet<int> live)

@@ -4,8 +4,6 @@ using SymGrad.Generators.Model;
 
 namespace SymGrad.Generators.Parsing;
 
-/// <summary>One containing type of a method, outermost first: <c>partial {Keyword} {Name}{TypeParameters}</c>.</summary>
-internal sealed record TypeDecl(string Keyword, string Name, string TypeParameters);
 
 /// <summary>Everything the emitter needs about one <c>[Differentiable]</c> method, as plain equatable data.</summary>
 internal sealed record MethodSpec(
@@ -15,6 +13,9 @@ internal sealed record MethodSpec(
     string Accessibility,
     MethodIr Ir)
 {
+    /// <summary>The containing type's namespace and declarations: all a generated file needs of it.</summary>
+    public TypeShell Shell => new(Namespace, Types);
+
     /// <summary>The containing type's full name, used to group methods into one file per type.</summary>
     public string TypeKey => (Namespace.Length > 0 ? Namespace + "." : "") + string.Join(".", System.Linq.Enumerable.Select(Types, t => t.Name + t.TypeParameters));
 }

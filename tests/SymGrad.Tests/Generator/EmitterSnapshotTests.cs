@@ -3,6 +3,7 @@ using SymGrad.Generators.Emitting;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Model;
 using SymGrad.Generators.Parsing;
+using SymGrad.Generators.Pipeline;
 
 namespace SymGrad.Tests.Generator;
 
@@ -39,17 +40,18 @@ public class EmitterSnapshotTests
     public void Hand_built_model_emits_gradient_and_tape()
     {
         MethodSpec spec = HandBuiltSpec();
-        EmittedMethod emitted = MethodEmitter.Emit(spec, CancellationToken.None);
+        EmittedMethod emitted = MethodPipeline.Run(spec, CancellationToken.None);
         Assert.Null(emitted.Error);
         Assert.Equal("Demo.Hand.g.cs", emitted.HintName);
-        Snapshot.Match(Emitter.File(spec, [emitted.Members]), "HandBuilt");
+        Snapshot.Match(Emitter.File(emitted.Type, [emitted.Members]), "HandBuilt");
     }
 
     [Fact]
     public void Hand_built_model_compiles_and_differentiates()
     {
         MethodSpec spec = HandBuiltSpec();
-        string generated = Emitter.File(spec, [MethodEmitter.Emit(spec, CancellationToken.None).Members]);
+        EmittedMethod members = MethodPipeline.Run(spec, CancellationToken.None);
+        string generated = Emitter.File(members.Type, [members.Members]);
         const string primal = """
             namespace Demo;
             public static partial class Hand

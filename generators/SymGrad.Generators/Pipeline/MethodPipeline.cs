@@ -1,0 +1,40 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using SymGrad.Generators.Diagnostics;
+using SymGrad.Generators.Differentiation;
+using SymGrad.Generators.Emitting;
+using SymGrad.Generators.Ir;
+using SymGrad.Generators.Optimization;
+using SymGrad.Generators.Parsing;
+
+namespace SymGrad.Generators.Pipeline;
+
+/// <summary>
+/// The one place where the phases meet, for one lowered method: activity analysis, reverse-mode differentiation,
+/// optimisation of both sweeps, then emission of the gradient and the tape twin. Each phase only does its own
+/// work: the differentiator does not optimise, the emitter does not analyse or transform.
+/// </summary>
+internal static class MethodPipeline
+{
+    public static EmittedMethod Run(MethodSpec spec, CancellationToken ct)
+    {
+        ct.ThrowIfCancellationRequested();
+        try
+        {
+            MethodIr ir = spec.Ir;
+            HashSet<int> active = Activity.Of(ir);
+            GradientIr gradient = DeadCodeElimination.Run(ReverseMode.Differentiate(ir, active));
+            ct.ThrowIfCancellationRequested();
+            Block tape = DeadCodeElimination.Run(ir.Body, new[] { ir.Return });
+            string members = MethodEmitter.Emit(spec, gradient, tape, active);
+            return new EmittedMethod(Emitter.HintName(spec), spec.Shell, members, null);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The generator never throws: an exception would silently drop every generated file (CS8785).
+            var error = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, spec.Name, e.GetType().Name + ": " + e.Message);
+            return new EmittedMethod(Emitter.HintName(spec), spec.Shell, "", error);
+        }
+    }
+}
