@@ -101,6 +101,7 @@ public class DocumentedDiagnosticsTests
         { "Func<double, double> f = t => t * t; y = f(y);", "SG0011" },
         { "double[] v = [y, y]; double[] w = v[1..]; y = w[0];", "SG0011" },
         { "while (y > 1) y /= 2;", "SG0005" },
+        { "for (int i = 0; i < 3; i++) { if (y > 5) break; y += 1; }", "SG0005" },
         { "for (int i = 0; i < n; i++) y += 1;", "SG0006" },
     };
 

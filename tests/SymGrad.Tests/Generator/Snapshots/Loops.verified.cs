@@ -17,7 +17,7 @@ namespace Samples
         /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
         /// <returns>The value of <see cref="Nested(double[,], double[])"/>.</returns>
         /// <remarks>
-        /// Reads only the first 3 x 4 elements of <paramref name="m"/> (indices [0, 0] to [2, 3]), as the method does; the rest of <paramref name="dM"/> is set to zero.<br/>
+        /// Reads only the first 3 rows and 4 columns of <paramref name="m"/> (up to [2, 3]), as the method does; the rest of <paramref name="dM"/> is set to zero.<br/>
         /// Reads only the first 4 elements of <paramref name="v"/>, as the method does; the rest of <paramref name="dV"/> is set to zero.
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]

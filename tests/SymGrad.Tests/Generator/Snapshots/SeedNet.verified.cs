@@ -27,9 +27,9 @@ namespace SeedNotebook.Network
         /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
         /// <returns>The value of <see cref="Predict(double[,], double[], double[,], double[], double[], double, global::System.ReadOnlySpan{double})"/>.</returns>
         /// <remarks>
-        /// Reads only the first 4 x 3 elements of <paramref name="w1"/> (indices [0, 0] to [3, 2]), as the method does; the rest of <paramref name="dW1"/> is set to zero.<br/>
+        /// Reads only the first 4 rows and 3 columns of <paramref name="w1"/> (up to [3, 2]), as the method does; the rest of <paramref name="dW1"/> is set to zero.<br/>
         /// Reads only the first 4 elements of <paramref name="b1"/>, as the method does; the rest of <paramref name="dB1"/> is set to zero.<br/>
-        /// Reads only the first 4 x 4 elements of <paramref name="w2"/> (indices [0, 0] to [3, 3]), as the method does; the rest of <paramref name="dW2"/> is set to zero.<br/>
+        /// Reads only the first 4 rows and 4 columns of <paramref name="w2"/> (up to [3, 3]), as the method does; the rest of <paramref name="dW2"/> is set to zero.<br/>
         /// Reads only the first 4 elements of <paramref name="b2"/>, as the method does; the rest of <paramref name="dB2"/> is set to zero.<br/>
         /// Reads only the first 4 elements of <paramref name="wOut"/>, as the method does; the rest of <paramref name="dWOut"/> is set to zero.<br/>
         /// Reads only the first 3 elements of <paramref name="x"/>, as the method does; the rest of <paramref name="dX"/> is set to zero.
@@ -198,12 +198,12 @@ namespace SeedNotebook.Network
         /// <param name="dXs">Receives the derivative of the result with respect to <paramref name="xs"/>.</param>
         /// <returns>The value of <see cref="Loss(double[,], double[], double[,], double[], double[], double, double[,], double[])"/>.</returns>
         /// <remarks>
-        /// Reads only the first 4 x 3 elements of <paramref name="w1"/> (indices [0, 0] to [3, 2]), as the method does; the rest of <paramref name="dW1"/> is set to zero.<br/>
+        /// Reads only the first 4 rows and 3 columns of <paramref name="w1"/> (up to [3, 2]), as the method does; the rest of <paramref name="dW1"/> is set to zero.<br/>
         /// Reads only the first 4 elements of <paramref name="b1"/>, as the method does; the rest of <paramref name="dB1"/> is set to zero.<br/>
-        /// Reads only the first 4 x 4 elements of <paramref name="w2"/> (indices [0, 0] to [3, 3]), as the method does; the rest of <paramref name="dW2"/> is set to zero.<br/>
+        /// Reads only the first 4 rows and 4 columns of <paramref name="w2"/> (up to [3, 3]), as the method does; the rest of <paramref name="dW2"/> is set to zero.<br/>
         /// Reads only the first 4 elements of <paramref name="b2"/>, as the method does; the rest of <paramref name="dB2"/> is set to zero.<br/>
         /// Reads only the first 4 elements of <paramref name="wOut"/>, as the method does; the rest of <paramref name="dWOut"/> is set to zero.<br/>
-        /// Reads only the first 4 x 3 elements of <paramref name="xs"/> (indices [0, 0] to [3, 2]), as the method does; the rest of <paramref name="dXs"/> is set to zero.<br/>
+        /// Reads only the first 4 rows and 3 columns of <paramref name="xs"/> (up to [3, 2]), as the method does; the rest of <paramref name="dXs"/> is set to zero.<br/>
         /// Reads only the first 4 elements of <paramref name="targets"/>, as the method does.
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
