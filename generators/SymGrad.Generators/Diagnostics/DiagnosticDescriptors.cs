@@ -4,7 +4,8 @@ namespace SymGrad.Generators.Diagnostics;
 
 /// <summary>
 /// Every problem the generator reports: one id per kind, severity error, a message that names the construct and
-/// says what is supported. Each id has a section in docs/diagnostics.md.
+/// says what to write instead, for that kind of construct only (SG0005 and SG0011 take the advice as their second
+/// argument). The help link, not the message, points to the id's section in docs/diagnostics.md.
 /// </summary>
 internal static class DiagnosticDescriptors
 {
@@ -33,7 +34,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error("SG0005",
         "Unsupported statement",
-        "{0} is not supported in a [Differentiable] method: use locals, assignments, blocks, if/else, for loops with constant bounds and return");
+        "{0} is not supported in a [Differentiable] method: {1}");
 
     public static readonly DiagnosticDescriptor LoopNotUnrollable = Error("SG0006",
         "Loop bound is not a compile-time constant",
@@ -57,7 +58,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedExpression = Error("SG0011",
         "Unsupported expression",
-        "{0} is not supported in a [Differentiable] method: use + - * /, unary minus, comparisons, && || !, ?:, casts between int and double, and the supported math functions");
+        "{0} is not supported in a [Differentiable] method: {1}");
 
     public static readonly DiagnosticDescriptor UnsupportedMethodShape = Error("SG0012",
         "Unsupported method",

@@ -59,6 +59,7 @@ internal sealed class GradientEmitter : ProgramEmitter
             w.Line($"/// <param name=\"{a.Value}\">Receives the derivative of the result with respect to <paramref name=\"{ir.Params[a.Key].Name.TrimStart('@')}\"/>.</param>");
         }
         w.Line($"/// <returns>The value of <see cref=\"{cref}\"/>.</returns>");
+        EmitExtentRemarks(w, ir, adjoints);
         w.Line(Emitter.GeneratedCodeAttribute);
         var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
             .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind) + " " + a.Value)).ToList();
@@ -112,6 +113,31 @@ internal sealed class GradientEmitter : ProgramEmitter
             emitter.EmitPart(w, part - 1);
             w.Close();
         }
+    }
+
+    /// <summary>
+    /// Says which elements of each array or span the method reads (its loops have constant bounds, so an argument
+    /// longer than that is accepted and the rest of it is ignored, as the method itself ignores it).
+    /// </summary>
+    private static void EmitExtentRemarks(CodeWriter w, MethodIr ir, Dictionary<int, string> adjoints)
+    {
+        var lines = new List<string>();
+        for (int i = 0; i < ir.Params.Count; i++)
+        {
+            ParamSpec p = ir.Params[i];
+            if (!p.IsArrayLike || p.MinLength0 <= 0) continue;
+            string name = $"<paramref name=\"{p.Name.TrimStart('@')}\"/>";
+            string read = p.Kind == ParamKind.Array2D
+                ? $"Reads only the first {p.MinLength0} row{(p.MinLength0 == 1 ? "" : "s")} and {p.MinLength1} column{(p.MinLength1 == 1 ? "" : "s")} of {name} (up to [{p.MinLength0 - 1}, {p.MinLength1 - 1}]), as the method does"
+                : $"Reads only the first {p.MinLength0} element{(p.MinLength0 == 1 ? "" : "s")} of {name}, as the method does";
+            lines.Add(adjoints.TryGetValue(i, out string? d)
+                ? $"{read}; the rest of <paramref name=\"{d}\"/> is set to zero."
+                : read + ".");
+        }
+        if (lines.Count == 0) return;
+        w.Line("/// <remarks>");
+        foreach (string line in lines) w.Line("/// " + line + (line == lines[lines.Count - 1] ? "" : "<br/>"));
+        w.Line("/// </remarks>");
     }
 
     /// <summary>One write per adjoint element the method reads (zero where the result does not depend on it).</summary>

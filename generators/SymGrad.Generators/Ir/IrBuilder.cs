@@ -198,6 +198,14 @@ internal sealed class IrBuilder
 
     public void PushBlock() => _frames.Add(new Frame());
 
+    /// <summary>How many blocks are open; <see cref="Unwind"/> closes those a failed statement left open.</summary>
+    public int Depth => _frames.Count;
+
+    public void Unwind(int depth)
+    {
+        while (_frames.Count > depth && _frames.Count > 1) _frames.RemoveAt(_frames.Count - 1);
+    }
+
     public Block PopBlock()
     {
         Frame frame = _frames[_frames.Count - 1];

@@ -25,9 +25,11 @@ internal sealed partial class BodyLowerer
         }
         if (!IsArrayLike(local.Type))
         {
-            throw UnsupportedExpr(declarator, $"A local of type '{local.Type.ToDisplayString()}' (locals may be double, int, bool, or double arrays and spans of constant size)");
+            throw UnsupportedExpr(declarator, $"A local of type '{local.Type.ToDisplayString()}'",
+                "declare locals as double, int or bool, or as a double array or span of constant size");
         }
-        if (init is null) throw UnsupportedExpr(declarator, $"The array local '{local.Name}' without an initializer");
+        if (init is null) throw UnsupportedExpr(declarator, $"The array local '{local.Name}' without an initializer",
+            $"create it where it is declared, e.g. Span<double> {local.Name} = stackalloc double[N] with a const N");
         env.Arrays[local] = ArrayInitializer(local, init, env);
     }
 
@@ -48,7 +50,8 @@ internal sealed partial class BodyLowerer
             case ICollectionExpressionOperation collection:
             {
                 var elements = collection.Elements.ToList();
-                if (elements.Any(e => e is ISpreadOperation)) throw UnsupportedExpr(collection, "A spread element in a collection expression");
+                if (elements.Any(e => e is ISpreadOperation)) throw UnsupportedExpr(collection, $"The spread element in '{Shorten(collection.Syntax.ToString())}'",
+                    "list the elements one by one ([a[0], a[1], b]), or fill a local array in a for loop with a constant bound");
                 var array = NewLocal(local.Name, elements.Count, -1);
                 FillFrom(array, elements, env, collection);
                 return ArrayBinding.ForLocal(array);
@@ -76,14 +79,15 @@ internal sealed partial class BodyLowerer
                 return ArrayBinding.ForLocal(array);
             }
         }
-        throw UnsupportedExpr(init, $"The array initializer '{Shorten(init.Syntax.ToString())}' (use stackalloc double[N], new double[N], new double[N, M] or [a, b, c] with constant N, M)");
+        throw SliceOrFromEnd(init) ?? UnsupportedExpr(init, $"The array initializer '{Shorten(init.Syntax.ToString())}'",
+            "create a local array with stackalloc double[N], new double[N], new double[N, M] or [a, b, c] with constant N, M, or name a parameter or another local array");
     }
 
     /// <summary>The operation of an expression inside a stackalloc; C# has no operation for parentheses, so look inside them.</summary>
     private IOperation OperationOf(SemanticModel model, ExpressionSyntax expression, IOperation where)
     {
         while (expression is ParenthesizedExpressionSyntax parenthesized) expression = parenthesized.Expression;
-        return model.GetOperation(expression, _ct) ?? throw UnsupportedExpr(where, $"The expression '{Shorten(expression.ToString())}'");
+        return model.GetOperation(expression, _ct) ?? throw UnsupportedExpr(where, $"The stackalloc element '{Shorten(expression.ToString())}'", "use double and int expressions as elements");
     }
 
     private LocalArray NewLocal(string name, int length0, int length1)
@@ -97,7 +101,8 @@ internal sealed partial class BodyLowerer
     private void FillFrom(LocalArray array, IReadOnlyList<IOperation> elements, Env env, IOperation where)
     {
         if (elements.Count == 0) return;
-        if (elements.Count != array.Slots.Length) throw UnsupportedExpr(where, "An array initializer whose length differs from the array's");
+        if (elements.Count != array.Slots.Length) throw UnsupportedExpr(where, $"The initializer of '{array.Name}', with {elements.Count} elements for {array.Slots.Length} slots,",
+            "give exactly as many elements as the array's constant size, or leave the initializer out");
         for (int k = 0; k < elements.Count; k++)
         {
             int v = Scalar(elements[k], env);

@@ -29,10 +29,10 @@ internal sealed partial class BodyLowerer
             case IParenthesizedOperation p: return Scalar(p.Operand, env);
             case ILocalReferenceOperation local:
                 if (env.Scalars.TryGetValue(local.Local, out int v)) return v;
-                throw UnsupportedExpr(op, $"Reading '{local.Local.Name}' before it is assigned");
+                throw UnsupportedExpr(op, $"Reading '{local.Local.Name}' before it is assigned", "assign it on every path before reading it");
             case IParameterReferenceOperation param:
                 if (env.Scalars.TryGetValue(param.Parameter, out int pv)) return pv;
-                throw UnsupportedExpr(op, $"Parameter '{param.Parameter.Name}' used as a scalar");
+                throw UnsupportedExpr(op, $"Using the parameter '{param.Parameter.Name}' as a single value", $"read one of its elements, e.g. {param.Parameter.Name}[0]");
             case IBinaryOperation binary: return Binary(binary, env);
             case IUnaryOperation unary: return Unary(unary, env);
             case IConversionOperation conversion: return Conversion(conversion, env);
@@ -47,9 +47,10 @@ internal sealed partial class BodyLowerer
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
                 return LowerExpression(op, env);
             case IFieldReferenceOperation field:
-                throw UnsupportedExpr(op, $"The field '{field.Field.Name}' (only const fields can be read)");
+                throw UnsupportedExpr(op, $"Reading the non-const field '{field.Field.Name}'",
+                    "make it const, or pass its value as a parameter (marked [NoDerivative] if it needs no gradient)");
             default:
-                throw UnsupportedExpr(op, $"The expression '{Shorten(op.Syntax.ToString())}'");
+                throw UnsupportedExpression(op);
         }
     }
 
@@ -61,7 +62,9 @@ internal sealed partial class BodyLowerer
             case IConversionOperation { Operand: var operand } when IsArrayLike(operand.Type): return Array(operand, env);
             case ILocalReferenceOperation local when env.Arrays.TryGetValue(local.Local, out ArrayBinding? a): return a;
             case IParameterReferenceOperation param when env.Arrays.TryGetValue(param.Parameter, out ArrayBinding? p): return p;
-            default: throw UnsupportedExpr(op, $"The array expression '{Shorten(op.Syntax.ToString())}' (use a parameter or a local array)");
+            default:
+                throw SliceOrFromEnd(op) ?? UnsupportedExpr(op, $"The array expression '{Shorten(op.Syntax.ToString())}'",
+                    "index a double array or span parameter, or a local array of constant size, by name");
         }
     }
 
@@ -104,9 +107,12 @@ internal sealed partial class BodyLowerer
 
     private int Binary(IBinaryOperation binary, Env env)
     {
-        if (binary.OperatorMethod is not null || binary.IsLifted || binary.IsChecked)
+        if (binary.IsChecked) throw CheckedArithmetic(binary);
+        if (binary.IsLifted) throw UnsupportedExpr(binary, $"The nullable operation '{Shorten(binary.Syntax.ToString())}'", "use double, int and bool values, which are never null");
+        if (binary.OperatorMethod is not null)
         {
-            throw UnsupportedExpr(binary, $"The operator in '{Shorten(binary.Syntax.ToString())}'");
+            throw UnsupportedExpr(binary, $"The user-defined operator '{OperatorToken(binary)}' in '{Shorten(binary.Syntax.ToString())}'",
+                "compute with double, int and bool values and their built-in operators");
         }
         if (binary.OperatorKind is BinaryOperatorKind.ConditionalAnd or BinaryOperatorKind.ConditionalOr) return ShortCircuit(binary, env);
         int a = Scalar(binary.LeftOperand, env), b = Scalar(binary.RightOperand, env);
@@ -126,7 +132,7 @@ internal sealed partial class BodyLowerer
             case BinaryOperatorKind.GreaterThanOrEqual: return _b.Compare(Op.Ge, a, b);
             case BinaryOperatorKind.Equals: return _b.Compare(Op.Eq, a, b);
             case BinaryOperatorKind.NotEquals: return _b.Compare(Op.Ne, a, b);
-            default: throw UnsupportedExpr(binary, $"The operator '{OperatorToken(binary)}'");
+            default: throw UnsupportedBinary(binary, type);
         }
     }
 
@@ -166,31 +172,30 @@ internal sealed partial class BodyLowerer
 
     private int Unary(IUnaryOperation unary, Env env)
     {
-        if (unary.OperatorMethod is not null || unary.IsLifted) throw UnsupportedExpr(unary, $"The operator in '{unary.Syntax}'");
+        if (unary.IsChecked) throw CheckedArithmetic(unary);
+        if (unary.OperatorMethod is not null || unary.IsLifted) throw UnsupportedUnary(unary);
         int a = Scalar(unary.Operand, env);
         return unary.OperatorKind switch
         {
             UnaryOperatorKind.Minus => _b.Unary(Op.Neg, a),
             UnaryOperatorKind.Plus => a,
             UnaryOperatorKind.Not => _b.Unary(Op.Not, a),
-            _ => throw UnsupportedExpr(unary, $"The operator in '{unary.Syntax}'"),
+            _ => throw UnsupportedUnary(unary),
         };
     }
 
     private int Conversion(IConversionOperation conversion, Env env)
     {
         ValType? from = TypeOf(conversion.Operand.Type), to = TypeOf(conversion.Type);
-        if (from is null || to is null || conversion.OperatorMethod is not null)
-        {
-            throw UnsupportedExpr(conversion, $"The conversion '{Shorten(conversion.Syntax.ToString())}' (only between int and double)");
-        }
+        if (from is null || to is null || conversion.OperatorMethod is not null) throw UnsupportedConversion(conversion);
+        if (conversion.IsChecked && from == ValType.Double && to == ValType.Int) throw CheckedArithmetic(conversion);
         int a = Scalar(conversion.Operand, env);
         if (from == to) return a;
         return (from, to) switch
         {
             (ValType.Int, ValType.Double) => _b.Unary(Op.IntToDouble, a),
             (ValType.Double, ValType.Int) => _b.Unary(Op.DoubleToInt, a),
-            _ => throw UnsupportedExpr(conversion, $"The conversion '{Shorten(conversion.Syntax.ToString())}' (only between int and double)"),
+            _ => throw UnsupportedConversion(conversion),
         };
     }
 
@@ -222,11 +227,16 @@ internal sealed partial class BodyLowerer
                 return Store(assign.Target, Scalar(assign.Value, env), env, op);
             case ICompoundAssignmentOperation compound:
             {
-                if (compound.OperatorMethod is not null) throw UnsupportedExpr(op, $"The operator in '{op.Syntax}'");
+                if (compound.IsChecked) throw CheckedArithmetic(op);
+                if (compound.OperatorMethod is not null)
+                {
+                    throw UnsupportedExpr(op, $"The user-defined operator in '{Shorten(op.Syntax.ToString())}'", "compute with double, int and bool values and their built-in operators");
+                }
                 int current = Scalar(compound.Target, env), operand = Scalar(compound.Value, env);
                 if (compound.InConversion is { } inConv && inConv.Exists && !inConv.IsIdentity || compound.OutConversion is { } outConv && outConv.Exists && !outConv.IsIdentity)
                 {
-                    throw UnsupportedExpr(op, $"The mixed-type compound assignment '{op.Syntax}'");
+                    throw UnsupportedExpr(op, $"The mixed-type compound assignment '{Shorten(op.Syntax.ToString())}'",
+                        "write the conversion out, e.g. n = (int)(n + v) for an int n, or make the target a double");
                 }
                 Op kind = compound.OperatorKind switch
                 {
@@ -235,12 +245,14 @@ internal sealed partial class BodyLowerer
                     BinaryOperatorKind.Multiply => Op.Mul,
                     BinaryOperatorKind.Divide => Op.Div,
                     BinaryOperatorKind.Remainder when _b.TypeOf(current) == ValType.Int => Op.Rem,
-                    _ => throw UnsupportedExpr(op, $"The compound assignment '{op.Syntax}'"),
+                    _ => throw UnsupportedExpr(op, $"The compound assignment '{Shorten(op.Syntax.ToString())}'",
+                        "use += -= *= /= (and %= on int), or write the operation out with supported operators"),
                 };
                 return Store(compound.Target, _b.Binary(kind, current, operand), env, op);
             }
             case IIncrementOrDecrementOperation step:
             {
+                if (step.IsChecked) throw CheckedArithmetic(op);
                 int current = Scalar(step.Target, env);
                 int one = _b.Const(1, _b.TypeOf(current));
                 int next = _b.Binary(step.Kind == OperationKind.Increment ? Op.Add : Op.Sub, current, one);
@@ -268,7 +280,9 @@ internal sealed partial class BodyLowerer
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer when IsSpan(instance.Type):
                 return StoreElement(Array(instance, env), indexer.Arguments.Select(a => a.Value).ToList(), value, env, statement, instance);
             default:
-                throw UnsupportedExpr(statement, $"The assignment '{Shorten(statement.Syntax.ToString())}'");
+                throw target is IFieldReferenceOperation or IPropertyReferenceOperation
+                    ? UnsupportedExpr(statement, $"Assigning to the member '{Shorten(target.Syntax.ToString())}'", "assign to a local instead: a [Differentiable] method must not change state")
+                    : SliceOrFromEnd(target) ?? UnsupportedExpr(statement, $"The assignment '{Shorten(statement.Syntax.ToString())}'", "assign to a local or to an element of a local array");
         }
     }
 
@@ -302,6 +316,4 @@ internal sealed partial class BodyLowerer
     internal static bool IsArrayLike(ITypeSymbol? type) =>
         IsSpan(type) || type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double, Rank: 1 or 2 };
 
-    private static LoweringException UnsupportedExpr(IOperation op, string what) =>
-        new(DiagnosticDescriptors.UnsupportedExpression, op.Syntax.GetLocation(), what);
 }

@@ -46,12 +46,23 @@ internal sealed partial class BodyLowerer
     public int LowerMethodBody(IMethodSymbol method, IOperation body, Env env)
     {
         _callStack.Push(method);
-        Lower(new Work(body, null), env);
-        _callStack.Pop();
+        try
+        {
+            Lower(new Work(body, null), env);
+        }
+        catch (LoweringException e) when (_callStack.Count == 1 && _errors.Count > 0)
+        {
+            throw Aggregate(e); // an error that stops lowering (SG0013), after independent ones recorded before it
+        }
+        finally
+        {
+            _callStack.Pop();
+        }
+        if (_callStack.Count == 0 && _errors.Count > 0) throw Aggregate(null);
         if (env.Return is not int result)
         {
             throw new LoweringException(DiagnosticDescriptors.UnsupportedStatement, body.Syntax.GetLocation(),
-                "A path that ends without a return");
+                "A path that ends without a return", "end every path with return");
         }
         return result;
     }
@@ -64,6 +75,32 @@ internal sealed partial class BodyLowerer
             _ct.ThrowIfCancellationRequested();
             IOperation op = work.Head;
             work = work.Tail;
+            if (!Recovering)
+            {
+                if (LowerStatement(op, ref work, env)) return;
+                continue;
+            }
+            int depth = _b.Depth, loopDepth = _loopDepth;
+            try
+            {
+                PropagatePoison(op);
+                if (LowerStatement(op, ref work, env)) return;
+            }
+            catch (LoweringException e) when (IsRecoverable(e))
+            {
+                // Skip the statement and go on, so that independent errors after it are reported too.
+                _b.Unwind(depth);
+                _loopDepth = loopDepth;
+                Record(e, op);
+                if (ContainsReturn(op)) return; // this path's return is lost: stop the path here
+            }
+        }
+    }
+
+    /// <summary>Lowers one statement; returns true when the path ended (a return was reached).</summary>
+    private bool LowerStatement(IOperation op, ref Work? work, Env env)
+    {
+        {
             switch (op)
             {
                 case IBlockOperation block:
@@ -74,13 +111,17 @@ internal sealed partial class BodyLowerer
                     break;
                 case IEmptyOperation:
                     break;
+                case ILabeledOperation labeled when _poisoned.Contains(labeled.Label):
+                    // The target of a goto already reported: the label is part of that error, not another one.
+                    if (labeled.Operation is { } labeledStatement) work = new Work(labeledStatement, work);
+                    break;
                 case IReturnOperation ret:
-                    if (_loopDepth > 0) throw Unsupported(op, "A return inside a loop");
+                    if (_loopDepth > 0) throw Unsupported(op, "A return inside a loop", ReturnInLoopAdvice);
                     SetOrigin(op);
                     env.Return = Scalar(ret.ReturnedValue!, env);
-                    return;
+                    return true;
                 case IConditionalOperation cond:
-                    if (LowerIf(cond, work, env)) return;
+                    if (LowerIf(cond, work, env)) return true;
                     break;
                 case IForLoopOperation loop:
                     LowerFor(loop, env);
@@ -97,9 +138,10 @@ internal sealed partial class BodyLowerer
                     LowerExpression(stmt.Operation, env);
                     break;
                 default:
-                    throw Unsupported(op, StatementName(op));
+                    throw Unsupported(op, StatementName(op), StatementAdvice(op));
             }
         }
+        return false;
     }
 
     /// <summary>Lowers an if statement; returns true when it consumed the rest of the work (a branch returns).</summary>
@@ -118,7 +160,7 @@ internal sealed partial class BodyLowerer
         }
 
         bool returns = ContainsReturn(cond.WhenTrue) || (cond.WhenFalse is not null && ContainsReturn(cond.WhenFalse));
-        if (returns && _loopDepth > 0) throw Unsupported(cond, "A return inside a loop");
+        if (returns && _loopDepth > 0) throw Unsupported(cond, "A return inside a loop", ReturnInLoopAdvice);
         Work? tail = returns ? rest : null;
 
         Env thenEnv = env.Clone(), elseEnv = env.Clone();
@@ -134,7 +176,9 @@ internal sealed partial class BodyLowerer
         {
             if (thenEnv.Return is not int rt || elseEnv.Return is not int re)
             {
-                throw Unsupported(cond, "A path that ends without a return");
+                // A path whose return failed to lower has its error recorded already: no output will be made.
+                if (_errors.Count == 0) throw Unsupported(cond, "A path that ends without a return", "end every path with return");
+                rt = re = thenEnv.Return ?? elseEnv.Return ?? _b.Const(0.0);
             }
             env.Return = MakePhi(phis, rt, re, "result");
         }
@@ -260,14 +304,16 @@ internal sealed partial class BodyLowerer
         return text.Length > 60 ? text.Substring(0, 57) + "..." : text;
     }
 
-    private static LoweringException Unsupported(IOperation op, string what)
+    private const string ReturnInLoopAdvice = "assign the value to a local inside the loop and return it after the loop";
+
+    private static LoweringException Unsupported(IOperation op, string what, string instead)
     {
         Location location = op.Syntax switch
         {
             StatementSyntax s when s.ChildTokens().FirstOrDefault() is { } keyword && keyword.IsKeyword() => keyword.GetLocation(),
             _ => op.Syntax.GetLocation(),
         };
-        return new LoweringException(DiagnosticDescriptors.UnsupportedStatement, location, what);
+        return new LoweringException(DiagnosticDescriptors.UnsupportedStatement, location, what, instead);
     }
 
     private static string ElementName(LocalArray array, int flat) =>

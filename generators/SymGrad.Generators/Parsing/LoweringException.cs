@@ -1,14 +1,32 @@
 using System;
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
 using SymGrad.Generators.Diagnostics;
 
 namespace SymGrad.Generators.Parsing;
 
-/// <summary>Stops lowering a method at the first construct it cannot differentiate; carries the diagnostic.</summary>
+/// <summary>
+/// Stops lowering a construct SymGrad cannot differentiate; carries the diagnostic. When lowering recovered from
+/// several independent errors in one method, <see cref="All"/> holds each of them, in the order they were met.
+/// </summary>
 internal sealed class LoweringException : Exception
 {
     public LoweringException(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
-        : base(descriptor.Id) => Info = DiagnosticInfo.Create(descriptor, location, arguments);
+        : base(descriptor.Id)
+    {
+        Info = DiagnosticInfo.Create(descriptor, location, arguments);
+        All = new[] { Info };
+    }
 
+    public LoweringException(IReadOnlyList<DiagnosticInfo> all)
+        : base(all[0].Id)
+    {
+        Info = all[0];
+        All = all;
+    }
+
+    /// <summary>The first diagnostic.</summary>
     public DiagnosticInfo Info { get; }
+
+    public IReadOnlyList<DiagnosticInfo> All { get; }
 }

@@ -29,7 +29,7 @@ internal static class MethodParser
         }
         catch (LoweringException e)
         {
-            return new LoweringResult(null, new[] { e.Info }.ToEquatableArray());
+            return new LoweringResult(null, e.All.ToEquatableArray());
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -41,6 +41,10 @@ namespace Samples
         /// <param name="dA">Receives the derivative of the result with respect to <paramref name="a"/>.</param>
         /// <param name="dB">Receives the derivative of the result with respect to <paramref name="b"/>.</param>
         /// <returns>The value of <see cref="Dot(global::System.ReadOnlySpan{double}, double[])"/>.</returns>
+        /// <remarks>
+        /// Reads only the first 3 elements of <paramref name="a"/>, as the method does; the rest of <paramref name="dA"/> is set to zero.<br/>
+        /// Reads only the first 3 elements of <paramref name="b"/>, as the method does; the rest of <paramref name="dB"/> is set to zero.
+        /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static double DotGradient(global::System.ReadOnlySpan<double> a, double[] b, global::System.Span<double> dA, global::System.Span<double> dB)
         {
@@ -86,6 +90,10 @@ namespace Samples
         /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
         /// <param name="dW">Receives the derivative of the result with respect to <paramref name="w"/>.</param>
         /// <returns>The value of <see cref="Outer(double, double[], double[])"/>.</returns>
+        /// <remarks>
+        /// Reads only the first 3 elements of <paramref name="v"/>, as the method does; the rest of <paramref name="dV"/> is set to zero.<br/>
+        /// Reads only the first 3 elements of <paramref name="w"/>, as the method does; the rest of <paramref name="dW"/> is set to zero.
+        /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static double OuterGradient(double x, double[] v, double[] w, ref double dX, global::System.Span<double> dV, global::System.Span<double> dW)
         {

@@ -15,6 +15,9 @@ namespace Demo
         /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
         /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
         /// <returns>The value of <see cref="F(double, double[])"/>.</returns>
+        /// <remarks>
+        /// Reads only the first 2 elements of <paramref name="v"/>, as the method does; the rest of <paramref name="dV"/> is set to zero.
+        /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static double FGradient(double x, double[] v, ref double dX, global::System.Span<double> dV)
         {

@@ -16,6 +16,10 @@ namespace Samples
         /// <param name="dM">Receives the derivative of the result with respect to <paramref name="m"/>.</param>
         /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
         /// <returns>The value of <see cref="Nested(double[,], double[])"/>.</returns>
+        /// <remarks>
+        /// Reads only the first 3 rows and 4 columns of <paramref name="m"/> (up to [2, 3]), as the method does; the rest of <paramref name="dM"/> is set to zero.<br/>
+        /// Reads only the first 4 elements of <paramref name="v"/>, as the method does; the rest of <paramref name="dV"/> is set to zero.
+        /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static double NestedGradient(double[,] m, double[] v, double[,] dM, global::System.Span<double> dV)
         {

@@ -26,6 +26,14 @@ namespace SeedNotebook.Network
         /// <param name="dBOut">Receives the derivative of the result with respect to <paramref name="bOut"/>.</param>
         /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
         /// <returns>The value of <see cref="Predict(double[,], double[], double[,], double[], double[], double, global::System.ReadOnlySpan{double})"/>.</returns>
+        /// <remarks>
+        /// Reads only the first 4 rows and 3 columns of <paramref name="w1"/> (up to [3, 2]), as the method does; the rest of <paramref name="dW1"/> is set to zero.<br/>
+        /// Reads only the first 4 elements of <paramref name="b1"/>, as the method does; the rest of <paramref name="dB1"/> is set to zero.<br/>
+        /// Reads only the first 4 rows and 4 columns of <paramref name="w2"/> (up to [3, 3]), as the method does; the rest of <paramref name="dW2"/> is set to zero.<br/>
+        /// Reads only the first 4 elements of <paramref name="b2"/>, as the method does; the rest of <paramref name="dB2"/> is set to zero.<br/>
+        /// Reads only the first 4 elements of <paramref name="wOut"/>, as the method does; the rest of <paramref name="dWOut"/> is set to zero.<br/>
+        /// Reads only the first 3 elements of <paramref name="x"/>, as the method does; the rest of <paramref name="dX"/> is set to zero.
+        /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static double PredictGradient(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] wOut, double bOut, global::System.ReadOnlySpan<double> x, double[,] dW1, global::System.Span<double> dB1, double[,] dW2, global::System.Span<double> dB2, global::System.Span<double> dWOut, ref double dBOut, global::System.Span<double> dX)
         {
@@ -189,6 +197,15 @@ namespace SeedNotebook.Network
         /// <param name="dBOut">Receives the derivative of the result with respect to <paramref name="bOut"/>.</param>
         /// <param name="dXs">Receives the derivative of the result with respect to <paramref name="xs"/>.</param>
         /// <returns>The value of <see cref="Loss(double[,], double[], double[,], double[], double[], double, double[,], double[])"/>.</returns>
+        /// <remarks>
+        /// Reads only the first 4 rows and 3 columns of <paramref name="w1"/> (up to [3, 2]), as the method does; the rest of <paramref name="dW1"/> is set to zero.<br/>
+        /// Reads only the first 4 elements of <paramref name="b1"/>, as the method does; the rest of <paramref name="dB1"/> is set to zero.<br/>
+        /// Reads only the first 4 rows and 4 columns of <paramref name="w2"/> (up to [3, 3]), as the method does; the rest of <paramref name="dW2"/> is set to zero.<br/>
+        /// Reads only the first 4 elements of <paramref name="b2"/>, as the method does; the rest of <paramref name="dB2"/> is set to zero.<br/>
+        /// Reads only the first 4 elements of <paramref name="wOut"/>, as the method does; the rest of <paramref name="dWOut"/> is set to zero.<br/>
+        /// Reads only the first 4 rows and 3 columns of <paramref name="xs"/> (up to [3, 2]), as the method does; the rest of <paramref name="dXs"/> is set to zero.<br/>
+        /// Reads only the first 4 elements of <paramref name="targets"/>, as the method does.
+        /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static double LossGradient(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] wOut, double bOut, double[,] xs, double[] targets, double[,] dW1, global::System.Span<double> dB1, double[,] dW2, global::System.Span<double> dB2, global::System.Span<double> dWOut, ref double dBOut, double[,] dXs)
         {

@@ -1,0 +1,146 @@
+using Microsoft.CodeAnalysis;
+
+namespace SymGrad.Tests.Generator;
+
+/// <summary>
+/// What the messages say: specific to the construct (no catalogue of everything supported), no URL in the text (the
+/// help link is the descriptor's), and one diagnostic per independent error of a method, each on its own syntax.
+/// </summary>
+public class DiagnosticMessageTests
+{
+    private const string GenericTail = "use + - * /, unary minus";
+
+    private static GeneratorRun RunBody(string body, string parameters = "double x, double[] v, int n") => GeneratorHarness.Run($$"""
+        using System;
+        using SymGrad;
+
+        public static partial class Fns
+        {
+            private static double scale = 2;
+
+            [Differentiable]
+            public static double F({{parameters}})
+            {
+                {{body}}
+            }
+        }
+        """);
+
+    private static string Message(Diagnostic d) => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void Each_runtime_bounded_loop_gets_its_own_sg0006_on_its_condition()
+    {
+        GeneratorRun run = RunBody("""
+            double s = 0;
+            for (int i = 0; i < n; i++) s += v[0];
+            for (int j = 0; j < v.Length; j++) s += x;
+            for (int k = 0; k < 3; k++) s += v[k];
+            for (int m = 0; x > m; m++) s /= 2;
+            return s;
+            """);
+        Assert.Equal(["SG0006", "SG0006", "SG0006"], run.SymGradDiagnostics.Select(d => d.Id));
+        Assert.Equal(["i < n", "j < v.Length", "x > m"], run.SymGradDiagnostics.Select(run.LocatedText));
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void Independent_errors_of_different_kinds_are_each_reported_and_consequences_are_not()
+    {
+        GeneratorRun run = RunBody("""
+            double a = x % 2.0;
+            double b = a * 3;
+            double c = Math.Cosh(x);
+            while (x > 1) x /= 2;
+            return a + b + c;
+            """);
+        // b reads a, whose declaration failed: no second error for it; the while loop's body is not looked at.
+        Assert.Equal(["SG0011", "SG0007", "SG0005"], run.SymGradDiagnostics.Select(d => d.Id));
+        Assert.Equal(["x % 2.0", "Math.Cosh", "while"], run.SymGradDiagnostics.Select(run.LocatedText));
+    }
+
+    [Fact]
+    public void A_loop_body_error_is_reported_once_not_once_per_iteration()
+    {
+        GeneratorRun run = RunBody("double s = 0; for (int i = 0; i < 4; i++) s += v[i] % 2.0; return s;");
+        Diagnostic d = Assert.Single(run.SymGradDiagnostics);
+        Assert.Equal("v[i] % 2.0", run.LocatedText(d));
+    }
+
+    [Fact]
+    public void Checked_int_arithmetic_says_it_is_the_checked_context_and_what_to_write()
+    {
+        GeneratorRun run = RunBody("return x * checked(n * 2);");
+        Diagnostic d = Assert.Single(run.SymGradDiagnostics);
+        Assert.Equal("SG0011", d.Id);
+        Assert.Equal("n * 2", run.LocatedText(d));
+        Assert.Equal("The checked arithmetic 'n * 2' (inside checked(...) or a checked block) is not supported in a [Differentiable] method: "
+                     + "SymGrad's generated code cannot keep the overflow check; remove checked (int arithmetic then wraps, as in the default unchecked context), "
+                     + "or check the range of the inputs before the call", Message(d));
+    }
+
+    [Fact]
+    public void Checked_block_around_int_steps_is_reported_on_the_step()
+    {
+        GeneratorRun run = RunBody("int m = n; checked { m++; } return x * m;");
+        Diagnostic d = Assert.Single(run.SymGradDiagnostics);
+        Assert.Equal("m++", run.LocatedText(d));
+        Assert.Contains("checked arithmetic", Message(d));
+    }
+
+    [Theory]
+    [InlineData("double[] w = v[1..]; return w[0] * x;", "v[1..]", "The range (slice) 'v[1..]'")]
+    [InlineData("return v[1..][0] * x;", "v[1..]", "The range (slice) 'v[1..]'")]
+    [InlineData("return v[^1] * x;", "^1", "The index from the end '^1'")]
+    public void Slices_and_indices_from_the_end_are_named_as_such(string body, string locatedOn, string named)
+    {
+        GeneratorRun run = RunBody(body);
+        Diagnostic d = Assert.Single(run.SymGradDiagnostics);
+        Assert.Equal("SG0011", d.Id);
+        Assert.Equal(locatedOn, run.LocatedText(d));
+        string message = Message(d);
+        Assert.StartsWith(named, message);
+        Assert.DoesNotContain("initializer", message);
+        Assert.DoesNotContain("stackalloc", message);
+        Assert.Contains(body.Contains('^') ? "v[N - 1]" : "v[i + 1]", message);
+    }
+
+    public static TheoryData<string> Sg0011Bodies => new()
+    {
+        "return x % 2.0;",
+        "return x * scale;",
+        "string s = \"a\"; return x;",
+        "Func<double, double> f = t => t * t; return f(x);",
+        "object o = x; return x;",
+        "return (float)x;",
+        "double[] w = v[1..]; return w[0];",
+        "return x * checked(n * 2);",
+        "return x + (n << 1);",
+        "return x + (n & 1);",
+    };
+
+    [Theory]
+    [MemberData(nameof(Sg0011Bodies))]
+    public void Sg0011_messages_are_specific_to_their_construct(string body)
+    {
+        GeneratorRun run = RunBody(body);
+        Diagnostic d = Assert.Single(run.SymGradDiagnostics);
+        Assert.Equal("SG0011", d.Id);
+        string message = Message(d);
+        Assert.DoesNotContain(GenericTail, message);
+        Assert.Contains(" is not supported in a [Differentiable] method: ", message);
+    }
+
+    [Fact]
+    public void No_message_text_holds_a_url_the_help_link_does()
+    {
+        GeneratorRun run = GeneratorHarness.Run(DiagnosticSources.File(DiagnosticSources.All));
+        Assert.NotEmpty(run.SymGradDiagnostics);
+        foreach (Diagnostic d in run.SymGradDiagnostics)
+        {
+            Assert.DoesNotContain("http", Message(d));
+            Assert.DoesNotContain("diagnostics.md", Message(d));
+            Assert.StartsWith("https://", d.Descriptor.HelpLinkUri);
+        }
+    }
+}
