@@ -1,7 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
 using SymGrad.Generators.Model;
-using SymGrad.Generators.Parsing;
 
 namespace SymGrad.Generators.Emitting;
 

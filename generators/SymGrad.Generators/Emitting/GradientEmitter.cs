@@ -1,9 +1,9 @@
 using System.Collections.Generic;
 using System.Linq;
+using SymGrad.Generators.Model;
 using SymGrad.Generators.Differentiation;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Ir.Rules;
-using SymGrad.Generators.Parsing;
 
 namespace SymGrad.Generators.Emitting;
 

@@ -3,7 +3,6 @@ using SymGrad.Generators.Diagnostics;
 using SymGrad.Generators.Differentiation;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Model;
-using SymGrad.Generators.Parsing;
 
 namespace SymGrad.Generators.Emitting;
 

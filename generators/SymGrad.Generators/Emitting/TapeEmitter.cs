@@ -1,8 +1,8 @@
 using System.Collections.Generic;
 using System.Linq;
+using SymGrad.Generators.Model;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Ir.Rules;
-using SymGrad.Generators.Parsing;
 
 namespace SymGrad.Generators.Emitting;
 

@@ -1,12 +1,12 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using SymGrad.Generators.Model;
 using SymGrad.Generators.Diagnostics;
 using SymGrad.Generators.Differentiation;
 using SymGrad.Generators.Emitting;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Optimization;
-using SymGrad.Generators.Parsing;
 
 namespace SymGrad.Generators.Pipeline;
 

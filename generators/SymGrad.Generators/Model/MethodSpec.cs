@@ -1,9 +1,7 @@
 using SymGrad.Generators.Diagnostics;
 using SymGrad.Generators.Ir;
-using SymGrad.Generators.Model;
 
-namespace SymGrad.Generators.Parsing;
-
+namespace SymGrad.Generators.Model;
 
 /// <summary>Everything the emitter needs about one <c>[Differentiable]</c> method, as plain equatable data.</summary>
 internal sealed record MethodSpec(
