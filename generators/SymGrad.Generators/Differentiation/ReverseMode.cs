@@ -106,8 +106,7 @@ internal sealed class ReverseMode
         Block thenBlock = ReverseBranch(region, region.Then, thenAdj, p => p.Then);
         Block elseBlock = ReverseBranch(region, region.Else, elseAdj, p => p.Else);
 
-        var inside = new HashSet<int>();
-        DefinedIn(region, inside);
+        var inside = new HashSet<int>(IrWalk.Defined(region));
         var phis = new List<Phi>();
         foreach (int key in thenAdj.Keys.Union(elseAdj.Keys).Where(k => !inside.Contains(k)).OrderBy(k => k).ToList())
         {
@@ -141,19 +140,6 @@ internal sealed class ReverseMode
         }
         Reverse(forward, adj);
         return _b.PopBlock();
-    }
-
-    private static void DefinedIn(IfInstr region, HashSet<int> ids)
-    {
-        foreach (Phi phi in region.Phis) ids.Add(phi.Id);
-        foreach (Block block in new[] { region.Then, region.Else })
-        {
-            foreach (Instr i in block.Instrs)
-            {
-                if (i is IfInstr inner) DefinedIn(inner, ids);
-                else ids.Add(i.Id);
-            }
-        }
     }
 
     /// <summary>

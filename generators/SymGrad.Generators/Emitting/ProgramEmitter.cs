@@ -3,7 +3,6 @@ using System.Linq;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Ir.Rules;
 using SymGrad.Generators.Model;
-using SymGrad.Generators.Optimization;
 
 namespace SymGrad.Generators.Emitting;
 
@@ -79,7 +78,7 @@ internal abstract class ProgramEmitter
         _usedNames = new HashSet<string>(reservedNames);
         _usedNames.Add("frame");
         _sourceLines = sourceLines;
-        _splitting = allowSplit && CountInstructions(body) > 4 * PartStatements;
+        _splitting = allowSplit && IrWalk.Size(body) > 4 * PartStatements;
         Index(body, -1);
         for (int k = 0; k < outputs.Count; k++)
         {
@@ -269,7 +268,7 @@ internal abstract class ProgramEmitter
             }
             Instr instr = Body.Instrs[k];
             if (instr is IfInstr || !_inline.Contains(instr.Id)) Heading(w, k);
-            foreach (int id in DefinedWithin(instr).Where(i => _hoisted.Contains(i) && !_frameSlot.ContainsKey(i)))
+            foreach (int id in IrWalk.Defined(instr).Where(i => _hoisted.Contains(i) && !_frameSlot.ContainsKey(i)))
             {
                 w.Line($"{TypeName(id)} {NameOf(id)} = {DefaultValue(id)}; // set below, read after its branch");
             }
@@ -375,7 +374,7 @@ internal abstract class ProgramEmitter
             _defs[instr.Id] = instr;
             _defBlock[instr.Id] = blockId;
             _defItem[instr.Id] = _currentItem;
-            foreach (int operand in DeadCodeElimination.Operands(instr)) Use(operand, blockId);
+            foreach (int operand in IrWalk.Operands(instr)) Use(operand, blockId);
         }
     }
 
@@ -422,7 +421,7 @@ internal abstract class ProgramEmitter
             }
             bool leaf = instr is ConstInstr or ParamInstr or LoadInstr or LengthInstr;
             int uses = _useCount.TryGetValue(instr.Id, out int n) ? n : 0;
-            int size = 1 + DeadCodeElimination.Operands(instr).Sum(o => _inline.Contains(o) && _size.TryGetValue(o, out int s) ? s : 0);
+            int size = 1 + IrWalk.Operands(instr).Sum(o => _inline.Contains(o) && _size.TryGetValue(o, out int s) ? s : 0);
             bool sameBlock = _firstUseBlock.TryGetValue(instr.Id, out int useBlock) && useBlock == _defBlock[instr.Id]
                 // A split program inlines only within a part: an expression never reaches into another part.
                 && (!_splitting || (_useItems.TryGetValue(instr.Id, out List<int>? useItems) && useItems[0] != int.MaxValue
@@ -435,9 +434,6 @@ internal abstract class ProgramEmitter
         }
     }
 
-    private static int CountInstructions(Block block) =>
-        block.Instrs.Sum(i => i is IfInstr r ? 1 + r.Phis.Count + CountInstructions(r.Then) + CountInstructions(r.Else) : 1);
-
     /// <summary>
     /// Cuts the outermost items into parts of about <see cref="PartInstructions"/> instructions (before inlining, so
     /// that inlining can stay within a part).
@@ -449,7 +445,7 @@ internal abstract class ProgramEmitter
         int part = 0, count = 0;
         for (int k = 0; k < items; k++)
         {
-            int size = k < Body.Instrs.Count ? CountInstructions(new Block(new Model.EquatableArray<Instr>(System.Collections.Immutable.ImmutableArray.Create(Body.Instrs[k])))) : 1;
+            int size = k < Body.Instrs.Count ? IrWalk.Size(Body.Instrs[k]) : 1;
             if (count > 0 && count + size > PartInstructions)
             {
                 part++;
@@ -470,20 +466,6 @@ internal abstract class ProgramEmitter
             if (_inline.Contains(id) || !_defItem.TryGetValue(id, out int defItem)) continue;
             int defPart = _itemPart[defItem];
             if (uses.Value.Any(u => u == int.MaxValue || _itemPart[u] != defPart)) _frameSlot[id] = _frameSlot.Count;
-        }
-    }
-
-    private static IEnumerable<int> DefinedWithin(Instr instr)
-    {
-        if (instr is not IfInstr region)
-        {
-            yield return instr.Id;
-            yield break;
-        }
-        foreach (Phi phi in region.Phis) yield return phi.Id;
-        foreach (Instr inner in region.Then.Instrs.Concat(region.Else.Instrs))
-        {
-            foreach (int id in DefinedWithin(inner)) yield return id;
         }
     }
 }

@@ -52,19 +52,9 @@ internal static class DeadCodeElimination
             }
             if (!live.Contains(instr.Id)) continue;
             kept.Add(instr);
-            foreach (int operand in Operands(instr)) live.Add(operand);
+            foreach (int operand in IrWalk.Operands(instr)) live.Add(operand);
         }
         kept.Reverse();
         return new Block(kept.ToEquatableArray());
     }
-
-    public static IEnumerable<int> Operands(Instr instr) => instr switch
-    {
-        UnaryInstr u => new[] { u.A },
-        BinaryInstr b => new[] { b.A, b.B },
-        CompareInstr c => new[] { c.A, c.B },
-        SelectInstr s => new[] { s.Cond, s.A, s.B },
-        IfInstr r => new[] { r.Cond }.Concat(r.Phis.SelectMany(p => new[] { p.Then, p.Else })),
-        _ => System.Array.Empty<int>(),
-    };
 }
