@@ -1,44 +1,56 @@
 using System.Collections.Generic;
+using System.Linq;
 using SymGrad.Generators.Ir;
 
 namespace SymGrad.Generators.Differentiation;
 
 /// <summary>
 /// Which values depend on a differentiable parameter. Only these get adjoints: constants, ints, [NoDerivative]
-/// inputs and everything computed from them alone cost nothing in the backward sweep.
+/// inputs and everything computed from them alone cost nothing in the backward sweep. Computed as a fixed point
+/// over the walk, so it does not assume that every use follows its definition (a loop-carried value will not).
 /// </summary>
 internal static class Activity
 {
     public static HashSet<int> Of(MethodIr ir)
     {
         var active = new HashSet<int>();
-        Walk(ir.Body, ir, active);
+        var values = IrWalk.Values(ir.Body).ToList();
+        var results = Results(ir.Body).ToList();
+        bool changed = true;
+        while (changed)
+        {
+            changed = false;
+            foreach (Instr instr in values)
+            {
+                if (!active.Contains(instr.Id) && IsActive(instr, ir, active)) changed |= active.Add(instr.Id);
+            }
+            foreach (Phi phi in results)
+            {
+                if (!active.Contains(phi.Id) && phi.Type == ValType.Double && (active.Contains(phi.Then) || active.Contains(phi.Else)))
+                {
+                    changed |= active.Add(phi.Id);
+                }
+            }
+        }
         return active;
     }
 
-    private static void Walk(Block block, MethodIr ir, HashSet<int> active)
+    /// <summary>A double that is a differentiable input or computed from an active value.</summary>
+    private static bool IsActive(Instr instr, MethodIr ir, HashSet<int> active) => instr switch
     {
-        foreach (Instr instr in block.Instrs)
+        ParamInstr p => p.Type == ValType.Double && ir.Params[p.Param].IsDifferentiable,
+        LoadInstr l => ir.Params[l.Param].IsDifferentiable,
+        CompareInstr => false, // a bool: control, not a derivative
+        _ => instr.Type == ValType.Double && IrWalk.Operands(instr).Any(active.Contains),
+    };
+
+    /// <summary>The results of every region in the block, at any depth.</summary>
+    private static IEnumerable<Phi> Results(Block block)
+    {
+        foreach (Region region in block.Nodes.OfType<Region>())
         {
-            bool isActive = instr switch
-            {
-                ParamInstr p => p.Type == ValType.Double && ir.Params[p.Param].IsDifferentiable,
-                LoadInstr l => ir.Params[l.Param].IsDifferentiable,
-                UnaryInstr u => u.Type == ValType.Double && active.Contains(u.A),
-                BinaryInstr b => b.Type == ValType.Double && (active.Contains(b.A) || active.Contains(b.B)),
-                SelectInstr s => s.Type == ValType.Double && (active.Contains(s.A) || active.Contains(s.B)),
-                _ => false,
-            };
-            if (isActive) active.Add(instr.Id);
-            if (instr is IfInstr region)
-            {
-                Walk(region.Then, ir, active);
-                Walk(region.Else, ir, active);
-                foreach (Phi phi in region.Phis)
-                {
-                    if (phi.Type == ValType.Double && (active.Contains(phi.Then) || active.Contains(phi.Else))) active.Add(phi.Id);
-                }
-            }
+            foreach (Phi phi in region.Results) yield return phi;
+            foreach (Phi inner in IrWalk.Blocks(region).SelectMany(Results)) yield return inner;
         }
     }
 }

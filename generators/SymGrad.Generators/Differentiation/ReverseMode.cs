@@ -32,14 +32,10 @@ internal sealed class ReverseMode
 
     private void Import(Block block, bool outermost)
     {
-        foreach (Instr instr in block.Instrs)
+        foreach (Node node in block.Nodes)
         {
-            _b.Import(instr, outermost);
-            if (instr is IfInstr region)
-            {
-                Import(region.Then, false);
-                Import(region.Else, false);
-            }
+            _b.Import(node, outermost);
+            foreach (Block inner in IrWalk.Blocks(node)) Import(inner, false);
         }
     }
 
@@ -50,9 +46,9 @@ internal sealed class ReverseMode
         Reverse(_ir.Body, adj);
 
         var outputs = new List<AdjointOutput>();
-        foreach (Instr instr in _ir.Body.Instrs)
+        foreach (Node node in _ir.Body.Nodes)
         {
-            switch (instr)
+            switch (node)
             {
                 case ParamInstr p when _ir.Params[p.Param].IsDifferentiable && p.Type == ValType.Double:
                     outputs.Add(new AdjointOutput(p.Param, -1, -1, adj.TryGetValue(p.Id, out int dp) ? dp : _b.Const(0.0)));
@@ -88,12 +84,21 @@ internal sealed class ReverseMode
 
     private void Reverse(Block block, Dictionary<int, int> adj)
     {
-        for (int k = block.Instrs.Count - 1; k >= 0; k--)
+        for (int k = block.Nodes.Count - 1; k >= 0; k--)
         {
-            Instr instr = block.Instrs[k];
-            _b.Origin = instr.Origin;
-            if (instr is IfInstr region) ReverseIf(region, adj);
-            else if (_active.Contains(instr.Id) && adj.TryGetValue(instr.Id, out int g)) Propagate(instr, g, adj);
+            Node node = block.Nodes[k];
+            _b.Origin = node.Origin;
+            switch (node)
+            {
+                case IfInstr region:
+                    ReverseIf(region, adj);
+                    break;
+                case Instr instr when _active.Contains(instr.Id) && adj.TryGetValue(instr.Id, out int g):
+                    Propagate(instr, g, adj);
+                    break;
+                case Region other:
+                    throw new System.InvalidOperationException($"reverse mode does not know the region {other.GetType().Name}");
+            }
         }
     }
 
@@ -133,7 +138,7 @@ internal sealed class ReverseMode
     private Block ReverseBranch(IfInstr region, Block forward, Dictionary<int, int> adj, System.Func<Phi, int> side)
     {
         _b.PushBlock();
-        foreach (Instr instr in forward.Instrs) _b.Share(instr);
+        foreach (Instr instr in forward.Nodes.OfType<Instr>()) _b.Share(instr);
         foreach (Phi phi in region.Phis)
         {
             if (adj.TryGetValue(phi.Id, out int g) && _active.Contains(side(phi))) Accumulate(adj, side(phi), g);

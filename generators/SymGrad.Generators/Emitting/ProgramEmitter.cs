@@ -66,11 +66,11 @@ internal abstract class ProgramEmitter
     protected ProgramEmitter(IReadOnlyList<Section> sections, int result, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reservedNames,
                              IReadOnlyList<string> sourceLines, bool allowSplit)
     {
-        var items = new List<Instr>();
+        var items = new List<Node>();
         foreach (Section section in sections)
         {
             _sections.Add((items.Count, section.Heading));
-            items.AddRange(section.Block.Instrs);
+            items.AddRange(section.Block.Nodes);
         }
         Block body = new(items.ToEquatableArray());
         Body = body;
@@ -82,7 +82,7 @@ internal abstract class ProgramEmitter
         Index(body, -1);
         for (int k = 0; k < outputs.Count; k++)
         {
-            _currentItem = body.Instrs.Count + k;
+            _currentItem = body.Nodes.Count + k;
             Use(outputs[k].Value, 0);
         }
         _currentItem = int.MaxValue; // the returned value is read by the method itself, after every part
@@ -213,16 +213,16 @@ internal abstract class ProgramEmitter
     /// <summary>Source names go first, so a name the user chose is never pushed aside by a temporary.</summary>
     private void NameSourceVariables(Block block)
     {
-        foreach (Instr instr in block.Instrs)
+        foreach (Node node in block.Nodes)
         {
-            if (instr is IfInstr region)
+            if (node is IfInstr region)
             {
                 // A region's results first: the variable as the source sees it after the if keeps the plain name.
                 foreach (Phi phi in region.Phis.Where(p => p.Name is not null)) LocalName(phi.Id);
                 NameSourceVariables(region.Then);
                 NameSourceVariables(region.Else);
             }
-            else if (instr.Name is not null && instr.AdjointOf < 0 && !_inline.Contains(instr.Id))
+            else if (node is Instr { Name: not null, AdjointOf: < 0 } instr && !_inline.Contains(instr.Id))
             {
                 LocalName(instr.Id);
             }
@@ -241,7 +241,7 @@ internal abstract class ProgramEmitter
     /// <summary>The whole program in one method: the body, then the output writes under <paramref name="outputsHeading"/>.</summary>
     public void EmitBody(CodeWriter w, string? outputsHeading = null)
     {
-        EmitItems(w, 0, Body.Instrs.Count + _outputs.Count, outputsHeading);
+        EmitItems(w, 0, Body.Nodes.Count + _outputs.Count, outputsHeading);
     }
 
     /// <summary>Part <paramref name="part"/> of a split program: its items, reading and writing shared values in <c>frame</c>.</summary>
@@ -255,24 +255,24 @@ internal abstract class ProgramEmitter
     {
         for (int k = from; k < to; k++)
         {
-            if (k >= Body.Instrs.Count)
+            if (k >= Body.Nodes.Count)
             {
-                if (k == Body.Instrs.Count && outputsHeading is not null)
+                if (k == Body.Nodes.Count && outputsHeading is not null)
                 {
                     if (_emittedAny) w.Line();
                     w.Line(outputsHeading);
                 }
-                OutputWrite output = _outputs[k - Body.Instrs.Count];
+                OutputWrite output = _outputs[k - Body.Nodes.Count];
                 w.Line($"{output.Target} = {Operand(output.Value, Prec.Conditional)};");
                 continue;
             }
-            Instr instr = Body.Instrs[k];
-            if (instr is IfInstr || !_inline.Contains(instr.Id)) Heading(w, k);
-            foreach (int id in IrWalk.Defined(instr).Where(i => _hoisted.Contains(i) && !_frameSlot.ContainsKey(i)))
+            Node node = Body.Nodes[k];
+            if (!IsInline(node)) Heading(w, k);
+            foreach (int id in IrWalk.Defined(node).Where(i => _hoisted.Contains(i) && !_frameSlot.ContainsKey(i)))
             {
                 w.Line($"{TypeName(id)} {NameOf(id)} = {DefaultValue(id)}; // set below, read after its branch");
             }
-            EmitInstr(w, instr);
+            EmitNode(w, node);
         }
     }
 
@@ -289,19 +289,26 @@ internal abstract class ProgramEmitter
 
     private void EmitBlock(CodeWriter w, Block block)
     {
-        foreach (Instr instr in block.Instrs) EmitInstr(w, instr);
+        foreach (Node node in block.Nodes) EmitNode(w, node);
     }
 
     private bool _emittedAny;
 
-    private void EmitInstr(CodeWriter w, Instr instr)
+    /// <summary>Whether a node is written into its uses rather than as a statement (regions never are).</summary>
+    private bool IsInline(Node node) => node is Instr instr && _inline.Contains(instr.Id);
+
+    private void EmitNode(CodeWriter w, Node node)
     {
-        if (instr is IfInstr || !_inline.Contains(instr.Id)) _emittedAny = true;
-        if (instr is IfInstr region)
+        if (!IsInline(node)) _emittedAny = true;
+        switch (node)
         {
-            EmitIf(w, region);
-            return;
+            case IfInstr region:
+                EmitIf(w, region);
+                return;
+            case Region other:
+                throw new System.InvalidOperationException($"the emitter does not know the region {other.GetType().Name}");
         }
+        var instr = (Instr)node;
         if (_inline.Contains(instr.Id)) return;
         Comment(w, instr.Origin);
         w.Line(Assignment(instr.Id, Render(instr).Text, declare: !_hoisted.Contains(instr.Id)));
@@ -316,7 +323,7 @@ internal abstract class ProgramEmitter
         }
         w.Open($"if ({Operand(region.Cond, Prec.Conditional)})");
         EmitBranch(w, region.Then, region.Phis.Select(p => (p.Id, p.Then)));
-        bool emptyElse = region.Else.Instrs.All(i => _inline.Contains(i.Id) && i is not IfInstr) && region.Phis.Count == 0;
+        bool emptyElse = region.Else.Nodes.All(IsInline) && region.Phis.Count == 0;
         if (emptyElse)
         {
             w.Close();
@@ -352,11 +359,12 @@ internal abstract class ProgramEmitter
         int blockId = _parentBlock.Count;
         _parentBlock.Add(parent);
         _blockIds[block] = blockId;
-        for (int k = 0; k < block.Instrs.Count; k++)
+        for (int k = 0; k < block.Nodes.Count; k++)
         {
-            Instr instr = block.Instrs[k];
+            Node node = block.Nodes[k];
             if (parent < 0) _currentItem = k;
-            if (instr is IfInstr region)
+            if (node is Region && node is not IfInstr) throw new System.InvalidOperationException($"the emitter does not know the region {node.GetType().Name}");
+            if (node is IfInstr region)
             {
                 Use(region.Cond, blockId);
                 Index(region.Then, blockId);
@@ -371,6 +379,7 @@ internal abstract class ProgramEmitter
                 }
                 continue;
             }
+            var instr = (Instr)node;
             _defs[instr.Id] = instr;
             _defBlock[instr.Id] = blockId;
             _defItem[instr.Id] = _currentItem;
@@ -411,14 +420,15 @@ internal abstract class ProgramEmitter
 
     private void DecideBlock(Block block)
     {
-        foreach (Instr instr in block.Instrs)
+        foreach (Node node in block.Nodes)
         {
-            if (instr is IfInstr region)
+            if (node is IfInstr region)
             {
                 DecideBlock(region.Then);
                 DecideBlock(region.Else);
                 continue;
             }
+            var instr = (Instr)node;
             bool leaf = instr is ConstInstr or ParamInstr or LoadInstr or LengthInstr;
             int uses = _useCount.TryGetValue(instr.Id, out int n) ? n : 0;
             int size = 1 + IrWalk.Operands(instr).Sum(o => _inline.Contains(o) && _size.TryGetValue(o, out int s) ? s : 0);
@@ -440,12 +450,12 @@ internal abstract class ProgramEmitter
     /// </summary>
     private void AssignParts()
     {
-        int items = Body.Instrs.Count + _outputs.Count;
+        int items = Body.Nodes.Count + _outputs.Count;
         _itemPart = new int[items];
         int part = 0, count = 0;
         for (int k = 0; k < items; k++)
         {
-            int size = k < Body.Instrs.Count ? IrWalk.Size(Body.Instrs[k]) : 1;
+            int size = k < Body.Nodes.Count ? IrWalk.Size(Body.Nodes[k]) : 1;
             if (count > 0 && count + size > PartInstructions)
             {
                 part++;

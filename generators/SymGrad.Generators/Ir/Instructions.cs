@@ -18,19 +18,36 @@ internal enum Op : byte
 }
 
 /// <summary>
-/// One instruction of the IR: an SSA value <see cref="Id"/> of type <see cref="Type"/>, defined once. A value
-/// carries the source variable it was assigned to (<see cref="Name"/>, for readable emitted locals) and the
-/// source statement it came from (<see cref="Origin"/>, an index into <see cref="MethodIr.SourceLines"/>, or -1).
-/// Instructions are pure: the only control flow is the structured <see cref="IfInstr"/> region, so every pass
-/// is a walk over nested blocks, and later regions (loops kept as loops) slot in beside it.
+/// An element of a <see cref="Block"/>: a value (<see cref="Instr"/>) or a region (<see cref="Region"/>, control
+/// flow with blocks inside). Every node carries the source statement it came from (<see cref="Origin"/>, an index
+/// into <see cref="MethodIr.SourceLines"/>, or -1).
 /// </summary>
-internal abstract record Instr(int Id, ValType Type)
+internal abstract record Node
+{
+    public int Origin { get; init; } = -1;
+}
+
+/// <summary>
+/// A value of the IR: an SSA value <see cref="Id"/> of type <see cref="Type"/>, defined once, pure. A value
+/// carries the source variable it was assigned to (<see cref="Name"/>, for readable emitted locals).
+/// </summary>
+internal abstract record Instr(int Id, ValType Type) : Node
 {
     public string? Name { get; init; }
-    public int Origin { get; init; } = -1;
 
     /// <summary>For a value of the backward sweep, the forward value it is the adjoint of (or -1): names it <c>d</c> + that name.</summary>
     public int AdjointOf { get; init; } = -1;
+}
+
+/// <summary>
+/// Structured control flow: blocks of nodes that run as the region decides, and the values that flow out of it
+/// (<see cref="Results"/>). A region is not a value. What every pass needs of a region, whatever its kind, is in
+/// <see cref="IrWalk"/>; a new kind of region (a loop) is a new subclass taught there.
+/// </summary>
+internal abstract record Region : Node
+{
+    /// <summary>The values the region defines for the code after it.</summary>
+    public abstract EquatableArray<Phi> Results { get; }
 }
 
 /// <summary>A literal. Bools are 0/1, ints are exact in a double.</summary>
@@ -57,15 +74,18 @@ internal sealed record SelectInstr(int Id, ValType Type, int Cond, int A, int B)
 
 /// <summary>
 /// A structured two-way branch. Only the taken block runs; values that flow out of it are the
-/// <see cref="Phis"/>. The instruction itself defines no value (<see cref="Instr.Id"/> is -1).
+/// <see cref="Phis"/>.
 /// </summary>
-internal sealed record IfInstr(int Cond, Block Then, Block Else, EquatableArray<Phi> Phis) : Instr(-1, ValType.Bool);
+internal sealed record IfInstr(int Cond, Block Then, Block Else, EquatableArray<Phi> Phis) : Region
+{
+    public override EquatableArray<Phi> Results => Phis;
+}
 
 /// <summary>The value <see cref="Id"/> after an <see cref="IfInstr"/>: <see cref="Then"/> or <see cref="Else"/>.</summary>
 internal sealed record Phi(int Id, ValType Type, int Then, int Else, string? Name) : IEquatable<Phi>;
 
-/// <summary>A sequence of instructions.</summary>
-internal sealed record Block(EquatableArray<Instr> Instrs)
+/// <summary>A sequence of nodes, run in order.</summary>
+internal sealed record Block(EquatableArray<Node> Nodes)
 {
-    public static readonly Block Empty = new(EquatableArray<Instr>.Empty);
+    public static readonly Block Empty = new(EquatableArray<Node>.Empty);
 }

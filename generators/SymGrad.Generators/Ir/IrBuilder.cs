@@ -17,7 +17,7 @@ internal sealed class IrBuilder
 {
     private sealed class Frame
     {
-        public readonly List<Instr> Instrs = new();
+        public readonly List<Node> Nodes = new();
         public readonly Dictionary<(byte Kind, int Op, long A, long B, long C), int> Cse = new();
     }
 
@@ -39,16 +39,18 @@ internal sealed class IrBuilder
     public Instr Def(int id) => _defs[id];
 
     /// <summary>
-    /// Makes an instruction built elsewhere (the forward sweep) known to this builder: its type and constant value,
-    /// and, for leaves and values of the outermost block, a common subexpression that new code reuses.
+    /// Makes a node built elsewhere (the forward sweep) known to this builder: a value's type and constant value,
+    /// and, for leaves and values of the outermost block, a common subexpression that new code reuses; a region's
+    /// results (the values inside it are imported one by one by the caller).
     /// </summary>
-    public void Import(Instr instr, bool shareable)
+    public void Import(Node node, bool shareable)
     {
-        if (instr is IfInstr region)
+        if (node is Region region)
         {
-            foreach (Phi phi in region.Phis) _defs[phi.Id] = new PhiDef(phi.Id, phi.Type);
+            foreach (Phi phi in region.Results) _defs[phi.Id] = new PhiDef(phi.Id, phi.Type);
             return;
         }
+        var instr = (Instr)node;
         _defs[instr.Id] = instr;
         if (instr.Name is { } name) _names[instr.Id] = name;
         if (shareable && KeyOf(instr) is { } key) _frames[0].Cse[key] = instr.Id;
@@ -210,25 +212,25 @@ internal sealed class IrBuilder
     {
         Frame frame = _frames[_frames.Count - 1];
         _frames.RemoveAt(_frames.Count - 1);
-        return Seal(frame.Instrs);
+        return Seal(frame.Nodes);
     }
 
     /// <summary>Adds an if/else region; phis are (id, then, else, name) made by the caller with <see cref="NewId"/>.</summary>
     public void AddIf(int cond, Block then, Block @else, IReadOnlyList<Phi> phis)
     {
-        var instr = new IfInstr(cond, then, @else, phis.ToEquatableArray()) { Origin = Origin };
+        var region = new IfInstr(cond, then, @else, phis.ToEquatableArray()) { Origin = Origin };
         foreach (Phi phi in phis) _defs[phi.Id] = new PhiDef(phi.Id, phi.Type);
-        _frames[_frames.Count - 1].Instrs.Add(instr);
+        _frames[_frames.Count - 1].Nodes.Add(region);
     }
 
     /// <summary>The outermost block, with every value's source name applied.</summary>
-    public Block Finish() => Seal(_frames[0].Instrs);
+    public Block Finish() => Seal(_frames[0].Nodes);
 
-    private Block Seal(List<Instr> instrs) => new(instrs.Select(Named).ToEquatableArray());
+    private Block Seal(List<Node> nodes) => new(nodes.Select(Named).ToEquatableArray());
 
-    private Instr Named(Instr instr)
+    private Node Named(Node node)
     {
-        if (instr is IfInstr region)
+        if (node is IfInstr region)
         {
             return region with
             {
@@ -236,8 +238,9 @@ internal sealed class IrBuilder
                                   .ToEquatableArray(),
             };
         }
-        if (instr.Id >= 0 && _names.TryGetValue(instr.Id, out string? n)) instr = instr with { Name = n };
-        if (instr.Id >= 0 && _adjointOf.TryGetValue(instr.Id, out int primal)) instr = instr with { AdjointOf = primal };
+        var instr = (Instr)node;
+        if (_names.TryGetValue(instr.Id, out string? n)) instr = instr with { Name = n };
+        if (_adjointOf.TryGetValue(instr.Id, out int primal)) instr = instr with { AdjointOf = primal };
         return instr;
     }
 
@@ -262,7 +265,7 @@ internal sealed class IrBuilder
         int id = _next++;
         Instr instr = make(id) with { Origin = Origin };
         _defs[id] = instr;
-        _frames[frameIndex].Instrs.Add(instr);
+        _frames[frameIndex].Nodes.Add(instr);
         _frames[frameIndex].Cse[key] = id;
         return id;
     }

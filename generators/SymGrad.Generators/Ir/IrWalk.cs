@@ -4,14 +4,15 @@ using System.Linq;
 namespace SymGrad.Generators.Ir;
 
 /// <summary>
-/// Structural facts about instructions that every pass needs, in one place: what an instruction reads, what it
-/// defines (a region: its results and everything inside), which blocks it holds, and how large it is. A new region
-/// kind (a loop) teaches these four, and passes written against them follow.
+/// Structural facts about nodes that every pass needs, in one place: what a node reads, what it defines, which
+/// blocks it holds, how large it is, and a pre-order walk. A new kind of region is taught here (and in the passes'
+/// region-specific rules: how it is differentiated, emitted, and which of its results are live), and everything
+/// written against these follows.
 /// </summary>
 internal static class IrWalk
 {
-    /// <summary>The values an instruction reads directly (a region: its condition and the values its results take).</summary>
-    public static IEnumerable<int> Operands(Instr instr) => instr switch
+    /// <summary>The values a node reads directly: a value's operands; a region's condition and what its results take.</summary>
+    public static IEnumerable<int> Operands(Node node) => node switch
     {
         UnaryInstr u => new[] { u.A },
         BinaryInstr b => new[] { b.A, b.B },
@@ -21,26 +22,40 @@ internal static class IrWalk
         _ => System.Array.Empty<int>(),
     };
 
-    /// <summary>The blocks inside an instruction (none for a value).</summary>
-    public static IEnumerable<Block> Blocks(Instr instr) => instr is IfInstr r ? new[] { r.Then, r.Else } : System.Array.Empty<Block>();
+    /// <summary>The blocks inside a node (none for a value).</summary>
+    public static IEnumerable<Block> Blocks(Node node) => node is IfInstr r ? new[] { r.Then, r.Else } : System.Array.Empty<Block>();
 
-    /// <summary>Every value an instruction defines: itself, or a region's results and every value inside it.</summary>
-    public static IEnumerable<int> Defined(Instr instr)
+    /// <summary>Every value a node defines: a value itself; a region's results and every value inside it.</summary>
+    public static IEnumerable<int> Defined(Node node)
     {
-        if (instr is not IfInstr region)
+        if (node is Instr instr)
         {
             yield return instr.Id;
             yield break;
         }
-        foreach (Phi phi in region.Phis) yield return phi.Id;
-        foreach (Instr inner in Blocks(instr).SelectMany(b => b.Instrs))
+        foreach (Phi phi in ((Region)node).Results) yield return phi.Id;
+        foreach (Node inner in Blocks(node).SelectMany(b => b.Nodes))
         {
             foreach (int id in Defined(inner)) yield return id;
         }
     }
 
-    /// <summary>Instructions in a block, counting a region as one plus its results and its blocks' instructions.</summary>
-    public static int Size(Block block) => block.Instrs.Sum(Size);
+    /// <summary>Every value (not region) in a block and the blocks inside it, in order: definitions before uses.</summary>
+    public static IEnumerable<Instr> Values(Block block)
+    {
+        foreach (Node node in block.Nodes)
+        {
+            if (node is Instr instr)
+            {
+                yield return instr;
+                continue;
+            }
+            foreach (Instr inner in Blocks(node).SelectMany(Values)) yield return inner;
+        }
+    }
 
-    public static int Size(Instr instr) => instr is IfInstr r ? 1 + r.Phis.Count + Blocks(r).Sum(Size) : 1;
+    /// <summary>Nodes in a block, counting a region as one plus its results and its blocks' nodes.</summary>
+    public static int Size(Block block) => block.Nodes.Sum(Size);
+
+    public static int Size(Node node) => node is Region r ? 1 + r.Results.Count + Blocks(r).Sum(Size) : 1;
 }

@@ -7,54 +7,73 @@ using SymGrad.Generators.Model;
 namespace SymGrad.Generators.Optimization;
 
 /// <summary>
-/// Removes every instruction whose value reaches neither the returned value nor a gradient output, and every
-/// if/else region none of whose phis is used. One backward pass suffices: in SSA form over nested regions every
-/// use comes after its definition, so uses are marked before their definitions are visited.
+/// Removes every value that reaches neither the returned value nor a gradient output, and every region none of
+/// whose results is used. Liveness is a closure over the use-def graph (a worklist), so it does not depend on the
+/// order of definitions and uses (a loop-carried value is used before its definition in the loop's body).
 /// </summary>
 internal static class DeadCodeElimination
 {
-    public static Block Run(Block block, IEnumerable<int> roots)
-    {
-        var live = new HashSet<int>(roots);
-        return Sweep(block, live);
-    }
+    public static Block Run(Block block, IEnumerable<int> roots) => Sweep(block, Live(new[] { block }, roots));
 
-    /// <summary>
-    /// Both sweeps of a gradient, the backward one first: what it reads of the forward sweep is live there, with
-    /// the returned value; every output is a root.
-    /// </summary>
+    /// <summary>Both sweeps of a gradient: the returned value and every output are the roots.</summary>
     public static GradientIr Run(GradientIr gradient)
     {
-        var live = new HashSet<int>(gradient.Outputs.Select(o => o.Value)) { gradient.Return };
-        Block backward = Sweep(gradient.Backward, live);
-        return gradient with { Forward = Sweep(gradient.Forward, live), Backward = backward };
+        HashSet<int> live = Live(new[] { gradient.Forward, gradient.Backward }, gradient.Outputs.Select(o => o.Value).Append(gradient.Return));
+        return gradient with { Forward = Sweep(gradient.Forward, live), Backward = Sweep(gradient.Backward, live) };
+    }
+
+    /// <summary>The values the roots read, transitively; a region's result also reads the region's own operands (its condition).</summary>
+    private static HashSet<int> Live(IEnumerable<Block> blocks, IEnumerable<int> roots)
+    {
+        var reads = new Dictionary<int, IEnumerable<int>>();
+        foreach (Block block in blocks) Index(block, reads);
+        var live = new HashSet<int>();
+        var work = new Stack<int>(roots);
+        while (work.Count > 0)
+        {
+            int id = work.Pop();
+            if (!live.Add(id) || !reads.TryGetValue(id, out IEnumerable<int>? operands)) continue;
+            foreach (int operand in operands) work.Push(operand);
+        }
+        return live;
+    }
+
+    private static void Index(Block block, Dictionary<int, IEnumerable<int>> reads)
+    {
+        foreach (Node node in block.Nodes)
+        {
+            if (node is Instr instr)
+            {
+                reads[instr.Id] = IrWalk.Operands(instr);
+                continue;
+            }
+            if (node is IfInstr region)
+            {
+                foreach (Phi phi in region.Phis) reads[phi.Id] = new[] { phi.Then, phi.Else, region.Cond };
+            }
+            foreach (Block inner in IrWalk.Blocks(node)) Index(inner, reads);
+        }
     }
 
     private static Block Sweep(Block block, HashSet<int> live)
     {
-        var kept = new List<Instr>();
-        for (int k = block.Instrs.Count - 1; k >= 0; k--)
+        var kept = new List<Node>();
+        foreach (Node node in block.Nodes)
         {
-            Instr instr = block.Instrs[k];
-            if (instr is IfInstr region)
+            switch (node)
             {
-                var phis = region.Phis.Where(p => live.Contains(p.Id)).ToList();
-                if (phis.Count == 0) continue;
-                foreach (Phi phi in phis)
-                {
-                    live.Add(phi.Then);
-                    live.Add(phi.Else);
-                }
-                Block then = Sweep(region.Then, live), @else = Sweep(region.Else, live);
-                live.Add(region.Cond);
-                kept.Add(region with { Then = then, Else = @else, Phis = phis.ToEquatableArray() });
-                continue;
+                case Instr instr when live.Contains(instr.Id):
+                    kept.Add(instr);
+                    break;
+                case IfInstr region when region.Phis.Any(p => live.Contains(p.Id)):
+                    kept.Add(region with
+                    {
+                        Then = Sweep(region.Then, live), Else = Sweep(region.Else, live),
+                        Phis = region.Phis.Where(p => live.Contains(p.Id)).ToEquatableArray(),
+                    });
+                    break;
             }
-            if (!live.Contains(instr.Id)) continue;
-            kept.Add(instr);
-            foreach (int operand in IrWalk.Operands(instr)) live.Add(operand);
         }
-        kept.Reverse();
         return new Block(kept.ToEquatableArray());
     }
 }

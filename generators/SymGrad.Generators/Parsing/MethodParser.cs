@@ -144,7 +144,7 @@ internal static class MethodParser
         Block block = lowerer.Builder.Finish();
 
         var extents = new Dictionary<int, (int, int)>();
-        foreach (LoadInstr load in block.Instrs.OfType<LoadInstr>())
+        foreach (LoadInstr load in block.Nodes.OfType<LoadInstr>())
         {
             extents.TryGetValue(load.Param, out (int I, int J) e);
             extents[load.Param] = (Math.Max(e.I, load.I + 1), Math.Max(e.J, load.J + 1));

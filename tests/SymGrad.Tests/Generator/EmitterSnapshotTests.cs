@@ -18,11 +18,11 @@ public class EmitterSnapshotTests
     /// <summary>f(x, v) = x > 0 ? x * v[0] : Exp(x) - v[1], built by hand as the front end would lower it.</summary>
     private static MethodSpec HandBuiltSpec()
     {
-        var thenBlock = new Block(Array<Instr>(new BinaryInstr(4, ValType.Double, Op.Mul, 0, 2) { Origin = 1 }));
-        var elseBlock = new Block(Array<Instr>(
+        var thenBlock = new Block(Array<Node>(new BinaryInstr(4, ValType.Double, Op.Mul, 0, 2) { Origin = 1 }));
+        var elseBlock = new Block(Array<Node>(
             new UnaryInstr(5, ValType.Double, Op.Exp, 0) { Origin = 2 },
             new BinaryInstr(6, ValType.Double, Op.Sub, 5, 3) { Origin = 2 }));
-        var body = new Block(Array<Instr>(
+        var body = new Block(Array<Node>(
             new ParamInstr(0, ValType.Double, 0),
             new ConstInstr(1, ValType.Double, 0.0),
             new LoadInstr(2, 1, 0, -1),
