@@ -45,41 +45,11 @@ internal sealed class ReverseMode
         if (_active.Contains(_ir.Return)) adj[_ir.Return] = _b.Const(1.0);
         Reverse(_ir.Body, adj);
 
-        var outputs = new List<AdjointOutput>();
-        foreach (Node node in _ir.Body.Nodes)
-        {
-            switch (node)
-            {
-                case ParamInstr p when _ir.Params[p.Param].IsDifferentiable && p.Type == ValType.Double:
-                    outputs.Add(new AdjointOutput(p.Param, -1, -1, adj.TryGetValue(p.Id, out int dp) ? dp : _b.Const(0.0)));
-                    break;
-                case LoadInstr l when _ir.Params[l.Param].IsDifferentiable:
-                    outputs.Add(new AdjointOutput(l.Param, l.I, l.J, adj.TryGetValue(l.Id, out int dl) ? dl : _b.Const(0.0)));
-                    break;
-            }
-        }
-        // Elements inside the extent the method reads, but never read themselves, have a zero gradient.
-        var seen = new HashSet<(int, int, int)>(outputs.Select(o => (o.Param, o.I, o.J)));
-        for (int p = 0; p < _ir.Params.Count; p++)
-        {
-            ParamSpec spec = _ir.Params[p];
-            if (!spec.IsDifferentiable) continue;
-            if (spec.Kind == ParamKind.Double && !seen.Contains((p, -1, -1))) outputs.Add(new AdjointOutput(p, -1, -1, _b.Const(0.0)));
-            if (!spec.IsArrayLike) continue;
-            for (int i = 0; i < spec.MinLength0; i++)
-            {
-                if (spec.Kind != ParamKind.Array2D)
-                {
-                    if (!seen.Contains((p, i, -1))) outputs.Add(new AdjointOutput(p, i, -1, _b.Const(0.0)));
-                    continue;
-                }
-                for (int j = 0; j < spec.MinLength1; j++)
-                {
-                    if (!seen.Contains((p, i, j))) outputs.Add(new AdjointOutput(p, i, j, _b.Const(0.0)));
-                }
-            }
-        }
-        return new GradientIr(_ir, _ir.Body, _b.Finish(), _ir.Return, outputs.ToEquatableArray());
+        // Every differentiable parameter's adjoint is memory the sweep accumulates into (AdjointWrites turns
+        // single accumulations at constant indices back into writes); the zero is there for the elements never read.
+        _b.Const(0.0);
+        var accumulated = Enumerable.Range(0, _ir.Params.Count).Where(p => _ir.Params[p].IsDifferentiable).ToEquatableArray();
+        return new GradientIr(_ir, _ir.Body, _b.Finish(), _ir.Return, EquatableArray<AdjointOutput>.Empty, accumulated);
     }
 
     private void Reverse(Block block, Dictionary<int, int> adj)
@@ -156,7 +126,16 @@ internal sealed class ReverseMode
     /// </summary>
     private void Propagate(Instr instr, int g, Dictionary<int, int> adj)
     {
-        if (instr is ParamInstr or LoadInstr) return; // an input: its adjoint is an output of the gradient
+        switch (instr)
+        {
+            // An input: its adjoint goes to the gradient's output for that parameter (element).
+            case ParamInstr p:
+                _b.AddEffect(new AddToAdjoint(p.Param, -1, -1, g));
+                return;
+            case LoadInstr l:
+                _b.AddEffect(new AddToAdjoint(l.Param, l.Index0, l.Index1, g));
+                return;
+        }
         if (instr is SelectInstr select)
         {
             // The adjoint follows the value that was selected; the condition is not differentiated.
@@ -202,6 +181,10 @@ internal sealed class ReverseMode
         return "d" + (name ?? "t");
     }
 
+    /// <summary><c>v_2</c> for <c>v[2]</c>, <c>w_0_1</c> for <c>w[0, 1]</c>; <c>v_i</c> at a computed index.</summary>
     private string ElementName(LoadInstr l) =>
-        _ir.Params[l.Param].Name.TrimStart('@') + "_" + l.I + (l.J >= 0 ? "_" + l.J : "");
+        _ir.Params[l.Param].Name.TrimStart('@') + "_" + IndexName(l.Index0) + (l.Index1 >= 0 ? "_" + IndexName(l.Index1) : "");
+
+    private string IndexName(int index) =>
+        _b.TryGetConst(index, out double c) ? ((long)c).ToString(System.Globalization.CultureInfo.InvariantCulture) : _b.NameOf(index) ?? "i";
 }

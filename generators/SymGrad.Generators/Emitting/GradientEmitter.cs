@@ -15,7 +15,10 @@ internal sealed class GradientEmitter : ProgramEmitter
 {
     private readonly MethodIr _ir;
 
-    private GradientEmitter(GradientIr gradient, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved)
+    private readonly Dictionary<int, string> _adjoints;
+    private readonly HashSet<int> _accumulated;
+
+    private GradientEmitter(GradientIr gradient, Dictionary<int, string> adjoints, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved)
         : base(new[]
             {
                 new Section(gradient.Forward, "// Forward sweep."),
@@ -23,6 +26,8 @@ internal sealed class GradientEmitter : ProgramEmitter
             }, gradient.Return, outputs, reserved, gradient.Primal.SourceLines, allowSplit: true)
     {
         _ir = gradient.Primal;
+        _adjoints = adjoints;
+        _accumulated = new HashSet<int>(gradient.Accumulated);
     }
 
     /// <summary>The adjoint parameter's name: <c>d</c> and the parameter's name with its first letter upper-cased.</summary>
@@ -43,7 +48,7 @@ internal sealed class GradientEmitter : ProgramEmitter
         {
             if (ir.Params[i].IsDifferentiable) adjoints[i] = AdjointName(ir.Params[i], paramNames.Concat(adjoints.Values).ToList());
         }
-        var emitter = new GradientEmitter(gradient, OutputWrites(gradient, adjoints), paramNames.Concat(adjoints.Values).Select(n => n.TrimStart('@')));
+        var emitter = new GradientEmitter(gradient, adjoints, OutputWrites(gradient, adjoints), paramNames.Concat(adjoints.Values).Select(n => n.TrimStart('@')));
 
         string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => CrefType(p.Kind))) + ")";
         w.Line("/// <summary>");
@@ -122,10 +127,14 @@ internal sealed class GradientEmitter : ProgramEmitter
     private static void EmitExtentRemarks(CodeWriter w, MethodIr ir, Dictionary<int, string> adjoints)
     {
         var lines = new List<string>();
+        var constants = new HashSet<int>(IrWalk.Values(ir.Body).OfType<ConstInstr>().Select(c => c.Id));
+        var computed = new HashSet<int>(IrWalk.Values(ir.Body).OfType<LoadInstr>()
+            .Where(l => !constants.Contains(l.Index0) || (l.Index1 >= 0 && !constants.Contains(l.Index1))).Select(l => l.Param));
         for (int i = 0; i < ir.Params.Count; i++)
         {
             ParamSpec p = ir.Params[i];
-            if (!p.IsArrayLike || p.MinLength0 <= 0) continue;
+            // Read at a computed index too: any element may be read, so there is no "only the first" to tell.
+            if (!p.IsArrayLike || p.MinLength0 <= 0 || computed.Contains(i)) continue;
             string name = $"<paramref name=\"{p.Name.TrimStart('@')}\"/>";
             string read = p.Kind == ParamKind.Array2D
                 ? $"Reads only the first {p.MinLength0} row{(p.MinLength0 == 1 ? "" : "s")} and {p.MinLength1} column{(p.MinLength1 == 1 ? "" : "s")} of {name} (up to [{p.MinLength0 - 1}, {p.MinLength1 - 1}]), as the method does"
@@ -147,10 +156,11 @@ internal sealed class GradientEmitter : ProgramEmitter
         var writes = new List<OutputWrite>();
         foreach (KeyValuePair<int, string> a in adjoints)
         {
+            if (gradient.Accumulated.Contains(a.Key)) continue; // added to by the backward sweep itself
             ParamSpec p = ir.Params[a.Key];
             string d = a.Value;
             var written = gradient.Outputs.Where(o => o.Param == a.Key).ToDictionary(o => (o.I, o.J), o => o.Value);
-            int ValueAt(int i, int j) => written[(i, j)]; // ReverseMode gives every element in the extent a value
+            int ValueAt(int i, int j) => written[(i, j)]; // AdjointWrites gives every element in the extent a value
             switch (p.Kind)
             {
                 case ParamKind.Double:
@@ -234,17 +244,30 @@ internal sealed class GradientEmitter : ProgramEmitter
         if (any) w.Line();
     }
 
-    /// <summary>Elements outside the extent the method reads get a zero gradient; the rest are written after the body.</summary>
+    /// <summary>
+    /// Elements outside the extent the method reads get a zero gradient, the rest are written after the body; an
+    /// adjoint the backward sweep accumulates into is zeroed whole first.
+    /// </summary>
     private void EmitClears(CodeWriter w, Dictionary<int, string> adjoints)
     {
-        if (adjoints.Keys.Any(k => _ir.Params[k].IsArrayLike))
+        if (adjoints.Keys.Any(k => _ir.Params[k].IsArrayLike && !_accumulated.Contains(k)))
         {
             w.Line("// Adjoint elements past the extent the method reads are zero; the others are written below.");
         }
+        if (adjoints.Keys.Any(_accumulated.Contains)) w.Line("// Adjoints the backward sweep adds to start at zero.");
         foreach (KeyValuePair<int, string> a in adjoints)
         {
             ParamSpec p = _ir.Params[a.Key];
-            if (p.Kind == ParamKind.Array2D)
+            if (_accumulated.Contains(a.Key))
+            {
+                w.Line(p.Kind switch
+                {
+                    ParamKind.Double => $"{a.Value} = 0.0;",
+                    ParamKind.Array2D => $"global::System.Array.Clear({a.Value});",
+                    _ => $"{a.Value}.Clear();",
+                });
+            }
+            else if (p.Kind == ParamKind.Array2D)
             {
                 w.Line($"if ({p.Name}.GetLength(0) != {p.MinLength0} || {p.Name}.GetLength(1) != {p.MinLength1}) global::System.Array.Clear({a.Value});");
             }
@@ -253,7 +276,16 @@ internal sealed class GradientEmitter : ProgramEmitter
                 w.Line($"{a.Value}.Slice({p.MinLength0}).Clear();");
             }
         }
-        if (adjoints.Keys.Any(k => _ir.Params[k].IsArrayLike)) w.Line();
+        if (adjoints.Keys.Any(k => _ir.Params[k].IsArrayLike || _accumulated.Contains(k))) w.Line();
+    }
+
+    /// <summary><c>dV[i] += g;</c>: the backward sweep adding to an adjoint kept in memory.</summary>
+    protected override string RenderEffect(Effect effect)
+    {
+        if (effect is not AddToAdjoint add) return base.RenderEffect(effect);
+        string target = _adjoints[add.Param];
+        if (add.Index0 >= 0) target += $"[{Operand(add.Index0, Prec.Conditional)}{(add.Index1 >= 0 ? ", " + Operand(add.Index1, Prec.Conditional) : "")}]";
+        return $"{target} += {Operand(add.Value, Prec.Conditional)};";
     }
 
     protected override string TypeName(int id) => TypeOf(id) switch { ValType.Int => "int", ValType.Bool => "bool", _ => "double" };

@@ -117,8 +117,12 @@ internal abstract class ProgramEmitter
     /// <summary>The C# text of an instruction and its precedence (see <see cref="Prec"/>).</summary>
     protected abstract (string Text, int Precedence) Render(Instr instr);
 
+    /// <summary>The C# statement of an effect (a write to memory).</summary>
+    protected virtual string RenderEffect(Effect effect) =>
+        throw new System.InvalidOperationException($"this program cannot write {effect.GetType().Name}");
+
     /// <summary>Leaves (literals, parameters, elements, lengths) read the same in every emitter; null for other instructions.</summary>
-    protected static (string Text, int Precedence)? RenderLeaf(Instr instr, MethodIr ir)
+    protected (string Text, int Precedence)? RenderLeaf(Instr instr, MethodIr ir)
     {
         switch (instr)
         {
@@ -128,7 +132,7 @@ internal abstract class ProgramEmitter
             case ParamInstr p:
                 return (ir.Params[p.Param].Name, Prec.Primary);
             case LoadInstr l:
-                return ($"{ir.Params[l.Param].Name}[{l.I}{(l.J >= 0 ? ", " + l.J : "")}]", Prec.Primary);
+                return ($"{ir.Params[l.Param].Name}[{Operand(l.Index0, Prec.Conditional)}{(l.Index1 >= 0 ? ", " + Operand(l.Index1, Prec.Conditional) : "")}]", Prec.Primary);
             case LengthInstr n:
                 string name = ir.Params[n.Param].Name;
                 return (ir.Params[n.Param].Kind == ParamKind.Array2D ? $"{name}.GetLength({n.Dimension})" : $"{name}.Length", Prec.Primary);
@@ -307,6 +311,10 @@ internal abstract class ProgramEmitter
                 return;
             case Region other:
                 throw new System.InvalidOperationException($"the emitter does not know the region {other.GetType().Name}");
+            case Effect effect:
+                Comment(w, effect.Origin);
+                w.Line(RenderEffect(effect));
+                return;
         }
         var instr = (Instr)node;
         if (_inline.Contains(instr.Id)) return;
@@ -364,6 +372,11 @@ internal abstract class ProgramEmitter
             Node node = block.Nodes[k];
             if (parent < 0) _currentItem = k;
             if (node is Region && node is not IfInstr) throw new System.InvalidOperationException($"the emitter does not know the region {node.GetType().Name}");
+            if (node is Effect effect)
+            {
+                foreach (int operand in IrWalk.Operands(effect)) Use(operand, blockId);
+                continue;
+            }
             if (node is IfInstr region)
             {
                 Use(region.Cond, blockId);
@@ -428,7 +441,7 @@ internal abstract class ProgramEmitter
                 DecideBlock(region.Else);
                 continue;
             }
-            var instr = (Instr)node;
+            if (node is not Instr instr) continue;
             bool leaf = instr is ConstInstr or ParamInstr or LoadInstr or LengthInstr;
             int uses = _useCount.TryGetValue(instr.Id, out int n) ? n : 0;
             int size = 1 + IrWalk.Operands(instr).Sum(o => _inline.Contains(o) && _size.TryGetValue(o, out int s) ? s : 0);

@@ -18,8 +18,8 @@ internal enum Op : byte
 }
 
 /// <summary>
-/// An element of a <see cref="Block"/>: a value (<see cref="Instr"/>) or a region (<see cref="Region"/>, control
-/// flow with blocks inside). Every node carries the source statement it came from (<see cref="Origin"/>, an index
+/// An element of a <see cref="Block"/>: a value (<see cref="Instr"/>), a region (<see cref="Region"/>, control
+/// flow with blocks inside) or an effect (<see cref="Effect"/>, a write to memory). Every node carries the source statement it came from (<see cref="Origin"/>, an index
 /// into <see cref="MethodIr.SourceLines"/>, or -1).
 /// </summary>
 internal abstract record Node
@@ -56,8 +56,11 @@ internal sealed record ConstInstr(int Id, ValType Type, double Value) : Instr(Id
 /// <summary>A scalar parameter (<c>double</c> or <c>int</c>).</summary>
 internal sealed record ParamInstr(int Id, ValType Type, int Param) : Instr(Id, Type);
 
-/// <summary>An element of an array or span parameter; <see cref="J"/> is -1 for one-dimensional ones.</summary>
-internal sealed record LoadInstr(int Id, int Param, int I, int J) : Instr(Id, ValType.Double);
+/// <summary>
+/// An element of an array or span parameter at index values (ints): <see cref="Index0"/>, and <see cref="Index1"/>
+/// for two-dimensional ones (-1 otherwise). Out of range it throws, as the method itself does.
+/// </summary>
+internal sealed record LoadInstr(int Id, int Param, int Index0, int Index1) : Instr(Id, ValType.Double);
 
 /// <summary>The length of a parameter along one dimension (an int known only at run time).</summary>
 internal sealed record LengthInstr(int Id, int Param, int Dimension) : Instr(Id, ValType.Int);
@@ -71,6 +74,19 @@ internal sealed record CompareInstr(int Id, Op Op, int A, int B) : Instr(Id, Val
 
 /// <summary><c>Cond ? A : B</c> with both sides already computed: only for cheap values (derivative selections).</summary>
 internal sealed record SelectInstr(int Id, ValType Type, int Cond, int A, int B) : Instr(Id, Type);
+
+/// <summary>
+/// A node that writes memory and defines no value. Effects run in order and are never removed as dead code.
+/// </summary>
+internal abstract record Effect : Node;
+
+/// <summary>
+/// Adds <see cref="Value"/> to the adjoint of parameter <see cref="Param"/>: the element at the index values
+/// <see cref="Index0"/> (and <see cref="Index1"/>, or -1) of an array's adjoint, or the adjoint of a double
+/// parameter (both indices -1). Array adjoints are zeroed once before the backward sweep; accumulations at
+/// constant indices that happen once are turned back into single writes (<c>AdjointWrites</c>).
+/// </summary>
+internal sealed record AddToAdjoint(int Param, int Index0, int Index1, int Value) : Effect;
 
 /// <summary>
 /// A structured two-way branch. Only the taken block runs; values that flow out of it are the

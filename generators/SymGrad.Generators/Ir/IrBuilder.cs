@@ -69,7 +69,7 @@ internal sealed class IrBuilder
     {
         ConstInstr c => (1, (int)c.Type, BitConverter.DoubleToInt64Bits(c.Value), 0, 0),
         ParamInstr p => (2, p.Param, 0, 0, 0),
-        LoadInstr l => (3, l.Param, l.I, l.J, 0),
+        LoadInstr l => (3, l.Param, l.Index0, l.Index1, 0),
         LengthInstr l => (4, l.Param, l.Dimension, 0, 0),
         UnaryInstr u => (5, (int)u.Op, u.A, 0, 0),
         BinaryInstr b => (6, (int)b.Op, b.A, b.B, 0),
@@ -122,8 +122,19 @@ internal sealed class IrBuilder
     public int Param(int param, ValType type) =>
         Intern(0, (2, param, 0, 0, 0), id => new ParamInstr(id, type, param));
 
-    public int Load(int param, int i, int j) =>
-        Intern(0, (3, param, i, j, 0), id => new LoadInstr(id, param, i, j));
+    /// <summary>
+    /// An element of parameter <paramref name="param"/> at index values <paramref name="index0"/> and
+    /// <paramref name="index1"/> (-1 for a one-dimensional parameter). At constant indices the load is a leaf of
+    /// the outermost block (shared by every region and the backward sweep); at computed ones it stays where it is.
+    /// </summary>
+    public int Load(int param, int index0, int index1)
+    {
+        bool constant = _defs[index0] is ConstInstr && (index1 < 0 || _defs[index1] is ConstInstr);
+        return Intern(constant ? 0 : _frames.Count - 1, (3, param, index0, index1, 0), id => new LoadInstr(id, param, index0, index1));
+    }
+
+    /// <summary>Adds an effect to the current block.</summary>
+    public void AddEffect(Effect effect) => _frames[_frames.Count - 1].Nodes.Add(effect with { Origin = Origin });
 
     public int Length(int param, int dimension) =>
         Intern(0, (4, param, dimension, 0, 0), id => new LengthInstr(id, param, dimension));
@@ -230,6 +241,7 @@ internal sealed class IrBuilder
 
     private Node Named(Node node)
     {
+        if (node is Effect) return node;
         if (node is IfInstr region)
         {
             return region with

@@ -18,6 +18,8 @@ internal static class IrWalk
         BinaryInstr b => new[] { b.A, b.B },
         CompareInstr c => new[] { c.A, c.B },
         SelectInstr s => new[] { s.Cond, s.A, s.B },
+        LoadInstr l => l.Index1 < 0 ? new[] { l.Index0 } : new[] { l.Index0, l.Index1 },
+        AddToAdjoint a => new[] { a.Index0, a.Index1, a.Value }.Where(v => v >= 0),
         IfInstr r => new[] { r.Cond }.Concat(r.Phis.SelectMany(p => new[] { p.Then, p.Else })),
         _ => System.Array.Empty<int>(),
     };
@@ -25,7 +27,7 @@ internal static class IrWalk
     /// <summary>The blocks inside a node (none for a value).</summary>
     public static IEnumerable<Block> Blocks(Node node) => node is IfInstr r ? new[] { r.Then, r.Else } : System.Array.Empty<Block>();
 
-    /// <summary>Every value a node defines: a value itself; a region's results and every value inside it.</summary>
+    /// <summary>Every value a node defines: a value itself; a region's results and every value inside it; nothing for an effect.</summary>
     public static IEnumerable<int> Defined(Node node)
     {
         if (node is Instr instr)
@@ -33,6 +35,7 @@ internal static class IrWalk
             yield return instr.Id;
             yield break;
         }
+        if (node is Effect) yield break;
         foreach (Phi phi in ((Region)node).Results) yield return phi.Id;
         foreach (Node inner in Blocks(node).SelectMany(b => b.Nodes))
         {
@@ -53,6 +56,9 @@ internal static class IrWalk
             foreach (Instr inner in Blocks(node).SelectMany(Values)) yield return inner;
         }
     }
+
+    /// <summary>Whether a node is or holds an effect (a region with an effect inside must run even if none of its results is used).</summary>
+    public static bool HasEffects(Node node) => node is Effect || Blocks(node).Any(b => b.Nodes.Any(HasEffects));
 
     /// <summary>Nodes in a block, counting a region as one plus its results and its blocks' nodes.</summary>
     public static int Size(Block block) => block.Nodes.Sum(Size);

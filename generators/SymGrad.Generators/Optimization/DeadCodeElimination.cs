@@ -7,8 +7,8 @@ using SymGrad.Generators.Model;
 namespace SymGrad.Generators.Optimization;
 
 /// <summary>
-/// Removes every value that reaches neither the returned value nor a gradient output, and every region none of
-/// whose results is used. Liveness is a closure over the use-def graph (a worklist), so it does not depend on the
+/// Removes every value that reaches neither the returned value, a gradient output nor an effect, and every region
+/// none of whose results is used and that holds no effect. Liveness is a closure over the use-def graph (a worklist), so it does not depend on the
 /// order of definitions and uses (a loop-carried value is used before its definition in the loop's body).
 /// </summary>
 internal static class DeadCodeElimination
@@ -26,9 +26,9 @@ internal static class DeadCodeElimination
     private static HashSet<int> Live(IEnumerable<Block> blocks, IEnumerable<int> roots)
     {
         var reads = new Dictionary<int, IEnumerable<int>>();
-        foreach (Block block in blocks) Index(block, reads);
-        var live = new HashSet<int>();
         var work = new Stack<int>(roots);
+        foreach (Block block in blocks) Index(block, reads, work);
+        var live = new HashSet<int>();
         while (work.Count > 0)
         {
             int id = work.Pop();
@@ -38,20 +38,25 @@ internal static class DeadCodeElimination
         return live;
     }
 
-    private static void Index(Block block, Dictionary<int, IEnumerable<int>> reads)
+    /// <summary>Records what each value reads; what an effect, or a region holding one, reads is a root.</summary>
+    private static void Index(Block block, Dictionary<int, IEnumerable<int>> reads, Stack<int> roots)
     {
         foreach (Node node in block.Nodes)
         {
-            if (node is Instr instr)
+            switch (node)
             {
-                reads[instr.Id] = IrWalk.Operands(instr);
-                continue;
+                case Instr instr:
+                    reads[instr.Id] = IrWalk.Operands(instr);
+                    continue;
+                case Effect effect:
+                    foreach (int operand in IrWalk.Operands(effect)) roots.Push(operand);
+                    continue;
+                case IfInstr region:
+                    foreach (Phi phi in region.Phis) reads[phi.Id] = new[] { phi.Then, phi.Else, region.Cond };
+                    if (IrWalk.HasEffects(region)) roots.Push(region.Cond);
+                    break;
             }
-            if (node is IfInstr region)
-            {
-                foreach (Phi phi in region.Phis) reads[phi.Id] = new[] { phi.Then, phi.Else, region.Cond };
-            }
-            foreach (Block inner in IrWalk.Blocks(node)) Index(inner, reads);
+            foreach (Block inner in IrWalk.Blocks(node)) Index(inner, reads, roots);
         }
     }
 
@@ -63,9 +68,10 @@ internal static class DeadCodeElimination
             switch (node)
             {
                 case Instr instr when live.Contains(instr.Id):
-                    kept.Add(instr);
+                case Effect:
+                    kept.Add(node);
                     break;
-                case IfInstr region when region.Phis.Any(p => live.Contains(p.Id)):
+                case IfInstr region when region.Phis.Any(p => live.Contains(p.Id)) || IrWalk.HasEffects(region):
                     kept.Add(region with
                     {
                         Then = Sweep(region.Then, live), Else = Sweep(region.Else, live),

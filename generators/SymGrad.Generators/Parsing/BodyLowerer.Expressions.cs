@@ -72,7 +72,7 @@ internal sealed partial class BodyLowerer
     {
         (int i, int j) = Indices(op, indices, env, array);
         if (array.Local is { } local) return local.Slots[Flat(local, i, j)];
-        return _b.Load(array.Param, i, j);
+        return _b.Load(array.Param, _b.Const(i, ValType.Int), j >= 0 ? _b.Const(j, ValType.Int) : -1);
     }
 
     private (int I, int J) Indices(IOperation op, IReadOnlyList<IOperation> indices, Env env, ArrayBinding array)

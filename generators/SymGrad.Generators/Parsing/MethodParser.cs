@@ -143,11 +143,15 @@ internal static class MethodParser
         if (lowerer.Builder.TypeOf(result) == ValType.Int) result = lowerer.Builder.Unary(Op.IntToDouble, result);
         Block block = lowerer.Builder.Finish();
 
+        // The extents the body reads at constant indices, checked before any work.
         var extents = new Dictionary<int, (int, int)>();
         foreach (LoadInstr load in block.Nodes.OfType<LoadInstr>())
         {
+            if (!lowerer.Builder.TryGetConst(load.Index0, out double i)) continue;
+            double j = -1;
+            if (load.Index1 >= 0 && !lowerer.Builder.TryGetConst(load.Index1, out j)) continue;
             extents.TryGetValue(load.Param, out (int I, int J) e);
-            extents[load.Param] = (Math.Max(e.I, load.I + 1), Math.Max(e.J, load.J + 1));
+            extents[load.Param] = (Math.Max(e.I, (int)i + 1), Math.Max(e.J, (int)j + 1));
         }
         var parameters = kinds.Select((k, i) =>
         {

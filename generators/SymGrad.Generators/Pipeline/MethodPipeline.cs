@@ -12,7 +12,7 @@ namespace SymGrad.Generators.Pipeline;
 
 /// <summary>
 /// The one place where the phases meet, for one lowered method: activity analysis, reverse-mode differentiation,
-/// optimisation of both sweeps, then emission of the gradient and the tape twin. Each phase only does its own
+/// optimisation (adjoint writes, then dead code), then emission of the gradient and the tape twin. Each phase only does its own
 /// work: the differentiator does not optimise, the emitter does not analyse or transform.
 /// </summary>
 internal static class MethodPipeline
@@ -24,7 +24,7 @@ internal static class MethodPipeline
         {
             MethodIr ir = spec.Ir;
             HashSet<int> active = Activity.Of(ir);
-            GradientIr gradient = DeadCodeElimination.Run(ReverseMode.Differentiate(ir, active));
+            GradientIr gradient = DeadCodeElimination.Run(AdjointWrites.Run(ReverseMode.Differentiate(ir, active)));
             ct.ThrowIfCancellationRequested();
             Block tape = DeadCodeElimination.Run(ir.Body, new[] { ir.Return });
             string members = MethodEmitter.Emit(spec, gradient, tape, active);

@@ -61,7 +61,8 @@ internal static class OpRules
             new(Op.DoubleToInt, 1, ResultType.Int)
             {
                 // Out of range the conversion is unspecified in unchecked C#: left to the program's own runtime.
-                Fold = (_, x, _) => x > int.MinValue - 1.0 && x < int.MaxValue + 1.0 ? System.Math.Truncate(x) : null,
+                // + 0.0: an int has no -0, so (int)-0.5 is a plain 0 (Truncate alone keeps the sign: found by RuleFoldingTests).
+                Fold = (_, x, _) => x > int.MinValue - 1.0 && x < int.MaxValue + 1.0 ? System.Math.Truncate(x) + 0.0 : null,
                 CSharp = Spelling.Prefix("(int)"),
             },
 
@@ -76,7 +77,7 @@ internal static class OpRules
                     int inverse = s.B.Binary(Op.Div, s.One, s.Second);
                     return k == 0 ? Partial.Times(inverse) : Partial.MinusTimes(s.Mul(s.Result, inverse));
                 }),
-            // % on doubles is not in the language: an int operation, never differentiated.
+            // % on doubles is C#, but not SymGrad's language (SG0011): here an int operation, never differentiated.
             Arithmetic(Op.Rem, "%", Prec.Multiplicative, null, (a, b) => b == 0 || (a == int.MinValue && b == -1) ? null : a % b, null),
             new(Op.Pow, 2, ResultType.SameAsOperand)
             {
