@@ -41,7 +41,7 @@ public class DeadCodeEliminationTests
     public void Keeps_a_branch_whose_phi_is_used_dropping_its_unused_phis_and_their_values()
     {
         Block kept = DeadCodeElimination.Run(Program(), [8]);
-        IfInstr region = Assert.Single(kept.Instrs.OfType<IfInstr>());
+        IfInstr region = Assert.Single(kept.Nodes.OfType<IfInstr>());
         Assert.Equal(new[] { 8 }, region.Phis.Select(p => p.Id));
         Assert.Equal(new[] { 6 }, Ids(region.Then)); // log x fed only the dropped phi
         Assert.Equal(new[] { 7 }, Ids(region.Else));
@@ -74,7 +74,7 @@ public class DeadCodeEliminationTests
             new ConstInstr(4, ValType.Double, 2.0),
             new BinaryInstr(5, ValType.Double, Op.Mul, 1, 4),
             new UnaryInstr(6, ValType.Double, Op.Cos, 0));
-        var gradient = new GradientIr(primal, forward, backward, 3, new[] { new AdjointOutput(0, -1, -1, 5) }.ToEquatableArray());
+        var gradient = new GradientIr(primal, forward, backward, 3, new[] { new AdjointOutput(0, -1, -1, 5) }.ToEquatableArray(), EquatableArray<int>.Empty);
 
         GradientIr kept = DeadCodeElimination.Run(gradient);
         Assert.Equal(new[] { 0, 1, 3 }, Ids(kept.Forward));

@@ -8,7 +8,7 @@ namespace SymGrad.Tests.Phases;
 /// <summary>Small helpers to write IR programs by hand, as the front end would lower them, and to run their gradients.</summary>
 internal static class HandBuiltIr
 {
-    public static Block Block(params Instr[] instrs) => new(instrs.ToEquatableArray());
+    public static Block Block(params Node[] nodes) => new(nodes.ToEquatableArray());
 
     public static IfInstr If(int cond, Block then, Block @else, params Phi[] phis) => new(cond, then, @else, phis.ToEquatableArray());
 
@@ -24,12 +24,10 @@ internal static class HandBuiltIr
     public static MethodIr Method(ParamSpec[] parameters, Block body, int ret) =>
         new(parameters.ToEquatableArray(), body, ret, MaxId(body) + 1, EquatableArray<string>.Empty);
 
-    private static int MaxId(Block block) => block.Instrs.Select(i => i is IfInstr r
-        ? Math.Max(Math.Max(MaxId(r.Then), MaxId(r.Else)), r.Phis.Select(p => p.Id).DefaultIfEmpty(-1).Max())
-        : i.Id).DefaultIfEmpty(-1).Max();
+    private static int MaxId(Block block) => block.Nodes.SelectMany(IrWalk.Defined).DefaultIfEmpty(-1).Max();
 
-    /// <summary>The gradient program as the pipeline makes it: activity, reverse mode, dead-code elimination.</summary>
-    public static GradientIr Gradient(MethodIr ir) => DeadCodeElimination.Run(ReverseMode.Differentiate(ir, Activity.Of(ir)));
+    /// <summary>The gradient program as the pipeline makes it: activity, reverse mode, adjoint writes, dead-code elimination.</summary>
+    public static GradientIr Gradient(MethodIr ir) => DeadCodeElimination.Run(AdjointWrites.Run(ReverseMode.Differentiate(ir, Activity.Of(ir))));
 
     /// <summary>Runs forward then backward sweep; returns the value and each scalar parameter's adjoint.</summary>
     public static (double Value, Dictionary<int, double> Adjoints) Evaluate(GradientIr gradient, params double[] args)
@@ -42,13 +40,14 @@ internal static class HandBuiltIr
     public static List<int> Ids(Block block)
     {
         var ids = new List<int>();
-        foreach (Instr instr in block.Instrs)
+        foreach (Node node in block.Nodes)
         {
-            if (instr is not IfInstr region)
+            if (node is Instr instr)
             {
                 ids.Add(instr.Id);
                 continue;
             }
+            if (node is not IfInstr region) continue;
             ids.AddRange(Ids(region.Then));
             ids.AddRange(Ids(region.Else));
             ids.AddRange(region.Phis.Select(p => p.Id));

@@ -25,14 +25,21 @@ internal sealed class IrInterpreter
     /// <summary>Runs <paramref name="block"/>; values it defines stay visible to later blocks (the backward sweep reads the forward one).</summary>
     public IrInterpreter Run(Block block)
     {
-        foreach (Instr instr in block.Instrs) Execute(instr);
+        foreach (Node node in block.Nodes) Execute(node);
         return this;
     }
 
-    private void Execute(Instr instr)
+    /// <summary>What the backward sweep's <see cref="AddToAdjoint"/> effects added, by (parameter, index, index).</summary>
+    public Dictionary<(int Param, int I, int J), double> Added { get; } = new();
+
+    private void Execute(Node instr)
     {
         switch (instr)
         {
+            case AddToAdjoint add:
+                var key = (add.Param, add.Index0 < 0 ? -1 : (int)this[add.Index0], add.Index1 < 0 ? -1 : (int)this[add.Index1]);
+                Added[key] = (Added.TryGetValue(key, out double sum) ? sum : 0.0) + this[add.Value];
+                return;
             case IfInstr region:
                 bool taken = this[region.Cond] != 0;
                 Run(taken ? region.Then : region.Else);

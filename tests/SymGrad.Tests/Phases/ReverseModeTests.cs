@@ -58,7 +58,7 @@ public class ReverseModeTests
     public void Branch_with_phi_differentiates_the_taken_side()
     {
         GradientIr gradient = Gradient(Branchy());
-        Assert.Contains(gradient.Backward.Instrs, i => i is IfInstr); // the backward sweep branches too
+        Assert.Contains(gradient.Backward.Nodes, i => i is IfInstr); // the backward sweep branches too
         foreach ((double x, double y) in Points)
         {
             (double value, Dictionary<int, double> d) = Evaluate(gradient, x, y);
