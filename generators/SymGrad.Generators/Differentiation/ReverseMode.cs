@@ -92,7 +92,7 @@ internal sealed class ReverseMode
                 continue;
             }
             int id = _b.NewId();
-            phis.Add(new Phi(id, ValType.Double, hasThen ? t : _b.Const(0.0), hasElse ? e : _b.Const(0.0), AdjointName(key)));
+            phis.Add(new Phi(id, ValType.Double, hasThen ? t : _b.Const(0.0), hasElse ? e : _b.Const(0.0), null) { AdjointOf = key });
             adj[key] = id;
         }
         foreach (Phi phi in region.Phis) adj.Remove(phi.Id);
@@ -169,22 +169,6 @@ internal sealed class ReverseMode
             ? _b.Binary(negate ? Op.Sub : Op.Add, existing, contribution)
             : negate ? _b.Unary(Op.Neg, contribution) : contribution;
         adj[v] = total;
-        _b.NameValue(total, AdjointName(v));
-        _b.MarkAdjoint(total, v);
+        _b.MarkAdjoint(total, v); // the emitter names it after v: dz for z
     }
-
-    private string AdjointName(int v)
-    {
-        string? name = _b.NameOf(v);
-        if (name is null && _b.Def(v) is LoadInstr l) name = ElementName(l);
-        if (name is null && _b.Def(v) is ParamInstr p) name = _ir.Params[p.Param].Name.TrimStart('@');
-        return "d" + (name ?? "t");
-    }
-
-    /// <summary><c>v_2</c> for <c>v[2]</c>, <c>w_0_1</c> for <c>w[0, 1]</c>; <c>v_i</c> at a computed index.</summary>
-    private string ElementName(LoadInstr l) =>
-        _ir.Params[l.Param].Name.TrimStart('@') + "_" + IndexName(l.Index0) + (l.Index1 >= 0 ? "_" + IndexName(l.Index1) : "");
-
-    private string IndexName(int index) =>
-        _b.TryGetConst(index, out double c) ? ((long)c).ToString(System.Globalization.CultureInfo.InvariantCulture) : _b.NameOf(index) ?? "i";
 }

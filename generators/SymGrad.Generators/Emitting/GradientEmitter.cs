@@ -23,20 +23,11 @@ internal sealed class GradientEmitter : ProgramEmitter
             {
                 new Section(gradient.Forward, "// Forward sweep."),
                 new Section(gradient.Backward, "// Backward sweep: the adjoint of each value, from the result back to the parameters."),
-            }, gradient.Return, outputs, reserved, gradient.Primal.SourceLines, allowSplit: true)
+            }, gradient.Return, outputs, gradient.Primal.Params.Select(p => p.Name).ToList(), reserved, gradient.Primal.SourceLines, allowSplit: true)
     {
         _ir = gradient.Primal;
         _adjoints = adjoints;
         _accumulated = new HashSet<int>(gradient.Accumulated);
-    }
-
-    /// <summary>The adjoint parameter's name: <c>d</c> and the parameter's name with its first letter upper-cased.</summary>
-    public static string AdjointName(ParamSpec p, IReadOnlyCollection<string> taken)
-    {
-        string bare = p.Name.TrimStart('@');
-        string name = "d" + char.ToUpperInvariant(bare[0]) + bare.Substring(1);
-        while (taken.Contains(name)) name += "_";
-        return name;
     }
 
     public static void Emit(CodeWriter w, MethodSpec spec, GradientIr gradient)
@@ -46,9 +37,9 @@ internal sealed class GradientEmitter : ProgramEmitter
         var adjoints = new Dictionary<int, string>();
         for (int i = 0; i < ir.Params.Count; i++)
         {
-            if (ir.Params[i].IsDifferentiable) adjoints[i] = AdjointName(ir.Params[i], paramNames.Concat(adjoints.Values).ToList());
+            if (ir.Params[i].IsDifferentiable) adjoints[i] = Naming.AdjointParameter(ir.Params[i], paramNames.Concat(adjoints.Values).ToList());
         }
-        var emitter = new GradientEmitter(gradient, adjoints, OutputWrites(gradient, adjoints), paramNames.Concat(adjoints.Values).Select(n => n.TrimStart('@')));
+        var emitter = new GradientEmitter(gradient, adjoints, OutputWrites(gradient, adjoints), adjoints.Values.Select(n => n.TrimStart('@')));
 
         string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => CrefType(p.Kind))) + ")";
         w.Line("/// <summary>");
@@ -83,7 +74,7 @@ internal sealed class GradientEmitter : ProgramEmitter
         var arguments = ir.Params.Select(p => p.Name)
             .Concat(adjoints.Select(a => (ir.Params[a.Key].Kind == ParamKind.Double ? "ref " : "") + a.Value)).ToList();
         string partName = spec.Name + "GradientPart";
-        w.Line($"// {emitter.PartCount} parts of about {PartStatements} statements each, so that the JIT optimises every one;");
+        w.Line($"// {emitter.PartCount} parts of about {PartPlan.PartStatements} statements each, so that the JIT optimises every one;");
         w.Line($"// they exchange {emitter.FrameSize} values through this frame.");
         bool onStack = emitter.FrameSize <= 4_096; // 32 KB
         string frameField = $"{spec.Name}GradientFrame";

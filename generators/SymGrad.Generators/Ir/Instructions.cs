@@ -97,8 +97,15 @@ internal sealed record IfInstr(int Cond, Block Then, Block Else, EquatableArray<
     public override EquatableArray<Phi> Results => Phis;
 }
 
-/// <summary>The value <see cref="Id"/> after an <see cref="IfInstr"/>: <see cref="Then"/> or <see cref="Else"/>.</summary>
-internal sealed record Phi(int Id, ValType Type, int Then, int Else, string? Name) : IEquatable<Phi>;
+/// <summary>
+/// The value <see cref="Id"/> after an <see cref="IfInstr"/>: <see cref="Then"/> or <see cref="Else"/>. Like a
+/// value, it carries the source variable it stands for (<see cref="Name"/>) or the value it is the adjoint of
+/// (<see cref="AdjointOf"/>, or -1): naming hints for the emitter, no meaning.
+/// </summary>
+internal sealed record Phi(int Id, ValType Type, int Then, int Else, string? Name) : IEquatable<Phi>
+{
+    public int AdjointOf { get; init; } = -1;
+}
 
 /// <summary>A sequence of nodes, run in order.</summary>
 internal sealed record Block(EquatableArray<Node> Nodes)

@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SymGrad.Generators.Diagnostics;
 using SymGrad.Generators.Ir;
+using SymGrad.Generators.Ir.Rules;
 
 namespace SymGrad.Generators.Parsing;
 
@@ -15,30 +16,20 @@ internal sealed partial class BodyLowerer
         IOperation Arg(int ordinal) => call.Arguments.First(a => a.Parameter?.Ordinal == ordinal).Value;
 
         string container = method.ContainingType?.ToDisplayString() ?? "";
-        if (container == "System.Math" && method.Parameters.All(p => TypeOf(p.Type) is ValType.Double or ValType.Int))
+        // A math function is the operation the rule table names for it (Math.Exp, SymMath.Relu, ...).
+        if (OpRules.ForCall(container + "." + method.Name, method.Parameters.Length) is OpRule rule
+            && method.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Double || (rule.SourceTakesInts && p.Type.SpecialType == SpecialType.System_Int32)))
         {
-            if (method.Parameters.Length == 1 && UnaryMath(method.Name) is Op unaryOp
-                && (unaryOp == Op.Abs || method.Parameters[0].Type.SpecialType == SpecialType.System_Double))
+            int a = Scalar(Arg(0), env);
+            if (rule.Arity == 1) return _b.Unary(rule.Op, a);
+            int b = Scalar(Arg(1), env);
+            // Math.Max(0, z) and Math.Max(z, 0) are ReLU, with ReLU's derivative 0 at the kink.
+            if (rule.Op == Op.Max && _b.TypeOf(a) == ValType.Double)
             {
-                return _b.Unary(unaryOp, Scalar(Arg(0), env));
+                if (_b.TryGetConst(a, out double ca) && ca == 0 && !_b.TryGetConst(b, out _)) return _b.Unary(Op.Relu, b);
+                if (_b.TryGetConst(b, out double cb) && cb == 0 && !_b.TryGetConst(a, out _)) return _b.Unary(Op.Relu, a);
             }
-            if (method.Parameters.Length == 2 && method.Name is "Max" or "Min" or "Pow"
-                && (method.Name != "Pow" || method.Parameters[0].Type.SpecialType == SpecialType.System_Double))
-            {
-                int a = Scalar(Arg(0), env), b = Scalar(Arg(1), env);
-                // Math.Max(0, z) and Math.Max(z, 0) are ReLU, with ReLU's derivative 0 at the kink.
-                if (method.Name == "Max" && _b.TypeOf(a) == ValType.Double)
-                {
-                    if (_b.TryGetConst(a, out double ca) && ca == 0 && !_b.TryGetConst(b, out _)) return _b.Unary(Op.Relu, b);
-                    if (_b.TryGetConst(b, out double cb) && cb == 0 && !_b.TryGetConst(a, out _)) return _b.Unary(Op.Relu, a);
-                }
-                return _b.Binary(method.Name switch { "Max" => Op.Max, "Min" => Op.Min, _ => Op.Pow }, a, b);
-            }
-        }
-        if (container == TypeNames.SymMath && method.Parameters.Length == 1)
-        {
-            Op? op = method.Name switch { "Relu" => Op.Relu, "Sigmoid" => Op.Sigmoid, "Softplus" => Op.Softplus, _ => null };
-            if (op is Op symOp) return _b.Unary(symOp, Scalar(Arg(0), env));
+            return _b.Binary(rule.Op, a, b);
         }
         if (method.Name == "GetLength" && call.Instance is { } instance && IsArrayLike(instance.Type))
         {
@@ -48,12 +39,6 @@ internal sealed partial class BodyLowerer
         if (IsDifferentiable(method)) return Inline(call, method, env);
         throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), method.ToDisplayString());
     }
-
-    private static Op? UnaryMath(string name) => name switch
-    {
-        "Exp" => Op.Exp, "Log" => Op.Log, "Sqrt" => Op.Sqrt, "Tanh" => Op.Tanh, "Sin" => Op.Sin, "Cos" => Op.Cos,
-        "Tan" => Op.Tan, "Atan" => Op.Atan, "Abs" => Op.Abs, _ => null,
-    };
 
     internal static bool IsDifferentiable(IMethodSymbol method) =>
         method.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.DifferentiableAttribute);

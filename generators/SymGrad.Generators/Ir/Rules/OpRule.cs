@@ -86,6 +86,12 @@ internal sealed record OpRule(Op Op, int Arity, ResultType Result)
     /// <summary>The operation on <c>Value</c>s, for an active result on the tape (null: never active).</summary>
     public Spelling? Tape { get; init; }
 
+    /// <summary>The method a source call names for this operation (<c>System.Math.Exp</c>), if any.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>Whether the source method is taken with int arguments too (<c>Math.Abs</c>, <c>Max</c>, <c>Min</c>); else only with doubles.</summary>
+    public bool SourceTakesInts { get; init; }
+
     /// <summary>The name of a temporary that holds the result, when the source gave it none (<c>cos</c>, <c>cond</c>).</summary>
     public string? Temporary { get; init; }
 

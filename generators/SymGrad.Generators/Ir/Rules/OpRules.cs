@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace SymGrad.Generators.Ir.Rules;
 
@@ -23,6 +24,12 @@ internal static class OpRules
     /// <summary>Every rule, for tests that check each entry.</summary>
     public static IEnumerable<OpRule> All => Table.Values;
 
+    private static readonly Dictionary<(string, int), OpRule> BySource =
+        Table.Values.Where(r => r.Source is not null).ToDictionary(r => (r.Source!, r.Arity));
+
+    /// <summary>The operation a call of <paramref name="method"/> (full name, e.g. <c>System.Math.Exp</c>) with <paramref name="arity"/> arguments is, if any.</summary>
+    public static OpRule? ForCall(string method, int arity) => BySource.TryGetValue((method, arity), out OpRule? rule) ? rule : null;
+
     private static Dictionary<Op, OpRule> Build()
     {
         var rules = new List<OpRule>
@@ -38,7 +45,7 @@ internal static class OpRules
             Function(Op.Atan, Math + ".Atan", (s, _) => Partial.Times(s.B.Binary(Op.Div, s.One, s.B.Binary(Op.Add, s.One, s.Mul(s.A, s.A))))),
             // sign(a), with sign(0) = 0 (and 0 at NaN): Abs'(0) = 0, one-sided like ReLU.
             Function(Op.Abs, Math + ".Abs", (s, _) => Partial.Times(s.B.Select(s.B.Compare(Op.Gt, s.A, s.Zero), s.One,
-                s.B.Select(s.B.Compare(Op.Lt, s.A, s.Zero), s.B.Const(-1.0), s.Zero)))),
+                s.B.Select(s.B.Compare(Op.Lt, s.A, s.Zero), s.B.Const(-1.0), s.Zero)))) with { SourceTakesInts = true },
             // One-sided at the kink: Relu'(0) = 0, as micrograd and PyTorch; 0 at NaN too.
             Function(Op.Relu, "global::SymGrad.SymMath.Relu", (s, _) => Partial.Times(s.Mask(s.B.Compare(Op.Gt, s.A, s.Zero))))
                 with { CSharp = new Spelling(Math + ".Max(0.0, {0})", Prec.Primary, Prec.Conditional, 0) },
@@ -82,6 +89,7 @@ internal static class OpRules
             new(Op.Pow, 2, ResultType.SameAsOperand)
             {
                 CSharp = Spelling.Call(Math + ".Pow", 2), Tape = Spelling.Call(ValueMath + ".Pow", 2), Temporary = "pow", Partial = PowPartial,
+                Source = "System.Math.Pow",
             },
             MaxMin(Op.Max, Op.Gt),
             MaxMin(Op.Min, Op.Lt),
@@ -106,7 +114,7 @@ internal static class OpRules
         new(op, 1, ResultType.SameAsOperand)
         {
             CSharp = Spelling.Call(function, 1), Tape = Spelling.Call(ValueMath + "." + op, 1),
-            Temporary = op.ToString().ToLowerInvariant(), Partial = partial,
+            Temporary = op.ToString().ToLowerInvariant(), Partial = partial, Source = function.Substring("global::".Length),
         };
 
     /// <summary>
@@ -133,7 +141,7 @@ internal static class OpRules
         {
             Fold = (t, x, y) => t == ValType.Int ? (op == Op.Max ? System.Math.Max(x, y) : System.Math.Min(x, y)) : null,
             CSharp = Spelling.Call(Math + "." + op, 2), Tape = Spelling.Call(ValueMath + "." + op, 2),
-            Temporary = op.ToString().ToLowerInvariant(),
+            Temporary = op.ToString().ToLowerInvariant(), Source = "System.Math." + op, SourceTakesInts = true,
             Partial = (s, k) =>
             {
                 int firstWins = s.B.Compare(firstWinsWhen, s.A, s.Second);

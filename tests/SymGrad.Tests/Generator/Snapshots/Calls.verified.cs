@@ -121,25 +121,25 @@ namespace Samples
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
             // Dot, line 15: s += a[i] * b[i];
-            double dt_3 = -v[2];
-            double dt_4 = -v[1];
-            double dt_5 = -v[0];
+            double dv_2 = -v[2];
+            double dv_1 = -v[1];
+            double dv_0 = -v[0];
             // Scale, line 32: Math.Tanh(x * k) * k
             double ds = 2.0 * ((1.0 - tanh * tanh) * 2.0);
             // Square, line 9: x * x
             double dt_2 = t_2 * 0.1;
             double dt = t * (dt_2 + dt_2);
-            double dt_6 = dt + dt;
-            double t_6 = x * (w[1] * ds);
+            double dt_3 = dt + dt;
+            double t_3 = x * (w[1] * ds);
 
             // The gradient.
-            dX = w[0] * ds + dt_6 + t_6 + t_6;
-            dV[0] = dt_5 + dt_5 + w[0] * dt_6;
-            dV[1] = dt_4 + dt_4 + w[1] * dt_6;
-            dV[2] = dt_3 + dt_3 + w[2] * dt_6;
-            dW[0] = x * ds + v[0] * dt_6;
-            dW[1] = t_1 * ds + v[1] * dt_6;
-            dW[2] = 1.5 * ds + v[2] * dt_6;
+            dX = w[0] * ds + dt_3 + t_3 + t_3;
+            dV[0] = dv_0 + dv_0 + w[0] * dt_3;
+            dV[1] = dv_1 + dv_1 + w[1] * dt_3;
+            dV[2] = dv_2 + dv_2 + w[2] * dt_3;
+            dW[0] = x * ds + v[0] * dt_3;
+            dW[1] = t_1 * ds + v[1] * dt_3;
+            dW[2] = 1.5 * ds + v[2] * dt_3;
             return t_2 * t_2 / 10.0 + tanh * 2.0 - (0.0 + v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
         }
 

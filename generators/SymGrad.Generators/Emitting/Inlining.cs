@@ -1,0 +1,42 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generators.Ir;
+
+namespace SymGrad.Generators.Emitting;
+
+/// <summary>
+/// Which values are written into their single use rather than as a local: leaves always; an operation used once,
+/// in its own block (and part), not hoisted, and small enough to read (<see cref="InlineLimit"/> operations).
+/// </summary>
+internal static class Inlining
+{
+    private const int InlineLimit = 12; // operations in one inlined expression, for readability
+
+    public static HashSet<int> Decide(Block body, UseAnalysis uses, PartPlan? parts)
+    {
+        var inline = new HashSet<int>();
+        var size = new Dictionary<int, int>();
+        Decide(body, uses, parts, inline, size);
+        return inline;
+    }
+
+    private static void Decide(Block block, UseAnalysis uses, PartPlan? parts, HashSet<int> inline, Dictionary<int, int> size)
+    {
+        foreach (Node node in block.Nodes)
+        {
+            foreach (Block inner in IrWalk.Blocks(node)) Decide(inner, uses, parts, inline, size);
+            if (node is not Instr instr) continue;
+            bool leaf = instr is ConstInstr or ParamInstr or LoadInstr or LengthInstr;
+            int count = uses.UseCount.TryGetValue(instr.Id, out int n) ? n : 0;
+            int operations = 1 + IrWalk.Operands(instr).Sum(o => inline.Contains(o) && size.TryGetValue(o, out int s) ? s : 0);
+            bool sameBlock = uses.FirstUseBlock.TryGetValue(instr.Id, out int useBlock) && useBlock == uses.DefBlock[instr.Id]
+                // A split program inlines only within a part: an expression never reaches into another part.
+                && (parts is null || (uses.UseItems.TryGetValue(instr.Id, out List<int>? items) && parts.SamePart(uses.DefItem[instr.Id], items[0])));
+            if (leaf || (count == 1 && sameBlock && !uses.Hoisted.Contains(instr.Id) && operations <= InlineLimit))
+            {
+                inline.Add(instr.Id);
+                size[instr.Id] = leaf ? 0 : operations;
+            }
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generators.Ir;
+using SymGrad.Generators.Ir.Rules;
+
+namespace SymGrad.Generators.Emitting;
+
+/// <summary>
+/// The names of the generated code, decided here: adjoint parameters (<c>dX</c> for <c>x</c>), and the locals of a
+/// program: a source variable's own name (<c>z</c>, then <c>z_2</c> for its next version), an adjoint named after its
+/// value (<c>dz</c>), and a temporary after what it computes (<c>cos</c>, <c>inv</c>, <c>cond</c>). Source names are
+/// given first, so a name the user chose is never pushed aside by a temporary.
+/// </summary>
+internal sealed class Naming
+{
+    private readonly UseAnalysis _uses;
+    private readonly IReadOnlyList<string> _parameters;
+    private readonly Dictionary<int, string> _names = new();
+    private readonly HashSet<string> _used;
+    private readonly Dictionary<string, int> _nextSuffix = new();
+
+    /// <param name="parameters">The method's parameter names, which adjoints and elements are named after.</param>
+    /// <param name="reserved">Names the program may not take (its method's parameters and adjoints, <c>frame</c>).</param>
+    public Naming(IReadOnlyList<string> parameters, IEnumerable<string> reserved, UseAnalysis uses)
+    {
+        _uses = uses;
+        _parameters = parameters;
+        _used = new HashSet<string>(reserved);
+    }
+
+    /// <summary>An adjoint parameter's name: <c>d</c> and the parameter's name with its first letter upper-cased.</summary>
+    public static string AdjointParameter(ParamSpec p, IReadOnlyCollection<string> taken)
+    {
+        string bare = p.Name.TrimStart('@');
+        string name = "d" + char.ToUpperInvariant(bare[0]) + bare.Substring(1);
+        while (taken.Contains(name)) name += "_";
+        return name;
+    }
+
+    /// <summary>Names the source's own variables (the values the program writes as locals), before any other.</summary>
+    public void NameSourceVariables(Block block, ISet<int> inline)
+    {
+        foreach (Node node in block.Nodes)
+        {
+            if (node is IfInstr region)
+            {
+                // A region's results first: the variable as the source sees it after the if keeps the plain name.
+                foreach (Phi phi in region.Phis.Where(p => p.Name is not null || p.AdjointOf >= 0)) Local(phi.Id);
+                NameSourceVariables(region.Then, inline);
+                NameSourceVariables(region.Else, inline);
+            }
+            else if (node is Instr { Name: not null, AdjointOf: < 0 } instr && !inline.Contains(instr.Id))
+            {
+                Local(instr.Id);
+            }
+        }
+    }
+
+    /// <summary>The name of a value's local (also the stem of its adjoint's name), given on first request.</summary>
+    public string Local(int id)
+    {
+        if (_names.TryGetValue(id, out string? name)) return name;
+        _uses.Defs.TryGetValue(id, out Instr? def);
+        _uses.Phis.TryGetValue(id, out Phi? phi);
+        int adjointOf = phi?.AdjointOf ?? def?.AdjointOf ?? -1;
+        string wanted = adjointOf >= 0 ? "d" + Stem(adjointOf) : Sanitize(phi is not null ? phi.Name : def?.Name ?? Temporary(def));
+        name = wanted;
+        _nextSuffix.TryGetValue(wanted, out int n);
+        if (n < 2) n = 2;
+        while (!_used.Add(name)) name = wanted + "_" + n++;
+        _nextSuffix[wanted] = n; // the next free suffix: naming stays linear however many versions a variable has
+        _names[id] = name;
+        return name;
+    }
+
+    /// <summary>What an adjoint is named after: a parameter's name, an element's (<c>v_2</c>, <c>w_0_1</c>), or a value's local.</summary>
+    private string Stem(int primal) => _uses.Defs.TryGetValue(primal, out Instr? def) switch
+    {
+        true when def is ParamInstr p => _parameters[p.Param].TrimStart('@'),
+        true when def is LoadInstr l => _parameters[l.Param].TrimStart('@') + "_" + IndexStem(l.Index0) + (l.Index1 >= 0 ? "_" + IndexStem(l.Index1) : ""),
+        _ when def is not null || _uses.Phis.ContainsKey(primal) => Local(primal).TrimStart('@'),
+        _ => "t",
+    };
+
+    private string IndexStem(int index) =>
+        _uses.Defs.TryGetValue(index, out Instr? def) && def is ConstInstr c ? ((long)c.Value).ToString(System.Globalization.CultureInfo.InvariantCulture) : Local(index);
+
+    /// <summary>A value the source never named is named after what it computes (the rule table's temporary name).</summary>
+    private string? Temporary(Instr? def) => def switch
+    {
+        BinaryInstr { Op: Op.Div } b when _uses.Defs.TryGetValue(b.A, out Instr? n) && n is ConstInstr { Value: 1.0 } => "inv",
+        UnaryInstr u => OpRules.Of(u.Op).Temporary,
+        BinaryInstr b => OpRules.Of(b.Op).Temporary,
+        CompareInstr => "cond",
+        _ => null,
+    };
+
+    private static string Sanitize(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return "t";
+        return Parsing.MethodParser.Identifier(name!.TrimStart('@'));
+    }
+}
