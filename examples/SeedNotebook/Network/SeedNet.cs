@@ -38,8 +38,11 @@ public static partial class SeedNet
         return y;
     }
 
-    /// <summary>The notebook's loss: the sum over its four samples of the squared error.</summary>
-    [Differentiable]
+    /// <summary>
+    /// The notebook's loss: the sum over its four samples of the squared error. It gets a gradient (reverse mode)
+    /// and a directional derivative (forward mode, <c>LossJvp</c>).
+    /// </summary>
+    [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward)]
     public static double Loss(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] wOut, double bOut,
                               double[,] xs, [NoDerivative] double[] targets)
     {

@@ -76,6 +76,10 @@ internal static class DiagnosticDescriptors
         "A member already has the generated name",
         "'{0}' cannot get its generated '{1}': type '{2}' already has a member of that name; rename one of them");
 
+    public static readonly DiagnosticDescriptor ModeNotAvailable = Error("SG0016",
+        "Derivative mode not available yet",
+        "'{0}' asks for {1}, which SymGrad does not generate yet: use DerivativeModes.Reverse (the gradient) and DerivativeModes.Forward (Jacobian-vector products)");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SG0099",
         "SymGrad internal error",
         "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -84,7 +88,7 @@ internal static class DiagnosticDescriptors
     {
         MethodNotStatic, TypeNotPartial, UnsupportedReturnType, UnsupportedParameterType, UnsupportedStatement,
         LoopNotUnrollable, UnsupportedCall, AssignmentToParameter, IndexNotConstant, Recursion,
-        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, InternalError,
+        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, ModeNotAvailable, InternalError,
     };
 
     public static DiagnosticDescriptor ById(string id)

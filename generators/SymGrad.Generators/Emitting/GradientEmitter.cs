@@ -60,7 +60,7 @@ internal sealed class GradientEmitter : ProgramEmitter
         var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
             .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind) + " " + a.Value)).ToList();
         w.Open($"{spec.Accessibility} static double {spec.Name}Gradient({string.Join(", ", parameters)})");
-        emitter.EmitChecks(w, adjoints);
+        ArgumentChecks.Emit(w, ir, adjoints, "adjoint");
         emitter.EmitClears(w, adjoints);
         if (!emitter.IsSplit)
         {
@@ -188,52 +188,6 @@ internal sealed class GradientEmitter : ProgramEmitter
         ParamKind.Double => "ref double", ParamKind.Array2D => "double[,]", _ => "global::System.Span<double>",
     };
 
-    private void EmitChecks(CodeWriter w, Dictionary<int, string> adjoints)
-    {
-        bool any = false;
-        void Header()
-        {
-            if (!any) w.Line("// The indices read below must exist, and each adjoint must have its parameter's shape.");
-            any = true;
-        }
-        for (int i = 0; i < _ir.Params.Count; i++)
-        {
-            ParamSpec p = _ir.Params[i];
-            string name = p.Name, bare = name.TrimStart('@');
-            if (p.Kind is ParamKind.Array or ParamKind.Array2D)
-            {
-                Header();
-                w.Line($"global::System.ArgumentNullException.ThrowIfNull({name});");
-            }
-            if (p.Kind == ParamKind.Array2D && p.MinLength0 > 0)
-            {
-                Header();
-                w.Line($"if ({name}.GetLength(0) < {p.MinLength0} || {name}.GetLength(1) < {p.MinLength1}) " +
-                       $"throw new global::System.ArgumentException(\"{bare} must be at least {p.MinLength0} x {p.MinLength1}: the method reads {bare}[{p.MinLength0 - 1}, {p.MinLength1 - 1}].\", nameof({name}));");
-            }
-            else if (p.IsArrayLike && p.MinLength0 > 0)
-            {
-                Header();
-                w.Line($"if ({name}.Length < {p.MinLength0}) " +
-                       $"throw new global::System.ArgumentException(\"{bare} must have at least {p.MinLength0} element{(p.MinLength0 == 1 ? "" : "s")}: the method reads {bare}[{p.MinLength0 - 1}].\", nameof({name}));");
-            }
-            if (!adjoints.TryGetValue(i, out string? d)) continue;
-            if (p.Kind == ParamKind.Array2D)
-            {
-                Header();
-                w.Line($"global::System.ArgumentNullException.ThrowIfNull({d});");
-                w.Line($"if ({d}.GetLength(0) != {name}.GetLength(0) || {d}.GetLength(1) != {name}.GetLength(1)) " +
-                       $"throw new global::System.ArgumentException(\"{d} must have the shape of {bare}.\", nameof({d}));");
-            }
-            else if (p.IsArrayLike)
-            {
-                Header();
-                w.Line($"if ({d}.Length != {name}.Length) " +
-                       $"throw new global::System.ArgumentException(\"{d} must have the length of {bare}.\", nameof({d}));");
-            }
-        }
-        if (any) w.Line();
-    }
 
     /// <summary>
     /// Elements outside the extent the method reads get a zero gradient, the rest are written after the body; an
@@ -279,22 +233,9 @@ internal sealed class GradientEmitter : ProgramEmitter
         return $"{target} += {Operand(add.Value, Prec.Conditional)};";
     }
 
-    protected override string TypeName(int id) => TypeOf(id) switch { ValType.Int => "int", ValType.Bool => "bool", _ => "double" };
+    protected override string TypeName(int id) => PlainTypeName(id);
 
-    protected override string DefaultValue(int id) => TypeOf(id) switch { ValType.Int => "0", ValType.Bool => "false", _ => "0.0" };
+    protected override string DefaultValue(int id) => PlainDefaultValue(id);
 
-    protected override (string Text, int Precedence) Render(Instr instr) => RenderLeaf(instr, _ir) ?? RenderOperation(instr);
-
-    /// <summary>An instruction as a C# expression on doubles, ints and bools, spelled as the rule table says.</summary>
-    private (string, int) Spell(Spelling spelling, int a, int b) =>
-        (spelling.Render((k, min) => Operand(k == 0 ? a : b, min)), spelling.Precedence);
-
-    private (string, int) RenderOperation(Instr instr) => instr switch
-    {
-        UnaryInstr u => Spell(OpRules.Of(u.Op).CSharp, u.A, -1),
-        BinaryInstr b => Spell(OpRules.Of(b.Op).CSharp, b.A, b.B),
-        CompareInstr c => Spell(OpRules.Of(c.Op).CSharp, c.A, c.B),
-        SelectInstr s => ($"{Operand(s.Cond, Prec.Conditional + 1)} ? {Operand(s.A, Prec.Conditional + 1)} : {Operand(s.B, Prec.Conditional)}", Prec.Conditional),
-        _ => throw new System.InvalidOperationException($"the gradient cannot spell {instr}"),
-    };
+    protected override (string Text, int Precedence) Render(Instr instr) => RenderLeaf(instr, _ir) ?? RenderPlain(instr);
 }

@@ -15,16 +15,26 @@ internal sealed record EmittedMethod(string HintName, TypeShell Type, string Mem
 /// <summary>One generated file: the type's declarations around the members of each of its methods.</summary>
 internal sealed record GeneratedFile(string HintName, TypeShell Type, EquatableArray<string> Members);
 
-/// <summary>Writes one method's generated members: its gradient, then its tape twin.</summary>
+/// <summary>Writes one method's generated members: its gradient, its JVP (each as asked for), then its tape twin.</summary>
 internal static class MethodEmitter
 {
     /// <param name="tape">The method's body as the tape twin runs it (dead code removed).</param>
     /// <param name="active">The values that depend on a differentiable parameter: <c>Value</c>s on the tape.</param>
-    public static string Emit(MethodSpec spec, GradientIr gradient, Block tape, HashSet<int> active)
+    /// <param name="gradient">The gradient program, when the method asks for reverse mode.</param>
+    /// <param name="jvp">The JVP program, when the method asks for forward mode.</param>
+    public static string Emit(MethodSpec spec, GradientIr? gradient, JvpIr? jvp, Block tape, HashSet<int> active)
     {
         var w = new CodeWriter();
-        GradientEmitter.Emit(w, spec, gradient);
-        w.Line();
+        if (gradient is not null)
+        {
+            GradientEmitter.Emit(w, spec, gradient);
+            w.Line();
+        }
+        if (jvp is not null)
+        {
+            JvpEmitter.Emit(w, spec, jvp);
+            w.Line();
+        }
         TapeEmitter.Emit(w, spec, tape, active);
         return w.ToString();
     }

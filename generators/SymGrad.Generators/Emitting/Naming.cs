@@ -15,15 +15,18 @@ internal sealed class Naming
 {
     private readonly UseAnalysis _uses;
     private readonly IReadOnlyList<string> _parameters;
+    private readonly string _derivativePrefix;
     private readonly Dictionary<int, string> _names = new();
     private readonly HashSet<string> _used;
     private readonly Dictionary<string, int> _nextSuffix = new();
 
     /// <param name="parameters">The method's parameter names, which adjoints and elements are named after.</param>
     /// <param name="reserved">Names the program may not take (its method's parameters and adjoints, <c>frame</c>).</param>
-    public Naming(IReadOnlyList<string> parameters, IEnumerable<string> reserved, UseAnalysis uses)
+    /// <param name="derivativePrefix">What a derivative's name starts with: <c>d</c> for an adjoint (<c>dz</c>), <c>t</c> for a tangent (<c>tz</c>).</param>
+    public Naming(IReadOnlyList<string> parameters, IEnumerable<string> reserved, UseAnalysis uses, string derivativePrefix = "d")
     {
         _uses = uses;
+        _derivativePrefix = derivativePrefix;
         _parameters = parameters;
         _used = new HashSet<string>(reserved);
     }
@@ -63,7 +66,7 @@ internal sealed class Naming
         _uses.Defs.TryGetValue(id, out Instr? def);
         _uses.Phis.TryGetValue(id, out Phi? phi);
         int adjointOf = phi?.AdjointOf ?? def?.AdjointOf ?? -1;
-        string wanted = adjointOf >= 0 ? "d" + Stem(adjointOf) : Sanitize(phi is not null ? phi.Name : def?.Name ?? Temporary(def));
+        string wanted = adjointOf >= 0 ? _derivativePrefix + Stem(adjointOf) : Sanitize(phi is not null ? phi.Name : def?.Name ?? Temporary(def));
         name = wanted;
         _nextSuffix.TryGetValue(wanted, out int n);
         if (n < 2) n = 2;

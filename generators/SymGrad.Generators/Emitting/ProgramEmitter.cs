@@ -35,10 +35,11 @@ internal abstract class ProgramEmitter
     private bool _emittedAny;
     /// <param name="sections">The program: consecutive blocks of one scope (later ones read earlier ones' values).</param>
     /// <param name="allowSplit">Whether a program too large for one optimised method may be split into parts.</param>
+    /// <param name="derivativePrefix">How derivatives' names start: <c>d</c> (adjoints) or <c>t</c> (tangents).</param>
     /// <param name="parameters">The method's parameter names.</param>
     /// <param name="reservedNames">Names locals may not take, besides the parameters' (the adjoints').</param>
     protected ProgramEmitter(IReadOnlyList<Section> sections, int result, IReadOnlyList<OutputWrite> outputs, IReadOnlyList<string> parameters,
-                             IEnumerable<string> reservedNames, IReadOnlyList<string> sourceLines, bool allowSplit)
+                             IEnumerable<string> reservedNames, IReadOnlyList<string> sourceLines, bool allowSplit, string derivativePrefix = "d")
     {
         var items = new List<Node>();
         foreach (Section section in sections)
@@ -54,7 +55,7 @@ internal abstract class ProgramEmitter
         _inline = Inlining.Decide(Body, _uses, _parts);
         _parts?.AssignFrameSlots(_uses, _inline);
         _frameSlot = _parts?.FrameSlots ?? new Dictionary<int, int>();
-        _naming = new Naming(parameters, parameters.Select(p => p.TrimStart('@')).Concat(reservedNames).Append("frame"), _uses);
+        _naming = new Naming(parameters, parameters.Select(p => p.TrimStart('@')).Concat(reservedNames).Append("frame"), _uses, derivativePrefix);
         _naming.NameSourceVariables(Body, _inline);
     }
 
@@ -105,6 +106,24 @@ internal abstract class ProgramEmitter
                 return null;
         }
     }
+
+    /// <summary>The C# type of a value on doubles, ints and bools.</summary>
+    protected string PlainTypeName(int id) => TypeOf(id) switch { ValType.Int => "int", ValType.Bool => "bool", _ => "double" };
+
+    protected string PlainDefaultValue(int id) => TypeOf(id) switch { ValType.Int => "0", ValType.Bool => "false", _ => "0.0" };
+
+    /// <summary>An operation as a C# expression on doubles, ints and bools, spelled as the rule table says.</summary>
+    protected (string Text, int Precedence) RenderPlain(Instr instr) => instr switch
+    {
+        UnaryInstr u => Spell(OpRules.Of(u.Op).CSharp, u.A, -1),
+        BinaryInstr b => Spell(OpRules.Of(b.Op).CSharp, b.A, b.B),
+        CompareInstr c => Spell(OpRules.Of(c.Op).CSharp, c.A, c.B),
+        SelectInstr s => ($"{Operand(s.Cond, Prec.Conditional + 1)} ? {Operand(s.A, Prec.Conditional + 1)} : {Operand(s.B, Prec.Conditional)}", Prec.Conditional),
+        _ => throw new System.InvalidOperationException($"no C# spelling for {instr}"),
+    };
+
+    private (string, int) Spell(Spelling spelling, int a, int b) =>
+        (spelling.Render((k, min) => Operand(k == 0 ? a : b, min)), spelling.Precedence);
 
     /// <summary>An operand as text: a literal, a name, or its whole expression when it is inlined.</summary>
     protected string Operand(int id, int minimum)

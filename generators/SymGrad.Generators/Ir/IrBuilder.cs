@@ -133,6 +133,20 @@ internal sealed class IrBuilder
         return Intern(constant ? 0 : _frames.Count - 1, (3, param, index0, index1, 0), id => new LoadInstr(id, param, index0, index1));
     }
 
+    /// <summary>
+    /// Places a value built elsewhere (the primal's) in the current block, as it is, and lets new code reuse it: a
+    /// transformation that rebuilds a program around its values (forward mode interleaves tangents) keeps them.
+    /// </summary>
+    public void Append(Instr instr)
+    {
+        _defs[instr.Id] = instr;
+        if (instr.Name is { } name) _names[instr.Id] = name;
+        Frame frame = _frames[_frames.Count - 1];
+        frame.Nodes.Add(instr);
+        if (KeyOf(instr) is { } key && !frame.Cse.ContainsKey(key)) frame.Cse[key] = instr.Id;
+        if (instr.Id >= _next) _next = instr.Id + 1;
+    }
+
     /// <summary>Adds an effect to the current block.</summary>
     public void AddEffect(Effect effect) => _frames[_frames.Count - 1].Nodes.Add(effect with { Origin = Origin });
 

@@ -3,13 +3,24 @@ using SymGrad.Generators.Ir;
 
 namespace SymGrad.Generators.Model;
 
+/// <summary>The derivatives a method asks for: the runtime's <c>SymGrad.DerivativeModes</c>, value for value.</summary>
+[System.Flags]
+internal enum DerivativeModes
+{
+    Reverse = 1,
+    Forward = 2,
+    HessianVector = 4,
+    Hessian = 8,
+}
+
 /// <summary>Everything the emitter needs about one <c>[Differentiable]</c> method, as plain equatable data.</summary>
 internal sealed record MethodSpec(
     string Namespace,
     EquatableArray<TypeDecl> Types,
     string Name,
     string Accessibility,
-    MethodIr Ir)
+    MethodIr Ir,
+    DerivativeModes Modes = DerivativeModes.Reverse)
 {
     /// <summary>The containing type's namespace and declarations: all a generated file needs of it.</summary>
     public TypeShell Shell => new(Namespace, Types);

@@ -115,7 +115,11 @@ internal static class MethodParser
             bool noDerivative = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
             kinds.Add((p, kind.Value, noDerivative));
         }
-        foreach (string suffix in new[] { "Gradient", "Tape" })
+        DerivativeModes modes = Modes(method, ct, diagnostics);
+        var suffixes = new List<string> { "Tape" };
+        if (modes.HasFlag(DerivativeModes.Reverse)) suffixes.Insert(0, "Gradient");
+        if (modes.HasFlag(DerivativeModes.Forward)) suffixes.Add("Jvp");
+        foreach (string suffix in suffixes)
         {
             // The compilation the generator sees holds no generated code, so a member of that name is the user's.
             if (method.ContainingType is { } owner && owner.GetMembers(method.Name + suffix).Any(m => !m.IsImplicitlyDeclared))
@@ -161,8 +165,31 @@ internal static class MethodParser
 
         var ir = new MethodIr(parameters, block, result, lowerer.Builder.NextId, lowerer.SourceLines.ToEquatableArray());
         string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-        var spec = new MethodSpec(ns, types.ToEquatableArray(), Identifier(method.Name), Accessibility(method), ir);
+        var spec = new MethodSpec(ns, types.ToEquatableArray(), Identifier(method.Name), Accessibility(method), ir, modes);
         return new LoweringResult(spec, EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary>
+    /// The attribute's <c>Modes</c> (Reverse when absent). A mode SymGrad does not generate yet is SG0016 on the
+    /// attribute; what remains is generated.
+    /// </summary>
+    private static DerivativeModes Modes(IMethodSymbol method, CancellationToken ct, List<DiagnosticInfo> diagnostics)
+    {
+        AttributeData? attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == TypeNames.DifferentiableAttribute);
+        if (attribute is null) return DerivativeModes.Reverse;
+        TypedConstant value = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Modes").Value;
+        if (value.Value is not int bits) return DerivativeModes.Reverse;
+        var modes = (DerivativeModes)bits;
+        const DerivativeModes available = DerivativeModes.Reverse | DerivativeModes.Forward;
+        if ((modes & ~available) != 0 || modes == 0)
+        {
+            Location location = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? Location.None;
+            string asked = modes == 0 ? "no derivative at all" : "DerivativeModes." + string.Join(" | DerivativeModes.",
+                new[] { DerivativeModes.HessianVector, DerivativeModes.Hessian }.Where(m => modes.HasFlag(m)).Select(m => m.ToString())
+                    .DefaultIfEmpty(((int)(modes & ~available)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModeNotAvailable, location, method.Name, asked));
+        }
+        return modes & available;
     }
 
     private static LoweringResult Fail(DiagnosticDescriptor descriptor, Location location, params string[] args) =>

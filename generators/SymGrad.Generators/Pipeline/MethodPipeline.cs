@@ -11,7 +11,8 @@ using SymGrad.Generators.Optimization;
 namespace SymGrad.Generators.Pipeline;
 
 /// <summary>
-/// The one place where the phases meet, for one lowered method: activity analysis, reverse-mode differentiation,
+/// The one place where the phases meet, for one lowered method: activity analysis, reverse-mode differentiation
+/// and forward mode (as the method asks),
 /// optimisation (adjoint writes, then dead code), then emission of the gradient and the tape twin. Each phase only does its own
 /// work: the differentiator does not optimise, the emitter does not analyse or transform.
 /// </summary>
@@ -24,10 +25,19 @@ internal static class MethodPipeline
         {
             MethodIr ir = spec.Ir;
             HashSet<int> active = Activity.Of(ir);
-            GradientIr gradient = DeadCodeElimination.Run(AdjointWrites.Run(ReverseMode.Differentiate(ir, active)));
+            GradientIr? gradient = spec.Modes.HasFlag(DerivativeModes.Reverse)
+                ? DeadCodeElimination.Run(AdjointWrites.Run(ReverseMode.Differentiate(ir, active)))
+                : null;
+            ct.ThrowIfCancellationRequested();
+            JvpIr? jvp = null;
+            if (spec.Modes.HasFlag(DerivativeModes.Forward))
+            {
+                JvpIr unoptimised = ForwardMode.Differentiate(ir, active);
+                jvp = unoptimised with { Body = DeadCodeElimination.Run(unoptimised.Body, new[] { unoptimised.Return, unoptimised.Derivative }) };
+            }
             ct.ThrowIfCancellationRequested();
             Block tape = DeadCodeElimination.Run(ir.Body, new[] { ir.Return });
-            string members = MethodEmitter.Emit(spec, gradient, tape, active);
+            string members = MethodEmitter.Emit(spec, gradient, jvp, tape, active);
             return new EmittedMethod(Emitter.HintName(spec), spec.Shell, members, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -6,7 +6,7 @@ using SymGrad.Tests.Generator;
 namespace SymGrad.Tests.Fuzz;
 
 /// <summary>What went wrong with a program, if anything. Shrinking keeps a candidate only if its kind is the same.</summary>
-internal enum FailureKind { None, GeneratorException, SymGradDiagnostic, UserCodeError, GeneratedCodeError, ValueMismatch, TapeMismatch, FiniteDifferenceMismatch }
+internal enum FailureKind { None, GeneratorException, SymGradDiagnostic, UserCodeError, GeneratedCodeError, ValueMismatch, TapeMismatch, FiniteDifferenceMismatch, JvpMismatch }
 
 internal sealed record Verdict(FailureKind Kind, string Detail)
 {
@@ -16,18 +16,19 @@ internal sealed record Verdict(FailureKind Kind, string Detail)
 /// <summary>How many comparisons a batch made, and how many points or coordinates it had to skip (and why).</summary>
 internal sealed class Counts
 {
-    public int Programs, Points, NonFinitePoints, NonFiniteIntermediates, Coordinates, UnstableDifferences, NonZero, Split;
+    public int Programs, Points, NonFinitePoints, NonFiniteIntermediates, Coordinates, UnstableDifferences, NonZero, Split, Jvps;
 
     public void Add(Counts o)
     {
-        Programs += o.Programs; Points += o.Points; NonFinitePoints += o.NonFinitePoints; NonFiniteIntermediates += o.NonFiniteIntermediates;
+        Programs += o.Programs; Points += o.Points; NonFinitePoints += o.NonFinitePoints; NonFiniteIntermediates += o.NonFiniteIntermediates; Jvps += o.Jvps;
         Coordinates += o.Coordinates; UnstableDifferences += o.UnstableDifferences; NonZero += o.NonZero; Split += o.Split;
     }
 
     public override string ToString() =>
         $"{Programs} programs ({Split} with gradients split into parts), {Points} points ({NonFinitePoints} skipped: value not finite; " +
         $"{NonFiniteIntermediates} checked against the tape only: an intermediate value not finite), " +
-        $"{Coordinates} partial derivatives vs finite differences ({NonZero} of them nonzero; {UnstableDifferences} skipped: differences unstable, near a kink or branch)";
+        $"{Coordinates} partial derivatives vs finite differences ({NonZero} of them nonzero; {UnstableDifferences} skipped: differences unstable, near a kink or branch), " +
+        $"{Jvps} forward-mode JVPs = gradient · tangent";
 }
 
 /// <summary>
@@ -59,6 +60,10 @@ internal static class ProgramChecker
                 g[5] = dW[0, 0]; g[6] = dW[0, 1]; g[7] = dW[1, 0]; g[8] = dW[1, 1];
                 return r;
             }
+
+            public static double Jvp(double[] z, double s, int n, double[] u, out double derivative) =>
+                P{{i}}.FJvp(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n,
+                    u[0], u[1], new double[] { u[2], u[3], u[4] }, new double[,] { { u[5], u[6] }, { u[7], u[8] } }, out derivative);
 
             public static double Tape(double[] z, double s, int n, double[] g, out bool finite)
             {
@@ -204,11 +209,37 @@ internal static class ProgramChecker
 
     private delegate double TapeRun(double[] z, double s, int n, double[] g, out bool intermediatesFinite);
 
+    private delegate double JvpRun(double[] z, double s, int n, double[] u, out double derivative);
+
+    /// <summary>The tangent every point is checked along: fixed, every component nonzero, of mixed signs and sizes.</summary>
+    private static readonly double[] Direction = [0.7, -1.3, 0.25, 2.0, -0.6, 1.1, -0.35, 0.9, -1.7];
+
+    /// <summary>
+    /// Forward mode against reverse mode: FJvp returns F's value bit for bit, and its derivative is the generated
+    /// gradient dotted with the tangent, to 1e-12 of the sum of the terms' sizes (the two add the same terms in
+    /// other orders). Where that dot product is not finite, the JVP's derivative must not be finite either.
+    /// </summary>
+    private static Verdict? CheckJvp(JvpRun jvp, Point p, double f, double[] gradient, Counts counts)
+    {
+        double value = jvp(p.Z, p.S, p.N, Direction, out double derivative);
+        if (!value.Equals(f)) return new(FailureKind.JvpMismatch, $"at {p}: FJvp returned {value:R}, F {f:R}");
+        double dot = 0, scale = 0;
+        for (int k = 0; k < gradient.Length; k++)
+        {
+            dot += gradient[k] * Direction[k];
+            scale += Math.Abs(gradient[k] * Direction[k]);
+        }
+        counts.Jvps++;
+        bool agree = double.IsFinite(dot) ? Math.Abs(derivative - dot) <= 1e-12 * Math.Max(1, scale) : !double.IsFinite(derivative);
+        return agree ? null : new(FailureKind.JvpMismatch, $"at {p}: FJvp's derivative {derivative:R}, gradient · tangent {dot:R}");
+    }
+
     private static Verdict CheckPoints(Program program, Type glue, Counts counts)
     {
         var value = glue.GetMethod("Value")!.CreateDelegate<Func<double[], double, int, double>>();
         var gradient = glue.GetMethod("Gradient")!.CreateDelegate<Func<double[], double, int, double[], double>>();
         var tape = glue.GetMethod("Tape")!.CreateDelegate<TapeRun>();
+        var jvp = glue.GetMethod("Jvp")!.CreateDelegate<JvpRun>();
         foreach (Point p in program.Points)
         {
             try
@@ -226,6 +257,7 @@ internal static class ProgramChecker
                 double returned = gradient(z, p.S, p.N, generated);
                 if (!returned.Equals(f)) return new(FailureKind.ValueMismatch, $"at {p}: FGradient returned {returned:R}, F {f:R}");
                 double tapeValue = tape(z, p.S, p.N, taped, out bool intermediatesFinite);
+                if (CheckJvp(jvp, p, f, generated, counts) is { } jvpFailure) return jvpFailure;
                 if (!Close(tapeValue, f, TapeTolerance)) return new(FailureKind.TapeMismatch, $"at {p}: FTape's value {tapeValue:R}, F {f:R}");
                 for (int k = 0; k < names.Length; k++)
                 {

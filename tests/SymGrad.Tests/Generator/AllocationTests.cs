@@ -30,4 +30,65 @@ public class AllocationTests
         Assert.Equal(0, allocated);
         Assert.Equal(11_000 * 3.165349361996877, sum, 1e-6); // the calls did run
     }
+
+    [Fact]
+    public void Ten_thousand_seed_loss_jvps_allocate_nothing_and_equal_the_gradient_along_the_tangent()
+    {
+        double[,] w1 = SeedNetGradientTests.W1, w2 = SeedNetGradientTests.W2, xs = SeedNetGradientTests.Xs;
+        double[] b1 = SeedNetGradientTests.B1, b2 = SeedNetGradientTests.B2, wOut = SeedNetGradientTests.WOut, targets = SeedNetGradientTests.Targets;
+        // A tangent with every component different: t_k = sin(k + 1), numbered in parameter order, arrays row-major.
+        int k = 0;
+        double Next() => Math.Sin(++k);
+        double[,] tW1 = Fill(new double[4, 3], Next), tW2 = Fill(new double[4, 4], Next), tXs = Fill(new double[4, 3], Next);
+        double[] tB1 = Fill(new double[4], Next), tB2 = Fill(new double[4], Next), tWOut = Fill(new double[4], Next);
+        double tBOut = Next();
+
+        double[,] dW1 = new double[4, 3], dW2 = new double[4, 4], dXs = new double[4, 3];
+        double[] dB1 = new double[4], dB2 = new double[4], dWOut = new double[4];
+        double dBOut = 0;
+        SeedNet.LossGradient(w1, b1, w2, b2, wOut, SeedNetGradientTests.BOut, xs, targets, dW1, dB1, dW2, dB2, dWOut, ref dBOut, dXs);
+        double dot = Dot(dW1, tW1) + Dot(dB1, tB1) + Dot(dW2, tW2) + Dot(dB2, tB2) + Dot(dWOut, tWOut) + dBOut * tBOut + Dot(dXs, tXs);
+
+        double sum = 0, derivative = 0;
+        for (int i = 0; i < 1000; i++)
+        {
+            sum += SeedNet.LossJvp(w1, b1, w2, b2, wOut, SeedNetGradientTests.BOut, xs, targets, tW1, tB1, tW2, tB2, tWOut, tBOut, tXs, out derivative);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10_000; i++)
+        {
+            sum += SeedNet.LossJvp(w1, b1, w2, b2, wOut, SeedNetGradientTests.BOut, xs, targets, tW1, tB1, tW2, tB2, tWOut, tBOut, tXs, out derivative);
+        }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        Assert.Equal(11_000 * 3.165349361996877, sum, 1e-6);
+        Assert.True(Math.Abs(derivative - dot) <= 1e-12 * Math.Max(1, Math.Abs(dot)), $"JVP {derivative:R}, gradient · tangent {dot:R}");
+        Assert.NotEqual(0.0, dot); // the comparison is not 0 = 0
+
+        // A tangent of the wrong shape is named, before any work.
+        ArgumentException e = Assert.Throws<ArgumentException>(() =>
+            SeedNet.LossJvp(w1, b1, w2, b2, wOut, SeedNetGradientTests.BOut, xs, targets, tW1, new double[3], tW2, tB2, tWOut, tBOut, tXs, out _));
+        Assert.Equal("tB1", e.ParamName);
+    }
+
+    private static T Fill<T>(T array, Func<double> next) where T : class
+    {
+        if (array is double[,] m)
+        {
+            for (int i = 0; i < m.GetLength(0); i++)
+            {
+                for (int j = 0; j < m.GetLength(1); j++) m[i, j] = next();
+            }
+        }
+        else if (array is double[] v)
+        {
+            for (int i = 0; i < v.Length; i++) v[i] = next();
+        }
+        return array;
+    }
+
+    private static double Dot(double[] a, double[] b) => a.Zip(b, (x, y) => x * y).Sum();
+
+    private static double Dot(double[,] a, double[,] b) => a.Cast<double>().Zip(b.Cast<double>(), (x, y) => x * y).Sum();
 }

@@ -35,6 +35,30 @@ public class SnapshotTests
         Snapshot.Match(Generated(GeneratorHarness.Run(SampleSources.Calls)), "Calls");
 
     [Fact]
+    public void Forward_mode_jvp() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(ForwardModeSample)), "ForwardMode");
+
+    /// <summary>A method asking for both modes: a scalar, an array read element by element, a branch, a [NoDerivative] input.</summary>
+    internal const string ForwardModeSample = """
+        using System;
+        using SymGrad;
+
+        namespace Demo;
+
+        public static partial class Fwd
+        {
+            [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward)]
+            public static double F(double x, double[] v, [NoDerivative] double s)
+            {
+                double z = x * v[0] + Math.Sin(v[1]);
+                if (z > s) z = z * z;
+                else z = Math.Exp(-z);
+                return z / (1.0 + x * x);
+            }
+        }
+        """;
+
+    [Fact]
     public void Every_diagnostic()
     {
         GeneratorRun run = GeneratorHarness.Run(DiagnosticSources.File(DiagnosticSources.All));

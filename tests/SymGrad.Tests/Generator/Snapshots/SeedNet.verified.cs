@@ -275,7 +275,7 @@ namespace SeedNotebook.Network
             double z_8 = 0.0 + w2[3, 0] * h1_0 + w2[3, 1] * h1_1 + w2[3, 2] * h1_2 + w2[3, 3] * h1_3 + b2[3];
             // Predict, line 33: h2[i] = SymMath.Relu(z);
             double h2_3 = global::System.Math.Max(0.0, z_8);
-            // line 50: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
             double e = 0.0 + wOut[0] * h2_0 + wOut[1] * h2_1 + wOut[2] * h2_2 + wOut[3] * h2_3 + bOut - targets[0];
             // Predict, line 24: z += b1[i];
             double z_9 = 0.0 + w1[0, 0] * xs[1, 0] + w1[0, 1] * xs[1, 1] + w1[0, 2] * xs[1, 2] + b1[0];
@@ -309,7 +309,7 @@ namespace SeedNotebook.Network
             double z_16 = 0.0 + w2[3, 0] * h1_0_2 + w2[3, 1] * h1_1_2 + w2[3, 2] * h1_2_2 + w2[3, 3] * h1_3_2 + b2[3];
             // Predict, line 33: h2[i] = SymMath.Relu(z);
             double h2_3_2 = global::System.Math.Max(0.0, z_16);
-            // line 50: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
             double e_2 = 0.0 + wOut[0] * h2_0_2 + wOut[1] * h2_1_2 + wOut[2] * h2_2_2 + wOut[3] * h2_3_2 + bOut - targets[1];
             // Predict, line 24: z += b1[i];
             double z_17 = 0.0 + w1[0, 0] * xs[2, 0] + w1[0, 1] * xs[2, 1] + w1[0, 2] * xs[2, 2] + b1[0];
@@ -343,7 +343,7 @@ namespace SeedNotebook.Network
             double z_24 = 0.0 + w2[3, 0] * h1_0_3 + w2[3, 1] * h1_1_3 + w2[3, 2] * h1_2_3 + w2[3, 3] * h1_3_3 + b2[3];
             // Predict, line 33: h2[i] = SymMath.Relu(z);
             double h2_3_3 = global::System.Math.Max(0.0, z_24);
-            // line 50: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
             double e_3 = 0.0 + wOut[0] * h2_0_3 + wOut[1] * h2_1_3 + wOut[2] * h2_2_3 + wOut[3] * h2_3_3 + bOut - targets[2];
             // Predict, line 24: z += b1[i];
             double z_25 = 0.0 + w1[0, 0] * xs[3, 0] + w1[0, 1] * xs[3, 1] + w1[0, 2] * xs[3, 2] + b1[0];
@@ -377,11 +377,11 @@ namespace SeedNotebook.Network
             double z_32 = 0.0 + w2[3, 0] * h1_0_4 + w2[3, 1] * h1_1_4 + w2[3, 2] * h1_2_4 + w2[3, 3] * h1_3_4 + b2[3];
             // Predict, line 33: h2[i] = SymMath.Relu(z);
             double h2_3_4 = global::System.Math.Max(0.0, z_32);
-            // line 50: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
             double e_4 = 0.0 + wOut[0] * h2_0_4 + wOut[1] * h2_1_4 + wOut[2] * h2_2_4 + wOut[3] * h2_3_4 + bOut - targets[3];
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
-            // line 51: loss += e * e;
+            // line 54: loss += e * e;
             double de_4 = e_4 + e_4;
             // Predict, line 33: h2[i] = SymMath.Relu(z);
             double dz_32 = (z_32 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de_4);
@@ -393,7 +393,7 @@ namespace SeedNotebook.Network
             double dz_27 = (z_27 > 0.0 ? 1.0 : 0.0) * (w2[3, 2] * dz_32 + w2[2, 2] * dz_31 + w2[1, 2] * dz_30 + w2[0, 2] * dz_29);
             double dz_26 = (z_26 > 0.0 ? 1.0 : 0.0) * (w2[3, 1] * dz_32 + w2[2, 1] * dz_31 + w2[1, 1] * dz_30 + w2[0, 1] * dz_29);
             double dz_25 = (z_25 > 0.0 ? 1.0 : 0.0) * (w2[3, 0] * dz_32 + w2[2, 0] * dz_31 + w2[1, 0] * dz_30 + w2[0, 0] * dz_29);
-            // line 51: loss += e * e;
+            // line 54: loss += e * e;
             double de_3 = e_3 + e_3;
             // Predict, line 33: h2[i] = SymMath.Relu(z);
             double dz_24 = (z_24 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de_3);
@@ -405,7 +405,7 @@ namespace SeedNotebook.Network
             double dz_19 = (z_19 > 0.0 ? 1.0 : 0.0) * (w2[3, 2] * dz_24 + w2[2, 2] * dz_23 + w2[1, 2] * dz_22 + w2[0, 2] * dz_21);
             double dz_18 = (z_18 > 0.0 ? 1.0 : 0.0) * (w2[3, 1] * dz_24 + w2[2, 1] * dz_23 + w2[1, 1] * dz_22 + w2[0, 1] * dz_21);
             double dz_17 = (z_17 > 0.0 ? 1.0 : 0.0) * (w2[3, 0] * dz_24 + w2[2, 0] * dz_23 + w2[1, 0] * dz_22 + w2[0, 0] * dz_21);
-            // line 51: loss += e * e;
+            // line 54: loss += e * e;
             double de_2 = e_2 + e_2;
             // Predict, line 33: h2[i] = SymMath.Relu(z);
             double dz_16 = (z_16 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de_2);
@@ -417,7 +417,7 @@ namespace SeedNotebook.Network
             double dz_11 = (z_11 > 0.0 ? 1.0 : 0.0) * (w2[3, 2] * dz_16 + w2[2, 2] * dz_15 + w2[1, 2] * dz_14 + w2[0, 2] * dz_13);
             double dz_10 = (z_10 > 0.0 ? 1.0 : 0.0) * (w2[3, 1] * dz_16 + w2[2, 1] * dz_15 + w2[1, 1] * dz_14 + w2[0, 1] * dz_13);
             double dz_9 = (z_9 > 0.0 ? 1.0 : 0.0) * (w2[3, 0] * dz_16 + w2[2, 0] * dz_15 + w2[1, 0] * dz_14 + w2[0, 0] * dz_13);
-            // line 51: loss += e * e;
+            // line 54: loss += e * e;
             double de = e + e;
             // Predict, line 33: h2[i] = SymMath.Relu(z);
             double dz_8 = (z_8 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de);
@@ -488,6 +488,266 @@ namespace SeedNotebook.Network
         }
 
         /// <summary>
+        /// Computes <see cref="Loss(double[,], double[], double[,], double[], double[], double, double[,], double[])"/> and its directional derivative along the tangents, by forward-mode
+        /// differentiation: one sweep, no tape, no allocation.
+        /// </summary>
+        /// <param name="w1">As for <c>Loss</c>.</param>
+        /// <param name="b1">As for <c>Loss</c>.</param>
+        /// <param name="w2">As for <c>Loss</c>.</param>
+        /// <param name="b2">As for <c>Loss</c>.</param>
+        /// <param name="wOut">As for <c>Loss</c>.</param>
+        /// <param name="bOut">As for <c>Loss</c>.</param>
+        /// <param name="xs">As for <c>Loss</c>.</param>
+        /// <param name="targets">As for <c>Loss</c>.</param>
+        /// <param name="tW1">The direction's component along <paramref name="w1"/>, of its shape.</param>
+        /// <param name="tB1">The direction's component along <paramref name="b1"/>, of its shape.</param>
+        /// <param name="tW2">The direction's component along <paramref name="w2"/>, of its shape.</param>
+        /// <param name="tB2">The direction's component along <paramref name="b2"/>, of its shape.</param>
+        /// <param name="tWOut">The direction's component along <paramref name="wOut"/>, of its shape.</param>
+        /// <param name="tBOut">The direction's component along <paramref name="bOut"/>, of its shape.</param>
+        /// <param name="tXs">The direction's component along <paramref name="xs"/>, of its shape.</param>
+        /// <param name="derivative">Receives the derivative of the result along the tangents: the gradient dotted with them.</param>
+        /// <returns>The value of <see cref="Loss(double[,], double[], double[,], double[], double[], double, double[,], double[])"/>.</returns>
+        [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+        public static double LossJvp(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] wOut, double bOut, double[,] xs, double[] targets, double[,] tW1, global::System.ReadOnlySpan<double> tB1, double[,] tW2, global::System.ReadOnlySpan<double> tB2, global::System.ReadOnlySpan<double> tWOut, double tBOut, double[,] tXs, out double derivative)
+        {
+            // The indices read below must exist, and each tangent must have its parameter's shape.
+            global::System.ArgumentNullException.ThrowIfNull(w1);
+            if (w1.GetLength(0) < 4 || w1.GetLength(1) < 3) throw new global::System.ArgumentException("w1 must be at least 4 x 3: the method reads w1[3, 2].", nameof(w1));
+            global::System.ArgumentNullException.ThrowIfNull(tW1);
+            if (tW1.GetLength(0) != w1.GetLength(0) || tW1.GetLength(1) != w1.GetLength(1)) throw new global::System.ArgumentException("tW1 must have the shape of w1.", nameof(tW1));
+            global::System.ArgumentNullException.ThrowIfNull(b1);
+            if (b1.Length < 4) throw new global::System.ArgumentException("b1 must have at least 4 elements: the method reads b1[3].", nameof(b1));
+            if (tB1.Length != b1.Length) throw new global::System.ArgumentException("tB1 must have the length of b1.", nameof(tB1));
+            global::System.ArgumentNullException.ThrowIfNull(w2);
+            if (w2.GetLength(0) < 4 || w2.GetLength(1) < 4) throw new global::System.ArgumentException("w2 must be at least 4 x 4: the method reads w2[3, 3].", nameof(w2));
+            global::System.ArgumentNullException.ThrowIfNull(tW2);
+            if (tW2.GetLength(0) != w2.GetLength(0) || tW2.GetLength(1) != w2.GetLength(1)) throw new global::System.ArgumentException("tW2 must have the shape of w2.", nameof(tW2));
+            global::System.ArgumentNullException.ThrowIfNull(b2);
+            if (b2.Length < 4) throw new global::System.ArgumentException("b2 must have at least 4 elements: the method reads b2[3].", nameof(b2));
+            if (tB2.Length != b2.Length) throw new global::System.ArgumentException("tB2 must have the length of b2.", nameof(tB2));
+            global::System.ArgumentNullException.ThrowIfNull(wOut);
+            if (wOut.Length < 4) throw new global::System.ArgumentException("wOut must have at least 4 elements: the method reads wOut[3].", nameof(wOut));
+            if (tWOut.Length != wOut.Length) throw new global::System.ArgumentException("tWOut must have the length of wOut.", nameof(tWOut));
+            global::System.ArgumentNullException.ThrowIfNull(xs);
+            if (xs.GetLength(0) < 4 || xs.GetLength(1) < 3) throw new global::System.ArgumentException("xs must be at least 4 x 3: the method reads xs[3, 2].", nameof(xs));
+            global::System.ArgumentNullException.ThrowIfNull(tXs);
+            if (tXs.GetLength(0) != xs.GetLength(0) || tXs.GetLength(1) != xs.GetLength(1)) throw new global::System.ArgumentException("tXs must have the shape of xs.", nameof(tXs));
+            global::System.ArgumentNullException.ThrowIfNull(targets);
+            if (targets.Length < 4) throw new global::System.ArgumentException("targets must have at least 4 elements: the method reads targets[3].", nameof(targets));
+
+            // Forward sweep: each value, then its tangent (its derivative along the tangents).
+            // Predict, line 24: z += b1[i];
+            double z = 0.0 + w1[0, 0] * xs[0, 0] + w1[0, 1] * xs[0, 1] + w1[0, 2] * xs[0, 2] + b1[0];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_0 = global::System.Math.Max(0.0, z);
+            double th1_0 = (z > 0.0 ? 1.0 : 0.0) * (xs[0, 0] * tW1[0, 0] + w1[0, 0] * tXs[0, 0] + (xs[0, 1] * tW1[0, 1] + w1[0, 1] * tXs[0, 1]) + (xs[0, 2] * tW1[0, 2] + w1[0, 2] * tXs[0, 2]) + tB1[0]);
+            // Predict, line 24: z += b1[i];
+            double z_2 = 0.0 + w1[1, 0] * xs[0, 0] + w1[1, 1] * xs[0, 1] + w1[1, 2] * xs[0, 2] + b1[1];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_1 = global::System.Math.Max(0.0, z_2);
+            double th1_1 = (z_2 > 0.0 ? 1.0 : 0.0) * (xs[0, 0] * tW1[1, 0] + w1[1, 0] * tXs[0, 0] + (xs[0, 1] * tW1[1, 1] + w1[1, 1] * tXs[0, 1]) + (xs[0, 2] * tW1[1, 2] + w1[1, 2] * tXs[0, 2]) + tB1[1]);
+            // Predict, line 24: z += b1[i];
+            double z_3 = 0.0 + w1[2, 0] * xs[0, 0] + w1[2, 1] * xs[0, 1] + w1[2, 2] * xs[0, 2] + b1[2];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_2 = global::System.Math.Max(0.0, z_3);
+            double th1_2 = (z_3 > 0.0 ? 1.0 : 0.0) * (xs[0, 0] * tW1[2, 0] + w1[2, 0] * tXs[0, 0] + (xs[0, 1] * tW1[2, 1] + w1[2, 1] * tXs[0, 1]) + (xs[0, 2] * tW1[2, 2] + w1[2, 2] * tXs[0, 2]) + tB1[2]);
+            // Predict, line 24: z += b1[i];
+            double z_4 = 0.0 + w1[3, 0] * xs[0, 0] + w1[3, 1] * xs[0, 1] + w1[3, 2] * xs[0, 2] + b1[3];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_3 = global::System.Math.Max(0.0, z_4);
+            double th1_3 = (z_4 > 0.0 ? 1.0 : 0.0) * (xs[0, 0] * tW1[3, 0] + w1[3, 0] * tXs[0, 0] + (xs[0, 1] * tW1[3, 1] + w1[3, 1] * tXs[0, 1]) + (xs[0, 2] * tW1[3, 2] + w1[3, 2] * tXs[0, 2]) + tB1[3]);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_33 = h1_0 * tW2[0, 0] + w2[0, 0] * th1_0 + (h1_1 * tW2[0, 1] + w2[0, 1] * th1_1) + (h1_2 * tW2[0, 2] + w2[0, 2] * th1_2) + (h1_3 * tW2[0, 3] + w2[0, 3] * th1_3);
+            // Predict, line 32: z += b2[i];
+            double z_5 = 0.0 + w2[0, 0] * h1_0 + w2[0, 1] * h1_1 + w2[0, 2] * h1_2 + w2[0, 3] * h1_3 + b2[0];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_0 = global::System.Math.Max(0.0, z_5);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_34 = h1_0 * tW2[1, 0] + w2[1, 0] * th1_0 + (h1_1 * tW2[1, 1] + w2[1, 1] * th1_1) + (h1_2 * tW2[1, 2] + w2[1, 2] * th1_2) + (h1_3 * tW2[1, 3] + w2[1, 3] * th1_3);
+            // Predict, line 32: z += b2[i];
+            double z_6 = 0.0 + w2[1, 0] * h1_0 + w2[1, 1] * h1_1 + w2[1, 2] * h1_2 + w2[1, 3] * h1_3 + b2[1];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_1 = global::System.Math.Max(0.0, z_6);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_35 = h1_0 * tW2[2, 0] + w2[2, 0] * th1_0 + (h1_1 * tW2[2, 1] + w2[2, 1] * th1_1) + (h1_2 * tW2[2, 2] + w2[2, 2] * th1_2) + (h1_3 * tW2[2, 3] + w2[2, 3] * th1_3);
+            // Predict, line 32: z += b2[i];
+            double z_7 = 0.0 + w2[2, 0] * h1_0 + w2[2, 1] * h1_1 + w2[2, 2] * h1_2 + w2[2, 3] * h1_3 + b2[2];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_2 = global::System.Math.Max(0.0, z_7);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_36 = h1_0 * tW2[3, 0] + w2[3, 0] * th1_0 + (h1_1 * tW2[3, 1] + w2[3, 1] * th1_1) + (h1_2 * tW2[3, 2] + w2[3, 2] * th1_2) + (h1_3 * tW2[3, 3] + w2[3, 3] * th1_3);
+            // Predict, line 32: z += b2[i];
+            double z_8 = 0.0 + w2[3, 0] * h1_0 + w2[3, 1] * h1_1 + w2[3, 2] * h1_2 + w2[3, 3] * h1_3 + b2[3];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_3 = global::System.Math.Max(0.0, z_8);
+            // Predict, line 36: y += wOut[j] * h2[j];
+            double ty = h2_0 * tWOut[0] + wOut[0] * ((z_5 > 0.0 ? 1.0 : 0.0) * (tz_33 + tB2[0])) + (h2_1 * tWOut[1] + wOut[1] * ((z_6 > 0.0 ? 1.0 : 0.0) * (tz_34 + tB2[1])));
+            double ty_2 = ty + (h2_2 * tWOut[2] + wOut[2] * ((z_7 > 0.0 ? 1.0 : 0.0) * (tz_35 + tB2[2]))) + (h2_3 * tWOut[3] + wOut[3] * ((z_8 > 0.0 ? 1.0 : 0.0) * (tz_36 + tB2[3])));
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            double e = 0.0 + wOut[0] * h2_0 + wOut[1] * h2_1 + wOut[2] * h2_2 + wOut[3] * h2_3 + bOut - targets[0];
+            // line 54: loss += e * e;
+            double t = e * (ty_2 + tBOut);
+            // Predict, line 24: z += b1[i];
+            double z_9 = 0.0 + w1[0, 0] * xs[1, 0] + w1[0, 1] * xs[1, 1] + w1[0, 2] * xs[1, 2] + b1[0];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_0_2 = global::System.Math.Max(0.0, z_9);
+            double th1_0_2 = (z_9 > 0.0 ? 1.0 : 0.0) * (xs[1, 0] * tW1[0, 0] + w1[0, 0] * tXs[1, 0] + (xs[1, 1] * tW1[0, 1] + w1[0, 1] * tXs[1, 1]) + (xs[1, 2] * tW1[0, 2] + w1[0, 2] * tXs[1, 2]) + tB1[0]);
+            // Predict, line 24: z += b1[i];
+            double z_10 = 0.0 + w1[1, 0] * xs[1, 0] + w1[1, 1] * xs[1, 1] + w1[1, 2] * xs[1, 2] + b1[1];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_1_2 = global::System.Math.Max(0.0, z_10);
+            double th1_1_2 = (z_10 > 0.0 ? 1.0 : 0.0) * (xs[1, 0] * tW1[1, 0] + w1[1, 0] * tXs[1, 0] + (xs[1, 1] * tW1[1, 1] + w1[1, 1] * tXs[1, 1]) + (xs[1, 2] * tW1[1, 2] + w1[1, 2] * tXs[1, 2]) + tB1[1]);
+            // Predict, line 24: z += b1[i];
+            double z_11 = 0.0 + w1[2, 0] * xs[1, 0] + w1[2, 1] * xs[1, 1] + w1[2, 2] * xs[1, 2] + b1[2];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_2_2 = global::System.Math.Max(0.0, z_11);
+            double th1_2_2 = (z_11 > 0.0 ? 1.0 : 0.0) * (xs[1, 0] * tW1[2, 0] + w1[2, 0] * tXs[1, 0] + (xs[1, 1] * tW1[2, 1] + w1[2, 1] * tXs[1, 1]) + (xs[1, 2] * tW1[2, 2] + w1[2, 2] * tXs[1, 2]) + tB1[2]);
+            // Predict, line 24: z += b1[i];
+            double z_12 = 0.0 + w1[3, 0] * xs[1, 0] + w1[3, 1] * xs[1, 1] + w1[3, 2] * xs[1, 2] + b1[3];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_3_2 = global::System.Math.Max(0.0, z_12);
+            double th1_3_2 = (z_12 > 0.0 ? 1.0 : 0.0) * (xs[1, 0] * tW1[3, 0] + w1[3, 0] * tXs[1, 0] + (xs[1, 1] * tW1[3, 1] + w1[3, 1] * tXs[1, 1]) + (xs[1, 2] * tW1[3, 2] + w1[3, 2] * tXs[1, 2]) + tB1[3]);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_37 = h1_0_2 * tW2[0, 0] + w2[0, 0] * th1_0_2 + (h1_1_2 * tW2[0, 1] + w2[0, 1] * th1_1_2) + (h1_2_2 * tW2[0, 2] + w2[0, 2] * th1_2_2) + (h1_3_2 * tW2[0, 3] + w2[0, 3] * th1_3_2);
+            // Predict, line 32: z += b2[i];
+            double z_13 = 0.0 + w2[0, 0] * h1_0_2 + w2[0, 1] * h1_1_2 + w2[0, 2] * h1_2_2 + w2[0, 3] * h1_3_2 + b2[0];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_0_2 = global::System.Math.Max(0.0, z_13);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_38 = h1_0_2 * tW2[1, 0] + w2[1, 0] * th1_0_2 + (h1_1_2 * tW2[1, 1] + w2[1, 1] * th1_1_2) + (h1_2_2 * tW2[1, 2] + w2[1, 2] * th1_2_2) + (h1_3_2 * tW2[1, 3] + w2[1, 3] * th1_3_2);
+            // Predict, line 32: z += b2[i];
+            double z_14 = 0.0 + w2[1, 0] * h1_0_2 + w2[1, 1] * h1_1_2 + w2[1, 2] * h1_2_2 + w2[1, 3] * h1_3_2 + b2[1];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_1_2 = global::System.Math.Max(0.0, z_14);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_39 = h1_0_2 * tW2[2, 0] + w2[2, 0] * th1_0_2 + (h1_1_2 * tW2[2, 1] + w2[2, 1] * th1_1_2) + (h1_2_2 * tW2[2, 2] + w2[2, 2] * th1_2_2) + (h1_3_2 * tW2[2, 3] + w2[2, 3] * th1_3_2);
+            // Predict, line 32: z += b2[i];
+            double z_15 = 0.0 + w2[2, 0] * h1_0_2 + w2[2, 1] * h1_1_2 + w2[2, 2] * h1_2_2 + w2[2, 3] * h1_3_2 + b2[2];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_2_2 = global::System.Math.Max(0.0, z_15);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_40 = h1_0_2 * tW2[3, 0] + w2[3, 0] * th1_0_2 + (h1_1_2 * tW2[3, 1] + w2[3, 1] * th1_1_2) + (h1_2_2 * tW2[3, 2] + w2[3, 2] * th1_2_2) + (h1_3_2 * tW2[3, 3] + w2[3, 3] * th1_3_2);
+            // Predict, line 32: z += b2[i];
+            double z_16 = 0.0 + w2[3, 0] * h1_0_2 + w2[3, 1] * h1_1_2 + w2[3, 2] * h1_2_2 + w2[3, 3] * h1_3_2 + b2[3];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_3_2 = global::System.Math.Max(0.0, z_16);
+            // Predict, line 36: y += wOut[j] * h2[j];
+            double ty_3 = h2_0_2 * tWOut[0] + wOut[0] * ((z_13 > 0.0 ? 1.0 : 0.0) * (tz_37 + tB2[0])) + (h2_1_2 * tWOut[1] + wOut[1] * ((z_14 > 0.0 ? 1.0 : 0.0) * (tz_38 + tB2[1])));
+            double ty_4 = ty_3 + (h2_2_2 * tWOut[2] + wOut[2] * ((z_15 > 0.0 ? 1.0 : 0.0) * (tz_39 + tB2[2]))) + (h2_3_2 * tWOut[3] + wOut[3] * ((z_16 > 0.0 ? 1.0 : 0.0) * (tz_40 + tB2[3])));
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            double e_2 = 0.0 + wOut[0] * h2_0_2 + wOut[1] * h2_1_2 + wOut[2] * h2_2_2 + wOut[3] * h2_3_2 + bOut - targets[1];
+            // line 54: loss += e * e;
+            double t_2 = e_2 * (ty_4 + tBOut);
+            // Predict, line 24: z += b1[i];
+            double z_17 = 0.0 + w1[0, 0] * xs[2, 0] + w1[0, 1] * xs[2, 1] + w1[0, 2] * xs[2, 2] + b1[0];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_0_3 = global::System.Math.Max(0.0, z_17);
+            double th1_0_3 = (z_17 > 0.0 ? 1.0 : 0.0) * (xs[2, 0] * tW1[0, 0] + w1[0, 0] * tXs[2, 0] + (xs[2, 1] * tW1[0, 1] + w1[0, 1] * tXs[2, 1]) + (xs[2, 2] * tW1[0, 2] + w1[0, 2] * tXs[2, 2]) + tB1[0]);
+            // Predict, line 24: z += b1[i];
+            double z_18 = 0.0 + w1[1, 0] * xs[2, 0] + w1[1, 1] * xs[2, 1] + w1[1, 2] * xs[2, 2] + b1[1];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_1_3 = global::System.Math.Max(0.0, z_18);
+            double th1_1_3 = (z_18 > 0.0 ? 1.0 : 0.0) * (xs[2, 0] * tW1[1, 0] + w1[1, 0] * tXs[2, 0] + (xs[2, 1] * tW1[1, 1] + w1[1, 1] * tXs[2, 1]) + (xs[2, 2] * tW1[1, 2] + w1[1, 2] * tXs[2, 2]) + tB1[1]);
+            // Predict, line 24: z += b1[i];
+            double z_19 = 0.0 + w1[2, 0] * xs[2, 0] + w1[2, 1] * xs[2, 1] + w1[2, 2] * xs[2, 2] + b1[2];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_2_3 = global::System.Math.Max(0.0, z_19);
+            double th1_2_3 = (z_19 > 0.0 ? 1.0 : 0.0) * (xs[2, 0] * tW1[2, 0] + w1[2, 0] * tXs[2, 0] + (xs[2, 1] * tW1[2, 1] + w1[2, 1] * tXs[2, 1]) + (xs[2, 2] * tW1[2, 2] + w1[2, 2] * tXs[2, 2]) + tB1[2]);
+            // Predict, line 24: z += b1[i];
+            double z_20 = 0.0 + w1[3, 0] * xs[2, 0] + w1[3, 1] * xs[2, 1] + w1[3, 2] * xs[2, 2] + b1[3];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_3_3 = global::System.Math.Max(0.0, z_20);
+            double th1_3_3 = (z_20 > 0.0 ? 1.0 : 0.0) * (xs[2, 0] * tW1[3, 0] + w1[3, 0] * tXs[2, 0] + (xs[2, 1] * tW1[3, 1] + w1[3, 1] * tXs[2, 1]) + (xs[2, 2] * tW1[3, 2] + w1[3, 2] * tXs[2, 2]) + tB1[3]);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_41 = h1_0_3 * tW2[0, 0] + w2[0, 0] * th1_0_3 + (h1_1_3 * tW2[0, 1] + w2[0, 1] * th1_1_3) + (h1_2_3 * tW2[0, 2] + w2[0, 2] * th1_2_3) + (h1_3_3 * tW2[0, 3] + w2[0, 3] * th1_3_3);
+            // Predict, line 32: z += b2[i];
+            double z_21 = 0.0 + w2[0, 0] * h1_0_3 + w2[0, 1] * h1_1_3 + w2[0, 2] * h1_2_3 + w2[0, 3] * h1_3_3 + b2[0];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_0_3 = global::System.Math.Max(0.0, z_21);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_42 = h1_0_3 * tW2[1, 0] + w2[1, 0] * th1_0_3 + (h1_1_3 * tW2[1, 1] + w2[1, 1] * th1_1_3) + (h1_2_3 * tW2[1, 2] + w2[1, 2] * th1_2_3) + (h1_3_3 * tW2[1, 3] + w2[1, 3] * th1_3_3);
+            // Predict, line 32: z += b2[i];
+            double z_22 = 0.0 + w2[1, 0] * h1_0_3 + w2[1, 1] * h1_1_3 + w2[1, 2] * h1_2_3 + w2[1, 3] * h1_3_3 + b2[1];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_1_3 = global::System.Math.Max(0.0, z_22);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_43 = h1_0_3 * tW2[2, 0] + w2[2, 0] * th1_0_3 + (h1_1_3 * tW2[2, 1] + w2[2, 1] * th1_1_3) + (h1_2_3 * tW2[2, 2] + w2[2, 2] * th1_2_3) + (h1_3_3 * tW2[2, 3] + w2[2, 3] * th1_3_3);
+            // Predict, line 32: z += b2[i];
+            double z_23 = 0.0 + w2[2, 0] * h1_0_3 + w2[2, 1] * h1_1_3 + w2[2, 2] * h1_2_3 + w2[2, 3] * h1_3_3 + b2[2];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_2_3 = global::System.Math.Max(0.0, z_23);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_44 = h1_0_3 * tW2[3, 0] + w2[3, 0] * th1_0_3 + (h1_1_3 * tW2[3, 1] + w2[3, 1] * th1_1_3) + (h1_2_3 * tW2[3, 2] + w2[3, 2] * th1_2_3) + (h1_3_3 * tW2[3, 3] + w2[3, 3] * th1_3_3);
+            // Predict, line 32: z += b2[i];
+            double z_24 = 0.0 + w2[3, 0] * h1_0_3 + w2[3, 1] * h1_1_3 + w2[3, 2] * h1_2_3 + w2[3, 3] * h1_3_3 + b2[3];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_3_3 = global::System.Math.Max(0.0, z_24);
+            // Predict, line 36: y += wOut[j] * h2[j];
+            double ty_5 = h2_0_3 * tWOut[0] + wOut[0] * ((z_21 > 0.0 ? 1.0 : 0.0) * (tz_41 + tB2[0])) + (h2_1_3 * tWOut[1] + wOut[1] * ((z_22 > 0.0 ? 1.0 : 0.0) * (tz_42 + tB2[1])));
+            double ty_6 = ty_5 + (h2_2_3 * tWOut[2] + wOut[2] * ((z_23 > 0.0 ? 1.0 : 0.0) * (tz_43 + tB2[2]))) + (h2_3_3 * tWOut[3] + wOut[3] * ((z_24 > 0.0 ? 1.0 : 0.0) * (tz_44 + tB2[3])));
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            double e_3 = 0.0 + wOut[0] * h2_0_3 + wOut[1] * h2_1_3 + wOut[2] * h2_2_3 + wOut[3] * h2_3_3 + bOut - targets[2];
+            // line 54: loss += e * e;
+            double t_3 = e_3 * (ty_6 + tBOut);
+            // Predict, line 24: z += b1[i];
+            double z_25 = 0.0 + w1[0, 0] * xs[3, 0] + w1[0, 1] * xs[3, 1] + w1[0, 2] * xs[3, 2] + b1[0];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_0_4 = global::System.Math.Max(0.0, z_25);
+            double th1_0_4 = (z_25 > 0.0 ? 1.0 : 0.0) * (xs[3, 0] * tW1[0, 0] + w1[0, 0] * tXs[3, 0] + (xs[3, 1] * tW1[0, 1] + w1[0, 1] * tXs[3, 1]) + (xs[3, 2] * tW1[0, 2] + w1[0, 2] * tXs[3, 2]) + tB1[0]);
+            // Predict, line 24: z += b1[i];
+            double z_26 = 0.0 + w1[1, 0] * xs[3, 0] + w1[1, 1] * xs[3, 1] + w1[1, 2] * xs[3, 2] + b1[1];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_1_4 = global::System.Math.Max(0.0, z_26);
+            double th1_1_4 = (z_26 > 0.0 ? 1.0 : 0.0) * (xs[3, 0] * tW1[1, 0] + w1[1, 0] * tXs[3, 0] + (xs[3, 1] * tW1[1, 1] + w1[1, 1] * tXs[3, 1]) + (xs[3, 2] * tW1[1, 2] + w1[1, 2] * tXs[3, 2]) + tB1[1]);
+            // Predict, line 24: z += b1[i];
+            double z_27 = 0.0 + w1[2, 0] * xs[3, 0] + w1[2, 1] * xs[3, 1] + w1[2, 2] * xs[3, 2] + b1[2];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_2_4 = global::System.Math.Max(0.0, z_27);
+            double th1_2_4 = (z_27 > 0.0 ? 1.0 : 0.0) * (xs[3, 0] * tW1[2, 0] + w1[2, 0] * tXs[3, 0] + (xs[3, 1] * tW1[2, 1] + w1[2, 1] * tXs[3, 1]) + (xs[3, 2] * tW1[2, 2] + w1[2, 2] * tXs[3, 2]) + tB1[2]);
+            // Predict, line 24: z += b1[i];
+            double z_28 = 0.0 + w1[3, 0] * xs[3, 0] + w1[3, 1] * xs[3, 1] + w1[3, 2] * xs[3, 2] + b1[3];
+            // Predict, line 25: h1[i] = SymMath.Relu(z);
+            double h1_3_4 = global::System.Math.Max(0.0, z_28);
+            double th1_3_4 = (z_28 > 0.0 ? 1.0 : 0.0) * (xs[3, 0] * tW1[3, 0] + w1[3, 0] * tXs[3, 0] + (xs[3, 1] * tW1[3, 1] + w1[3, 1] * tXs[3, 1]) + (xs[3, 2] * tW1[3, 2] + w1[3, 2] * tXs[3, 2]) + tB1[3]);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_45 = h1_0_4 * tW2[0, 0] + w2[0, 0] * th1_0_4 + (h1_1_4 * tW2[0, 1] + w2[0, 1] * th1_1_4) + (h1_2_4 * tW2[0, 2] + w2[0, 2] * th1_2_4) + (h1_3_4 * tW2[0, 3] + w2[0, 3] * th1_3_4);
+            // Predict, line 32: z += b2[i];
+            double z_29 = 0.0 + w2[0, 0] * h1_0_4 + w2[0, 1] * h1_1_4 + w2[0, 2] * h1_2_4 + w2[0, 3] * h1_3_4 + b2[0];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_0_4 = global::System.Math.Max(0.0, z_29);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_46 = h1_0_4 * tW2[1, 0] + w2[1, 0] * th1_0_4 + (h1_1_4 * tW2[1, 1] + w2[1, 1] * th1_1_4) + (h1_2_4 * tW2[1, 2] + w2[1, 2] * th1_2_4) + (h1_3_4 * tW2[1, 3] + w2[1, 3] * th1_3_4);
+            // Predict, line 32: z += b2[i];
+            double z_30 = 0.0 + w2[1, 0] * h1_0_4 + w2[1, 1] * h1_1_4 + w2[1, 2] * h1_2_4 + w2[1, 3] * h1_3_4 + b2[1];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_1_4 = global::System.Math.Max(0.0, z_30);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_47 = h1_0_4 * tW2[2, 0] + w2[2, 0] * th1_0_4 + (h1_1_4 * tW2[2, 1] + w2[2, 1] * th1_1_4) + (h1_2_4 * tW2[2, 2] + w2[2, 2] * th1_2_4) + (h1_3_4 * tW2[2, 3] + w2[2, 3] * th1_3_4);
+            // Predict, line 32: z += b2[i];
+            double z_31 = 0.0 + w2[2, 0] * h1_0_4 + w2[2, 1] * h1_1_4 + w2[2, 2] * h1_2_4 + w2[2, 3] * h1_3_4 + b2[2];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_2_4 = global::System.Math.Max(0.0, z_31);
+            // Predict, line 31: z += w2[i, j] * h1[j];
+            double tz_48 = h1_0_4 * tW2[3, 0] + w2[3, 0] * th1_0_4 + (h1_1_4 * tW2[3, 1] + w2[3, 1] * th1_1_4) + (h1_2_4 * tW2[3, 2] + w2[3, 2] * th1_2_4) + (h1_3_4 * tW2[3, 3] + w2[3, 3] * th1_3_4);
+            // Predict, line 32: z += b2[i];
+            double z_32 = 0.0 + w2[3, 0] * h1_0_4 + w2[3, 1] * h1_1_4 + w2[3, 2] * h1_2_4 + w2[3, 3] * h1_3_4 + b2[3];
+            // Predict, line 33: h2[i] = SymMath.Relu(z);
+            double h2_3_4 = global::System.Math.Max(0.0, z_32);
+            // Predict, line 36: y += wOut[j] * h2[j];
+            double ty_7 = h2_0_4 * tWOut[0] + wOut[0] * ((z_29 > 0.0 ? 1.0 : 0.0) * (tz_45 + tB2[0])) + (h2_1_4 * tWOut[1] + wOut[1] * ((z_30 > 0.0 ? 1.0 : 0.0) * (tz_46 + tB2[1])));
+            double ty_8 = ty_7 + (h2_2_4 * tWOut[2] + wOut[2] * ((z_31 > 0.0 ? 1.0 : 0.0) * (tz_47 + tB2[2]))) + (h2_3_4 * tWOut[3] + wOut[3] * ((z_32 > 0.0 ? 1.0 : 0.0) * (tz_48 + tB2[3])));
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            double e_4 = 0.0 + wOut[0] * h2_0_4 + wOut[1] * h2_1_4 + wOut[2] * h2_2_4 + wOut[3] * h2_3_4 + bOut - targets[3];
+            // line 54: loss += e * e;
+            double t_4 = e_4 * (ty_8 + tBOut);
+
+            // The directional derivative.
+            derivative = t + t + (t_2 + t_2) + (t_3 + t_3) + (t_4 + t_4);
+            return 0.0 + e * e + e_2 * e_2 + e_3 * e_3 + e_4 * e_4;
+        }
+
+        /// <summary>
         /// <see cref="Loss(double[,], double[], double[,], double[], double[], double, double[,], double[])"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
         /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
         /// </summary>
@@ -502,7 +762,7 @@ namespace SeedNotebook.Network
             // Predict, line 36: y += wOut[j] * h2[j];
             global::SymGrad.Value y = 0.0 + wOut[0] * global::SymGrad.ValueMath.Relu(0.0 + w2[0, 0] * h1_0 + w2[0, 1] * h1_1 + w2[0, 2] * h1_2 + w2[0, 3] * h1_3 + b2[0]) + wOut[1] * global::SymGrad.ValueMath.Relu(0.0 + w2[1, 0] * h1_0 + w2[1, 1] * h1_1 + w2[1, 2] * h1_2 + w2[1, 3] * h1_3 + b2[1]);
             global::SymGrad.Value y_2 = y + wOut[2] * global::SymGrad.ValueMath.Relu(0.0 + w2[2, 0] * h1_0 + w2[2, 1] * h1_1 + w2[2, 2] * h1_2 + w2[2, 3] * h1_3 + b2[2]) + wOut[3] * global::SymGrad.ValueMath.Relu(0.0 + w2[3, 0] * h1_0 + w2[3, 1] * h1_1 + w2[3, 2] * h1_2 + w2[3, 3] * h1_3 + b2[3]);
-            // line 50: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
             global::SymGrad.Value e = y_2 + bOut - targets[0];
             // Predict, line 25: h1[i] = SymMath.Relu(z);
             global::SymGrad.Value h1_0_2 = global::SymGrad.ValueMath.Relu(0.0 + w1[0, 0] * xs[1, 0] + w1[0, 1] * xs[1, 1] + w1[0, 2] * xs[1, 2] + b1[0]);
@@ -512,7 +772,7 @@ namespace SeedNotebook.Network
             // Predict, line 36: y += wOut[j] * h2[j];
             global::SymGrad.Value y_3 = 0.0 + wOut[0] * global::SymGrad.ValueMath.Relu(0.0 + w2[0, 0] * h1_0_2 + w2[0, 1] * h1_1_2 + w2[0, 2] * h1_2_2 + w2[0, 3] * h1_3_2 + b2[0]) + wOut[1] * global::SymGrad.ValueMath.Relu(0.0 + w2[1, 0] * h1_0_2 + w2[1, 1] * h1_1_2 + w2[1, 2] * h1_2_2 + w2[1, 3] * h1_3_2 + b2[1]);
             global::SymGrad.Value y_4 = y_3 + wOut[2] * global::SymGrad.ValueMath.Relu(0.0 + w2[2, 0] * h1_0_2 + w2[2, 1] * h1_1_2 + w2[2, 2] * h1_2_2 + w2[2, 3] * h1_3_2 + b2[2]) + wOut[3] * global::SymGrad.ValueMath.Relu(0.0 + w2[3, 0] * h1_0_2 + w2[3, 1] * h1_1_2 + w2[3, 2] * h1_2_2 + w2[3, 3] * h1_3_2 + b2[3]);
-            // line 50: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
             global::SymGrad.Value e_2 = y_4 + bOut - targets[1];
             // Predict, line 25: h1[i] = SymMath.Relu(z);
             global::SymGrad.Value h1_0_3 = global::SymGrad.ValueMath.Relu(0.0 + w1[0, 0] * xs[2, 0] + w1[0, 1] * xs[2, 1] + w1[0, 2] * xs[2, 2] + b1[0]);
@@ -522,7 +782,7 @@ namespace SeedNotebook.Network
             // Predict, line 36: y += wOut[j] * h2[j];
             global::SymGrad.Value y_5 = 0.0 + wOut[0] * global::SymGrad.ValueMath.Relu(0.0 + w2[0, 0] * h1_0_3 + w2[0, 1] * h1_1_3 + w2[0, 2] * h1_2_3 + w2[0, 3] * h1_3_3 + b2[0]) + wOut[1] * global::SymGrad.ValueMath.Relu(0.0 + w2[1, 0] * h1_0_3 + w2[1, 1] * h1_1_3 + w2[1, 2] * h1_2_3 + w2[1, 3] * h1_3_3 + b2[1]);
             global::SymGrad.Value y_6 = y_5 + wOut[2] * global::SymGrad.ValueMath.Relu(0.0 + w2[2, 0] * h1_0_3 + w2[2, 1] * h1_1_3 + w2[2, 2] * h1_2_3 + w2[2, 3] * h1_3_3 + b2[2]) + wOut[3] * global::SymGrad.ValueMath.Relu(0.0 + w2[3, 0] * h1_0_3 + w2[3, 1] * h1_1_3 + w2[3, 2] * h1_2_3 + w2[3, 3] * h1_3_3 + b2[3]);
-            // line 50: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
             global::SymGrad.Value e_3 = y_6 + bOut - targets[2];
             // Predict, line 25: h1[i] = SymMath.Relu(z);
             global::SymGrad.Value h1_0_4 = global::SymGrad.ValueMath.Relu(0.0 + w1[0, 0] * xs[3, 0] + w1[0, 1] * xs[3, 1] + w1[0, 2] * xs[3, 2] + b1[0]);
@@ -532,7 +792,7 @@ namespace SeedNotebook.Network
             // Predict, line 36: y += wOut[j] * h2[j];
             global::SymGrad.Value y_7 = 0.0 + wOut[0] * global::SymGrad.ValueMath.Relu(0.0 + w2[0, 0] * h1_0_4 + w2[0, 1] * h1_1_4 + w2[0, 2] * h1_2_4 + w2[0, 3] * h1_3_4 + b2[0]) + wOut[1] * global::SymGrad.ValueMath.Relu(0.0 + w2[1, 0] * h1_0_4 + w2[1, 1] * h1_1_4 + w2[1, 2] * h1_2_4 + w2[1, 3] * h1_3_4 + b2[1]);
             global::SymGrad.Value y_8 = y_7 + wOut[2] * global::SymGrad.ValueMath.Relu(0.0 + w2[2, 0] * h1_0_4 + w2[2, 1] * h1_1_4 + w2[2, 2] * h1_2_4 + w2[2, 3] * h1_3_4 + b2[2]) + wOut[3] * global::SymGrad.ValueMath.Relu(0.0 + w2[3, 0] * h1_0_4 + w2[3, 1] * h1_1_4 + w2[3, 2] * h1_2_4 + w2[3, 3] * h1_3_4 + b2[3]);
-            // line 50: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
             global::SymGrad.Value e_4 = y_8 + bOut - targets[3];
             return 0.0 + e * e + e_2 * e_2 + e_3 * e_3 + e_4 * e_4;
         }

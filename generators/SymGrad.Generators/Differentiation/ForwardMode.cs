@@ -1,0 +1,132 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generators.Ir;
+using SymGrad.Generators.Ir.Rules;
+using SymGrad.Generators.Model;
+
+namespace SymGrad.Generators.Differentiation;
+
+/// <summary>
+/// Forward-mode differentiation: one walk over the method's IR in order, giving each active value a tangent right
+/// after it, the sum of the rule table's local partials times the operands' tangents (the same partials reverse
+/// mode uses). A branch keeps its shape: the tangents of its results meet in phis of their own. One sweep, no tape.
+/// </summary>
+internal sealed class ForwardMode
+{
+    private readonly MethodIr _ir;
+    private readonly HashSet<int> _active;
+    private readonly IrBuilder _b;
+    private readonly Dictionary<int, int> _tangent = new();
+    private readonly Dictionary<int, int> _tangentParam = new();
+
+    private ForwardMode(MethodIr ir, HashSet<int> active)
+    {
+        _ir = ir;
+        _active = active;
+        _b = new IrBuilder(ir.NextId);
+    }
+
+    /// <summary>The JVP program of <paramref name="ir"/>, given its active values; not yet optimised.</summary>
+    public static JvpIr Differentiate(MethodIr ir, HashSet<int> active) => new ForwardMode(ir, active).Run();
+
+    /// <summary>The tangent parameter of a differentiable parameter: <c>tX</c> for <c>x</c>, a read-only span for an array.</summary>
+    public static ParamSpec TangentOf(ParamSpec p, IReadOnlyCollection<string> taken)
+    {
+        string bare = p.Name.TrimStart('@');
+        string name = "t" + char.ToUpperInvariant(bare[0]) + bare.Substring(1);
+        while (taken.Contains(name)) name += "_";
+        ParamKind kind = p.Kind switch { ParamKind.Double => ParamKind.Double, ParamKind.Array2D => ParamKind.Array2D, _ => ParamKind.ReadOnlySpan };
+        return new ParamSpec(name, kind, NoDerivative: true, p.MinLength0, p.MinLength1);
+    }
+
+    private JvpIr Run()
+    {
+        var tangents = new List<ParamSpec>();
+        var of = new List<int>();
+        var taken = new HashSet<string>(_ir.Params.Select(p => p.Name.TrimStart('@')));
+        for (int p = 0; p < _ir.Params.Count; p++)
+        {
+            if (!_ir.Params[p].IsDifferentiable) continue;
+            ParamSpec t = TangentOf(_ir.Params[p], taken);
+            taken.Add(t.Name);
+            _tangentParam[p] = _ir.Params.Count + tangents.Count;
+            tangents.Add(t);
+            of.Add(p);
+        }
+        foreach (Node node in _ir.Body.Nodes) Visit(node);
+        int derivative = Tangent(_ir.Return);
+        return new JvpIr(_ir, tangents.ToEquatableArray(), of.ToEquatableArray(), _b.Finish(), _ir.Return, derivative);
+    }
+
+    /// <summary>A value's tangent: zero for an inactive one.</summary>
+    private int Tangent(int id) => _tangent.TryGetValue(id, out int t) ? t : _b.Const(0.0);
+
+    private void Visit(Node node)
+    {
+        _b.Origin = node.Origin;
+        switch (node)
+        {
+            case IfInstr region:
+                Block then = Branch(region.Then), @else = Branch(region.Else);
+                var phis = new List<Phi>(region.Phis);
+                foreach (Phi phi in region.Phis.Where(p => _active.Contains(p.Id)))
+                {
+                    // A side's tangent is made where that side is (inside its branch, or before the if).
+                    var tangent = new Phi(_b.NewId(), ValType.Double, Tangent(phi.Then), Tangent(phi.Else), null) { AdjointOf = phi.Id };
+                    phis.Add(tangent);
+                    _tangent[phi.Id] = tangent.Id;
+                }
+                _b.Origin = region.Origin;
+                _b.AddIf(region.Cond, then, @else, phis);
+                break;
+            case Instr instr:
+                _b.Append(instr);
+                if (_active.Contains(instr.Id)) _tangent[instr.Id] = MakeTangent(instr);
+                break;
+            default:
+                throw new System.InvalidOperationException($"forward mode does not know {node.GetType().Name}");
+        }
+    }
+
+    private Block Branch(Block block)
+    {
+        _b.PushBlock();
+        foreach (Node node in block.Nodes) Visit(node);
+        return _b.PopBlock();
+    }
+
+    private int MakeTangent(Instr instr)
+    {
+        int t = instr switch
+        {
+            ParamInstr p => _b.Param(_tangentParam[p.Param], ValType.Double),
+            LoadInstr l => _b.Load(_tangentParam[l.Param], l.Index0, l.Index1),
+            SelectInstr s => _b.Select(s.Cond, Tangent(s.A), Tangent(s.B)),
+            UnaryInstr u => Combine(instr, u.Op, u.A, -1),
+            BinaryInstr b => Combine(instr, b.Op, b.A, b.B),
+            _ => throw new System.InvalidOperationException($"no tangent rule for the active instruction {instr}"),
+        };
+        _b.MarkAdjoint(t, instr.Id); // the emitter names it after the value: tz for z
+        return t;
+    }
+
+    /// <summary>Σ partial_k · t_k over the active operands, in operand order; a negative partial is subtracted.</summary>
+    private int Combine(Instr instr, Op op, int a, int b)
+    {
+        OpRule rule = OpRules.Of(op);
+        if (rule.Partial is null) throw new System.InvalidOperationException($"the operation {op} has no derivative rule but its result is active");
+        var site = new RuleSite(_b, instr.Id, a, b);
+        int sum = -1;
+        for (int k = 0; k < rule.Arity; k++)
+        {
+            int operand = k == 0 ? a : b;
+            if (!_active.Contains(operand)) continue;
+            Partial partial = rule.Partial(site, k);
+            int term = partial.Factor == Partial.None ? Tangent(operand) : _b.Binary(Op.Mul, partial.Factor, Tangent(operand));
+            sum = sum < 0
+                ? partial.Subtract ? _b.Unary(Op.Neg, term) : term
+                : _b.Binary(partial.Subtract ? Op.Sub : Op.Add, sum, term);
+        }
+        return sum < 0 ? _b.Const(0.0) : sum;
+    }
+}

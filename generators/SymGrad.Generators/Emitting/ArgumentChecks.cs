@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using SymGrad.Generators.Ir;
+
+namespace SymGrad.Generators.Emitting;
+
+/// <summary>
+/// The checks a generated method makes before any work, each throwing an exception that names the argument: array
+/// parameters are not null and have the extents the method reads at constant indices, and each array that goes
+/// with a parameter (an adjoint, a tangent) has that parameter's shape.
+/// </summary>
+internal static class ArgumentChecks
+{
+    public static void Emit(CodeWriter w, MethodIr ir, IReadOnlyDictionary<int, string> shaped, string what)
+    {
+        bool any = false;
+        void Header()
+        {
+            if (!any) w.Line($"// The indices read below must exist, and each {what} must have its parameter's shape.");
+            any = true;
+        }
+        for (int i = 0; i < ir.Params.Count; i++)
+        {
+            ParamSpec p = ir.Params[i];
+            string name = p.Name, bare = name.TrimStart('@');
+            if (p.Kind is ParamKind.Array or ParamKind.Array2D)
+            {
+                Header();
+                w.Line($"global::System.ArgumentNullException.ThrowIfNull({name});");
+            }
+            if (p.Kind == ParamKind.Array2D && p.MinLength0 > 0)
+            {
+                Header();
+                w.Line($"if ({name}.GetLength(0) < {p.MinLength0} || {name}.GetLength(1) < {p.MinLength1}) " +
+                       $"throw new global::System.ArgumentException(\"{bare} must be at least {p.MinLength0} x {p.MinLength1}: the method reads {bare}[{p.MinLength0 - 1}, {p.MinLength1 - 1}].\", nameof({name}));");
+            }
+            else if (p.IsArrayLike && p.MinLength0 > 0)
+            {
+                Header();
+                w.Line($"if ({name}.Length < {p.MinLength0}) " +
+                       $"throw new global::System.ArgumentException(\"{bare} must have at least {p.MinLength0} element{(p.MinLength0 == 1 ? "" : "s")}: the method reads {bare}[{p.MinLength0 - 1}].\", nameof({name}));");
+            }
+            if (!shaped.TryGetValue(i, out string? d)) continue;
+            if (p.Kind == ParamKind.Array2D)
+            {
+                Header();
+                w.Line($"global::System.ArgumentNullException.ThrowIfNull({d});");
+                w.Line($"if ({d}.GetLength(0) != {name}.GetLength(0) || {d}.GetLength(1) != {name}.GetLength(1)) " +
+                       $"throw new global::System.ArgumentException(\"{d} must have the shape of {bare}.\", nameof({d}));");
+            }
+            else if (p.IsArrayLike)
+            {
+                Header();
+                w.Line($"if ({d}.Length != {name}.Length) " +
+                       $"throw new global::System.ArgumentException(\"{d} must have the length of {bare}.\", nameof({d}));");
+            }
+        }
+        if (any) w.Line();
+    }
+}
