@@ -13,3 +13,6 @@ Section4GeneratedGradient.Run();
 // loss's computation graph, written under out/.
 Print.Section("5. Pictures (written under out/)");
 SeedNotebook.Pictures.PicturesSection.Run("out");
+
+// 6. Beyond the notebook: second order, with the generated Hessian.
+Section6Newton.Run();

@@ -26,10 +26,18 @@ public enum DerivativeModes
     /// </summary>
     Forward = 2,
 
-    /// <summary>Hessian-vector products (forward over reverse): not available yet, an SG0016 error.</summary>
+    /// <summary>
+    /// Hessian-vector products, forward over reverse: <c>{Name}Hvp(parameters, tangents, adjoints, outputs)</c> writes
+    /// the gradient into the adjoints (as <c>{Name}Gradient</c>) and H·t into outputs named <c>hv</c> + the
+    /// parameter's PascalCase name, typed like the adjoints.
+    /// </summary>
     HessianVector = 4,
 
-    /// <summary>Dense Hessians: not available yet, an SG0016 error.</summary>
+    /// <summary>
+    /// Dense Hessians: <c>{Name}Hessian(parameters, adjoints, double[,] hessian)</c>, the value, the gradient and the
+    /// n x n Hessian over every input scalar (parameter order, arrays row-major), symmetric to the last bit. Also
+    /// generates <c>{Name}Hvp</c>, which it calls once per row.
+    /// </summary>
     Hessian = 8,
 }
 

@@ -77,8 +77,8 @@ internal static class DiagnosticDescriptors
         "'{0}' cannot get its generated '{1}': type '{2}' already has a member of that name; rename one of them");
 
     public static readonly DiagnosticDescriptor ModeNotAvailable = Error("SG0016",
-        "Derivative mode not available yet",
-        "'{0}' asks for {1}, which SymGrad does not generate yet: use DerivativeModes.Reverse (the gradient) and DerivativeModes.Forward (Jacobian-vector products)");
+        "No derivative mode, or an unknown one",
+        "'{0}' asks for {1}: ask for DerivativeModes.Reverse (the gradient), Forward (Jacobian-vector products), HessianVector (Hessian-vector products) or Hessian, combined with |");
 
     public static readonly DiagnosticDescriptor InternalError = Error("SG0099",
         "SymGrad internal error",

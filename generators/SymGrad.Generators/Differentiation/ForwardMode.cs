@@ -27,7 +27,21 @@ internal sealed class ForwardMode
     }
 
     /// <summary>The JVP program of <paramref name="ir"/>, given its active values; not yet optimised.</summary>
-    public static JvpIr Differentiate(MethodIr ir, HashSet<int> active) => new ForwardMode(ir, active).Run();
+    /// <param name="outputs">Values besides the result whose tangents are wanted (a gradient program's outputs).</param>
+    public static JvpIr Differentiate(MethodIr ir, HashSet<int> active, IReadOnlyList<int>? outputs = null) =>
+        new ForwardMode(ir, active).Run(outputs ?? System.Array.Empty<int>());
+
+    /// <summary>
+    /// A gradient as a program forward mode can walk (forward over reverse): its two sweeps in one block, whose
+    /// inputs are the method's. Adjoints kept in memory are not supported there yet.
+    /// </summary>
+    public static MethodIr GradientProgram(GradientIr gradient)
+    {
+        if (gradient.Accumulated.Count > 0) throw new System.NotSupportedException("forward over reverse of an adjoint kept in memory (an accumulation at a computed index)");
+        var body = new Block(gradient.Forward.Nodes.Concat(gradient.Backward.Nodes).ToEquatableArray());
+        int next = body.Nodes.SelectMany(IrWalk.Defined).DefaultIfEmpty(-1).Max() + 1;
+        return gradient.Primal with { Body = body, NextId = System.Math.Max(next, gradient.Primal.NextId) };
+    }
 
     /// <summary>The tangent parameter of a differentiable parameter: <c>tX</c> for <c>x</c>, a read-only span for an array.</summary>
     public static ParamSpec TangentOf(ParamSpec p, IReadOnlyCollection<string> taken)
@@ -39,7 +53,7 @@ internal sealed class ForwardMode
         return new ParamSpec(name, kind, NoDerivative: true, p.MinLength0, p.MinLength1);
     }
 
-    private JvpIr Run()
+    private JvpIr Run(IReadOnlyList<int> outputs)
     {
         var tangents = new List<ParamSpec>();
         var of = new List<int>();
@@ -55,7 +69,8 @@ internal sealed class ForwardMode
         }
         foreach (Node node in _ir.Body.Nodes) Visit(node);
         int derivative = Tangent(_ir.Return);
-        return new JvpIr(_ir, tangents.ToEquatableArray(), of.ToEquatableArray(), _b.Finish(), _ir.Return, derivative);
+        var outputTangents = outputs.Select(Tangent).ToEquatableArray();
+        return new JvpIr(_ir, tangents.ToEquatableArray(), of.ToEquatableArray(), _b.Finish(), _ir.Return, derivative, outputTangents);
     }
 
     /// <summary>A value's tangent: zero for an inactive one.</summary>
@@ -72,7 +87,7 @@ internal sealed class ForwardMode
                 foreach (Phi phi in region.Phis.Where(p => _active.Contains(p.Id)))
                 {
                     // A side's tangent is made where that side is (inside its branch, or before the if).
-                    var tangent = new Phi(_b.NewId(), ValType.Double, Tangent(phi.Then), Tangent(phi.Else), null) { AdjointOf = phi.Id };
+                    var tangent = new Phi(_b.NewId(), ValType.Double, Tangent(phi.Then), Tangent(phi.Else), null) { TangentOf = phi.Id };
                     phis.Add(tangent);
                     _tangent[phi.Id] = tangent.Id;
                 }
@@ -106,7 +121,7 @@ internal sealed class ForwardMode
             BinaryInstr b => Combine(instr, b.Op, b.A, b.B),
             _ => throw new System.InvalidOperationException($"no tangent rule for the active instruction {instr}"),
         };
-        _b.MarkAdjoint(t, instr.Id); // the emitter names it after the value: tz for z
+        _b.MarkTangent(t, instr.Id); // the emitter names it after the value: tz for z
         return t;
     }
 

@@ -10,7 +10,12 @@ namespace SymGrad.Generators.Emitting;
 /// </summary>
 internal static class ArgumentChecks
 {
-    public static void Emit(CodeWriter w, MethodIr ir, IReadOnlyDictionary<int, string> shaped, string what)
+    public static void Emit(CodeWriter w, MethodIr ir, IReadOnlyDictionary<int, string> shaped, string what) =>
+        Emit(w, ir, new[] { shaped }, what);
+
+    /// <param name="shaped">Each map gives, for some parameters, the name of an argument that must have its shape.</param>
+    /// <param name="what">What those arguments are, for the comment ("adjoint", "tangent").</param>
+    public static void Emit(CodeWriter w, MethodIr ir, IReadOnlyList<IReadOnlyDictionary<int, string>> shaped, string what)
     {
         bool any = false;
         void Header()
@@ -39,21 +44,30 @@ internal static class ArgumentChecks
                 w.Line($"if ({name}.Length < {p.MinLength0}) " +
                        $"throw new global::System.ArgumentException(\"{bare} must have at least {p.MinLength0} element{(p.MinLength0 == 1 ? "" : "s")}: the method reads {bare}[{p.MinLength0 - 1}].\", nameof({name}));");
             }
-            if (!shaped.TryGetValue(i, out string? d)) continue;
-            if (p.Kind == ParamKind.Array2D)
+            foreach (IReadOnlyDictionary<int, string> map in shaped)
             {
-                Header();
-                w.Line($"global::System.ArgumentNullException.ThrowIfNull({d});");
-                w.Line($"if ({d}.GetLength(0) != {name}.GetLength(0) || {d}.GetLength(1) != {name}.GetLength(1)) " +
-                       $"throw new global::System.ArgumentException(\"{d} must have the shape of {bare}.\", nameof({d}));");
-            }
-            else if (p.IsArrayLike)
-            {
-                Header();
-                w.Line($"if ({d}.Length != {name}.Length) " +
-                       $"throw new global::System.ArgumentException(\"{d} must have the length of {bare}.\", nameof({d}));");
+                if (map.TryGetValue(i, out string? d)) CheckShape(w, p, d, Header);
             }
         }
         if (any) w.Line();
+    }
+
+    /// <summary>Argument <paramref name="d"/> must have parameter <paramref name="p"/>'s shape (nothing to check for a double).</summary>
+    private static void CheckShape(CodeWriter w, ParamSpec p, string d, System.Action header)
+    {
+        string name = p.Name, bare = name.TrimStart('@');
+        if (p.Kind == ParamKind.Array2D)
+        {
+            header();
+            w.Line($"global::System.ArgumentNullException.ThrowIfNull({d});");
+            w.Line($"if ({d}.GetLength(0) != {name}.GetLength(0) || {d}.GetLength(1) != {name}.GetLength(1)) " +
+                   $"throw new global::System.ArgumentException(\"{d} must have the shape of {bare}.\", nameof({d}));");
+        }
+        else if (p.IsArrayLike)
+        {
+            header();
+            w.Line($"if ({d}.Length != {name}.Length) " +
+                   $"throw new global::System.ArgumentException(\"{d} must have the length of {bare}.\", nameof({d}));");
+        }
     }
 }

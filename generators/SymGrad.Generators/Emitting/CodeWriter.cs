@@ -21,6 +21,13 @@ internal sealed class CodeWriter
         _indent++;
     }
 
+    /// <summary>Opens a bare block (a scope of its own).</summary>
+    public void OpenBlock()
+    {
+        Line("{");
+        _indent++;
+    }
+
     public void Close(string suffix = "")
     {
         _indent--;

@@ -141,8 +141,16 @@ internal sealed class GradientEmitter : ProgramEmitter
     }
 
     /// <summary>One write per adjoint element the method reads (zero where the result does not depend on it).</summary>
-    private static IReadOnlyList<OutputWrite> OutputWrites(GradientIr gradient, Dictionary<int, string> adjoints)
+    private static IReadOnlyList<OutputWrite> OutputWrites(GradientIr gradient, Dictionary<int, string> adjoints) =>
+        OutputWrites(gradient, adjoints, v => v);
+
+    /// <summary>
+    /// One write per element of each output the method reads, into <paramref name="targets"/> (by parameter), of
+    /// <paramref name="valueOf"/> the adjoint written there: the adjoint itself, or its tangent (a Hessian-vector product).
+    /// </summary>
+    internal static IReadOnlyList<OutputWrite> OutputWrites(GradientIr gradient, Dictionary<int, string> targets, System.Func<int, int> valueOf)
     {
+        var adjoints = targets;
         MethodIr ir = gradient.Primal;
         var writes = new List<OutputWrite>();
         foreach (KeyValuePair<int, string> a in adjoints)
@@ -151,7 +159,7 @@ internal sealed class GradientEmitter : ProgramEmitter
             ParamSpec p = ir.Params[a.Key];
             string d = a.Value;
             var written = gradient.Outputs.Where(o => o.Param == a.Key).ToDictionary(o => (o.I, o.J), o => o.Value);
-            int ValueAt(int i, int j) => written[(i, j)]; // AdjointWrites gives every element in the extent a value
+            int ValueAt(int i, int j) => valueOf(written[(i, j)]); // AdjointWrites gives every element in the extent a value
             switch (p.Kind)
             {
                 case ParamKind.Double:
@@ -183,7 +191,7 @@ internal sealed class GradientEmitter : ProgramEmitter
         ParamKind.ReadOnlySpan => "global::System.ReadOnlySpan<double>", _ => "global::System.Span<double>",
     };
 
-    private static string AdjointType(ParamKind kind) => kind switch
+    internal static string AdjointType(ParamKind kind) => kind switch
     {
         ParamKind.Double => "ref double", ParamKind.Array2D => "double[,]", _ => "global::System.Span<double>",
     };
@@ -193,17 +201,19 @@ internal sealed class GradientEmitter : ProgramEmitter
     /// Elements outside the extent the method reads get a zero gradient, the rest are written after the body; an
     /// adjoint the backward sweep accumulates into is zeroed whole first.
     /// </summary>
-    private void EmitClears(CodeWriter w, Dictionary<int, string> adjoints)
+    private void EmitClears(CodeWriter w, Dictionary<int, string> adjoints) => EmitClears(w, _ir, adjoints, _accumulated);
+
+    internal static void EmitClears(CodeWriter w, MethodIr ir, IReadOnlyCollection<KeyValuePair<int, string>> adjoints, ISet<int> accumulated)
     {
-        if (adjoints.Keys.Any(k => _ir.Params[k].IsArrayLike && !_accumulated.Contains(k)))
+        if (adjoints.Select(a => a.Key).Any(k => ir.Params[k].IsArrayLike && !accumulated.Contains(k)))
         {
             w.Line("// Adjoint elements past the extent the method reads are zero; the others are written below.");
         }
-        if (adjoints.Keys.Any(_accumulated.Contains)) w.Line("// Adjoints the backward sweep adds to start at zero.");
+        if (adjoints.Select(a => a.Key).Any(accumulated.Contains)) w.Line("// Adjoints the backward sweep adds to start at zero.");
         foreach (KeyValuePair<int, string> a in adjoints)
         {
-            ParamSpec p = _ir.Params[a.Key];
-            if (_accumulated.Contains(a.Key))
+            ParamSpec p = ir.Params[a.Key];
+            if (accumulated.Contains(a.Key))
             {
                 w.Line(p.Kind switch
                 {
@@ -221,7 +231,7 @@ internal sealed class GradientEmitter : ProgramEmitter
                 w.Line($"{a.Value}.Slice({p.MinLength0}).Clear();");
             }
         }
-        if (adjoints.Keys.Any(k => _ir.Params[k].IsArrayLike || _accumulated.Contains(k))) w.Line();
+        if (adjoints.Select(a => a.Key).Any(k => ir.Params[k].IsArrayLike || accumulated.Contains(k))) w.Line();
     }
 
     /// <summary><c>dV[i] += g;</c>: the backward sweep adding to an adjoint kept in memory.</summary>

@@ -18,7 +18,7 @@ internal sealed class JvpEmitter : ProgramEmitter
     private JvpEmitter(JvpIr jvp, MethodIr program)
         : base(new[] { new Section(jvp.Body, "// Forward sweep: each value, then its tangent (its derivative along the tangents).") },
                jvp.Return, new[] { new OutputWrite("derivative", jvp.Derivative) }, program.Params.Select(p => p.Name).ToList(),
-               new[] { "derivative" }, jvp.Primal.SourceLines, allowSplit: false, derivativePrefix: "t")
+               new[] { "derivative" }, jvp.Primal.SourceLines, allowSplit: false)
     {
         _program = program;
     }

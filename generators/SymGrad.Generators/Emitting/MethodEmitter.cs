@@ -22,7 +22,8 @@ internal static class MethodEmitter
     /// <param name="active">The values that depend on a differentiable parameter: <c>Value</c>s on the tape.</param>
     /// <param name="gradient">The gradient program, when the method asks for reverse mode.</param>
     /// <param name="jvp">The JVP program, when the method asks for forward mode.</param>
-    public static string Emit(MethodSpec spec, GradientIr? gradient, JvpIr? jvp, Block tape, HashSet<int> active)
+    /// <param name="hvp">The gradient and its forward-over-reverse program, when the method asks for Hessian-vector products.</param>
+    public static string Emit(MethodSpec spec, GradientIr? gradient, JvpIr? jvp, (GradientIr Gradient, JvpIr Program)? hvp, Block tape, HashSet<int> active)
     {
         var w = new CodeWriter();
         if (gradient is not null)
@@ -34,6 +35,16 @@ internal static class MethodEmitter
         {
             JvpEmitter.Emit(w, spec, jvp);
             w.Line();
+        }
+        if (hvp is { } h)
+        {
+            HvpEmitter.Emit(w, spec, h.Gradient, h.Program);
+            w.Line();
+            if (spec.Modes.HasFlag(DerivativeModes.Hessian))
+            {
+                HessianEmitter.Emit(w, spec, spec.Ir);
+                w.Line();
+            }
         }
         TapeEmitter.Emit(w, spec, tape, active);
         return w.ToString();

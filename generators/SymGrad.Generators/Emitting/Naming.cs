@@ -7,26 +7,23 @@ namespace SymGrad.Generators.Emitting;
 
 /// <summary>
 /// The names of the generated code, decided here: adjoint parameters (<c>dX</c> for <c>x</c>), and the locals of a
-/// program: a source variable's own name (<c>z</c>, then <c>z_2</c> for its next version), an adjoint named after its
-/// value (<c>dz</c>), and a temporary after what it computes (<c>cos</c>, <c>inv</c>, <c>cond</c>). Source names are
+/// program: a source variable's own name (<c>z</c>, then <c>z_2</c> for its next version), an adjoint or a tangent
+/// named after its value (<c>dz</c>, <c>tz</c>; the tangent of an adjoint is <c>tdz</c>), and a temporary after what it computes (<c>cos</c>, <c>inv</c>, <c>cond</c>). Source names are
 /// given first, so a name the user chose is never pushed aside by a temporary.
 /// </summary>
 internal sealed class Naming
 {
     private readonly UseAnalysis _uses;
     private readonly IReadOnlyList<string> _parameters;
-    private readonly string _derivativePrefix;
     private readonly Dictionary<int, string> _names = new();
     private readonly HashSet<string> _used;
     private readonly Dictionary<string, int> _nextSuffix = new();
 
     /// <param name="parameters">The method's parameter names, which adjoints and elements are named after.</param>
     /// <param name="reserved">Names the program may not take (its method's parameters and adjoints, <c>frame</c>).</param>
-    /// <param name="derivativePrefix">What a derivative's name starts with: <c>d</c> for an adjoint (<c>dz</c>), <c>t</c> for a tangent (<c>tz</c>).</param>
-    public Naming(IReadOnlyList<string> parameters, IEnumerable<string> reserved, UseAnalysis uses, string derivativePrefix = "d")
+    public Naming(IReadOnlyList<string> parameters, IEnumerable<string> reserved, UseAnalysis uses)
     {
         _uses = uses;
-        _derivativePrefix = derivativePrefix;
         _parameters = parameters;
         _used = new HashSet<string>(reserved);
     }
@@ -48,11 +45,11 @@ internal sealed class Naming
             if (node is IfInstr region)
             {
                 // A region's results first: the variable as the source sees it after the if keeps the plain name.
-                foreach (Phi phi in region.Phis.Where(p => p.Name is not null || p.AdjointOf >= 0)) Local(phi.Id);
+                foreach (Phi phi in region.Phis.Where(p => p.Name is not null || p.AdjointOf >= 0 || p.TangentOf >= 0)) Local(phi.Id);
                 NameSourceVariables(region.Then, inline);
                 NameSourceVariables(region.Else, inline);
             }
-            else if (node is Instr { Name: not null, AdjointOf: < 0 } instr && !inline.Contains(instr.Id))
+            else if (node is Instr { Name: not null, AdjointOf: < 0, TangentOf: < 0 } instr && !inline.Contains(instr.Id))
             {
                 Local(instr.Id);
             }
@@ -65,8 +62,10 @@ internal sealed class Naming
         if (_names.TryGetValue(id, out string? name)) return name;
         _uses.Defs.TryGetValue(id, out Instr? def);
         _uses.Phis.TryGetValue(id, out Phi? phi);
-        int adjointOf = phi?.AdjointOf ?? def?.AdjointOf ?? -1;
-        string wanted = adjointOf >= 0 ? _derivativePrefix + Stem(adjointOf) : Sanitize(phi is not null ? phi.Name : def?.Name ?? Temporary(def));
+        int adjointOf = phi?.AdjointOf ?? def?.AdjointOf ?? -1, tangentOf = phi?.TangentOf ?? def?.TangentOf ?? -1;
+        string wanted = tangentOf >= 0 ? "t" + Stem(tangentOf)
+            : adjointOf >= 0 ? "d" + Stem(adjointOf)
+            : Sanitize(phi is not null ? phi.Name : def?.Name ?? Temporary(def));
         name = wanted;
         _nextSuffix.TryGetValue(wanted, out int n);
         if (n < 2) n = 2;

@@ -35,11 +35,10 @@ internal abstract class ProgramEmitter
     private bool _emittedAny;
     /// <param name="sections">The program: consecutive blocks of one scope (later ones read earlier ones' values).</param>
     /// <param name="allowSplit">Whether a program too large for one optimised method may be split into parts.</param>
-    /// <param name="derivativePrefix">How derivatives' names start: <c>d</c> (adjoints) or <c>t</c> (tangents).</param>
     /// <param name="parameters">The method's parameter names.</param>
     /// <param name="reservedNames">Names locals may not take, besides the parameters' (the adjoints').</param>
     protected ProgramEmitter(IReadOnlyList<Section> sections, int result, IReadOnlyList<OutputWrite> outputs, IReadOnlyList<string> parameters,
-                             IEnumerable<string> reservedNames, IReadOnlyList<string> sourceLines, bool allowSplit, string derivativePrefix = "d")
+                             IEnumerable<string> reservedNames, IReadOnlyList<string> sourceLines, bool allowSplit)
     {
         var items = new List<Node>();
         foreach (Section section in sections)
@@ -55,7 +54,7 @@ internal abstract class ProgramEmitter
         _inline = Inlining.Decide(Body, _uses, _parts);
         _parts?.AssignFrameSlots(_uses, _inline);
         _frameSlot = _parts?.FrameSlots ?? new Dictionary<int, int>();
-        _naming = new Naming(parameters, parameters.Select(p => p.TrimStart('@')).Concat(reservedNames).Append("frame"), _uses, derivativePrefix);
+        _naming = new Naming(parameters, parameters.Select(p => p.TrimStart('@')).Concat(reservedNames).Append("frame"), _uses);
         _naming.NameSourceVariables(Body, _inline);
     }
 

@@ -37,6 +37,9 @@ internal abstract record Instr(int Id, ValType Type) : Node
 
     /// <summary>For a value of the backward sweep, the forward value it is the adjoint of (or -1): names it <c>d</c> + that name.</summary>
     public int AdjointOf { get; init; } = -1;
+
+    /// <summary>For a tangent of forward mode, the value it is the tangent of (or -1): names it <c>t</c> + that name.</summary>
+    public int TangentOf { get; init; } = -1;
 }
 
 /// <summary>
@@ -100,11 +103,13 @@ internal sealed record IfInstr(int Cond, Block Then, Block Else, EquatableArray<
 /// <summary>
 /// The value <see cref="Id"/> after an <see cref="IfInstr"/>: <see cref="Then"/> or <see cref="Else"/>. Like a
 /// value, it carries the source variable it stands for (<see cref="Name"/>) or the value it is the adjoint of
-/// (<see cref="AdjointOf"/>, or -1): naming hints for the emitter, no meaning.
+/// (<see cref="AdjointOf"/>) or the tangent of (<see cref="TangentOf"/>), or -1: naming hints for the emitter, no meaning.
 /// </summary>
 internal sealed record Phi(int Id, ValType Type, int Then, int Else, string? Name) : IEquatable<Phi>
 {
     public int AdjointOf { get; init; } = -1;
+
+    public int TangentOf { get; init; } = -1;
 }
 
 /// <summary>A sequence of nodes, run in order.</summary>

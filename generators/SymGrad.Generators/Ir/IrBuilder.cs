@@ -110,6 +110,14 @@ internal sealed class IrBuilder
         if (!_adjointOf.ContainsKey(id) && _defs.TryGetValue(id, out Instr? d) && d is not ConstInstr and not ParamInstr and not LoadInstr) _adjointOf[id] = primal;
     }
 
+    private readonly Dictionary<int, int> _tangentOf = new();
+
+    /// <summary>Records that <paramref name="id"/> is the tangent of <paramref name="primal"/>, so the emitter names it after it.</summary>
+    public void MarkTangent(int id, int primal)
+    {
+        if (!_tangentOf.ContainsKey(id) && _defs.TryGetValue(id, out Instr? d) && d is not ConstInstr and not ParamInstr and not LoadInstr) _tangentOf[id] = primal;
+    }
+
     public int NewId() => _next++;
 
     // ---- leaves: always in the outermost block --------------------------------------------------------------
@@ -267,6 +275,7 @@ internal sealed class IrBuilder
         var instr = (Instr)node;
         if (_names.TryGetValue(instr.Id, out string? n)) instr = instr with { Name = n };
         if (_adjointOf.TryGetValue(instr.Id, out int primal)) instr = instr with { AdjointOf = primal };
+        if (_tangentOf.TryGetValue(instr.Id, out int value)) instr = instr with { TangentOf = value };
         return instr;
     }
 

@@ -119,6 +119,8 @@ internal static class MethodParser
         var suffixes = new List<string> { "Tape" };
         if (modes.HasFlag(DerivativeModes.Reverse)) suffixes.Insert(0, "Gradient");
         if (modes.HasFlag(DerivativeModes.Forward)) suffixes.Add("Jvp");
+        if (modes.HasFlag(DerivativeModes.HessianVector) || modes.HasFlag(DerivativeModes.Hessian)) suffixes.Add("Hvp"); // a Hessian is made of them
+        if (modes.HasFlag(DerivativeModes.Hessian)) suffixes.Add("Hessian");
         foreach (string suffix in suffixes)
         {
             // The compilation the generator sees holds no generated code, so a member of that name is the user's.
@@ -170,8 +172,8 @@ internal static class MethodParser
     }
 
     /// <summary>
-    /// The attribute's <c>Modes</c> (Reverse when absent). A mode SymGrad does not generate yet is SG0016 on the
-    /// attribute; what remains is generated.
+    /// The attribute's <c>Modes</c> (Reverse when absent). No mode, or a value that is not a combination of the
+    /// modes, is SG0016 on the attribute.
     /// </summary>
     private static DerivativeModes Modes(IMethodSymbol method, CancellationToken ct, List<DiagnosticInfo> diagnostics)
     {
@@ -180,13 +182,12 @@ internal static class MethodParser
         TypedConstant value = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Modes").Value;
         if (value.Value is not int bits) return DerivativeModes.Reverse;
         var modes = (DerivativeModes)bits;
-        const DerivativeModes available = DerivativeModes.Reverse | DerivativeModes.Forward;
+        const DerivativeModes available = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector | DerivativeModes.Hessian;
         if ((modes & ~available) != 0 || modes == 0)
         {
             Location location = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? Location.None;
-            string asked = modes == 0 ? "no derivative at all" : "DerivativeModes." + string.Join(" | DerivativeModes.",
-                new[] { DerivativeModes.HessianVector, DerivativeModes.Hessian }.Where(m => modes.HasFlag(m)).Select(m => m.ToString())
-                    .DefaultIfEmpty(((int)(modes & ~available)).ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            string asked = modes == 0 ? "no derivative at all (Modes = 0)"
+                : $"the mode value {bits.ToString(System.Globalization.CultureInfo.InvariantCulture)}, which is not a combination of DerivativeModes";
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModeNotAvailable, location, method.Name, asked));
         }
         return modes & available;

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using SymGrad.Generators.Model;
 using SymGrad.Generators.Diagnostics;
@@ -25,9 +26,18 @@ internal static class MethodPipeline
         {
             MethodIr ir = spec.Ir;
             HashSet<int> active = Activity.Of(ir);
-            GradientIr? gradient = spec.Modes.HasFlag(DerivativeModes.Reverse)
+            GradientIr? gradient = spec.Modes.HasFlag(DerivativeModes.Reverse) || spec.Modes.HasFlag(DerivativeModes.HessianVector) || spec.Modes.HasFlag(DerivativeModes.Hessian)
                 ? DeadCodeElimination.Run(AdjointWrites.Run(ReverseMode.Differentiate(ir, active)))
                 : null;
+            JvpIr? hvp = null;
+            if (gradient is not null && (spec.Modes.HasFlag(DerivativeModes.HessianVector) || spec.Modes.HasFlag(DerivativeModes.Hessian)))
+            {
+                // Forward over reverse: the gradient is itself a program, and its outputs' tangents are H·t.
+                MethodIr program = ForwardMode.GradientProgram(gradient);
+                JvpIr unoptimised = ForwardMode.Differentiate(program, Activity.Of(program), gradient.Outputs.Select(o => o.Value).ToList());
+                var roots = gradient.Outputs.Select(o => o.Value).Concat(unoptimised.OutputTangents).Append(unoptimised.Return);
+                hvp = unoptimised with { Body = DeadCodeElimination.Run(unoptimised.Body, roots) };
+            }
             ct.ThrowIfCancellationRequested();
             JvpIr? jvp = null;
             if (spec.Modes.HasFlag(DerivativeModes.Forward))
@@ -37,7 +47,7 @@ internal static class MethodPipeline
             }
             ct.ThrowIfCancellationRequested();
             Block tape = DeadCodeElimination.Run(ir.Body, new[] { ir.Return });
-            string members = MethodEmitter.Emit(spec, gradient, jvp, tape, active);
+            string members = MethodEmitter.Emit(spec, spec.Modes.HasFlag(DerivativeModes.Reverse) ? gradient : null, jvp, hvp is null ? null : (gradient!, hvp), tape, active);
             return new EmittedMethod(Emitter.HintName(spec), spec.Shell, members, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -49,6 +49,8 @@ public class DifferentialTests(ITestOutputHelper output)
         Assert.True(counts.NonFiniteIntermediates * 20 < counts.Points, counts.ToString());
         // Forward mode is checked at every point reverse mode is (each program asks for both).
         Assert.True(counts.Jvps * 20 > counts.Points * 19, counts.ToString());
+        Assert.True(counts.HvpUnstable * 10 < counts.HvpEntries, counts.ToString());
+        Assert.True(counts.HvpNonZero * 5 > counts.HvpEntries, counts.ToString()); // second derivatives, not 0 = 0
         Assert.True(counts.UnstableDifferences * 20 < counts.Coordinates, counts.ToString());
         // And many derivatives must be nonzero (a program reads only some of v and w), or most comparisons would be 0 = 0.
         Assert.True(counts.NonZero * 4 > counts.Coordinates, counts.ToString());

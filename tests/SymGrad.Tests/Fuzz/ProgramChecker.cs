@@ -6,7 +6,7 @@ using SymGrad.Tests.Generator;
 namespace SymGrad.Tests.Fuzz;
 
 /// <summary>What went wrong with a program, if anything. Shrinking keeps a candidate only if its kind is the same.</summary>
-internal enum FailureKind { None, GeneratorException, SymGradDiagnostic, UserCodeError, GeneratedCodeError, ValueMismatch, TapeMismatch, FiniteDifferenceMismatch, JvpMismatch }
+internal enum FailureKind { None, GeneratorException, SymGradDiagnostic, UserCodeError, GeneratedCodeError, ValueMismatch, TapeMismatch, FiniteDifferenceMismatch, JvpMismatch, HvpMismatch }
 
 internal sealed record Verdict(FailureKind Kind, string Detail)
 {
@@ -16,11 +16,12 @@ internal sealed record Verdict(FailureKind Kind, string Detail)
 /// <summary>How many comparisons a batch made, and how many points or coordinates it had to skip (and why).</summary>
 internal sealed class Counts
 {
-    public int Programs, Points, NonFinitePoints, NonFiniteIntermediates, Coordinates, UnstableDifferences, NonZero, Split, Jvps;
+    public int Programs, Points, NonFinitePoints, NonFiniteIntermediates, Coordinates, UnstableDifferences, NonZero, Split, Jvps, HvpEntries, HvpUnstable, HvpNonZero, Hessians;
 
     public void Add(Counts o)
     {
         Programs += o.Programs; Points += o.Points; NonFinitePoints += o.NonFinitePoints; NonFiniteIntermediates += o.NonFiniteIntermediates; Jvps += o.Jvps;
+        HvpEntries += o.HvpEntries; HvpUnstable += o.HvpUnstable; HvpNonZero += o.HvpNonZero; Hessians += o.Hessians;
         Coordinates += o.Coordinates; UnstableDifferences += o.UnstableDifferences; NonZero += o.NonZero; Split += o.Split;
     }
 
@@ -28,7 +29,8 @@ internal sealed class Counts
         $"{Programs} programs ({Split} with gradients split into parts), {Points} points ({NonFinitePoints} skipped: value not finite; " +
         $"{NonFiniteIntermediates} checked against the tape only: an intermediate value not finite), " +
         $"{Coordinates} partial derivatives vs finite differences ({NonZero} of them nonzero; {UnstableDifferences} skipped: differences unstable, near a kink or branch), " +
-        $"{Jvps} forward-mode JVPs = gradient · tangent";
+        $"{Jvps} forward-mode JVPs = gradient · tangent, {HvpEntries} entries of H·t vs differences of the gradient ({HvpNonZero} nonzero; {HvpUnstable} skipped: unstable), " +
+        $"{Hessians} dense Hessians = rows of H·e_k, symmetric";
 }
 
 /// <summary>
@@ -64,6 +66,29 @@ internal static class ProgramChecker
             public static double Jvp(double[] z, double s, int n, double[] u, out double derivative) =>
                 P{{i}}.FJvp(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n,
                     u[0], u[1], new double[] { u[2], u[3], u[4] }, new double[,] { { u[5], u[6] }, { u[7], u[8] } }, out derivative);
+
+            public static double Hvp(double[] z, double s, int n, double[] u, double[] g, double[] hv)
+            {
+                double dX = 1e3, dY = -1e3, hX = 1e3, hY = -1e3;
+                double[] dV = [1e3, 1e3, 1e3], hV = [1e3, 1e3, 1e3];
+                var dW = new double[,] { { 1e3, 1e3 }, { 1e3, 1e3 } };
+                var hW = new double[,] { { 1e3, 1e3 }, { 1e3, 1e3 } };
+                double r = P{{i}}.FHvp(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n,
+                    u[0], u[1], new double[] { u[2], u[3], u[4] }, new double[,] { { u[5], u[6] }, { u[7], u[8] } },
+                    ref dX, ref dY, dV, dW, ref hX, ref hY, hV, hW);
+                g[0] = dX; g[1] = dY; g[2] = dV[0]; g[3] = dV[1]; g[4] = dV[2]; g[5] = dW[0, 0]; g[6] = dW[0, 1]; g[7] = dW[1, 0]; g[8] = dW[1, 1];
+                hv[0] = hX; hv[1] = hY; hv[2] = hV[0]; hv[3] = hV[1]; hv[4] = hV[2]; hv[5] = hW[0, 0]; hv[6] = hW[0, 1]; hv[7] = hW[1, 0]; hv[8] = hW[1, 1];
+                return r;
+            }
+
+            public static double Hessian(double[] z, double s, int n, double[,] h)
+            {
+                double dX = 1e3, dY = -1e3;
+                double[] dV = [1e3, 1e3, 1e3];
+                var dW = new double[,] { { 1e3, 1e3 }, { 1e3, 1e3 } };
+                return P{{i}}.FHessian(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n,
+                    ref dX, ref dY, dV, dW, h);
+            }
 
             public static double Tape(double[] z, double s, int n, double[] g, out bool finite)
             {
@@ -211,6 +236,79 @@ internal static class ProgramChecker
 
     private delegate double JvpRun(double[] z, double s, int n, double[] u, out double derivative);
 
+    /// <summary>
+    /// Forward over reverse: FHvp returns F's value and FGradient's gradient bit for bit (the same instructions), and
+    /// H·t equals central differences of the generated gradient along the tangent, where two step sizes agree.
+    /// </summary>
+    private static Verdict? CheckHvp(Func<double[], double, int, double[], double[], double[], double> hvp, Func<double[], double, int, double[], double> gradient,
+                                     Point p, double f, double[] generated, Counts counts)
+    {
+        int n = generated.Length;
+        double[] g = new double[n], hv = new double[n];
+        double value = hvp(p.Z, p.S, p.N, Direction, g, hv);
+        if (!value.Equals(f)) return new(FailureKind.HvpMismatch, $"at {p}: FHvp returned {value:R}, F {f:R}");
+        for (int k = 0; k < n; k++)
+        {
+            if (!g[k].Equals(generated[k])) return new(FailureKind.HvpMismatch, $"at {p}: FHvp's d/d{Point.Names[k]} {g[k]:R}, FGradient's {generated[k]:R}");
+        }
+        double[] Along(double h)
+        {
+            double[] plus = p.Z, minus = p.Z, gp = new double[n], gm = new double[n];
+            for (int k = 0; k < n; k++)
+            {
+                plus[k] += h * Direction[k];
+                minus[k] -= h * Direction[k];
+            }
+            gradient(plus, p.S, p.N, gp);
+            gradient(minus, p.S, p.N, gm);
+            return Enumerable.Range(0, n).Select(k => (gp[k] - gm[k]) / (2 * h)).ToArray();
+        }
+        double[] coarse = Along(HvpH), fine = Along(HvpH / 4);
+        double scale = generated.Select(Math.Abs).DefaultIfEmpty(0).Max();
+        for (int k = 0; k < n; k++)
+        {
+            double noise = 1e3 * (Math.BitIncrement(1.0) - 1.0) * Math.Max(1, scale) / HvpH;
+            if (!Near(coarse[k], fine[k], StableTolerance * 10, noise) || !double.IsFinite(hv[k]) && !double.IsFinite(coarse[k]))
+            {
+                counts.HvpUnstable++;
+                continue;
+            }
+            counts.HvpEntries++;
+            if (hv[k] != 0) counts.HvpNonZero++;
+            if (!Near(hv[k], coarse[k], FdTolerance, noise))
+            {
+                return new(FailureKind.HvpMismatch, $"at {p}: (H·t)[{Point.Names[k]}] = {hv[k]:R}, differences of the gradient {coarse[k]:R} (h/4: {fine[k]:R})");
+            }
+        }
+        return null;
+    }
+
+    private const double HvpH = 1e-5;
+
+    /// <summary>FHessian: F's value, rows equal to H·e_k from FHvp bit for bit (upper triangle), and symmetric to the bit.</summary>
+    private static Verdict? CheckHessian(Func<double[], double, int, double[,], double> hessian,
+                                         Func<double[], double, int, double[], double[], double[], double> hvp, Point p, double f, Counts counts)
+    {
+        int n = Point.Names.Length;
+        var h = new double[n, n];
+        double value = hessian(p.Z, p.S, p.N, h);
+        if (!value.Equals(f)) return new(FailureKind.HvpMismatch, $"at {p}: FHessian returned {value:R}, F {f:R}");
+        double[] unit = new double[n], g = new double[n], row = new double[n];
+        for (int k = 0; k < n; k++)
+        {
+            unit[k] = 1;
+            hvp(p.Z, p.S, p.N, unit, g, row);
+            unit[k] = 0;
+            for (int j = 0; j < n; j++)
+            {
+                if (!h[k, j].Equals(h[j, k])) return new(FailureKind.HvpMismatch, $"at {p}: FHessian[{k}, {j}] = {h[k, j]:R} but [{j}, {k}] = {h[j, k]:R}");
+                if (j >= k && !h[k, j].Equals(row[j])) return new(FailureKind.HvpMismatch, $"at {p}: FHessian[{k}, {j}] = {h[k, j]:R}, (H·e_{k})[{j}] = {row[j]:R}");
+            }
+        }
+        counts.Hessians++;
+        return null;
+    }
+
     /// <summary>The tangent every point is checked along: fixed, every component nonzero, of mixed signs and sizes.</summary>
     private static readonly double[] Direction = [0.7, -1.3, 0.25, 2.0, -0.6, 1.1, -0.35, 0.9, -1.7];
 
@@ -240,6 +338,7 @@ internal static class ProgramChecker
         var gradient = glue.GetMethod("Gradient")!.CreateDelegate<Func<double[], double, int, double[], double>>();
         var tape = glue.GetMethod("Tape")!.CreateDelegate<TapeRun>();
         var jvp = glue.GetMethod("Jvp")!.CreateDelegate<JvpRun>();
+        var hvp = glue.GetMethod("Hvp")!.CreateDelegate<Func<double[], double, int, double[], double[], double[], double>>();
         foreach (Point p in program.Points)
         {
             try
@@ -258,6 +357,11 @@ internal static class ProgramChecker
                 if (!returned.Equals(f)) return new(FailureKind.ValueMismatch, $"at {p}: FGradient returned {returned:R}, F {f:R}");
                 double tapeValue = tape(z, p.S, p.N, taped, out bool intermediatesFinite);
                 if (CheckJvp(jvp, p, f, generated, counts) is { } jvpFailure) return jvpFailure;
+                if (CheckHvp(hvp, gradient, p, f, generated, counts) is { } hvpFailure) return hvpFailure;
+                if (CheckHessian(glue.GetMethod("Hessian")!.CreateDelegate<Func<double[], double, int, double[,], double>>(), hvp, p, f, counts) is { } hessianFailure)
+                {
+                    return hessianFailure;
+                }
                 if (!Close(tapeValue, f, TapeTolerance)) return new(FailureKind.TapeMismatch, $"at {p}: FTape's value {tapeValue:R}, F {f:R}");
                 for (int k = 0; k < names.Length; k++)
                 {

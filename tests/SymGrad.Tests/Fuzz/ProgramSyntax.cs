@@ -218,7 +218,7 @@ internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> 
                 s.Append("    private static double H(double p, double q) => ").Append(h.Render()).Append(";\n\n");
             }
         }
-        s.Append("    [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward)]\n");
+        s.Append("    [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector | DerivativeModes.Hessian)]\n");
         s.Append("    public static double F(double x, double y, ").Append(VType).Append(" v, double[,] w, [NoDerivative] double s, int n)\n");
         s.Append("    {\n");
         foreach (Stmt st in Body) st.Render(s, "        ");

@@ -26,7 +26,7 @@ internal static class DiagnosticSources
         new("SG0013", "[Differentiable] public static double TooLarge(double x) { double s = 0; for (int i = 0; i < 300000; i++) s += x; return s; }", "for (int i = 0; i < 300000; i++) s += x;", "'TooLarge'"),
         new("SG0014", "[Differentiable] public static double CallsBroken(double x) => Broken(x) + 1;\n    [Differentiable] public static double Broken(double x) { do x /= 2; while (x > 1); return x; }", "Broken", "Broken"),
         new("SG0015", "[Differentiable] public static double Clashes(double x) => x * x;\n    public static double ClashesGradient(double x, ref double dX) => 0;", "Clashes", "'ClashesGradient'"),
-        new("SG0016", "[Differentiable(Modes = DerivativeModes.Hessian)] public static double WantsHessian(double x) => x * x;", "Differentiable(Modes = DerivativeModes.Hessian)", "DerivativeModes.Hessian"),
+        new("SG0016", "[Differentiable(Modes = 0)] public static double NoMode(double x) => x * x;", "Differentiable(Modes = 0)", "no derivative"),
     ];
 
     /// <summary>A compilable file holding the given bad members (in <c>partial class Methods</c> unless they are types).</summary>

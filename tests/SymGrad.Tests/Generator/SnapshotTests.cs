@@ -38,6 +38,28 @@ public class SnapshotTests
     public void Forward_mode_jvp() =>
         Snapshot.Match(Generated(GeneratorHarness.Run(ForwardModeSample)), "ForwardMode");
 
+    [Fact]
+    public void Hessian_vector_product() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(HessianVectorSample)), "HessianVector");
+
+    [Fact]
+    public void Dense_hessian() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(HessianVectorSample.Replace("DerivativeModes.HessianVector", "DerivativeModes.Hessian"))), "Hessian");
+
+    /// <summary>f(x, v) = x² v₀ + sin(x v₁), asking for H·t only (and so for no gradient method of its own).</summary>
+    internal const string HessianVectorSample = """
+        using System;
+        using SymGrad;
+
+        namespace Demo;
+
+        public static partial class Second
+        {
+            [Differentiable(Modes = DerivativeModes.HessianVector)]
+            public static double F(double x, double[] v) => x * x * v[0] + Math.Sin(x * v[1]);
+        }
+        """;
+
     /// <summary>A method asking for both modes: a scalar, an array read element by element, a branch, a [NoDerivative] input.</summary>
     internal const string ForwardModeSample = """
         using System;

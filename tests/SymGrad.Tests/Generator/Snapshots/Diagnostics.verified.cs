@@ -13,5 +13,5 @@ SG0013 19:78 'TooLarge' unrolls to more than 200000 operations: make loop bounds
 SG0014 20:68 'Bad.Methods.Broken(double)' is [Differentiable] but cannot be inlined: it has error SG0005 of its own; fix that first
 SG0005 21:62 A do-while loop is not supported in a [Differentiable] method: use a for loop with compile-time-constant bounds, e.g. for (int i = 0; i < N; i++) with a const N
 SG0015 22:43 'Clashes' cannot get its generated 'ClashesGradient': type 'Methods' already has a member of that name; rename one of them
-SG0016 24:6 'WantsHessian' asks for DerivativeModes.Hessian, which SymGrad does not generate yet: use DerivativeModes.Reverse (the gradient) and DerivativeModes.Forward (Jacobian-vector products)
+SG0016 24:6 'NoMode' asks for no derivative at all (Modes = 0): ask for DerivativeModes.Reverse (the gradient), Forward (Jacobian-vector products), HessianVector (Hessian-vector products) or Hessian, combined with |
 SG0002 27:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it

@@ -1,0 +1,96 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generators.Differentiation;
+using SymGrad.Generators.Ir;
+using SymGrad.Generators.Ir.Rules;
+using SymGrad.Generators.Model;
+
+namespace SymGrad.Generators.Emitting;
+
+/// <summary>
+/// Writes <c>{Name}Hvp</c>: the value, the gradient and the Hessian-vector product H·t in one call, by forward mode
+/// over the gradient program (each value of both sweeps with its tangent). Never split into parts.
+/// </summary>
+internal sealed class HvpEmitter : ProgramEmitter
+{
+    private readonly MethodIr _program;
+
+    private HvpEmitter(JvpIr hvp, MethodIr program, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved)
+        : base(new[] { new Section(hvp.Body, "// Forward and backward sweeps, each value followed by its tangent.") },
+               hvp.Return, outputs, program.Params.Select(p => p.Name).ToList(), reserved, hvp.Primal.SourceLines,
+               allowSplit: false)
+    {
+        _program = program;
+    }
+
+    /// <summary>The output of H·t for a parameter: <c>hv</c> and its PascalCase name (<c>hvX</c>).</summary>
+    public static string OutputName(ParamSpec p, IReadOnlyCollection<string> taken)
+    {
+        string bare = p.Name.TrimStart('@');
+        string name = "hv" + char.ToUpperInvariant(bare[0]) + bare.Substring(1);
+        while (taken.Contains(name)) name += "_";
+        return name;
+    }
+
+    public static void Emit(CodeWriter w, MethodSpec spec, GradientIr gradient, JvpIr hvp)
+    {
+        MethodIr ir = gradient.Primal;
+        var taken = ir.Params.Select(p => p.Name.TrimStart('@')).Concat(hvp.Tangents.Select(t => t.Name)).ToList();
+        var adjoints = new Dictionary<int, string>();
+        var outputs = new Dictionary<int, string>();
+        var tangents = new Dictionary<int, string>();
+        for (int k = 0; k < hvp.Tangents.Count; k++) tangents[hvp.TangentOf[k]] = hvp.Tangents[k].Name;
+        foreach (int p in hvp.TangentOf)
+        {
+            adjoints[p] = Naming.AdjointParameter(ir.Params[p], taken);
+            taken.Add(adjoints[p]);
+        }
+        foreach (int p in hvp.TangentOf)
+        {
+            outputs[p] = OutputName(ir.Params[p], taken);
+            taken.Add(outputs[p]);
+        }
+        // The tangent of each gradient output, in the order of gradient.Outputs (ForwardMode's OutputTangents).
+        var tangentOf = new Dictionary<int, int>();
+        for (int k = 0; k < gradient.Outputs.Count; k++) tangentOf[gradient.Outputs[k].Value] = hvp.OutputTangents[k];
+        var writes = GradientEmitter.OutputWrites(gradient, adjoints, v => v).Concat(GradientEmitter.OutputWrites(gradient, outputs, v => tangentOf[v])).ToList();
+        var emitter = new HvpEmitter(hvp, ir with { Params = hvp.AllParams }, writes, adjoints.Values.Concat(outputs.Values));
+
+        string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => GradientEmitter.CrefType(p.Kind))) + ")";
+        w.Line("/// <summary>");
+        w.Line($"/// Computes <see cref=\"{cref}\"/>, its gradient and its Hessian times the tangents, by forward-mode");
+        w.Line("/// differentiation of the gradient (forward over reverse). Gradient and product are written, overwriting the outputs.");
+        w.Line("/// </summary>");
+        foreach (ParamSpec p in ir.Params) w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">As for <c>{spec.Name}</c>.</param>");
+        foreach (KeyValuePair<int, string> t in tangents)
+        {
+            w.Line($"/// <param name=\"{t.Value}\">The vector's component along <paramref name=\"{ir.Params[t.Key].Name.TrimStart('@')}\"/>, of its shape.</param>");
+        }
+        foreach (KeyValuePair<int, string> a in adjoints)
+        {
+            w.Line($"/// <param name=\"{a.Value}\">Receives the derivative of the result with respect to <paramref name=\"{ir.Params[a.Key].Name.TrimStart('@')}\"/>.</param>");
+        }
+        foreach (KeyValuePair<int, string> o in outputs)
+        {
+            w.Line($"/// <param name=\"{o.Value}\">Receives the rows of the Hessian for <paramref name=\"{ir.Params[o.Key].Name.TrimStart('@')}\"/>, times the tangents.</param>");
+        }
+        w.Line($"/// <returns>The value of <see cref=\"{cref}\"/>.</returns>");
+        w.Line(Emitter.GeneratedCodeAttribute);
+        var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name)
+            .Concat(hvp.Tangents.Select(t => GradientEmitter.ParamType(t.Kind) + " " + t.Name))
+            .Concat(adjoints.Select(a => GradientEmitter.AdjointType(ir.Params[a.Key].Kind) + " " + a.Value))
+            .Concat(outputs.Select(o => GradientEmitter.AdjointType(ir.Params[o.Key].Kind) + " " + o.Value));
+        w.Open($"{spec.Accessibility} static double {spec.Name}Hvp({string.Join(", ", parameters)})");
+        ArgumentChecks.Emit(w, ir, new IReadOnlyDictionary<int, string>[] { tangents, adjoints, outputs }, "tangent and output");
+        GradientEmitter.EmitClears(w, ir, adjoints.Concat(outputs).ToList(), new HashSet<int>());
+        emitter.EmitBody(w, "// The gradient and the Hessian-vector product.");
+        w.Line($"return {emitter.Operand(hvp.Return, Prec.Conditional)};");
+        w.Close();
+    }
+
+    protected override string TypeName(int id) => PlainTypeName(id);
+
+    protected override string DefaultValue(int id) => PlainDefaultValue(id);
+
+    protected override (string Text, int Precedence) Render(Instr instr) => RenderLeaf(instr, _program) ?? RenderPlain(instr);
+}
