@@ -11,21 +11,18 @@ namespace SymGrad.Generators.Emitting;
 /// Writes <c>{Name}Gradient</c>: argument checks, the forward sweep, the backward sweep, and the gradient
 /// written (never accumulated) into the adjoint arguments.
 /// </summary>
-internal sealed class GradientEmitter : ProgramEmitter
+internal sealed class GradientEmitter : PlainEmitter
 {
-    private readonly MethodIr _ir;
-
     private readonly Dictionary<int, string> _adjoints;
     private readonly HashSet<int> _accumulated;
 
     private GradientEmitter(GradientIr gradient, Dictionary<int, string> adjoints, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved)
-        : base(new[]
+        : base(gradient.Primal, new[]
             {
                 new Section(gradient.Forward, "// Forward sweep."),
                 new Section(gradient.Backward, "// Backward sweep: the adjoint of each value, from the result back to the parameters."),
-            }, gradient.Return, outputs, gradient.Primal.Params.Select(p => p.Name).ToList(), reserved, gradient.Primal.SourceLines, allowSplit: true)
+            }, gradient.Return, outputs, reserved, allowSplit: true)
     {
-        _ir = gradient.Primal;
         _adjoints = adjoints;
         _accumulated = new HashSet<int>(gradient.Accumulated);
     }
@@ -41,20 +38,14 @@ internal sealed class GradientEmitter : ProgramEmitter
         }
         var emitter = new GradientEmitter(gradient, adjoints, OutputWrites(gradient, adjoints), adjoints.Values.Select(n => n.TrimStart('@')));
 
-        string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => CrefType(p.Kind))) + ")";
+        string cref = XmlDocs.Cref(spec, ir);
         w.Line("/// <summary>");
         w.Line($"/// Computes <see cref=\"{cref}\"/> and its gradient by reverse-mode differentiation.");
         w.Line("/// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).");
         w.Line("/// </summary>");
-        foreach (ParamSpec p in ir.Params)
-        {
-            w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">As for <c>{spec.Name}</c>.</param>");
-        }
-        foreach (KeyValuePair<int, string> a in adjoints)
-        {
-            w.Line($"/// <param name=\"{a.Value}\">Receives the derivative of the result with respect to <paramref name=\"{ir.Params[a.Key].Name.TrimStart('@')}\"/>.</param>");
-        }
-        w.Line($"/// <returns>The value of <see cref=\"{cref}\"/>.</returns>");
+        XmlDocs.MethodParameters(w, spec, ir);
+        XmlDocs.Derived(w, adjoints, ir, p => $"Receives the derivative of the result with respect to {p}.");
+        XmlDocs.Returns(w, cref);
         EmitExtentRemarks(w, ir, adjoints);
         w.Line(Emitter.GeneratedCodeAttribute);
         var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
@@ -201,7 +192,7 @@ internal sealed class GradientEmitter : ProgramEmitter
     /// Elements outside the extent the method reads get a zero gradient, the rest are written after the body; an
     /// adjoint the backward sweep accumulates into is zeroed whole first.
     /// </summary>
-    private void EmitClears(CodeWriter w, Dictionary<int, string> adjoints) => EmitClears(w, _ir, adjoints, _accumulated);
+    private void EmitClears(CodeWriter w, Dictionary<int, string> adjoints) => EmitClears(w, Program, adjoints, _accumulated);
 
     internal static void EmitClears(CodeWriter w, MethodIr ir, IReadOnlyCollection<KeyValuePair<int, string>> adjoints, ISet<int> accumulated)
     {
@@ -242,10 +233,4 @@ internal sealed class GradientEmitter : ProgramEmitter
         if (add.Index0 >= 0) target += $"[{Operand(add.Index0, Prec.Conditional)}{(add.Index1 >= 0 ? ", " + Operand(add.Index1, Prec.Conditional) : "")}]";
         return $"{target} += {Operand(add.Value, Prec.Conditional)};";
     }
-
-    protected override string TypeName(int id) => PlainTypeName(id);
-
-    protected override string DefaultValue(int id) => PlainDefaultValue(id);
-
-    protected override (string Text, int Precedence) Render(Instr instr) => RenderLeaf(instr, _ir) ?? RenderPlain(instr);
 }

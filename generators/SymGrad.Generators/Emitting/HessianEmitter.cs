@@ -33,19 +33,16 @@ internal static class HessianEmitter
         }
         string n = Fresh("n"), row = Fresh("row"), column = Fresh("column"), value = Fresh("value");
         string r0 = Fresh("r0"), r1 = Fresh("r1"), c0 = Fresh("c0"), c1 = Fresh("c1");
-        string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => GradientEmitter.CrefType(p.Kind))) + ")";
+        string cref = XmlDocs.Cref(spec, ir);
         w.Line("/// <summary>");
         w.Line($"/// Computes <see cref=\"{cref}\"/>, its gradient and its dense Hessian over the inputs: every scalar of every");
         w.Line("/// differentiable parameter, in parameter order, arrays row-major. One Hessian-vector product per row; the upper");
         w.Line("/// triangle is kept and mirrored, so the Hessian is symmetric to the last bit.");
         w.Line("/// </summary>");
-        foreach (ParamSpec p in ir.Params) w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">As for <c>{spec.Name}</c>.</param>");
-        foreach (KeyValuePair<int, string> a in adjoints)
-        {
-            w.Line($"/// <param name=\"{a.Value}\">Receives the derivative of the result with respect to <paramref name=\"{ir.Params[a.Key].Name.TrimStart('@')}\"/>.</param>");
-        }
+        XmlDocs.MethodParameters(w, spec, ir);
+        XmlDocs.Derived(w, adjoints, ir, p => $"Receives the derivative of the result with respect to {p}.");
         w.Line("/// <param name=\"hessian\">Receives the Hessian: n x n, n the number of inputs.</param>");
-        w.Line($"/// <returns>The value of <see cref=\"{cref}\"/>.</returns>");
+        XmlDocs.Returns(w, cref);
         w.Line(Emitter.GeneratedCodeAttribute);
         var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name)
             .Concat(adjoints.Select(a => GradientEmitter.AdjointType(ir.Params[a.Key].Kind) + " " + a.Value))

@@ -11,16 +11,12 @@ namespace SymGrad.Generators.Emitting;
 /// Writes <c>{Name}Hvp</c>: the value, the gradient and the Hessian-vector product H·t in one call, by forward mode
 /// over the gradient program (each value of both sweeps with its tangent). Never split into parts.
 /// </summary>
-internal sealed class HvpEmitter : ProgramEmitter
+internal sealed class HvpEmitter : PlainEmitter
 {
-    private readonly MethodIr _program;
-
     private HvpEmitter(JvpIr hvp, MethodIr program, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved)
-        : base(new[] { new Section(hvp.Body, "// Forward and backward sweeps, each value followed by its tangent.") },
-               hvp.Return, outputs, program.Params.Select(p => p.Name).ToList(), reserved, hvp.Primal.SourceLines,
-               allowSplit: false)
+        : base(program, new[] { new Section(hvp.Body, "// Forward and backward sweeps, each value followed by its tangent.") },
+               hvp.Return, outputs, reserved, allowSplit: false)
     {
-        _program = program;
     }
 
     /// <summary>The output of H·t for a parameter: <c>hv</c> and its PascalCase name (<c>hvX</c>).</summary>
@@ -56,25 +52,16 @@ internal sealed class HvpEmitter : ProgramEmitter
         var writes = GradientEmitter.OutputWrites(gradient, adjoints, v => v).Concat(GradientEmitter.OutputWrites(gradient, outputs, v => tangentOf[v])).ToList();
         var emitter = new HvpEmitter(hvp, ir with { Params = hvp.AllParams }, writes, adjoints.Values.Concat(outputs.Values));
 
-        string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => GradientEmitter.CrefType(p.Kind))) + ")";
+        string cref = XmlDocs.Cref(spec, ir);
         w.Line("/// <summary>");
         w.Line($"/// Computes <see cref=\"{cref}\"/>, its gradient and its Hessian times the tangents, by forward-mode");
         w.Line("/// differentiation of the gradient (forward over reverse). Gradient and product are written, overwriting the outputs.");
         w.Line("/// </summary>");
-        foreach (ParamSpec p in ir.Params) w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">As for <c>{spec.Name}</c>.</param>");
-        foreach (KeyValuePair<int, string> t in tangents)
-        {
-            w.Line($"/// <param name=\"{t.Value}\">The vector's component along <paramref name=\"{ir.Params[t.Key].Name.TrimStart('@')}\"/>, of its shape.</param>");
-        }
-        foreach (KeyValuePair<int, string> a in adjoints)
-        {
-            w.Line($"/// <param name=\"{a.Value}\">Receives the derivative of the result with respect to <paramref name=\"{ir.Params[a.Key].Name.TrimStart('@')}\"/>.</param>");
-        }
-        foreach (KeyValuePair<int, string> o in outputs)
-        {
-            w.Line($"/// <param name=\"{o.Value}\">Receives the rows of the Hessian for <paramref name=\"{ir.Params[o.Key].Name.TrimStart('@')}\"/>, times the tangents.</param>");
-        }
-        w.Line($"/// <returns>The value of <see cref=\"{cref}\"/>.</returns>");
+        XmlDocs.MethodParameters(w, spec, ir);
+        XmlDocs.Derived(w, tangents, ir, p => $"The vector's component along {p}, of its shape.");
+        XmlDocs.Derived(w, adjoints, ir, p => $"Receives the derivative of the result with respect to {p}.");
+        XmlDocs.Derived(w, outputs, ir, p => $"Receives the rows of the Hessian for {p}, times the tangents.");
+        XmlDocs.Returns(w, cref);
         w.Line(Emitter.GeneratedCodeAttribute);
         var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name)
             .Concat(hvp.Tangents.Select(t => GradientEmitter.ParamType(t.Kind) + " " + t.Name))
@@ -87,10 +74,4 @@ internal sealed class HvpEmitter : ProgramEmitter
         w.Line($"return {emitter.Operand(hvp.Return, Prec.Conditional)};");
         w.Close();
     }
-
-    protected override string TypeName(int id) => PlainTypeName(id);
-
-    protected override string DefaultValue(int id) => PlainDefaultValue(id);
-
-    protected override (string Text, int Precedence) Render(Instr instr) => RenderLeaf(instr, _program) ?? RenderPlain(instr);
 }

@@ -106,24 +106,6 @@ internal abstract class ProgramEmitter
         }
     }
 
-    /// <summary>The C# type of a value on doubles, ints and bools.</summary>
-    protected string PlainTypeName(int id) => TypeOf(id) switch { ValType.Int => "int", ValType.Bool => "bool", _ => "double" };
-
-    protected string PlainDefaultValue(int id) => TypeOf(id) switch { ValType.Int => "0", ValType.Bool => "false", _ => "0.0" };
-
-    /// <summary>An operation as a C# expression on doubles, ints and bools, spelled as the rule table says.</summary>
-    protected (string Text, int Precedence) RenderPlain(Instr instr) => instr switch
-    {
-        UnaryInstr u => Spell(OpRules.Of(u.Op).CSharp, u.A, -1),
-        BinaryInstr b => Spell(OpRules.Of(b.Op).CSharp, b.A, b.B),
-        CompareInstr c => Spell(OpRules.Of(c.Op).CSharp, c.A, c.B),
-        SelectInstr s => ($"{Operand(s.Cond, Prec.Conditional + 1)} ? {Operand(s.A, Prec.Conditional + 1)} : {Operand(s.B, Prec.Conditional)}", Prec.Conditional),
-        _ => throw new System.InvalidOperationException($"no C# spelling for {instr}"),
-    };
-
-    private (string, int) Spell(Spelling spelling, int a, int b) =>
-        (spelling.Render((k, min) => Operand(k == 0 ? a : b, min)), spelling.Precedence);
-
     /// <summary>An operand as text: a literal, a name, or its whole expression when it is inlined.</summary>
     protected string Operand(int id, int minimum)
     {

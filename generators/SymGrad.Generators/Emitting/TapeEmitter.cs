@@ -29,7 +29,7 @@ internal sealed class TapeEmitter : ProgramEmitter
         MethodIr ir = spec.Ir;
         var emitter = new TapeEmitter(ir, body, active);
         w.Line("/// <summary>");
-        string cref = spec.Name + "(" + string.Join(", ", ir.Params.Select(p => GradientEmitter.CrefType(p.Kind))) + ")";
+        string cref = XmlDocs.Cref(spec, ir);
         w.Line($"/// <see cref=\"{cref}\"/> on the <see cref=\"global::SymGrad.Value\"/> tape engine: call");
         w.Line("/// <see cref=\"global::SymGrad.Value.Backward\"/> on the result to get the gradient the reference way, or draw its graph.");
         w.Line("/// </summary>");
