@@ -20,7 +20,7 @@ namespace SymGrad.Benchmarks.Cases;
 /// </summary>
 public static partial class BundleAdjustment
 {
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector)]
     public static double Objective(ReadOnlySpan<double> cam, ReadOnlySpan<double> x, double w,
                                    [NoDerivative] ReadOnlySpan<double> feat)
     {

@@ -14,7 +14,7 @@ public static partial class SeedNet
     /// Sum over the samples of <c>(predict(x_s) - y_s)^2</c>, additions in the notebook's order (z starts at 0, the
     /// products are added, then the bias), so it reproduces the notebook's 3.165349361996877 to the last bit.
     /// </summary>
-    [Differentiable]
+    [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector)]
     public static double Loss(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] wOut, double bOut,
                               [NoDerivative] double[,] x, [NoDerivative] double[] y)
     {
