@@ -28,19 +28,8 @@ public class DifferentialTests(ITestOutputHelper output)
     {
         int programs = EnvInt("SYMGRAD_FUZZ_PROGRAMS", CiPrograms);
         int batches = (programs + BatchSize - 1) / BatchSize;
-        var counts = new Counts();
-        var failures = new List<(Program Program, Verdict Verdict)>();
-        var clock = Stopwatch.StartNew();
-        Program[][] drawn = FixedSample.Draw(RandomPrograms.Programs.Array[BatchSize], FixedSample.Seed(20261126), batches);
-        string checksum = FixedSample.Checksum(drawn.SelectMany(b => b).Select(p => p.ToString()));
-        FixedSample.Record(nameof(Random_programs_match_the_tape_and_finite_differences), batches * BatchSize, "programs", checksum);
-        foreach (Program[] batch in drawn)
-        {
-            Verdict[] verdicts = ProgramChecker.CheckBatch(batch, counts);
-            failures.AddRange(batch.Zip(verdicts).Where(p => p.Second.Kind != FailureKind.None));
-        }
-        output.WriteLine($"Checked {counts} in {clock.Elapsed.TotalSeconds:F0} s ({batches} compilations of {BatchSize}); programs' checksum {checksum}.");
-        FixedSample.Record(nameof(Random_programs_match_the_tape_and_finite_differences) + " (result)", $"{counts}; {failures.Count} failing");
+        (Counts counts, var failures) = CheckDrawn(nameof(Random_programs_match_the_tape_and_finite_differences),
+            RandomPrograms.Programs.Array[BatchSize], FixedSample.Seed(20261126), batches, BatchSize);
 
         if (failures.Count > 0) Assert.Fail(Report(failures));
         Assert.Equal(batches * BatchSize, counts.Programs);
@@ -63,25 +52,36 @@ public class DifferentialTests(ITestOutputHelper output)
         const int batchSize = 10;
         int programs = EnvInt("SYMGRAD_FUZZ_LARGE", 60);
         int batches = (programs + batchSize - 1) / batchSize;
-        var counts = new Counts();
-        var failures = new List<(Program Program, Verdict Verdict)>();
-        var clock = Stopwatch.StartNew();
-        Program[][] drawn = FixedSample.Draw(RandomPrograms.LargePrograms.Array[batchSize], FixedSample.Seed(20261128), batches);
-        string checksum = FixedSample.Checksum(drawn.SelectMany(b => b).Select(p => p.ToString()));
-        FixedSample.Record(nameof(Large_unrolled_programs_match_the_tape_and_finite_differences), batches * batchSize, "programs", checksum);
-        foreach (Program[] batch in drawn)
-        {
-            Verdict[] verdicts = ProgramChecker.CheckBatch(batch, counts);
-            failures.AddRange(batch.Zip(verdicts).Where(p => p.Second.Kind != FailureKind.None));
-        }
-        output.WriteLine($"Checked {counts} in {clock.Elapsed.TotalSeconds:F0} s ({batches} compilations of {batchSize}); programs' checksum {checksum}.");
-        FixedSample.Record(nameof(Large_unrolled_programs_match_the_tape_and_finite_differences) + " (result)", $"{counts}; {failures.Count} failing");
+        (Counts counts, var failures) = CheckDrawn(nameof(Large_unrolled_programs_match_the_tape_and_finite_differences),
+            RandomPrograms.LargePrograms.Array[batchSize], FixedSample.Seed(20261128), batches, batchSize);
 
         if (failures.Count > 0) Assert.Fail(Report(failures));
         Assert.Equal(batches * batchSize, counts.Programs);
         Assert.True(counts.UnstableDifferences * 20 < counts.Coordinates, counts.ToString());
         // Most must be large enough to be split, or the test would not test splitting.
         Assert.True(counts.Split * 2 > counts.Programs, counts.ToString());
+    }
+
+    /// <summary>
+    /// Draws the batches of a run, records their count and checksum (and afterwards the result) in the manifest,
+    /// and checks every program, one compilation per batch.
+    /// </summary>
+    private (Counts Counts, List<(Program Program, Verdict Verdict)> Failures) CheckDrawn(string test, Gen<Program[]> batchGen, ulong seed, int batches, int batchSize)
+    {
+        var counts = new Counts();
+        var failures = new List<(Program Program, Verdict Verdict)>();
+        var clock = Stopwatch.StartNew();
+        Program[][] drawn = FixedSample.Draw(batchGen, seed, batches);
+        string checksum = FixedSample.Checksum(drawn.SelectMany(b => b).Select(p => p.ToString()));
+        FixedSample.Record(test, batches * batchSize, "programs", checksum);
+        foreach (Program[] batch in drawn)
+        {
+            Verdict[] verdicts = ProgramChecker.CheckBatch(batch, counts);
+            failures.AddRange(batch.Zip(verdicts).Where(p => p.Second.Kind != FailureKind.None));
+        }
+        output.WriteLine($"Checked {counts} in {clock.Elapsed.TotalSeconds:F0} s ({batches} compilations of {batchSize}); programs' checksum {checksum}.");
+        FixedSample.Record(test + " (result)", $"{counts}; {failures.Count} failing");
+        return (counts, failures);
     }
 
     /// <summary>

@@ -339,6 +339,7 @@ internal static class ProgramChecker
         var tape = glue.GetMethod("Tape")!.CreateDelegate<TapeRun>();
         var jvp = glue.GetMethod("Jvp")!.CreateDelegate<JvpRun>();
         var hvp = glue.GetMethod("Hvp")!.CreateDelegate<Func<double[], double, int, double[], double[], double[], double>>();
+        var hessian = glue.GetMethod("Hessian")!.CreateDelegate<Func<double[], double, int, double[,], double>>();
         foreach (Point p in program.Points)
         {
             try
@@ -358,10 +359,7 @@ internal static class ProgramChecker
                 double tapeValue = tape(z, p.S, p.N, taped, out bool intermediatesFinite);
                 if (CheckJvp(jvp, p, f, generated, counts) is { } jvpFailure) return jvpFailure;
                 if (CheckHvp(hvp, gradient, p, f, generated, counts) is { } hvpFailure) return hvpFailure;
-                if (CheckHessian(glue.GetMethod("Hessian")!.CreateDelegate<Func<double[], double, int, double[,], double>>(), hvp, p, f, counts) is { } hessianFailure)
-                {
-                    return hessianFailure;
-                }
+                if (CheckHessian(hessian, hvp, p, f, counts) is { } hessianFailure) return hessianFailure;
                 if (!Close(tapeValue, f, TapeTolerance)) return new(FailureKind.TapeMismatch, $"at {p}: FTape's value {tapeValue:R}, F {f:R}");
                 for (int k = 0; k < names.Length; k++)
                 {
