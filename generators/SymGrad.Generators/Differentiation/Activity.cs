@@ -24,11 +24,11 @@ internal static class Activity
             {
                 if (!active.Contains(instr.Id) && IsActive(instr, ir, active)) changed |= active.Add(instr.Id);
             }
-            foreach (Phi phi in results)
+            foreach ((int id, ValType type, int a, int b) in results)
             {
-                if (!active.Contains(phi.Id) && phi.Type == ValType.Double && (active.Contains(phi.Then) || active.Contains(phi.Else)))
+                if (!active.Contains(id) && type == ValType.Double && (active.Contains(a) || active.Contains(b)))
                 {
-                    changed |= active.Add(phi.Id);
+                    changed |= active.Add(id);
                 }
             }
         }
@@ -41,16 +41,32 @@ internal static class Activity
         ParamInstr p => p.Type == ValType.Double && ir.Params[p.Param].IsDifferentiable,
         LoadInstr l => ir.Params[l.Param].IsDifferentiable,
         CompareInstr => false, // a bool: control, not a derivative
+        TapePop pop => pop.Type == ValType.Double && active.Contains(pop.Of), // the forward value it restores
         _ => instr.Type == ValType.Double && IrWalk.Operands(instr).Any(active.Contains),
     };
 
-    /// <summary>The results of every region in the block, at any depth.</summary>
-    private static IEnumerable<Phi> Results(Block block)
+    /// <summary>
+    /// Every value a region defines from two others, at any depth: a phi (from its two sides), a loop variable at an
+    /// iteration's start (from its value before the loop and its next value), and after the loop (from the same two).
+    /// </summary>
+    private static IEnumerable<(int Id, ValType Type, int A, int B)> Results(Block block)
     {
         foreach (Region region in block.Nodes.OfType<Region>())
         {
-            foreach (Phi phi in region.Results) yield return phi;
-            foreach (Phi inner in IrWalk.Blocks(region).SelectMany(Results)) yield return inner;
+            switch (region)
+            {
+                case IfInstr r:
+                    foreach (Phi phi in r.Phis) yield return (phi.Id, phi.Type, phi.Then, phi.Else);
+                    break;
+                case LoopRegion l:
+                    foreach (LoopVar v in l.Vars)
+                    {
+                        yield return (v.Id, v.Type, v.Init, v.Next);
+                        yield return (v.Result, v.Type, v.Init, v.Next);
+                    }
+                    break;
+            }
+            foreach (var inner in IrWalk.Blocks(region).SelectMany(Results)) yield return inner;
         }
     }
 }

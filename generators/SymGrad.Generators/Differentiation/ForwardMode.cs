@@ -37,7 +37,6 @@ internal sealed class ForwardMode
     /// </summary>
     public static MethodIr GradientProgram(GradientIr gradient)
     {
-        if (gradient.Accumulated.Count > 0) throw new System.NotSupportedException("forward over reverse of an adjoint kept in memory (an accumulation at a computed index)");
         var body = new Block(gradient.Forward.Nodes.Concat(gradient.Backward.Nodes).ToEquatableArray());
         int next = body.Nodes.SelectMany(IrWalk.Defined).DefaultIfEmpty(-1).Max() + 1;
         return gradient.Primal with { Body = body, NextId = System.Math.Max(next, gradient.Primal.NextId) };
@@ -94,6 +93,27 @@ internal sealed class ForwardMode
                 _b.Origin = region.Origin;
                 _b.AddIf(region.Cond, then, @else, phis);
                 break;
+            case LoopRegion loop:
+                VisitLoop(loop);
+                break;
+            case TapePop pop:
+                // The forward sweep pushed the value, then its tangent: the tangent comes off first.
+                int tangentPop = _active.Contains(pop.Id) ? _b.Pop(ValType.Double, pop.Id) : -1;
+                _b.Append(pop);
+                if (tangentPop >= 0)
+                {
+                    _b.MarkTangent(tangentPop, pop.Id);
+                    _tangent[pop.Id] = tangentPop;
+                }
+                break;
+            case TapePush push:
+                _b.AddEffect(push);
+                if (_active.Contains(push.Value)) _b.AddEffect(new TapePush(Tangent(push.Value)));
+                break;
+            case AddToAdjoint add:
+                _b.AddEffect(add);
+                if (_active.Contains(add.Value)) _b.AddEffect(add with { Value = Tangent(add.Value), OfTangent = true });
+                break;
             case Instr instr:
                 _b.Append(instr);
                 if (_active.Contains(instr.Id)) _tangent[instr.Id] = MakeTangent(instr);
@@ -101,6 +121,34 @@ internal sealed class ForwardMode
             default:
                 throw new System.InvalidOperationException($"forward mode does not know {node.GetType().Name}");
         }
+    }
+
+    /// <summary>A loop keeps its shape: each active carried variable gets a carried tangent beside it.</summary>
+    private void VisitLoop(LoopRegion loop)
+    {
+        _b.Import(loop, false); // the primal's variables, read by the tangents
+        var active = loop.Vars.Where(v => _active.Contains(v.Id)).ToList();
+        var ids = new Dictionary<int, int>();
+        foreach (LoopVar v in active)
+        {
+            ids[v.Id] = _b.LoopVariable(ValType.Double, null);
+            _tangent[v.Id] = ids[v.Id];
+        }
+        Block header = Branch(loop.Header);
+        _b.PushBlock();
+        foreach (Node node in loop.Body.Nodes) Visit(node);
+        var nexts = active.Select(v => Tangent(v.Next)).ToList();
+        Block body = _b.PopBlock();
+        var vars = new List<LoopVar>(loop.Vars);
+        for (int k = 0; k < active.Count; k++)
+        {
+            LoopVar v = active[k];
+            var tangent = new LoopVar(ids[v.Id], ValType.Double, Tangent(v.Init), nexts[k], _b.NewId(), null) { TangentOf = v.Id };
+            vars.Add(tangent);
+            _tangent[v.Result] = tangent.Result;
+        }
+        _b.Origin = loop.Origin;
+        _b.AddLoop(vars, header, loop.Cond, body);
     }
 
     private Block Branch(Block block)

@@ -13,7 +13,7 @@ namespace SymGrad.Generators.Differentiation;
 /// branch that ran forward is differentiated, so a branch that was not taken cannot put a NaN in the gradient.
 /// Adjoints that differ between the two branches meet in phis, exactly as variables do in the forward sweep.
 /// </summary>
-internal sealed class ReverseMode
+internal sealed partial class ReverseMode
 {
     private readonly MethodIr _ir;
     private readonly IrBuilder _b;
@@ -49,7 +49,8 @@ internal sealed class ReverseMode
         // single accumulations at constant indices back into writes); the zero is there for the elements never read.
         _b.Const(0.0);
         var accumulated = Enumerable.Range(0, _ir.Params.Count).Where(p => _ir.Params[p].IsDifferentiable).ToEquatableArray();
-        return new GradientIr(_ir, _ir.Body, _b.Finish(), _ir.Return, EquatableArray<AdjointOutput>.Empty, accumulated);
+        Block backward = _b.Finish();
+        return new GradientIr(_ir, WithTape(_ir.Body), backward, _ir.Return, EquatableArray<AdjointOutput>.Empty, accumulated);
     }
 
     private void Reverse(Block block, Dictionary<int, int> adj)
@@ -62,6 +63,9 @@ internal sealed class ReverseMode
             {
                 case IfInstr region:
                     ReverseIf(region, adj);
+                    break;
+                case LoopRegion loop:
+                    ReverseLoop(loop, adj);
                     break;
                 case Instr instr when _active.Contains(instr.Id) && adj.TryGetValue(instr.Id, out int g):
                     Propagate(instr, g, adj);

@@ -53,6 +53,7 @@ internal sealed class GradientEmitter : PlainEmitter
         w.Open($"{spec.Accessibility} static double {spec.Name}Gradient({string.Join(", ", parameters)})");
         ArgumentChecks.Emit(w, ir, adjoints, "adjoint");
         emitter.EmitClears(w, adjoints);
+        EmitTape(w, new[] { gradient.Forward, gradient.Backward });
         if (!emitter.IsSplit)
         {
             emitter.EmitBody(w, "// The gradient.");

@@ -13,10 +13,23 @@ namespace SymGrad.Generators.Emitting;
 /// </summary>
 internal sealed class HvpEmitter : PlainEmitter
 {
-    private HvpEmitter(JvpIr hvp, MethodIr program, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved)
+    private readonly Dictionary<int, string> _adjoints, _outputs;
+
+    private HvpEmitter(JvpIr hvp, MethodIr program, IReadOnlyList<OutputWrite> outputs, Dictionary<int, string> adjoints, Dictionary<int, string> products)
         : base(program, new[] { new Section(hvp.Body, "// Forward and backward sweeps, each value followed by its tangent.") },
-               hvp.Return, outputs, reserved, allowSplit: false)
+               hvp.Return, outputs, adjoints.Values.Concat(products.Values), allowSplit: false)
     {
+        _adjoints = adjoints;
+        _outputs = products;
+    }
+
+    /// <summary><c>dV[i] += g;</c> and <c>hvV[i] += tg;</c>: the backward sweep and its tangent adding to memory.</summary>
+    protected override string RenderEffect(Effect effect)
+    {
+        if (effect is not AddToAdjoint add) return base.RenderEffect(effect);
+        string target = (add.OfTangent ? _outputs : _adjoints)[add.Param];
+        if (add.Index0 >= 0) target += $"[{Operand(add.Index0, Prec.Conditional)}{(add.Index1 >= 0 ? ", " + Operand(add.Index1, Prec.Conditional) : "")}]";
+        return $"{target} += {Operand(add.Value, Prec.Conditional)};";
     }
 
     /// <summary>The output of H·t for a parameter: <c>hv</c> and its PascalCase name (<c>hvX</c>).</summary>
@@ -50,7 +63,7 @@ internal sealed class HvpEmitter : PlainEmitter
         var tangentOf = new Dictionary<int, int>();
         for (int k = 0; k < gradient.Outputs.Count; k++) tangentOf[gradient.Outputs[k].Value] = hvp.OutputTangents[k];
         var writes = GradientEmitter.OutputWrites(gradient, adjoints, v => v).Concat(GradientEmitter.OutputWrites(gradient, outputs, v => tangentOf[v])).ToList();
-        var emitter = new HvpEmitter(hvp, ir with { Params = hvp.AllParams }, writes, adjoints.Values.Concat(outputs.Values));
+        var emitter = new HvpEmitter(hvp, ir with { Params = hvp.AllParams }, writes, adjoints, outputs);
 
         string cref = XmlDocs.Cref(spec, ir);
         w.Line("/// <summary>");
@@ -69,7 +82,8 @@ internal sealed class HvpEmitter : PlainEmitter
             .Concat(outputs.Select(o => GradientEmitter.AdjointType(ir.Params[o.Key].Kind) + " " + o.Value));
         w.Open($"{spec.Accessibility} static double {spec.Name}Hvp({string.Join(", ", parameters)})");
         ArgumentChecks.Emit(w, ir, new IReadOnlyDictionary<int, string>[] { tangents, adjoints, outputs }, "tangent and output");
-        GradientEmitter.EmitClears(w, ir, adjoints.Concat(outputs).ToList(), new HashSet<int>());
+        GradientEmitter.EmitClears(w, ir, adjoints.Concat(outputs).ToList(), new HashSet<int>(gradient.Accumulated));
+        EmitTape(w, new[] { hvp.Body });
         emitter.EmitBody(w, "// The gradient and the Hessian-vector product.");
         w.Line($"return {emitter.Operand(hvp.Return, Prec.Conditional)};");
         w.Close();

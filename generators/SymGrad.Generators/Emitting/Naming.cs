@@ -42,7 +42,13 @@ internal sealed class Naming
     {
         foreach (Node node in block.Nodes)
         {
-            if (node is IfInstr region)
+            if (node is LoopRegion loop)
+            {
+                foreach (LoopVar v in loop.Vars.Where(v => v.Name is not null || v.AdjointOf >= 0 || v.TangentOf >= 0)) Local(v.Id);
+                NameSourceVariables(loop.Header, inline);
+                NameSourceVariables(loop.Body, inline);
+            }
+            else if (node is IfInstr region)
             {
                 // A region's results first: the variable as the source sees it after the if keeps the plain name.
                 foreach (Phi phi in region.Phis.Where(p => p.Name is not null || p.AdjointOf >= 0 || p.TangentOf >= 0)) Local(phi.Id);
@@ -60,12 +66,13 @@ internal sealed class Naming
     public string Local(int id)
     {
         if (_names.TryGetValue(id, out string? name)) return name;
+        if (_uses.LoopVars.TryGetValue(id, out LoopVar? loopVar) && id != loopVar.Id) return _names[id] = Local(loopVar.Id); // one local per loop variable
         _uses.Defs.TryGetValue(id, out Instr? def);
         _uses.Phis.TryGetValue(id, out Phi? phi);
-        int adjointOf = phi?.AdjointOf ?? def?.AdjointOf ?? -1, tangentOf = phi?.TangentOf ?? def?.TangentOf ?? -1;
+        int adjointOf = phi?.AdjointOf ?? loopVar?.AdjointOf ?? def?.AdjointOf ?? -1, tangentOf = phi?.TangentOf ?? loopVar?.TangentOf ?? def?.TangentOf ?? -1;
         string wanted = tangentOf >= 0 ? "t" + Stem(tangentOf)
             : adjointOf >= 0 ? "d" + Stem(adjointOf)
-            : Sanitize(phi is not null ? phi.Name : def?.Name ?? Temporary(def));
+            : Sanitize(phi is not null ? phi.Name : loopVar is not null ? loopVar.Name : def?.Name ?? Temporary(def));
         name = wanted;
         _nextSuffix.TryGetValue(wanted, out int n);
         if (n < 2) n = 2;
@@ -80,7 +87,7 @@ internal sealed class Naming
     {
         true when def is ParamInstr p => _parameters[p.Param].TrimStart('@'),
         true when def is LoadInstr l => _parameters[l.Param].TrimStart('@') + "_" + IndexStem(l.Index0) + (l.Index1 >= 0 ? "_" + IndexStem(l.Index1) : ""),
-        _ when def is not null || _uses.Phis.ContainsKey(primal) => Local(primal).TrimStart('@'),
+        _ when def is not null || _uses.Phis.ContainsKey(primal) || _uses.LoopVars.ContainsKey(primal) => Local(primal).TrimStart('@'),
         _ => "t",
     };
 

@@ -30,9 +30,30 @@ internal abstract class PlainEmitter : ProgramEmitter
         UnaryInstr u => Spell(OpRules.Of(u.Op).CSharp, u.A, -1),
         BinaryInstr b => Spell(OpRules.Of(b.Op).CSharp, b.A, b.B),
         CompareInstr c => Spell(OpRules.Of(c.Op).CSharp, c.A, c.B),
+        TapePop p => (p.Type switch { ValType.Int => "(int)tape.Pop()", ValType.Bool => "tape.Pop() != 0.0", _ => "tape.Pop()" }, p.Type switch { ValType.Int => Prec.Unary, ValType.Bool => Prec.Equality, _ => Prec.Primary }),
         SelectInstr s => ($"{Operand(s.Cond, Prec.Conditional + 1)} ? {Operand(s.A, Prec.Conditional + 1)} : {Operand(s.B, Prec.Conditional)}", Prec.Conditional),
         _ => throw new System.InvalidOperationException($"no C# spelling for {instr}"),
     };
+
+    /// <summary>The statement of an effect every plain program may hold: a push on the tape.</summary>
+    protected override string RenderEffect(Effect effect) => effect switch
+    {
+        TapePush t when TypeOf(t.Value) == ValType.Bool => $"tape.Push({Operand(t.Value, Prec.Conditional + 1)} ? 1.0 : 0.0); // for the backward sweep",
+        TapePush t => $"tape.Push({Operand(t.Value, Prec.Conditional)}); // for the backward sweep",
+        _ => base.RenderEffect(effect),
+    };
+
+    /// <summary>Whether the program uses the tape (its loops keep values for their backward sweeps).</summary>
+    protected static bool UsesTape(Block block) => block.Nodes.Any(n => n is TapePush or TapePop || IrWalk.Blocks(n).Any(UsesTape));
+
+    /// <summary>The line that takes the thread's tape, when the program uses one.</summary>
+    internal static void EmitTape(CodeWriter w, IEnumerable<Block> blocks)
+    {
+        if (!blocks.Any(UsesTape)) return;
+        w.Line("// The loops keep what their backward sweeps cannot recompute on this thread's tape.");
+        w.Line("global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();");
+        w.Line();
+    }
 
     private (string, int) Spell(Spelling spelling, int a, int b) =>
         (spelling.Render((k, min) => Operand(k == 0 ? a : b, min)), spelling.Precedence);

@@ -54,7 +54,7 @@ internal abstract class ProgramEmitter
         _inline = Inlining.Decide(Body, _uses, _parts);
         _parts?.AssignFrameSlots(_uses, _inline);
         _frameSlot = _parts?.FrameSlots ?? new Dictionary<int, int>();
-        _naming = new Naming(parameters, parameters.Select(p => p.TrimStart('@')).Concat(reservedNames).Append("frame"), _uses);
+        _naming = new Naming(parameters, parameters.Select(p => p.TrimStart('@')).Concat(reservedNames).Append("frame").Append("tape"), _uses);
         _naming.NameSourceVariables(Body, _inline);
     }
 
@@ -219,6 +219,9 @@ internal abstract class ProgramEmitter
             case IfInstr region:
                 EmitIf(w, region);
                 return;
+            case LoopRegion loop:
+                EmitLoop(w, loop);
+                return;
             case Region other:
                 throw new System.InvalidOperationException($"the emitter does not know the region {other.GetType().Name}");
             case Effect effect:
@@ -254,6 +257,103 @@ internal abstract class ProgramEmitter
             w.Close();
         }
         _lastOrigin = -2;
+    }
+
+    /// <summary>
+    /// A loop as a person writes it: each carried variable a local declared before it, a <c>for</c> statement when an
+    /// int variable steps by a constant and the condition is one expression, a <c>while</c> otherwise; the body, then
+    /// each variable's next value (<c>s += x;</c>).
+    /// </summary>
+    private void EmitLoop(CodeWriter w, LoopRegion loop)
+    {
+        Comment(w, loop.Origin);
+        bool headerInline = loop.Header.Nodes.All(IsInline);
+        LoopVar? driver = headerInline ? loop.Vars.FirstOrDefault(v => StepOf(v) is not null) : null;
+        // The index lives in the for statement itself when nothing after the loop reads it.
+        bool driverInFor = driver is not null && !_uses.UseCount.ContainsKey(driver.Result);
+        foreach (LoopVar v in loop.Vars)
+        {
+            if (v == driver && driverInFor) continue;
+            w.Line(v == driver ? $"{TypeName(v.Id)} {NameOf(v.Id)};" : $"{TypeName(v.Id)} {NameOf(v.Id)} = {Operand(v.Init, Prec.Conditional)};");
+        }
+        if (driver is not null)
+        {
+            string init = (driverInFor ? TypeName(driver.Id) + " " : "") + $"{NameOf(driver.Id)} = {Operand(driver.Init, Prec.Conditional)}";
+            w.Open($"for ({init}; {Operand(loop.Cond, Prec.Conditional)}; {StepOf(driver)})");
+        }
+        else if (headerInline)
+        {
+            w.Open($"while ({Operand(loop.Cond, Prec.Conditional)})");
+        }
+        else
+        {
+            w.Open("while (true)");
+            _lastOrigin = -2;
+            EmitBlock(w, loop.Header);
+            w.Line($"if (!{Operand(loop.Cond, Prec.Unary)}) break;");
+        }
+        _lastOrigin = -2;
+        EmitBlock(w, loop.Body);
+        EmitNextValues(w, loop.Vars.Where(v => v != driver && v.Next != v.Id).ToList());
+        w.Close();
+        _lastOrigin = -2;
+    }
+
+    /// <summary><c>i++</c>, <c>i--</c>, <c>i += 2</c> for an int variable whose next value is itself plus a constant; else null.</summary>
+    private string? StepOf(LoopVar v)
+    {
+        if (v.Type != ValType.Int || !_uses.Defs.TryGetValue(v.Next, out Instr? next)) return null;
+        if (next is not BinaryInstr { Op: Op.Add or Op.Sub } b || b.A != v.Id || !_uses.Defs.TryGetValue(b.B, out Instr? c) || c is not ConstInstr k) return null;
+        double step = b.Op == Op.Add ? k.Value : -k.Value;
+        string name = NameOf(v.Id);
+        return step switch
+        {
+            1 => name + "++",
+            -1 => name + "--",
+            > 0 => $"{name} += {Literals.Format(step, ValType.Int)}",
+            _ => $"{name} -= {Literals.Format(-step, ValType.Int)}",
+        };
+    }
+
+    /// <summary>
+    /// The carried variables' next values, assigned at the end of the body. An assignment that would read a variable
+    /// already given its next value (a swap) goes through temporaries.
+    /// </summary>
+    private void EmitNextValues(CodeWriter w, IReadOnlyList<LoopVar> vars)
+    {
+        var assigned = new HashSet<int>();
+        bool hazard = false;
+        foreach (LoopVar v in vars)
+        {
+            if (Reads(v.Next, assigned)) hazard = true;
+            assigned.Add(v.Id);
+        }
+        if (!hazard)
+        {
+            foreach (LoopVar v in vars) w.Line(NextValue(v));
+            return;
+        }
+        foreach (LoopVar v in vars) w.Line($"{TypeName(v.Id)} {NameOf(v.Id)}Next = {Operand(v.Next, Prec.Conditional)};");
+        foreach (LoopVar v in vars) w.Line($"{NameOf(v.Id)} = {NameOf(v.Id)}Next;");
+    }
+
+    /// <summary><c>s += x;</c> for a next value that adds to the variable itself (as the source wrote it), else <c>s = next;</c>.</summary>
+    private string NextValue(LoopVar v)
+    {
+        string name = NameOf(v.Id);
+        if (_inline.Contains(v.Next) && _uses.Defs.TryGetValue(v.Next, out Instr? next) && next is BinaryInstr { Op: Op.Add or Op.Sub or Op.Mul } b && b.A == v.Id && b.B != v.Id)
+        {
+            string op = b.Op switch { Op.Add => "+=", Op.Sub => "-=", _ => "*=" };
+            return $"{name} {op} {Operand(b.B, Prec.Conditional)};";
+        }
+        return $"{name} = {Operand(v.Next, Prec.Conditional)};";
+    }
+
+    /// <summary>Whether the text of value <paramref name="id"/> reads one of <paramref name="vars"/>.</summary>
+    private bool Reads(int id, HashSet<int> vars)
+    {
+        if (vars.Contains(id)) return true;
+        return _inline.Contains(id) && _uses.Defs.TryGetValue(id, out Instr? def) && IrWalk.Operands(def).Any(o => Reads(o, vars));
     }
 
     private void EmitBranch(CodeWriter w, Block block, IEnumerable<(int Phi, int Value)> assignments)

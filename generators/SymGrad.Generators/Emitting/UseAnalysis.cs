@@ -41,6 +41,9 @@ internal sealed class UseAnalysis
 
     public Dictionary<int, Phi> Phis { get; } = new();
 
+    /// <summary>The loop variable each id stands for: its value at an iteration's start or after the loop (one local).</summary>
+    public Dictionary<int, LoopVar> LoopVars { get; } = new();
+
     /// <summary>The block each value is defined in (0: the outermost).</summary>
     public Dictionary<int, int> DefBlock { get; } = new();
 
@@ -57,7 +60,7 @@ internal sealed class UseAnalysis
     /// <summary>Values read outside the block that defines them.</summary>
     public HashSet<int> Hoisted { get; } = new();
 
-    public ValType TypeOf(int id) => Phis.TryGetValue(id, out Phi? p) ? p.Type : Defs[id].Type;
+    public ValType TypeOf(int id) => Phis.TryGetValue(id, out Phi? p) ? p.Type : LoopVars.TryGetValue(id, out LoopVar? v) ? v.Type : Defs[id].Type;
 
     private void Index(Block block, int parent)
     {
@@ -85,6 +88,22 @@ internal sealed class UseAnalysis
                         Use(phi.Then, _blockIds[region.Then]);
                         Use(phi.Else, _blockIds[region.Else]);
                     }
+                    break;
+                case LoopRegion loop:
+                    foreach (LoopVar v in loop.Vars)
+                    {
+                        Use(v.Init, blockId);
+                        foreach (int id in new[] { v.Id, v.Result })
+                        {
+                            LoopVars[id] = v;
+                            DefBlock[id] = blockId;
+                            DefItem[id] = _currentItem;
+                        }
+                    }
+                    Index(loop.Header, blockId);
+                    Use(loop.Cond, _blockIds[loop.Header]);
+                    Index(loop.Body, blockId);
+                    foreach (LoopVar v in loop.Vars) Use(v.Next, _blockIds[loop.Body]);
                     break;
                 case Instr instr:
                     Defs[instr.Id] = instr;

@@ -49,8 +49,8 @@ internal abstract record Instr(int Id, ValType Type) : Node
 /// </summary>
 internal abstract record Region : Node
 {
-    /// <summary>The values the region defines for the code after it.</summary>
-    public abstract EquatableArray<Phi> Results { get; }
+    /// <summary>The values the region defines for the code after it, with their types.</summary>
+    public abstract System.Collections.Generic.IEnumerable<(int Id, ValType Type)> Results { get; }
 }
 
 /// <summary>A literal. Bools are 0/1, ints are exact in a double.</summary>
@@ -89,7 +89,11 @@ internal abstract record Effect : Node;
 /// parameter (both indices -1). Array adjoints are zeroed once before the backward sweep; accumulations at
 /// constant indices that happen once are turned back into single writes (<c>AdjointWrites</c>).
 /// </summary>
-internal sealed record AddToAdjoint(int Param, int Index0, int Index1, int Value) : Effect;
+internal sealed record AddToAdjoint(int Param, int Index0, int Index1, int Value) : Effect
+{
+    /// <summary>Adds to the tangent of the adjoint instead (forward over reverse: the Hessian-vector product's output).</summary>
+    public bool OfTangent { get; init; }
+}
 
 /// <summary>
 /// A structured two-way branch. Only the taken block runs; values that flow out of it are the
@@ -97,7 +101,7 @@ internal sealed record AddToAdjoint(int Param, int Index0, int Index1, int Value
 /// </summary>
 internal sealed record IfInstr(int Cond, Block Then, Block Else, EquatableArray<Phi> Phis) : Region
 {
-    public override EquatableArray<Phi> Results => Phis;
+    public override System.Collections.Generic.IEnumerable<(int Id, ValType Type)> Results => System.Linq.Enumerable.Select(Phis, p => (p.Id, p.Type));
 }
 
 /// <summary>
@@ -111,6 +115,41 @@ internal sealed record Phi(int Id, ValType Type, int Then, int Else, string? Nam
 
     public int TangentOf { get; init; } = -1;
 }
+
+/// <summary>
+/// A loop, shaped as C#'s <c>while</c>: each iteration runs <see cref="Header"/> on the variables' values at its
+/// start, stops when <see cref="Cond"/> is false, and otherwise runs <see cref="Body"/>, whose end gives each
+/// variable its next value. A <c>for</c> loop is this with its index as one of the <see cref="Vars"/>. The loop is
+/// structured (no break or continue: the front end turns those into flags), so every pass can treat an iteration as
+/// a block run once, and the loop as that block run as often as the header says.
+/// </summary>
+internal sealed record LoopRegion(EquatableArray<LoopVar> Vars, Block Header, int Cond, Block Body) : Region
+{
+    public override System.Collections.Generic.IEnumerable<(int Id, ValType Type)> Results => System.Linq.Enumerable.Select(Vars, v => (v.Result, v.Type));
+}
+
+/// <summary>
+/// A variable a <see cref="LoopRegion"/> carries from one iteration to the next: <see cref="Id"/> is its value at
+/// the start of an iteration (read by the header and the body), <see cref="Init"/> its value before the loop,
+/// <see cref="Next"/> (made in the body) its value for the next iteration, and <see cref="Result"/> its value after
+/// the loop, for the code that follows. The emitted code keeps all four in one local, as a person writes a loop.
+/// </summary>
+internal sealed record LoopVar(int Id, ValType Type, int Init, int Next, int Result, string? Name) : IEquatable<LoopVar>
+{
+    public int AdjointOf { get; init; } = -1;
+
+    public int TangentOf { get; init; } = -1;
+}
+
+/// <summary>Pushes a value on the gradient's tape (the forward sweep of a loop keeps what its backward sweep cannot recompute).</summary>
+internal sealed record TapePush(int Value) : Effect;
+
+/// <summary>
+/// Takes the value last pushed on the tape (the backward sweep of a loop, in the reverse order of the pushes). It
+/// reads and changes the tape, so it is never shared, moved or removed: every push has its pop.
+/// </summary>
+/// <remarks><see cref="Of"/> is the forward value it restores: the popped value is active when that one is.</remarks>
+internal sealed record TapePop(int Id, ValType Type, int Of) : Instr(Id, Type);
 
 /// <summary>A sequence of nodes, run in order.</summary>
 internal sealed record Block(EquatableArray<Node> Nodes)

@@ -47,7 +47,11 @@ internal sealed class IrBuilder
     {
         if (node is Region region)
         {
-            foreach (Phi phi in region.Results) _defs[phi.Id] = new PhiDef(phi.Id, phi.Type);
+            foreach ((int id, ValType type) in region.Results) _defs[id] = new PhiDef(id, type);
+            if (region is LoopRegion loop)
+            {
+                foreach (LoopVar v in loop.Vars) _defs[v.Id] = new PhiDef(v.Id, v.Type);
+            }
             return;
         }
         var instr = (Instr)node;
@@ -256,6 +260,48 @@ internal sealed class IrBuilder
         _frames[_frames.Count - 1].Nodes.Add(region);
     }
 
+    /// <summary>
+    /// Declares a loop's variable before its body is built: its value at the start of an iteration (returned) is
+    /// known to the builder, so the header and the body can read it.
+    /// </summary>
+    public int LoopVariable(ValType type, string? name)
+    {
+        int id = _next++;
+        _defs[id] = new PhiDef(id, type);
+        if (name is not null) _names[id] = name;
+        return id;
+    }
+
+    /// <summary>Adds a loop region; the variables' ids come from <see cref="LoopVariable"/> and <see cref="NewId"/>.</summary>
+    public void AddLoop(IReadOnlyList<LoopVar> vars, Block header, int cond, Block body)
+    {
+        var region = new LoopRegion(vars.ToEquatableArray(), header, cond, body) { Origin = Origin };
+        foreach (LoopVar v in vars) _defs[v.Result] = new PhiDef(v.Result, v.Type);
+        _frames[_frames.Count - 1].Nodes.Add(region);
+    }
+
+    /// <summary>A value taken from the tape, in the current block; never shared.</summary>
+    public int Pop(ValType type, int of)
+    {
+        int id = _next++;
+        var pop = new TapePop(id, type, of) { Origin = Origin };
+        _defs[id] = pop;
+        _frames[_frames.Count - 1].Nodes.Add(pop);
+        return id;
+    }
+
+    /// <summary>Places a node built elsewhere (a recomputed value, a region) in the current block, as it is.</summary>
+    public void Place(Node node)
+    {
+        if (node is Instr instr) _defs[instr.Id] = instr;
+        else Import(node, false);
+        _frames[_frames.Count - 1].Nodes.Add(node);
+        foreach (int id in IrWalk.Defined(node))
+        {
+            if (id >= _next) _next = id + 1;
+        }
+    }
+
     /// <summary>The outermost block, with every value's source name applied.</summary>
     public Block Finish() => Seal(_frames[0].Nodes);
 
@@ -264,6 +310,13 @@ internal sealed class IrBuilder
     private Node Named(Node node)
     {
         if (node is Effect) return node;
+        if (node is LoopRegion loop)
+        {
+            return loop with
+            {
+                Vars = loop.Vars.Select(v => v.Name is null && _names.TryGetValue(v.Id, out string? vn) ? v with { Name = vn } : v).ToEquatableArray(),
+            };
+        }
         if (node is IfInstr region)
         {
             return region with

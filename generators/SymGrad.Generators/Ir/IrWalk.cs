@@ -21,11 +21,18 @@ internal static class IrWalk
         LoadInstr l => l.Index1 < 0 ? new[] { l.Index0 } : new[] { l.Index0, l.Index1 },
         AddToAdjoint a => new[] { a.Index0, a.Index1, a.Value }.Where(v => v >= 0),
         IfInstr r => new[] { r.Cond }.Concat(r.Phis.SelectMany(p => new[] { p.Then, p.Else })),
+        LoopRegion l => new[] { l.Cond }.Concat(l.Vars.SelectMany(v => new[] { v.Init, v.Next })),
+        TapePush t => new[] { t.Value },
         _ => System.Array.Empty<int>(),
     };
 
     /// <summary>The blocks inside a node (none for a value).</summary>
-    public static IEnumerable<Block> Blocks(Node node) => node is IfInstr r ? new[] { r.Then, r.Else } : System.Array.Empty<Block>();
+    public static IEnumerable<Block> Blocks(Node node) => node switch
+    {
+        IfInstr r => new[] { r.Then, r.Else },
+        LoopRegion l => new[] { l.Header, l.Body },
+        _ => System.Array.Empty<Block>(),
+    };
 
     /// <summary>Every value a node defines: a value itself; a region's results and every value inside it; nothing for an effect.</summary>
     public static IEnumerable<int> Defined(Node node)
@@ -36,7 +43,11 @@ internal static class IrWalk
             yield break;
         }
         if (node is Effect) yield break;
-        foreach (Phi phi in ((Region)node).Results) yield return phi.Id;
+        foreach ((int id, _) in ((Region)node).Results) yield return id;
+        if (node is LoopRegion loop)
+        {
+            foreach (LoopVar v in loop.Vars) yield return v.Id;
+        }
         foreach (Node inner in Blocks(node).SelectMany(b => b.Nodes))
         {
             foreach (int id in Defined(inner)) yield return id;
@@ -63,5 +74,31 @@ internal static class IrWalk
     /// <summary>Nodes in a block, counting a region as one plus its results and its blocks' nodes.</summary>
     public static int Size(Block block) => block.Nodes.Sum(Size);
 
-    public static int Size(Node node) => node is Region r ? 1 + r.Results.Count + Blocks(r).Sum(Size) : 1;
+    public static int Size(Node node) => node is Region r ? 1 + r.Results.Count() + Blocks(r).Sum(Size) : 1;
+
+    /// <summary>Whether a value must stay where it is whatever reads it (it changes state: a tape pop).</summary>
+    public static bool IsPinned(Node node) => node is TapePop;
+
+    /// <summary>
+    /// The values a block (and everything inside it) reads but does not define: what a region needs from the code
+    /// around it.
+    /// </summary>
+    public static HashSet<int> FreeValues(Block block)
+    {
+        var defined = new HashSet<int>();
+        var read = new HashSet<int>();
+        void Walk(Block b)
+        {
+            foreach (Node node in b.Nodes)
+            {
+                foreach (int id in Defined(node)) defined.Add(id);
+                foreach (int operand in Operands(node)) read.Add(operand);
+                foreach (Block inner in Blocks(node)) Walk(inner);
+            }
+        }
+        Walk(block);
+        read.ExceptWith(defined);
+        read.Remove(-1);
+        return read;
+    }
 }

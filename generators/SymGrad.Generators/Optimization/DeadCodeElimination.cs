@@ -47,10 +47,21 @@ internal static class DeadCodeElimination
             {
                 case Instr instr:
                     reads[instr.Id] = IrWalk.Operands(instr);
+                    if (IrWalk.IsPinned(instr)) roots.Push(instr.Id);
                     continue;
                 case Effect effect:
                     foreach (int operand in IrWalk.Operands(effect)) roots.Push(operand);
                     continue;
+                case LoopRegion loop:
+                    // A variable's value after the loop, or at an iteration's start, needs its value before the
+                    // loop and its next one, and the loop to run: its condition.
+                    foreach (LoopVar v in loop.Vars)
+                    {
+                        reads[v.Result] = new[] { v.Id, loop.Cond };
+                        reads[v.Id] = new[] { v.Init, v.Next, loop.Cond };
+                    }
+                    if (IrWalk.HasEffects(loop) || HasPinned(loop)) roots.Push(loop.Cond);
+                    break;
                 case IfInstr region:
                     foreach (Phi phi in region.Phis) reads[phi.Id] = new[] { phi.Then, phi.Else, region.Cond };
                     if (IrWalk.HasEffects(region)) roots.Push(region.Cond);
@@ -60,6 +71,9 @@ internal static class DeadCodeElimination
         }
     }
 
+    /// <summary>Whether a region holds a value that must stay (a tape pop).</summary>
+    private static bool HasPinned(Node node) => IrWalk.Blocks(node).Any(b => b.Nodes.Any(n => IrWalk.IsPinned(n) || HasPinned(n)));
+
     private static Block Sweep(Block block, HashSet<int> live)
     {
         var kept = new List<Node>();
@@ -67,7 +81,7 @@ internal static class DeadCodeElimination
         {
             switch (node)
             {
-                case Instr instr when live.Contains(instr.Id):
+                case Instr instr when live.Contains(instr.Id) || IrWalk.IsPinned(instr):
                 case Effect:
                     kept.Add(node);
                     break;
@@ -76,6 +90,13 @@ internal static class DeadCodeElimination
                     {
                         Then = Sweep(region.Then, live), Else = Sweep(region.Else, live),
                         Phis = region.Phis.Where(p => live.Contains(p.Id)).ToEquatableArray(),
+                    });
+                    break;
+                case LoopRegion loop when loop.Vars.Any(v => live.Contains(v.Result)) || IrWalk.HasEffects(loop) || HasPinned(loop):
+                    kept.Add(loop with
+                    {
+                        Header = Sweep(loop.Header, live), Body = Sweep(loop.Body, live),
+                        Vars = loop.Vars.Where(v => live.Contains(v.Id) || live.Contains(v.Result)).ToEquatableArray(),
                     });
                     break;
             }

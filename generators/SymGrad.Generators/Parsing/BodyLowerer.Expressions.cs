@@ -70,6 +70,19 @@ internal sealed partial class BodyLowerer
 
     private int ReadElement(IOperation op, ArrayBinding array, IReadOnlyList<IOperation> indices, Env env)
     {
+        if (array.Local is null)
+        {
+            // A parameter's element at any index: out of range, the load throws where the method does.
+            int index0 = Scalar(indices[0], env), index1 = indices.Count > 1 ? Scalar(indices[1], env) : -1;
+            for (int k = 0; k < indices.Count; k++)
+            {
+                if (_b.TryGetConst(k == 0 ? index0 : index1, out double c) && c < 0)
+                {
+                    throw new LoweringException(DiagnosticDescriptors.IndexNotConstant, indices[k].Syntax.GetLocation(), indices[k].Syntax.ToString(), $"is {c}, outside 0..");
+                }
+            }
+            return _b.Load(array.Param, index0, index1);
+        }
         (int i, int j) = Indices(op, indices, env, array);
         if (array.Local is { } local) return local.Slots[Flat(local, i, j)];
         return _b.Load(array.Param, _b.Const(i, ValType.Int), j >= 0 ? _b.Const(j, ValType.Int) : -1);

@@ -126,6 +126,9 @@ internal sealed partial class BodyLowerer
                 case IForLoopOperation loop:
                     LowerFor(loop, env);
                     break;
+                case IWhileLoopOperation loop:
+                    LowerWhile(loop, env);
+                    break;
                 case IVariableDeclarationGroupOperation group:
                     SetOrigin(op);
                     foreach (IVariableDeclarationOperation decl in group.Declarations)
@@ -216,32 +219,6 @@ internal sealed partial class BodyLowerer
         int id = _b.NewId();
         phis.Add(new Phi(id, _b.TypeOf(then), then, @else, name));
         return id;
-    }
-
-    private void LowerFor(IForLoopOperation loop, Env env)
-    {
-        foreach (IOperation before in loop.Before) Lower(new Work(before, null), env);
-        int iterations = 0;
-        while (true)
-        {
-            _ct.ThrowIfCancellationRequested();
-            if (loop.Condition is null) throw new LoweringException(DiagnosticDescriptors.LoopNotUnrollable, loop.Syntax.GetLocation(), "it has no condition");
-            int c = Scalar(loop.Condition, env);
-            if (!_b.TryGetConst(c, out double go))
-            {
-                throw new LoweringException(DiagnosticDescriptors.LoopNotUnrollable, loop.Condition.Syntax.GetLocation(),
-                    $"its condition '{loop.Condition.Syntax}' depends on a value known only at run time");
-            }
-            if (go == 0) break;
-            if (++iterations > MaxInstructions || _b.Count > MaxInstructions)
-            {
-                throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, loop.Syntax.GetLocation(), _rootName, MaxInstructions.ToString());
-            }
-            _loopDepth++;
-            Lower(new Work(loop.Body, null), env);
-            _loopDepth--;
-            foreach (IOperation step in loop.AtLoopBottom) Lower(new Work(step, null), env);
-        }
     }
 
     private static bool ContainsReturn(IOperation op) =>

@@ -1,0 +1,166 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using SymGrad.Generators.Diagnostics;
+using SymGrad.Generators.Ir;
+
+namespace SymGrad.Generators.Parsing;
+
+/// <summary>
+/// Loops. A <c>for</c> loop whose trip count is a compile-time constant and whose body is small is unrolled (the
+/// code after it sees constants, and small fixed-size networks become straight-line code); every other loop is kept
+/// as a <see cref="LoopRegion"/>: the variables it assigns that live on after an iteration are its carried
+/// variables, its condition is its header, and its body is lowered once.
+/// </summary>
+internal sealed partial class BodyLowerer
+{
+    /// <summary>
+    /// A constant loop is unrolled while its trip count times the operations in its body stays within this budget:
+    /// the seed's 3-4-4-1 network unrolls, a 100 x 100 product stays a loop.
+    /// </summary>
+    public const int UnrollBudget = 512;
+
+    private void LowerFor(IForLoopOperation loop, Env env)
+    {
+        foreach (IOperation before in loop.Before) Lower(new Work(before, null), env);
+        if (loop.Condition is null) throw Unsupported(loop, "A for loop without a condition", "give the loop a condition, e.g. for (int i = 0; i < n; i++)");
+        if (ConstantTrips(loop, env) is int trips)
+        {
+            Unroll(loop, env, trips);
+            return;
+        }
+        KeepLoop(loop, loop.Condition, loop.Body, loop.AtLoopBottom, env);
+    }
+
+    private void LowerWhile(IWhileLoopOperation loop, Env env)
+    {
+        if (loop.Condition is null) throw Unsupported(loop, "A loop without a condition", "give the loop a condition");
+        if (loop.ConditionIsUntil) throw Unsupported(loop, "An until loop", "write a while loop");
+        if (!loop.ConditionIsTop)
+        {
+            // do { B } while (c) runs B once, then as a while loop: the first iteration is lowered on its own.
+            _loopDepth++;
+            Lower(new Work(loop.Body, null), env);
+            _loopDepth--;
+        }
+        KeepLoop(loop, loop.Condition, loop.Body, System.Array.Empty<IOperation>(), env);
+    }
+
+    /// <summary>
+    /// The trip count of a <c>for</c> loop whose condition reads only variables that the body leaves alone and the
+    /// steps move by constants, when it is a compile-time constant within <see cref="UnrollBudget"/>; otherwise null.
+    /// </summary>
+    private int? ConstantTrips(IForLoopOperation loop, Env env)
+    {
+        var condVars = new HashSet<ISymbol>(loop.Condition!.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Select(l => (ISymbol)l.Local), SymbolEqualityComparer.Default);
+        if (Assigned(loop.Body).Any(condVars.Contains)) return null;
+        if (loop.AtLoopBottom.Any(step => Assigned(step).Any(s => !condVars.Contains(s)))) return null;
+        int cost = System.Math.Max(1, loop.Body.DescendantsAndSelf().Count());
+        Env sim = env.Clone();
+        for (int trips = 0; ; trips++)
+        {
+            _ct.ThrowIfCancellationRequested();
+            if (!condVars.All(v => sim.Scalars.TryGetValue(v, out int value) && _b.TryGetConst(value, out _))) return null;
+            int c = Scalar(loop.Condition!, sim);
+            if (!_b.TryGetConst(c, out double go)) return null;
+            if (go == 0) return trips;
+            if ((long)(trips + 1) * cost > UnrollBudget) return null;
+            foreach (IOperation step in loop.AtLoopBottom) Lower(new Work(step, null), sim);
+        }
+    }
+
+    private void Unroll(IForLoopOperation loop, Env env, int trips)
+    {
+        for (int k = 0; k < trips; k++)
+        {
+            _ct.ThrowIfCancellationRequested();
+            _loopDepth++;
+            Lower(new Work(loop.Body, null), env);
+            _loopDepth--;
+            foreach (IOperation step in loop.AtLoopBottom) Lower(new Work(step, null), env);
+        }
+    }
+
+    /// <summary>
+    /// A loop kept as a loop. Every scalar the loop assigns that exists before it is carried; a local declared in the
+    /// body is the iteration's own. The body is lowered once, on the carried variables' values at the iteration's start.
+    /// </summary>
+    private void KeepLoop(IOperation loop, IOperation condition, IOperation body, IReadOnlyList<IOperation> steps, Env env)
+    {
+        var assigned = new HashSet<ISymbol>(Assigned(condition).Concat(Assigned(body)).Concat(steps.SelectMany(Assigned)), SymbolEqualityComparer.Default);
+        foreach (ISymbol symbol in assigned)
+        {
+            if (env.Arrays.TryGetValue(symbol, out ArrayBinding? binding) && binding.Local is not null)
+            {
+                throw UnsupportedExpr(loop, $"Writing the local array '{symbol.Name}' inside a loop that is not unrolled",
+                    "compute the elements in a loop with a constant bound (unrolled), or keep the values in scalars");
+            }
+        }
+        if (Assigned(condition).Any())
+        {
+            throw UnsupportedExpr(condition, $"The loop condition '{Shorten(condition.Syntax.ToString())}', which assigns", "assign in the loop body and keep the condition a plain test");
+        }
+        SetOrigin(loop);
+        var carried = env.Scalars.Keys.Where(assigned.Contains).OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
+        Env bodyEnv = env.Clone();
+        var ids = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
+        foreach (ISymbol symbol in carried)
+        {
+            int id = _b.LoopVariable(_b.TypeOf(env.Scalars[symbol]), symbol.Name);
+            ids[symbol] = id;
+            bodyEnv.Scalars[symbol] = id;
+        }
+        // A variable first assigned in the loop (declared before it, unassigned) is each iteration's own.
+        foreach (ISymbol symbol in assigned.Where(s => !env.Scalars.ContainsKey(s) && !env.Arrays.ContainsKey(s))) bodyEnv.Scalars.Remove(symbol);
+
+        _b.PushBlock();
+        SetOrigin(condition);
+        int cond = Scalar(condition, bodyEnv);
+        Block header = _b.PopBlock();
+
+        _b.PushBlock();
+        _loopDepth++;
+        Lower(new Work(body, null), bodyEnv);
+        foreach (IOperation step in steps) Lower(new Work(step, null), bodyEnv);
+        _loopDepth--;
+        Block block = _b.PopBlock();
+
+        var vars = new List<LoopVar>();
+        foreach (ISymbol symbol in carried)
+        {
+            int id = ids[symbol], result = _b.NewId();
+            vars.Add(new LoopVar(id, _b.TypeOf(id), env.Scalars[symbol], bodyEnv.Scalars[symbol], result, symbol.Name));
+            env.Scalars[symbol] = result;
+        }
+        _b.Origin = OriginOf(loop);
+        _b.AddLoop(vars, header, cond, block);
+    }
+
+    /// <summary>The locals (and local arrays, by element) an operation assigns anywhere inside it.</summary>
+    private static IEnumerable<ISymbol> Assigned(IOperation op)
+    {
+        foreach (IOperation d in op.DescendantsAndSelf())
+        {
+            IOperation? target = d switch
+            {
+                ISimpleAssignmentOperation a => a.Target,
+                ICompoundAssignmentOperation c => c.Target,
+                IIncrementOrDecrementOperation i => i.Target,
+                _ => null,
+            };
+            switch (target)
+            {
+                case ILocalReferenceOperation local:
+                    yield return local.Local;
+                    break;
+                case IArrayElementReferenceOperation { ArrayReference: ILocalReferenceOperation array }:
+                    yield return array.Local;
+                    break;
+                case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: ILocalReferenceOperation span }:
+                    yield return span.Local;
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using SymGrad.Tests.Generator;
+
+namespace SymGrad.Tests.Loops;
+
+/// <summary>
+/// Loops kept as loops, checked as every sample is: the gradient equals the tape twin's and central finite
+/// differences, returns the method's value bit for bit, and overwrites its adjoints; at several sizes, zero trips included.
+/// </summary>
+public class RuntimeLoopTests
+{
+    private static readonly Lazy<Dictionary<string, Probe>> Probes = new(() =>
+        Probe.Load(GeneratorHarness.Run(LoopSources.Runtime, SampleSources.ImplicitUsings),
+            "SumSquares", "Dot", "Logistic", "Recurrence", "Power", "Heron", "Triangular", "Down", "Pairs", "BranchInLoop",
+            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn").Probes);
+
+    private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
+
+    private static double[,] Mat(Random r, int rows, int columns)
+    {
+        var m = new double[rows, columns];
+        for (int i = 0; i < rows; i++)
+        for (int j = 0; j < columns; j++)
+            m[i, j] = 2 * r.NextDouble() - 1;
+        return m;
+    }
+
+    private static void Check(string method, object[] args) => GradientCorrectnessTests.CheckPoint(method, Probes.Value[method], args);
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(7)]
+    public void One_dimensional_loops_over_a_runtime_length(int n)
+    {
+        var r = new Random(1000 + n);
+        Check("SumSquares", [Vec(r, n)]);
+        Check("Dot", [Vec(r, n), Vec(r, n)]);
+        Check("Triangular", [Vec(r, n)]);
+        Check("Down", [Vec(r, n)]);
+        Check("Pairs", [Vec(r, n)]);
+        Check("Rnn", [Vec(r, n), 0.7, -0.4]);
+        Check("BranchInLoop", [Vec(r, n).Select(v => Math.Abs(v) < 0.05 ? 0.5 : v).ToArray(), 0.8]);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(5, 3)]
+    [InlineData(16, 4)]
+    public void Logistic_regression_over_rows_and_features_of_runtime_size(int rows, int features)
+    {
+        var r = new Random(rows * 31 + features);
+        double[] ys = Enumerable.Range(0, rows).Select(_ => (double)r.Next(2)).ToArray();
+        Check("Logistic", [Mat(r, rows, features), ys, Vec(r, features), 0.1]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(6)]
+    public void Carried_values_with_a_runtime_trip_count(int n)
+    {
+        Check("Recurrence", [0.3, 3.1, n]);
+        Check("Power", [1.3, n]);
+        Check("DoWhile", [0.8, n]);
+    }
+
+    [Fact]
+    public void While_loop_with_a_data_dependent_trip_count()
+    {
+        Check("Heron", [2.0]);
+        Check("Heron", [0.37]);
+        Check("Heron", [1234.5]);
+        // d sqrt(a)/da = 1 / (2 sqrt a): Heron's iteration converges to sqrt(a), its derivative to that derivative.
+        Probe probe = Probes.Value["Heron"];
+        object?[] adjoints = probe.NewAdjoints([2.0], 0.0);
+        probe.Gradient([2.0], adjoints);
+        Assert.Equal(1 / (2 * Math.Sqrt(2.0)), (double)adjoints[0]!, 12);
+    }
+
+    [Fact]
+    public void Loop_variable_of_type_double_and_a_large_constant_loop()
+    {
+        Check("DoubleIndex", [0.9]);
+        var r = new Random(5);
+        Check("QuadraticForm", [Vec(r, 100), Mat(r, 100, 100)]);
+    }
+}
