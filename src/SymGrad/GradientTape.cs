@@ -17,6 +17,8 @@ public sealed class GradientTape
 
     private double[] _data = new double[256];
     private int _count;
+    private double[] _arena = new double[256];
+    private int _arenaTop;
 
     private GradientTape()
     {
@@ -30,6 +32,7 @@ public sealed class GradientTape
     {
         GradientTape tape = t_current ??= new GradientTape();
         tape._count = 0;
+        tape._arenaTop = 0;
         return tape;
     }
 
@@ -63,6 +66,30 @@ public sealed class GradientTape
         _count = count;
         return value;
     }
+
+    /// <summary>
+    /// A zeroed block of <paramref name="length"/> doubles for a local array, valid until <see cref="Release"/> or
+    /// the thread's next <see cref="Rent"/>. The arena grows geometrically; blocks handed out before keep their memory.
+    /// </summary>
+    public Span<double> Allocate(int length)
+    {
+        if (length < 0) throw new OverflowException("An array of negative length: " + length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (_arena.Length - _arenaTop < length)
+        {
+            // A new, larger arena: blocks handed out from the old one stay valid (they hold it), new ones come from here.
+            _arena = new double[Math.Max(checked(2 * _arena.Length), checked(_arenaTop + length))];
+        }
+        Span<double> block = _arena.AsSpan(_arenaTop, length);
+        _arenaTop += length;
+        block.Clear();
+        return block;
+    }
+
+    /// <summary>Where the arena stands: <see cref="Release"/> with it takes back every block allocated after.</summary>
+    public int Mark => _arenaTop;
+
+    /// <summary>Takes back the blocks allocated since <paramref name="mark"/> (the arrays of one loop iteration).</summary>
+    public void Release(int mark) => _arenaTop = mark;
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow() => Array.Resize(ref _data, checked(_data.Length * 2));

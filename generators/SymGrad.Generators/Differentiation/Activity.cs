@@ -16,10 +16,17 @@ internal static class Activity
         var active = new HashSet<int>();
         var values = IrWalk.Values(ir.Body).ToList();
         var results = Results(ir.Body).ToList();
+        // A local array is active when an active value is written into it; its elements are then active when read.
+        var writes = IrWalk.All(ir.Body).Select(n => n switch { StoreLocal s => (s.Array, s.Value), AddToLocal a => (a.Array, a.Value), _ => (-1, -1) })
+            .Where(w => w.Item1 >= 0).ToList();
         bool changed = true;
         while (changed)
         {
             changed = false;
+            foreach ((int array, int value) in writes)
+            {
+                if (!active.Contains(array) && active.Contains(value)) changed |= active.Add(array);
+            }
             foreach (Instr instr in values)
             {
                 if (!active.Contains(instr.Id) && IsActive(instr, ir, active)) changed |= active.Add(instr.Id);
@@ -42,6 +49,7 @@ internal static class Activity
         LoadInstr l => ir.Params[l.Param].IsDifferentiable,
         CompareInstr => false, // a bool: control, not a derivative
         TapePop pop => pop.Type == ValType.Double && active.Contains(pop.Of), // the forward value it restores
+        LoadLocal l => active.Contains(l.Array),
         _ => instr.Type == ValType.Double && IrWalk.Operands(instr).Any(active.Contains),
     };
 

@@ -110,6 +110,18 @@ internal sealed class ForwardMode
                 _b.AddEffect(push);
                 if (_active.Contains(push.Value)) _b.AddEffect(new TapePush(Tangent(push.Value)));
                 break;
+            case NewArray array:
+                _b.AddEffect(array);
+                if (_active.Contains(array.Array)) _b.AddEffect(new NewArray(TangentArray(array.Array), array.Length0, array.Length1, "t" + array.Name));
+                break;
+            case StoreLocal store:
+                _b.AddEffect(store);
+                if (_active.Contains(store.Array)) _b.AddEffect(new StoreLocal(TangentArray(store.Array), store.Index0, store.Index1, Tangent(store.Value)));
+                break;
+            case AddToLocal add:
+                _b.AddEffect(add);
+                if (_active.Contains(add.Array) && _active.Contains(add.Value)) _b.AddEffect(new AddToLocal(TangentArray(add.Array), add.Index0, add.Index1, Tangent(add.Value)));
+                break;
             case AddToAdjoint add:
                 _b.AddEffect(add);
                 if (_active.Contains(add.Value)) _b.AddEffect(add with { Value = Tangent(add.Value), OfTangent = true });
@@ -121,6 +133,15 @@ internal sealed class ForwardMode
             default:
                 throw new System.InvalidOperationException($"forward mode does not know {node.GetType().Name}");
         }
+    }
+
+    private readonly Dictionary<int, int> _tangentArrays = new();
+
+    /// <summary>The tangent of an active local array: an array of its shape, written where it is.</summary>
+    private int TangentArray(int array)
+    {
+        if (!_tangentArrays.TryGetValue(array, out int tangent)) _tangentArrays[array] = tangent = _b.NewId();
+        return tangent;
     }
 
     /// <summary>A loop keeps its shape: each active carried variable gets a carried tangent beside it.</summary>
@@ -164,6 +185,7 @@ internal sealed class ForwardMode
         {
             ParamInstr p => _b.Param(_tangentParam[p.Param], ValType.Double),
             LoadInstr l => _b.Load(_tangentParam[l.Param], l.Index0, l.Index1),
+            LoadLocal l => _b.LoadLocal(TangentArray(l.Array), l.Index0, l.Index1),
             SelectInstr s => _b.Select(s.Cond, Tangent(s.A), Tangent(s.B)),
             UnaryInstr u => Combine(instr, u.Op, u.A, -1),
             BinaryInstr b => Combine(instr, b.Op, b.A, b.B),

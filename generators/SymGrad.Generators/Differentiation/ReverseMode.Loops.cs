@@ -44,7 +44,7 @@ internal sealed partial class ReverseMode
     private void ReverseLoop(LoopRegion loop, Dictionary<int, int> adj)
     {
         var activeVars = loop.Vars.Where(v => _active.Contains(v.Id)).ToList();
-        if (!activeVars.Any(v => adj.ContainsKey(v.Result))) return; // nothing flows back into the loop
+        if (!activeVars.Any(v => adj.ContainsKey(v.Result)) && !WritesActiveMemory(loop)) return; // nothing flows back into the loop
 
         (LoopVar driver, int step) = Driver(loop) ?? Count(loop);
         var inside = new HashSet<int>(IrWalk.Defined(loop));
@@ -168,7 +168,7 @@ internal sealed partial class ReverseMode
         void Need(int id)
         {
             if (!inside.Contains(id) || !seen.Add(id)) return;
-            if (topLevel.TryGetValue(id, out var def) && def.Instr is not TapePop && !(IsCostly(def.Instr) && Varies(def.Instr, inside, loop)))
+            if (topLevel.TryGetValue(id, out var def) && !IrWalk.ReadsMemory(def.Instr) && !(IsCostly(def.Instr) && Varies(def.Instr, inside, loop)))
             {
                 foreach (int operand in IrWalk.Operands(def.Instr)) Need(operand);
                 recompute.Add(def);
@@ -249,7 +249,8 @@ internal sealed partial class ReverseMode
         {
             if (!inside.Contains(id) || id == driverId || !seen.Add(id)) return false;
             if (!topLevel.Contains(id)) return true; // a carried value, or one from a branch or an inner loop
-            return IrWalk.Operands(_b.Def(id)).Any(Walk);
+            Instr def = _b.Def(id);
+            return IrWalk.ReadsMemory(def) || IrWalk.Operands(def).Any(Walk);
         }
         return IrWalk.Operands(instr).Any(Walk);
     }

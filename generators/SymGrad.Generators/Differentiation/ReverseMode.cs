@@ -55,12 +55,16 @@ internal sealed partial class ReverseMode
 
     private void Reverse(Block block, Dictionary<int, int> adj)
     {
+        AllocateAdjointArrays(block);
         for (int k = block.Nodes.Count - 1; k >= 0; k--)
         {
             Node node = block.Nodes[k];
             _b.Origin = node.Origin;
             switch (node)
             {
+                case StoreLocal store when _active.Contains(store.Array):
+                    ReverseStore(store, adj);
+                    break;
                 case IfInstr region:
                     ReverseIf(region, adj);
                     break;
@@ -78,7 +82,7 @@ internal sealed partial class ReverseMode
 
     private void ReverseIf(IfInstr region, Dictionary<int, int> adj)
     {
-        if (!region.Phis.Any(p => adj.ContainsKey(p.Id))) return; // nothing flows back into either branch
+        if (!region.Phis.Any(p => adj.ContainsKey(p.Id)) && !WritesActiveMemory(region)) return; // nothing flows back into either branch
 
         var thenAdj = new Dictionary<int, int>(adj);
         var elseAdj = new Dictionary<int, int>(adj);
@@ -138,6 +142,9 @@ internal sealed partial class ReverseMode
                 return;
             case LoadInstr l:
                 _b.AddEffect(new AddToAdjoint(l.Param, l.Index0, l.Index1, g));
+                return;
+            case LoadLocal l:
+                _b.AddEffect(new AddToLocal(AdjointArray(l.Array), l.Index0, l.Index1, g));
                 return;
         }
         if (instr is SelectInstr select)

@@ -25,7 +25,7 @@ internal static class Inlining
         foreach (Node node in block.Nodes)
         {
             foreach (Block inner in IrWalk.Blocks(node)) Decide(inner, uses, parts, inline, size);
-            if (node is not Instr instr || IrWalk.IsPinned(instr)) continue;
+            if (node is not Instr instr || IrWalk.ReadsMemory(instr)) continue; // memory reads stay where they are
             bool leaf = instr is ConstInstr or ParamInstr or LoadInstr or LengthInstr;
             int count = uses.UseCount.TryGetValue(instr.Id, out int n) ? n : 0;
             int operations = 1 + IrWalk.Operands(instr).Sum(o => inline.Contains(o) && size.TryGetValue(o, out int s) ? s : 0);

@@ -37,6 +37,15 @@ internal sealed class Naming
         return name;
     }
 
+    /// <summary>Takes a name for something that is not a value (a local array), made unique; given before any value's.</summary>
+    public string Reserve(string wanted)
+    {
+        wanted = Sanitize(wanted);
+        string name = wanted;
+        for (int n = 2; !_used.Add(name); n++) name = wanted + "_" + n;
+        return name;
+    }
+
     /// <summary>Names the source's own variables (the values the program writes as locals), before any other.</summary>
     public void NameSourceVariables(Block block, ISet<int> inline)
     {

@@ -55,7 +55,46 @@ internal abstract class ProgramEmitter
         _parts?.AssignFrameSlots(_uses, _inline);
         _frameSlot = _parts?.FrameSlots ?? new Dictionary<int, int>();
         _naming = new Naming(parameters, parameters.Select(p => p.TrimStart('@')).Concat(reservedNames).Append("frame").Append("tape"), _uses);
+        foreach (NewArray array in IrWalk.All(Body).OfType<NewArray>())
+        {
+            _arrays[array.Array] = array;
+            _arrayNames[array.Array] = _naming.Reserve(array.Name);
+        }
         _naming.NameSourceVariables(Body, _inline);
+    }
+
+    private readonly Dictionary<int, NewArray> _arrays = new();
+    private readonly Dictionary<int, string> _arrayNames = new();
+
+    /// <summary>The local of a local array.</summary>
+    protected string ArrayName(int array) => _arrayNames[array];
+
+    /// <summary>Whether a local array is two-dimensional.</summary>
+    protected bool IsTwoDimensional(int array) => _arrays[array].Length1 >= 0;
+
+    /// <summary>
+    /// An element of a local array: <c>h[i]</c>, or <c>h[i * m + j]</c> for a two-dimensional one (its elements are
+    /// one block, row after row).
+    /// </summary>
+    protected string Element(int array, int index0, int index1)
+    {
+        string name = ArrayName(array);
+        if (index1 < 0) return $"{name}[{Operand(index0, Prec.Conditional)}]";
+        return $"{name}[{Operand(index0, Prec.Multiplicative)} * {Operand(_arrays[array].Length1, Prec.Multiplicative + 1)} + {Operand(index1, Prec.Additive + 1)}]";
+    }
+
+    /// <summary>The number of elements of a local array, as text.</summary>
+    protected string ElementCount(NewArray array) => array.Length1 < 0
+        ? Operand(array.Length0, Prec.Conditional)
+        : Operand(array.Length0, Prec.Multiplicative) + " * " + Operand(array.Length1, Prec.Multiplicative + 1);
+
+    /// <summary>Statements a program puts at the start and the end of a loop's body (the plain programs release the arrays an iteration made).</summary>
+    protected virtual void LoopBodyStart(CodeWriter w, LoopRegion loop)
+    {
+    }
+
+    protected virtual void LoopBodyEnd(CodeWriter w, LoopRegion loop)
+    {
     }
 
     /// <summary>True when the program is emitted as several part methods sharing a frame of values.</summary>
@@ -293,7 +332,9 @@ internal abstract class ProgramEmitter
             w.Line($"if (!{Operand(loop.Cond, Prec.Unary)}) break;");
         }
         _lastOrigin = -2;
+        LoopBodyStart(w, loop);
         EmitBlock(w, loop.Body);
+        LoopBodyEnd(w, loop);
         EmitNextValues(w, loop.Vars.Where(v => v != driver && v.Next != v.Id).ToList());
         w.Close();
         _lastOrigin = -2;

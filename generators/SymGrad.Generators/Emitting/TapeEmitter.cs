@@ -56,6 +56,16 @@ internal sealed class TapeEmitter : ProgramEmitter
 
     private bool Active(int id) => _active.Contains(id);
 
+    /// <summary>A local array: of <c>Value</c>s (zeros) when active, of doubles otherwise; its elements written in place.</summary>
+    protected override string RenderEffect(Effect effect) => effect switch
+    {
+        NewArray a when Active(a.Array) =>
+            $"{ValueType}[] {ArrayName(a.Array)} = new {ValueType}[{ElementCount(a)}]; global::System.Array.Fill({ArrayName(a.Array)}, ({ValueType})0.0);",
+        NewArray a => $"double[] {ArrayName(a.Array)} = new double[{ElementCount(a)}];",
+        StoreLocal st => $"{Element(st.Array, st.Index0, st.Index1)} = {Operand(st.Value, Prec.Conditional)};",
+        _ => base.RenderEffect(effect),
+    };
+
     protected override string TypeName(int id) =>
         Active(id) ? ValueType : TypeOf(id) switch { ValType.Int => "int", ValType.Bool => "bool", _ => "double" };
 
@@ -72,6 +82,7 @@ internal sealed class TapeEmitter : ProgramEmitter
     protected override (string Text, int Precedence) Render(Instr instr)
     {
         if (RenderLeaf(instr, _ir) is { } leaf) return leaf;
+        if (instr is LoadLocal l) return (Element(l.Array, l.Index0, l.Index1), Prec.Primary);
         (Op op, int a, int b) = instr switch
         {
             UnaryInstr u => (u.Op, u.A, -1),

@@ -141,6 +141,22 @@ internal sealed record LoopVar(int Id, ValType Type, int Init, int Next, int Res
     public int TangentOf { get; init; } = -1;
 }
 
+/// <summary>
+/// Makes local array <see cref="Array"/> (an id of its own, like a value's), zeroed, of <see cref="Length0"/>
+/// elements, or <see cref="Length0"/> x <see cref="Length1"/> (-1 for one dimension). Named after
+/// <see cref="Name"/>. Its elements are memory: read by <see cref="LoadLocal"/>, written by <see cref="StoreLocal"/>.
+/// </summary>
+internal sealed record NewArray(int Array, int Length0, int Length1, string Name) : Effect;
+
+/// <summary>An element of a local array, as it is when the load runs (it reads memory: never shared or moved).</summary>
+internal sealed record LoadLocal(int Id, int Array, int Index0, int Index1) : Instr(Id, ValType.Double);
+
+/// <summary>Writes an element of a local array.</summary>
+internal sealed record StoreLocal(int Array, int Index0, int Index1, int Value) : Effect;
+
+/// <summary>Adds to an element of a local array (the backward sweep accumulating an array's adjoint).</summary>
+internal sealed record AddToLocal(int Array, int Index0, int Index1, int Value) : Effect;
+
 /// <summary>Pushes a value on the gradient's tape (the forward sweep of a loop keeps what its backward sweep cannot recompute).</summary>
 internal sealed record TapePush(int Value) : Effect;
 

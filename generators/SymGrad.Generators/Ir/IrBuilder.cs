@@ -54,7 +54,7 @@ internal sealed class IrBuilder
             }
             return;
         }
-        var instr = (Instr)node;
+        if (node is not Instr instr) return; // an effect defines nothing
         _defs[instr.Id] = instr;
         if (instr.Name is { } name) _names[instr.Id] = name;
         if (shareable && KeyOf(instr) is { } key) _frames[0].Cse[key] = instr.Id;
@@ -287,6 +287,16 @@ internal sealed class IrBuilder
         var pop = new TapePop(id, type, of) { Origin = Origin };
         _defs[id] = pop;
         _frames[_frames.Count - 1].Nodes.Add(pop);
+        return id;
+    }
+
+    /// <summary>An element of local array <paramref name="array"/>, read where it stands; never shared.</summary>
+    public int LoadLocal(int array, int index0, int index1)
+    {
+        int id = _next++;
+        var load = new LoadLocal(id, array, index0, index1) { Origin = Origin };
+        _defs[id] = load;
+        _frames[_frames.Count - 1].Nodes.Add(load);
         return id;
     }
 

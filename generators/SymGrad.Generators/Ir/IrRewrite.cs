@@ -26,6 +26,10 @@ internal static class IrRewrite
             LoadInstr l => l with { Index0 = S(l.Index0), Index1 = S(l.Index1) },
             AddToAdjoint a => a with { Index0 = S(a.Index0), Index1 = S(a.Index1), Value = S(a.Value) },
             TapePush t => t with { Value = S(t.Value) },
+            NewArray n => n with { Length0 = S(n.Length0), Length1 = S(n.Length1) },
+            LoadLocal l => l with { Index0 = S(l.Index0), Index1 = S(l.Index1) },
+            StoreLocal st => st with { Index0 = S(st.Index0), Index1 = S(st.Index1), Value = S(st.Value) },
+            AddToLocal a => a with { Index0 = S(a.Index0), Index1 = S(a.Index1), Value = S(a.Value) },
             IfInstr r => r with
             {
                 Cond = S(r.Cond), Then = Substitute(r.Then, map), Else = Substitute(r.Else, map),

@@ -23,6 +23,10 @@ internal static class IrWalk
         IfInstr r => new[] { r.Cond }.Concat(r.Phis.SelectMany(p => new[] { p.Then, p.Else })),
         LoopRegion l => new[] { l.Cond }.Concat(l.Vars.SelectMany(v => new[] { v.Init, v.Next })),
         TapePush t => new[] { t.Value },
+        NewArray n => new[] { n.Length0, n.Length1 }.Where(v => v >= 0),
+        LoadLocal l => new[] { l.Index0, l.Index1 }.Where(v => v >= 0),
+        StoreLocal s => new[] { s.Index0, s.Index1, s.Value }.Where(v => v >= 0),
+        AddToLocal a => new[] { a.Index0, a.Index1, a.Value }.Where(v => v >= 0),
         _ => System.Array.Empty<int>(),
     };
 
@@ -78,6 +82,19 @@ internal static class IrWalk
 
     /// <summary>Whether a value must stay where it is whatever reads it (it changes state: a tape pop).</summary>
     public static bool IsPinned(Node node) => node is TapePop;
+
+    /// <summary>Whether a value reads memory that may change (a local array's element): it is computed where it stands.</summary>
+    public static bool ReadsMemory(Node node) => node is LoadLocal or TapePop;
+
+    /// <summary>Every node of a block and the blocks inside it, in order.</summary>
+    public static IEnumerable<Node> All(Block block)
+    {
+        foreach (Node node in block.Nodes)
+        {
+            yield return node;
+            foreach (Node inner in Blocks(node).SelectMany(All)) yield return inner;
+        }
+    }
 
     /// <summary>
     /// The values a block (and everything inside it) reads but does not define: what a region needs from the code

@@ -42,8 +42,8 @@ internal sealed partial class BodyLowerer
                 return Array(value, env); // another name for the same elements
             case IArrayCreationOperation creation:
             {
-                int[] sizes = creation.DimensionSizes.Select(s => ConstantSize(s, env)).ToArray();
-                var array = NewLocal(local.Name, sizes[0], sizes.Length > 1 ? sizes[1] : -1);
+                int[] sizes = creation.DimensionSizes.Select(s => Size(s, env)).ToArray();
+                var array = NewLocal(local, sizes[0], sizes.Length > 1 ? sizes[1] : -1);
                 if (creation.Initializer is { } initializer) FillFrom(array, Flatten(initializer).ToList(), env, creation);
                 return ArrayBinding.ForLocal(array);
             }
@@ -52,7 +52,7 @@ internal sealed partial class BodyLowerer
                 var elements = collection.Elements.ToList();
                 if (elements.Any(e => e is ISpreadOperation)) throw UnsupportedExpr(collection, $"The spread element in '{Shorten(collection.Syntax.ToString())}'",
                     "list the elements one by one ([a[0], a[1], b]), or fill a local array in a for loop with a constant bound");
-                var array = NewLocal(local.Name, elements.Count, -1);
+                var array = NewLocal(local, _b.Const(elements.Count, ValType.Int), -1);
                 FillFrom(array, elements, env, collection);
                 return ArrayBinding.ForLocal(array);
             }
@@ -66,15 +66,15 @@ internal sealed partial class BodyLowerer
             {
                 ExpressionSyntax? sizeSyntax = arrayType.RankSpecifiers[0].Sizes.FirstOrDefault();
                 List<IOperation> elements = stackAlloc.Initializer?.Expressions.Select(e => OperationOf(model, e, value)).ToList() ?? new List<IOperation>();
-                int size = sizeSyntax is null or OmittedArraySizeExpressionSyntax ? elements.Count : ConstantSize(OperationOf(model, sizeSyntax, value), env);
-                var array = NewLocal(local.Name, size, -1);
+                int size = sizeSyntax is null or OmittedArraySizeExpressionSyntax ? _b.Const(elements.Count, ValType.Int) : Size(OperationOf(model, sizeSyntax, value), env);
+                var array = NewLocal(local, size, -1);
                 FillFrom(array, elements, env, value);
                 return ArrayBinding.ForLocal(array);
             }
             case ImplicitStackAllocArrayCreationExpressionSyntax implicitStackalloc:
             {
                 List<IOperation> elements = implicitStackalloc.Initializer.Expressions.Select(e => OperationOf(model, e, value)).ToList();
-                var array = NewLocal(local.Name, elements.Count, -1);
+                var array = NewLocal(local, _b.Const(elements.Count, ValType.Int), -1);
                 FillFrom(array, elements, env, value);
                 return ArrayBinding.ForLocal(array);
             }
@@ -90,17 +90,45 @@ internal sealed partial class BodyLowerer
         return model.GetOperation(expression, _ct) ?? throw UnsupportedExpr(where, $"The stackalloc element '{Shorten(expression.ToString())}'", "use double and int expressions as elements");
     }
 
-    private LocalArray NewLocal(string name, int length0, int length1)
+    /// <summary>
+    /// A new local array of the given length values: scalarised when they are constants (and no loop indexes it at
+    /// run time), memory otherwise.
+    /// </summary>
+    private LocalArray NewLocal(ILocalSymbol symbol, int lengthValue0, int lengthValue1)
     {
+        bool constant = _b.TryGetConst(lengthValue0, out double n0) & (lengthValue1 < 0 | _b.TryGetConst(lengthValue1, out double n1));
+        if (constant && !_memoryArrays.Contains(symbol)) return Scalarised(symbol, (int)n0, lengthValue1 < 0 ? -1 : (int)n1);
+        int memory = _b.NewId();
+        _b.AddEffect(new NewArray(memory, lengthValue0, lengthValue1, symbol.Name));
+        return LocalArray.InMemory(symbol.Name, memory, lengthValue0, lengthValue1);
+    }
+
+    private LocalArray Scalarised(ILocalSymbol symbol, int length0, int length1)
+    {
+        string name = symbol.Name;
         int zero = _b.Const(0.0);
         int count = length1 < 0 ? length0 : length0 * length1;
         if (count > MaxInstructions) throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, null, _rootName, MaxInstructions.ToString());
-        return new LocalArray(name, length0, length1, Enumerable.Repeat(zero, count).ToArray());
+        return new LocalArray(name, length0, length1, Enumerable.Repeat(zero, count).ToArray()) { Symbol = symbol };
     }
 
     private void FillFrom(LocalArray array, IReadOnlyList<IOperation> elements, Env env, IOperation where)
     {
         if (elements.Count == 0) return;
+        if (array.IsMemory)
+        {
+            if (array.LengthValue1 >= 0 || !_b.TryGetConst(array.LengthValue0, out double n) || n != elements.Count)
+            {
+                throw UnsupportedExpr(where, $"The initializer of '{array.Name}', with a size that is not its number of elements,", "give exactly as many elements as the array's size, or leave the initializer out");
+            }
+            for (int k = 0; k < elements.Count; k++)
+            {
+                int v = Scalar(elements[k], env);
+                if (_b.TypeOf(v) == ValType.Int) v = _b.Unary(Op.IntToDouble, v);
+                _b.AddEffect(new StoreLocal(array.Memory, _b.Const(k, ValType.Int), -1, v));
+            }
+            return;
+        }
         if (elements.Count != array.Slots.Length) throw UnsupportedExpr(where, $"The initializer of '{array.Name}', with {elements.Count} elements for {array.Slots.Length} slots,",
             "give exactly as many elements as the array's constant size, or leave the initializer out");
         for (int k = 0; k < elements.Count; k++)
@@ -127,14 +155,15 @@ internal sealed partial class BodyLowerer
         }
     }
 
-    private int ConstantSize(IOperation size, Env env)
+    /// <summary>A local array's length: any int value (a negative constant is an error here, at run time C# throws).</summary>
+    private int Size(IOperation size, Env env)
     {
         int v = Scalar(size, env);
-        if (!_b.TryGetConst(v, out double n) || n < 0)
+        if (_b.TryGetConst(v, out double n) && n < 0)
         {
             throw new LoweringException(DiagnosticDescriptors.IndexNotConstant, size.Syntax.GetLocation(), size.Syntax.ToString(),
-                "sizes a local array and is not a compile-time constant");
+                "sizes a local array and is negative");
         }
-        return (int)n;
+        return v;
     }
 }

@@ -83,10 +83,18 @@ internal sealed partial class BodyLowerer
             }
             return _b.Load(array.Param, index0, index1);
         }
+        if (array.Local is { IsMemory: true } memory)
+        {
+            (int m0, int m1) = IndexValues(indices, env);
+            return _b.LoadLocal(memory.Memory, m0, m1);
+        }
         (int i, int j) = Indices(op, indices, env, array);
         if (array.Local is { } local) return local.Slots[Flat(local, i, j)];
         return _b.Load(array.Param, _b.Const(i, ValType.Int), j >= 0 ? _b.Const(j, ValType.Int) : -1);
     }
+
+    private (int I, int J) IndexValues(IReadOnlyList<IOperation> indices, Env env) =>
+        (Scalar(indices[0], env), indices.Count > 1 ? Scalar(indices[1], env) : -1);
 
     private (int I, int J) Indices(IOperation op, IReadOnlyList<IOperation> indices, Env env, ArrayBinding array)
     {
@@ -94,7 +102,8 @@ internal sealed partial class BodyLowerer
         for (int k = 0; k < indices.Count; k++)
         {
             int index = Scalar(indices[k], env);
-            if (!_b.TryGetConst(index, out double c))
+            if (!_b.TryGetConst(index, out double c) && array.Local?.Symbol is { } symbol) throw new NeedsMemoryException(symbol); // indexed at run time: memory
+            if (!_b.TryGetConst(index, out c))
             {
                 throw new LoweringException(DiagnosticDescriptors.IndexNotConstant, indices[k].Syntax.GetLocation(),
                     indices[k].Syntax.ToString(), "depends on a value known only at run time");
@@ -114,6 +123,7 @@ internal sealed partial class BodyLowerer
 
     private int Length(ArrayBinding array, int dimension)
     {
+        if (array.Local is { IsMemory: true } memory) return dimension == 0 ? memory.LengthValue0 : memory.LengthValue1;
         if (array.Local is { } local) return _b.Const(dimension == 0 ? local.Length0 : local.Length1, ValType.Int);
         return _b.Length(array.Param, dimension);
     }
@@ -306,6 +316,13 @@ internal sealed partial class BodyLowerer
             string name = arrayOp is IParameterReferenceOperation p ? p.Parameter.Name : arrayOp.Syntax.ToString();
             throw new LoweringException(DiagnosticDescriptors.AssignmentToParameter, statement.Syntax.GetLocation(),
                 Shorten(statement.Syntax.ToString()), name);
+        }
+        if (local.IsMemory)
+        {
+            (int m0, int m1) = IndexValues(indices, env);
+            if (_b.TypeOf(value) == ValType.Int) value = _b.Unary(Op.IntToDouble, value);
+            _b.AddEffect(new StoreLocal(local.Memory, m0, m1, value));
+            return value;
         }
         (int i, int j) = Indices(statement, indices, env, array);
         int flat = Flat(local, i, j);

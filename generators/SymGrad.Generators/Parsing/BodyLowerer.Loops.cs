@@ -91,11 +91,8 @@ internal sealed partial class BodyLowerer
         var assigned = new HashSet<ISymbol>(Assigned(condition).Concat(Assigned(body)).Concat(steps.SelectMany(Assigned)), SymbolEqualityComparer.Default);
         foreach (ISymbol symbol in assigned)
         {
-            if (env.Arrays.TryGetValue(symbol, out ArrayBinding? binding) && binding.Local is not null)
-            {
-                throw UnsupportedExpr(loop, $"Writing the local array '{symbol.Name}' inside a loop that is not unrolled",
-                    "compute the elements in a loop with a constant bound (unrolled), or keep the values in scalars");
-            }
+            // A scalarised array written in a loop that stays a loop must be memory: lower again with it in memory.
+            if (env.Arrays.TryGetValue(symbol, out ArrayBinding? binding) && binding.Local is { IsMemory: false, Symbol: { } declared }) throw new NeedsMemoryException(declared);
         }
         if (Assigned(condition).Any())
         {

@@ -31,9 +31,13 @@ internal sealed partial class BodyLowerer
     private readonly string _rootName;
     private int _loopDepth;
 
-    public BodyLowerer(Compilation compilation, string rootName, CancellationToken ct)
+    private readonly ISet<ISymbol> _memoryArrays;
+
+    /// <param name="memoryArrays">Local arrays to keep in memory from their declaration (a loop indexes them at run time).</param>
+    public BodyLowerer(Compilation compilation, string rootName, ISet<ISymbol> memoryArrays, CancellationToken ct)
     {
         _compilation = compilation;
+        _memoryArrays = memoryArrays;
         _rootName = rootName;
         _ct = ct;
     }

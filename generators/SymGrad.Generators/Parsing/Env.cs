@@ -4,7 +4,11 @@ using SymGrad.Generators.Model;
 
 namespace SymGrad.Generators.Parsing;
 
-/// <summary>A local array of constant size, scalarised: one SSA value per element, replaced on assignment.</summary>
+/// <summary>
+/// A local array: of constant size and scalarised (one SSA value per element, replaced on assignment), or, when its
+/// size is known only at run time or a loop indexes it at run time, memory (<see cref="Memory"/>: the IR's array,
+/// whose lengths are the values <see cref="LengthValue0"/> and <see cref="LengthValue1"/>).
+/// </summary>
 internal sealed class LocalArray
 {
     public LocalArray(string name, int length0, int length1, int[] slots)
@@ -15,7 +19,25 @@ internal sealed class LocalArray
         Slots = slots;
     }
 
+    public static LocalArray InMemory(string name, int memory, int lengthValue0, int lengthValue1) =>
+        new(name, -1, -1, System.Array.Empty<int>()) { Memory = memory, LengthValue0 = lengthValue0, LengthValue1 = lengthValue1 };
+
+
+
+    /// <summary>The IR array holding the elements, or -1 for a scalarised array.</summary>
+    public int Memory { get; private init; } = -1;
+
+    public int LengthValue0 { get; private init; } = -1;
+
+    public int LengthValue1 { get; private init; } = -1;
+
+    public bool IsMemory => Memory >= 0;
+
     public string Name { get; }
+
+    /// <summary>The local that declared the array (its other names are aliases).</summary>
+    public ISymbol? Symbol { get; init; }
+
     public int Length0 { get; }
 
     /// <summary>-1 for a one-dimensional array.</summary>
@@ -23,7 +45,8 @@ internal sealed class LocalArray
 
     public int[] Slots { get; }
 
-    public LocalArray Clone() => new(Name, Length0, Length1, (int[])Slots.Clone());
+    /// <summary>A branch's own copy of the elements; memory is one for all paths (its writes are effects, in order).</summary>
+    public LocalArray Clone() => IsMemory ? this : new(Name, Length0, Length1, (int[])Slots.Clone()) { Symbol = Symbol };
 }
 
 /// <summary>What an array-typed name stands for: a parameter of the method being generated, or a local array.</summary>

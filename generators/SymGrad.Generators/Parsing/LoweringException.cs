@@ -30,3 +30,18 @@ internal sealed class LoweringException : Exception
 
     public IReadOnlyList<DiagnosticInfo> All { get; }
 }
+
+/// <summary>
+/// Thrown when a scalarised local array turns out to need memory (a loop indexes it at run time): lowering starts
+/// again with that array in memory from its declaration.
+/// </summary>
+internal sealed class NeedsMemoryException : Exception
+{
+    public NeedsMemoryException(Microsoft.CodeAnalysis.ISymbol array)
+        : base(array.Name)
+    {
+        Array = array;
+    }
+
+    public Microsoft.CodeAnalysis.ISymbol Array { get; }
+}

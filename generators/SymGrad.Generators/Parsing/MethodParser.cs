@@ -131,21 +131,35 @@ internal static class MethodParser
         }
         if (diagnostics.Count > 0) return new LoweringResult(null, diagnostics.ToEquatableArray());
 
-        // Lower the body with each parameter bound to its IR leaf.
-        var lowerer = new BodyLowerer(model.Compilation, method.Name, ct);
-        var env = new Env();
-        for (int i = 0; i < kinds.Count; i++)
+        if (model.GetOperation(declaration, ct) is not IMethodBodyOperation body) return Empty;
+        // Lower the body with each parameter bound to its IR leaf. A local array that a loop turns out to index at run
+        // time sends lowering back to the start with that array in memory (a few arrays at most: cheap).
+        var memoryArrays = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        BodyLowerer lowerer;
+        int result;
+        while (true)
         {
-            (IParameterSymbol symbol, ParamKind kind, _) = kinds[i];
-            switch (kind)
+            lowerer = new BodyLowerer(model.Compilation, method.Name, memoryArrays, ct);
+            var env = new Env();
+            for (int i = 0; i < kinds.Count; i++)
             {
-                case ParamKind.Double: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Double); break;
-                case ParamKind.Int: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Int); break;
-                default: env.Arrays[symbol] = ArrayBinding.ForParam(i); break;
+                (IParameterSymbol symbol, ParamKind kind, _) = kinds[i];
+                switch (kind)
+                {
+                    case ParamKind.Double: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Double); break;
+                    case ParamKind.Int: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Int); break;
+                    default: env.Arrays[symbol] = ArrayBinding.ForParam(i); break;
+                }
+            }
+            try
+            {
+                result = lowerer.LowerMethodBody(method, body, env);
+                break;
+            }
+            catch (NeedsMemoryException e) when (memoryArrays.Add(e.Array))
+            {
             }
         }
-        if (model.GetOperation(declaration, ct) is not IMethodBodyOperation body) return Empty;
-        int result = lowerer.LowerMethodBody(method, body, env);
         if (lowerer.Builder.TypeOf(result) == ValType.Int) result = lowerer.Builder.Unary(Op.IntToDouble, result);
         Block block = lowerer.Builder.Finish();
 

@@ -156,6 +156,79 @@ internal static class LoopSources
                 }
                 return total + h;
             }
+
+            [Differentiable]
+            public static double Mlp(double[,] w1, double[] b1, double[,] w2, double[] b2, [NoDerivative] double[,] xs, [NoDerivative] double[] labels)
+            {
+                int batch = xs.GetLength(0), inputs = xs.GetLength(1), hidden = b1.Length, classes = b2.Length;
+                double[] h = new double[hidden];
+                double[] logits = new double[classes];
+                double loss = 0;
+                for (int s = 0; s < batch; s++)
+                {
+                    for (int j = 0; j < hidden; j++)
+                    {
+                        double z = b1[j];
+                        for (int k = 0; k < inputs; k++) z += w1[j, k] * xs[s, k];
+                        h[j] = Math.Tanh(z);
+                    }
+                    double max = double.NegativeInfinity;
+                    for (int c = 0; c < classes; c++)
+                    {
+                        double z = b2[c];
+                        for (int j = 0; j < hidden; j++) z += w2[c, j] * h[j];
+                        logits[c] = z;
+                        max = Math.Max(max, z);
+                    }
+                    double sum = 0;
+                    for (int c = 0; c < classes; c++) sum += Math.Exp(logits[c] - max);
+                    loss += Math.Log(sum) + max - logits[(int)labels[s]];
+                }
+                return loss / batch;
+            }
+
+            [Differentiable]
+            public static double Smooth(double[] v, int passes)
+            {
+                int n = v.Length;
+                Span<double> a = stackalloc double[n];
+                for (int i = 0; i < n; i++) a[i] = v[i];
+                for (int p = 0; p < passes; p++)
+                {
+                    for (int i = 1; i < n; i++) a[i] = 0.5 * (a[i] + a[i - 1] * a[i - 1]);
+                }
+                double s = 0;
+                for (int i = 0; i < n; i++) s += a[i] * Math.Sin(a[i]);
+                return s;
+            }
+
+            [Differentiable]
+            public static double Grid(double[] v)
+            {
+                int n = v.Length;
+                double[,] g = new double[n, n];
+                for (int i = 0; i < n; i++)
+                {
+                    for (int j = 0; j < n; j++) g[i, j] = v[i] * v[j] + (i > 0 ? g[i - 1, j] : 0);
+                }
+                double s = 0;
+                for (int i = 0; i < n; i++) s += g[n - 1, i] * g[i, i];
+                return s;
+            }
+
+            [Differentiable]
+            public static double PerIteration(double[] v)
+            {
+                double s = 0;
+                for (int i = 0; i < v.Length; i++)
+                {
+                    double[] pair = new double[2];
+                    pair[0] = v[i];
+                    pair[1] = pair[0] * pair[0];
+                    for (int k = 0; k < 2; k++) s += Math.Exp(pair[k] * 0.3);
+                }
+                return s;
+            }
         }
         """;
 }

@@ -11,7 +11,7 @@ public class RuntimeLoopTests
     private static readonly Lazy<Dictionary<string, Probe>> Probes = new(() =>
         Probe.Load(GeneratorHarness.Run(LoopSources.Runtime, SampleSources.ImplicitUsings),
             "SumSquares", "Dot", "Logistic", "Recurrence", "Power", "Heron", "Triangular", "Down", "Pairs", "BranchInLoop",
-            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn").Probes);
+            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration").Probes);
 
     private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
 
@@ -76,6 +76,30 @@ public class RuntimeLoopTests
         object?[] adjoints = probe.NewAdjoints([2.0], 0.0);
         probe.Gradient([2.0], adjoints);
         Assert.Equal(1 / (2 * Math.Sqrt(2.0)), (double)adjoints[0]!, 12);
+    }
+
+    [Theory]
+    [InlineData(1, 2, 3, 2)]
+    [InlineData(4, 5, 6, 3)]
+    [InlineData(2, 3, 2, 2)]
+    public void Mlp_with_runtime_sizes_and_local_arrays(int batch, int inputs, int hidden, int classes)
+    {
+        var r = new Random(batch * 1000 + inputs * 100 + hidden * 10 + classes);
+        double[] labels = Enumerable.Range(0, batch).Select(_ => (double)r.Next(classes)).ToArray();
+        Check("Mlp", [Mat(r, hidden, inputs), Vec(r, hidden), Mat(r, classes, hidden), Vec(r, classes), Mat(r, batch, inputs), labels]);
+    }
+
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(1, 2)]
+    [InlineData(5, 0)]
+    [InlineData(5, 3)]
+    public void Arrays_overwritten_across_iterations(int n, int passes)
+    {
+        var r = new Random(n * 10 + passes);
+        Check("Smooth", [Vec(r, n, -0.8, 0.8), passes]);
+        Check("Grid", [Vec(r, n)]);
+        Check("PerIteration", [Vec(r, n)]);
     }
 
     [Fact]
