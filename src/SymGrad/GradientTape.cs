@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace SymGrad;
 
@@ -90,6 +91,14 @@ public sealed class GradientTape
 
     /// <summary>Takes back the blocks allocated since <paramref name="mark"/> (the arrays of one loop iteration).</summary>
     public void Release(int mark) => _arenaTop = mark;
+
+    /// <summary>The elements of a two-dimensional array as one span, row after row (element [i, j] at i * columns + j).</summary>
+    public static Span<double> Flat(double[,] array) =>
+        MemoryMarshal.CreateSpan(ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(array)), array.Length);
+
+    /// <summary><paramref name="index"/>, checked against <paramref name="length"/> as an array access checks it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Within(int index, int length) => (uint)index < (uint)length ? index : throw new IndexOutOfRangeException();
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow() => Array.Resize(ref _data, checked(_data.Length * 2));

@@ -36,9 +36,9 @@ internal static class DiagnosticDescriptors
         "Unsupported statement",
         "{0} is not supported in a [Differentiable] method: {1}");
 
-    public static readonly DiagnosticDescriptor LoopNotUnrollable = Error("SG0006",
-        "Loop bound is not a compile-time constant",
-        "This for loop cannot be unrolled: {0}. Loop bounds must be compile-time constants (literals, const locals or fields, arithmetic on them)");
+    public static readonly DiagnosticDescriptor UnsupportedLoop = Error("SG0006",
+        "Loop without a condition that only tests",
+        "This loop cannot be differentiated: {0}. Give it a condition that only tests, e.g. for (int i = 0; i < n; i++) or while (err > tol), and assign in the body");
 
     public static readonly DiagnosticDescriptor UnsupportedCall = Error("SG0007",
         "Call to a method that cannot be differentiated",
@@ -49,8 +49,8 @@ internal static class DiagnosticDescriptors
         "'{0}' assigns to parameter '{1}': parameters of a [Differentiable] method are read-only; copy into a local first");
 
     public static readonly DiagnosticDescriptor IndexNotConstant = Error("SG0009",
-        "Array index is not constant after unrolling",
-        "Index '{0}' {1}: array indices must be compile-time constants after loops are unrolled");
+        "Array index outside the array at compile time",
+        "Index '{0}' {1}: a constant index must lie inside the array");
 
     public static readonly DiagnosticDescriptor Recursion = Error("SG0010",
         "Recursion",
@@ -65,8 +65,8 @@ internal static class DiagnosticDescriptors
         "'{0}' cannot be differentiated: {1}. SymGrad supports non-generic static methods with a body");
 
     public static readonly DiagnosticDescriptor MethodTooLarge = Error("SG0013",
-        "Method too large after unrolling",
-        "'{0}' unrolls to more than {1} operations: make loop bounds smaller or split the method");
+        "Method too large after inlining and unrolling",
+        "'{0}' grows to more than {1} operations once its calls are inlined and its small constant loops unrolled: keep large parts in loops with runtime bounds, or call less");
 
     public static readonly DiagnosticDescriptor CalleeNotDifferentiable = Error("SG0014",
         "Call to a [Differentiable] method that has errors",
@@ -87,7 +87,7 @@ internal static class DiagnosticDescriptors
     private static readonly DiagnosticDescriptor[] All =
     {
         MethodNotStatic, TypeNotPartial, UnsupportedReturnType, UnsupportedParameterType, UnsupportedStatement,
-        LoopNotUnrollable, UnsupportedCall, AssignmentToParameter, IndexNotConstant, Recursion,
+        UnsupportedLoop, UnsupportedCall, AssignmentToParameter, IndexNotConstant, Recursion,
         UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, ModeNotAvailable, InternalError,
     };
 

@@ -168,7 +168,8 @@ internal sealed partial class ReverseMode
         void Need(int id)
         {
             if (!inside.Contains(id) || !seen.Add(id)) return;
-            if (topLevel.TryGetValue(id, out var def) && !IrWalk.ReadsMemory(def.Instr) && !(IsCostly(def.Instr) && Varies(def.Instr, inside, loop)))
+            if (topLevel.TryGetValue(id, out var def) && !IrWalk.ReadsMemory(def.Instr) && !(IsCostly(def.Instr) && Varies(def.Instr, inside, loop))
+                && RecomputeSize(id, topLevel, seen) <= RecomputeLimit)
             {
                 foreach (int operand in IrWalk.Operands(def.Instr)) Need(operand);
                 recompute.Add(def);
@@ -228,6 +229,27 @@ internal sealed partial class ReverseMode
             }
             return _loopNamesCache;
         }
+    }
+
+    /// <summary>
+    /// A value whose recomputation takes more operations than this (a dot product unrolled from a small constant
+    /// loop) is kept on the tape: one push and one pop instead.
+    /// </summary>
+    private const int RecomputeLimit = 8;
+
+    /// <summary>How many operations recomputing a value of the iteration would add, counting only up to just past the limit.</summary>
+    private static int RecomputeSize(int id, Dictionary<int, (Instr Instr, int Position)> topLevel, HashSet<int> restored)
+    {
+        var visited = new HashSet<int>();
+        var stack = new Stack<int>();
+        stack.Push(id);
+        while (stack.Count > 0 && visited.Count <= RecomputeLimit)
+        {
+            int v = stack.Pop();
+            if ((v != id && restored.Contains(v)) || !topLevel.TryGetValue(v, out var def) || def.Instr is ConstInstr or ParamInstr or LengthInstr || !visited.Add(v)) continue;
+            foreach (int operand in IrWalk.Operands(def.Instr)) stack.Push(operand);
+        }
+        return visited.Count;
     }
 
     /// <summary>An operation dearer than a push and a pop (a transcendental function, a division): kept, not recomputed.</summary>

@@ -50,10 +50,13 @@ internal sealed class GradientEmitter : PlainEmitter
         w.Line(Emitter.GeneratedCodeAttribute);
         var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
             .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind) + " " + a.Value)).ToList();
+        EmitOptimization(w, new[] { gradient.Forward, gradient.Backward });
         w.Open($"{spec.Accessibility} static double {spec.Name}Gradient({string.Join(", ", parameters)})");
         ArgumentChecks.Emit(w, ir, adjoints, "adjoint");
         emitter.EmitClears(w, adjoints);
         EmitTape(w, new[] { gradient.Forward, gradient.Backward });
+        emitter.EmitViews(w, IrWalk.All(gradient.Backward).OfType<AddToAdjoint>()
+            .Where(a => a.Index1 >= 0 && ir.Params[a.Param].Kind == ParamKind.Array2D).Select(a => ((Effect)a, adjoints[a.Param])));
         if (!emitter.IsSplit)
         {
             emitter.EmitBody(w, "// The gradient.");
@@ -231,6 +234,7 @@ internal sealed class GradientEmitter : PlainEmitter
     {
         if (effect is not AddToAdjoint add) return base.RenderEffect(effect);
         string target = _adjoints[add.Param];
+        if (add.Index1 >= 0 && HasView(target)) return $"{ViewElement(target, add.Param, add.Index0, add.Index1)} += {Operand(add.Value, Prec.Conditional)};";
         if (add.Index0 >= 0) target += $"[{Operand(add.Index0, Prec.Conditional)}{(add.Index1 >= 0 ? ", " + Operand(add.Index1, Prec.Conditional) : "")}]";
         return $"{target} += {Operand(add.Value, Prec.Conditional)};";
     }

@@ -28,6 +28,7 @@ internal sealed class HvpEmitter : PlainEmitter
     {
         if (effect is not AddToAdjoint add) return base.RenderEffect(effect);
         string target = (add.OfTangent ? _outputs : _adjoints)[add.Param];
+        if (add.Index1 >= 0 && HasView(target)) return $"{ViewElement(target, add.Param, add.Index0, add.Index1)} += {Operand(add.Value, Prec.Conditional)};";
         if (add.Index0 >= 0) target += $"[{Operand(add.Index0, Prec.Conditional)}{(add.Index1 >= 0 ? ", " + Operand(add.Index1, Prec.Conditional) : "")}]";
         return $"{target} += {Operand(add.Value, Prec.Conditional)};";
     }
@@ -80,10 +81,13 @@ internal sealed class HvpEmitter : PlainEmitter
             .Concat(hvp.Tangents.Select(t => GradientEmitter.ParamType(t.Kind) + " " + t.Name))
             .Concat(adjoints.Select(a => GradientEmitter.AdjointType(ir.Params[a.Key].Kind) + " " + a.Value))
             .Concat(outputs.Select(o => GradientEmitter.AdjointType(ir.Params[o.Key].Kind) + " " + o.Value));
+        EmitOptimization(w, new[] { hvp.Body });
         w.Open($"{spec.Accessibility} static double {spec.Name}Hvp({string.Join(", ", parameters)})");
         ArgumentChecks.Emit(w, ir, new IReadOnlyDictionary<int, string>[] { tangents, adjoints, outputs }, "tangent and output");
         GradientEmitter.EmitClears(w, ir, adjoints.Concat(outputs).ToList(), new HashSet<int>(gradient.Accumulated));
         EmitTape(w, new[] { hvp.Body });
+        emitter.EmitViews(w, IrWalk.All(hvp.Body).OfType<AddToAdjoint>()
+            .Where(a => a.Index1 >= 0 && ir.Params[a.Param].Kind == ParamKind.Array2D).Select(a => ((Effect)a, (a.OfTangent ? outputs : adjoints)[a.Param])));
         emitter.EmitBody(w, "// The gradient and the Hessian-vector product.");
         w.Line($"return {emitter.Operand(hvp.Return, Prec.Conditional)};");
         w.Close();

@@ -40,8 +40,11 @@ internal sealed class JvpEmitter : PlainEmitter
         var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name)
             .Concat(jvp.Tangents.Select(t => GradientEmitter.ParamType(t.Kind) + " " + t.Name))
             .Append("out double derivative");
+        EmitOptimization(w, new[] { jvp.Body });
         w.Open($"{spec.Accessibility} static double {spec.Name}Jvp({string.Join(", ", parameters)})");
         ArgumentChecks.Emit(w, ir, tangents, "tangent");
+        EmitTape(w, new[] { jvp.Body });
+        emitter.EmitViews(w, System.Array.Empty<(Effect, string)>());
         emitter.EmitBody(w, "// The directional derivative.");
         w.Line($"return {emitter.Operand(jvp.Return, Prec.Conditional)};");
         w.Close();

@@ -25,7 +25,10 @@ internal abstract class PlainEmitter : ProgramEmitter
 
     protected override string DefaultValue(int id) => TypeOf(id) switch { ValType.Int => "0", ValType.Bool => "false", _ => "0.0" };
 
-    protected override (string Text, int Precedence) Render(Instr instr) => RenderLeaf(instr, Program) ?? instr switch
+    protected override (string Text, int Precedence) Render(Instr instr) =>
+        (instr is LoadInstr { Index1: >= 0 } load && _views.ContainsKey(Program.Params[load.Param].Name) && !InHeader(load.Id)
+            ? (ViewElement(Program.Params[load.Param].Name, load.Param, load.Index0, load.Index1), Prec.Primary)
+            : RenderLeaf(instr, Program)) ?? instr switch
     {
         UnaryInstr u => Spell(OpRules.Of(u.Op).CSharp, u.A, -1),
         BinaryInstr b => Spell(OpRules.Of(b.Op).CSharp, b.A, b.B),
@@ -35,6 +38,82 @@ internal abstract class PlainEmitter : ProgramEmitter
         SelectInstr s => ($"{Operand(s.Cond, Prec.Conditional + 1)} ? {Operand(s.A, Prec.Conditional + 1)} : {Operand(s.B, Prec.Conditional)}", Prec.Conditional),
         _ => throw new System.InvalidOperationException($"no C# spelling for {instr}"),
     };
+
+    // ---- two-dimensional arrays as flat spans -------------------------------------------------------------------
+
+    private readonly Dictionary<string, (string Span, string Rows, string Columns)> _views = new();
+    private HashSet<int>? _headerValues;
+    private Dictionary<int, LoopRegion>? _loopOf;
+
+    /// <summary>The two-dimensional arrays (parameters, and the outputs <paramref name="targets"/> names) that loops index.</summary>
+    private IEnumerable<string> ViewedArrays(IEnumerable<(Effect Effect, string Target)> targets) =>
+        IrWalk.All(Body).OfType<LoopRegion>().Any()
+            ? IrWalk.All(Body).OfType<LoadInstr>().Where(l => l.Index1 >= 0 && Program.Params[l.Param].Kind == ParamKind.Array2D)
+                .Select(l => Program.Params[l.Param].Name).Concat(targets.Select(t => t.Target)).Distinct()
+            : Enumerable.Empty<string>();
+
+    /// <summary>
+    /// In a program with loops, each two-dimensional array it indexes is read through a flat span of its elements
+    /// (row after row), its row and column counts in locals: a <c>double[,]</c> access reloads both lengths from the
+    /// array and checks both indices every time, which dominates a dense inner loop. Each index is still checked
+    /// against its own dimension, exactly where C# would throw, unless the loop it comes from is bounded by that very
+    /// dimension (<c>for (int k = 0; k &lt; w.GetLength(1); k++)</c>, or that loop run backwards).
+    /// </summary>
+    protected void EmitViews(CodeWriter w, IEnumerable<(Effect Effect, string Target)> targets)
+    {
+        var names = ViewedArrays(targets).ToList();
+        if (names.Count == 0) return;
+        w.Line("// Two-dimensional arrays indexed in loops, as flat spans of their rows.");
+        foreach (string name in names)
+        {
+            string bare = name.TrimStart('@');
+            (string span, string rows, string columns) = (ReserveName(bare + "Flat"), ReserveName(bare + "Rows"), ReserveName(bare + "Columns"));
+            _views[name] = (span, rows, columns);
+            w.Line($"global::System.Span<double> {span} = global::SymGrad.GradientTape.Flat({name});");
+            w.Line($"int {rows} = {name}.GetLength(0), {columns} = {name}.GetLength(1);");
+        }
+        w.Line();
+    }
+
+    protected bool HasView(string name) => _views.ContainsKey(name);
+
+    private bool InHeader(int id)
+    {
+        _headerValues ??= new HashSet<int>(IrWalk.All(Body).OfType<LoopRegion>().SelectMany(l => IrWalk.Values(l.Header)).Select(v => v.Id));
+        return _headerValues.Contains(id);
+    }
+
+    /// <summary><c>wFlat[j * wColumns + k]</c>, each index checked unless its loop is bounded by its dimension of parameter <paramref name="shapeOf"/>.</summary>
+    protected string ViewElement(string name, int shapeOf, int index0, int index1)
+    {
+        (string span, string rows, string columns) = _views[name];
+        string i = Bounded(index0, shapeOf, 0) ? Operand(index0, Prec.Multiplicative) : $"global::SymGrad.GradientTape.Within({Operand(index0, Prec.Conditional)}, {rows})";
+        string j = Bounded(index1, shapeOf, 1) ? Operand(index1, Prec.Additive + 1) : $"global::SymGrad.GradientTape.Within({Operand(index1, Prec.Conditional)}, {columns})";
+        return $"{span}[{i} * {columns} + {j}]";
+    }
+
+    /// <summary>
+    /// Whether an index is the counter of a loop that keeps it inside dimension <paramref name="dimension"/> of
+    /// parameter <paramref name="param"/>: counting up from a constant at least 0 while below its length, or down
+    /// from its length minus one while at least a constant at least 0. Not in the loop's condition itself, which
+    /// runs before the test.
+    /// </summary>
+    private bool Bounded(int index, int param, int dimension)
+    {
+        _loopOf ??= IrWalk.All(Body).OfType<LoopRegion>().SelectMany(l => l.Vars.Select(v => (v.Id, l))).ToDictionary(x => x.Id, x => x.l);
+        if (!_loopOf.TryGetValue(index, out LoopRegion? loop)) return false;
+        LoopVar v = loop.Vars.First(x => x.Id == index);
+        bool IsLength(int id) => Uses.Defs.TryGetValue(id, out Instr? d) && d is LengthInstr n && n.Param == param && n.Dimension == dimension;
+        bool IsConstAtLeastZero(int id) => Uses.Defs.TryGetValue(id, out Instr? d) && d is ConstInstr { Value: >= 0 };
+        if (!Uses.Defs.TryGetValue(v.Next, out Instr? next) || next is not BinaryInstr { Op: Op.Add or Op.Sub } step || step.A != v.Id
+            || !Uses.Defs.TryGetValue(step.B, out Instr? c) || c is not ConstInstr { Value: 1 }) return false;
+        if (!Uses.Defs.TryGetValue(loop.Cond, out Instr? cond) || cond is not CompareInstr compare || compare.A != v.Id) return false;
+        return step.Op == Op.Add
+            ? IsConstAtLeastZero(v.Init) && compare.Op == Op.Lt && IsLength(compare.B)
+            : compare.Op == Op.Ge && IsConstAtLeastZero(compare.B)
+              && Uses.Defs.TryGetValue(v.Init, out Instr? init) && init is BinaryInstr { Op: Op.Sub } last && IsLength(last.A)
+              && Uses.Defs.TryGetValue(last.B, out Instr? one) && one is ConstInstr { Value: 1 };
+    }
 
     /// <summary>The statement of an effect every plain program may hold: a push on the tape.</summary>
     protected override string RenderEffect(Effect effect) => effect switch
@@ -67,6 +146,18 @@ internal abstract class PlainEmitter : ProgramEmitter
 
     /// <summary>Whether a block makes an array itself (not in an inner loop, whose iterations release their own).</summary>
     private static bool MakesArrays(Block block) => block.Nodes.Any(n => n is NewArray || (n is IfInstr r && (MakesArrays(r.Then) || MakesArrays(r.Else))));
+
+    /// <summary>
+    /// For a program with loops: compile it optimised at once. A loop method otherwise starts unoptimised and is
+    /// replaced only in the middle of a long-running loop (on-stack replacement), which never catches up fully.
+    /// </summary>
+    internal static void EmitOptimization(CodeWriter w, IEnumerable<Block> blocks)
+    {
+        if (blocks.Any(b => IrWalk.All(b).Any(n => n is LoopRegion)))
+        {
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        }
+    }
 
     /// <summary>The line that takes the thread's tape, when the program uses one.</summary>
     internal static void EmitTape(CodeWriter w, IEnumerable<Block> blocks)

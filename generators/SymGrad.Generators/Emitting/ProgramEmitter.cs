@@ -66,6 +66,11 @@ internal abstract class ProgramEmitter
     private readonly Dictionary<int, NewArray> _arrays = new();
     private readonly Dictionary<int, string> _arrayNames = new();
 
+    /// <summary>Takes a unique name for a local the emitter adds (not a value's).</summary>
+    protected string ReserveName(string wanted) => _naming.Reserve(wanted);
+
+    protected UseAnalysis Uses => _uses;
+
     /// <summary>The local of a local array.</summary>
     protected string ArrayName(int array) => _arrayNames[array];
 

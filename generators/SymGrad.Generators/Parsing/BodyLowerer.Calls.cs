@@ -74,6 +74,8 @@ internal sealed partial class BodyLowerer
             if (IsArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
             else calleeEnv.Scalars[parameter] = Scalar(argument.Value, env);
         }
+        // Reported on the method itself (its name), not deep inside a callee.
+        if (_b.Count > MaxInstructions) throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, _callStack.Last().Locations.FirstOrDefault(), _rootName, MaxInstructions.ToString());
         int saved = _b.Origin;
         int depth = _loopDepth;
         _loopDepth = 0; // a return in the callee ends the callee, not the caller's loop
@@ -81,6 +83,7 @@ internal sealed partial class BodyLowerer
         {
             return LowerMethodBody(callee.OriginalDefinition, body, calleeEnv);
         }
+
         catch (LoweringException inner) when (inner.Info.Id != DiagnosticDescriptors.Recursion.Id && inner.Info.Id != DiagnosticDescriptors.MethodTooLarge.Id)
         {
             throw new LoweringException(DiagnosticDescriptors.CalleeNotDifferentiable, CallLocation(call), callee.ToDisplayString(), inner.Info.Id);

@@ -90,6 +90,9 @@ internal sealed partial class BodyLowerer
         return model.GetOperation(expression, _ct) ?? throw UnsupportedExpr(where, $"The stackalloc element '{Shorten(expression.ToString())}'", "use double and int expressions as elements");
     }
 
+    /// <summary>A local array of constant size up to this many elements is scalarised; a larger one is memory.</summary>
+    public const int ScalarisedElements = 256;
+
     /// <summary>
     /// A new local array of the given length values: scalarised when they are constants (and no loop indexes it at
     /// run time), memory otherwise.
@@ -97,7 +100,7 @@ internal sealed partial class BodyLowerer
     private LocalArray NewLocal(ILocalSymbol symbol, int lengthValue0, int lengthValue1)
     {
         bool constant = _b.TryGetConst(lengthValue0, out double n0) & (lengthValue1 < 0 | _b.TryGetConst(lengthValue1, out double n1));
-        if (constant && !_memoryArrays.Contains(symbol)) return Scalarised(symbol, (int)n0, lengthValue1 < 0 ? -1 : (int)n1);
+        if (constant && n0 * System.Math.Max(1, n1) <= ScalarisedElements && !_memoryArrays.Contains(symbol)) return Scalarised(symbol, (int)n0, lengthValue1 < 0 ? -1 : (int)n1);
         int memory = _b.NewId();
         _b.AddEffect(new NewArray(memory, lengthValue0, lengthValue1, symbol.Name));
         return LocalArray.InMemory(symbol.Name, memory, lengthValue0, lengthValue1);

@@ -78,7 +78,7 @@ internal sealed partial class BodyLowerer
             {
                 if (_b.TryGetConst(k == 0 ? index0 : index1, out double c) && c < 0)
                 {
-                    throw new LoweringException(DiagnosticDescriptors.IndexNotConstant, indices[k].Syntax.GetLocation(), indices[k].Syntax.ToString(), $"is {c}, outside 0..");
+                    throw new LoweringException(DiagnosticDescriptors.IndexNotConstant, indices[k].Syntax.GetLocation(), indices[k].Syntax.ToString(), $"is {c}, below 0");
                 }
             }
             return _b.Load(array.Param, index0, index1);

@@ -16,15 +16,22 @@ namespace SymGrad.Generators.Parsing;
 internal sealed partial class BodyLowerer
 {
     /// <summary>
-    /// A constant loop is unrolled while its trip count times the operations in its body stays within this budget:
-    /// the seed's 3-4-4-1 network unrolls, a 100 x 100 product stays a loop.
+    /// A constant loop of at most <see cref="UnrollTrips"/> iterations is unrolled while its trip count times the
+    /// operations in its body (times the copies the unrolled loops around it make) stays within this budget: the
+    /// seed's 3-4-4-1 network over 4 samples unrolls, a 16-32-32-1 network or a 100 x 100 product stays loops.
     /// </summary>
-    public const int UnrollBudget = 512;
+    public const int UnrollBudget = 2048;
+
+    /// <summary>The most iterations an unrolled loop may have.</summary>
+    public const int UnrollTrips = 16;
+
+    /// <summary>The product of the trip counts of the unrolled loops around the one being lowered (1 outside them).</summary>
+    private long _unrolledCopies = 1;
 
     private void LowerFor(IForLoopOperation loop, Env env)
     {
         foreach (IOperation before in loop.Before) Lower(new Work(before, null), env);
-        if (loop.Condition is null) throw Unsupported(loop, "A for loop without a condition", "give the loop a condition, e.g. for (int i = 0; i < n; i++)");
+        if (loop.Condition is null) throw new LoweringException(DiagnosticDescriptors.UnsupportedLoop, loop.Syntax.GetLocation(), "it has no condition");
         if (ConstantTrips(loop, env) is int trips)
         {
             Unroll(loop, env, trips);
@@ -35,7 +42,7 @@ internal sealed partial class BodyLowerer
 
     private void LowerWhile(IWhileLoopOperation loop, Env env)
     {
-        if (loop.Condition is null) throw Unsupported(loop, "A loop without a condition", "give the loop a condition");
+        if (loop.Condition is null) throw new LoweringException(DiagnosticDescriptors.UnsupportedLoop, loop.Syntax.GetLocation(), "it has no condition");
         if (loop.ConditionIsUntil) throw Unsupported(loop, "An until loop", "write a while loop");
         if (!loop.ConditionIsTop)
         {
@@ -65,20 +72,30 @@ internal sealed partial class BodyLowerer
             int c = Scalar(loop.Condition!, sim);
             if (!_b.TryGetConst(c, out double go)) return null;
             if (go == 0) return trips;
-            if ((long)(trips + 1) * cost > UnrollBudget) return null;
+            // Copies multiply: an inner loop is charged for every copy its unrolled outer loops make of it.
+            if (trips + 1 > UnrollTrips || _unrolledCopies * (trips + 1) * cost > UnrollBudget) return null;
             foreach (IOperation step in loop.AtLoopBottom) Lower(new Work(step, null), sim);
         }
     }
 
     private void Unroll(IForLoopOperation loop, Env env, int trips)
     {
-        for (int k = 0; k < trips; k++)
+        _unrolledCopies *= trips;
+        try
         {
-            _ct.ThrowIfCancellationRequested();
-            _loopDepth++;
-            Lower(new Work(loop.Body, null), env);
-            _loopDepth--;
-            foreach (IOperation step in loop.AtLoopBottom) Lower(new Work(step, null), env);
+            for (int k = 0; k < trips; k++)
+            {
+                _ct.ThrowIfCancellationRequested();
+                if (_b.Count > MaxInstructions) throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, loop.Syntax.GetLocation(), _rootName, MaxInstructions.ToString());
+                _loopDepth++;
+                Lower(new Work(loop.Body, null), env);
+                _loopDepth--;
+                foreach (IOperation step in loop.AtLoopBottom) Lower(new Work(step, null), env);
+            }
+        }
+        finally
+        {
+            _unrolledCopies /= System.Math.Max(1, trips);
         }
     }
 
@@ -96,7 +113,7 @@ internal sealed partial class BodyLowerer
         }
         if (Assigned(condition).Any())
         {
-            throw UnsupportedExpr(condition, $"The loop condition '{Shorten(condition.Syntax.ToString())}', which assigns", "assign in the loop body and keep the condition a plain test");
+            throw new LoweringException(DiagnosticDescriptors.UnsupportedLoop, condition.Syntax.GetLocation(), $"its condition '{Shorten(condition.Syntax.ToString())}' assigns a variable");
         }
         SetOrigin(loop);
         var carried = env.Scalars.Keys.Where(assigned.Contains).OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
@@ -115,6 +132,19 @@ internal sealed partial class BodyLowerer
         SetOrigin(condition);
         int cond = Scalar(condition, bodyEnv);
         Block header = _b.PopBlock();
+        if (_b.TryGetConst(cond, out double known))
+        {
+            // Decided without running: never true (the body never runs), or always true (there is no break: it never ends).
+            if (known == 0) return;
+            throw new LoweringException(DiagnosticDescriptors.UnsupportedLoop, condition.Syntax.GetLocation(),
+                $"its condition '{Shorten(condition.Syntax.ToString())}' is always true, so the loop never ends");
+        }
+
+        if (!DependsOn(cond, header, new HashSet<int>(ids.Values)))
+        {
+            throw new LoweringException(DiagnosticDescriptors.UnsupportedLoop, condition.Syntax.GetLocation(),
+                $"its condition '{Shorten(condition.Syntax.ToString())}' reads nothing the loop changes, so once true it stays true and the loop never ends");
+        }
 
         _b.PushBlock();
         _loopDepth++;
@@ -132,6 +162,20 @@ internal sealed partial class BodyLowerer
         }
         _b.Origin = OriginOf(loop);
         _b.AddLoop(vars, header, cond, block);
+    }
+
+    /// <summary>Whether <paramref name="value"/> reads, through the header's values, a carried variable or memory.</summary>
+    private static bool DependsOn(int value, Block header, HashSet<int> carried)
+    {
+        var defs = IrWalk.Values(header).ToDictionary(v => v.Id);
+        var seen = new HashSet<int>();
+        bool Walk(int id)
+        {
+            if (carried.Contains(id)) return true;
+            if (!seen.Add(id) || !defs.TryGetValue(id, out Instr? def)) return false;
+            return IrWalk.ReadsMemory(def) || IrWalk.Operands(def).Any(Walk);
+        }
+        return Walk(value);
     }
 
     /// <summary>The locals (and local arrays, by element) an operation assigns anywhere inside it.</summary>

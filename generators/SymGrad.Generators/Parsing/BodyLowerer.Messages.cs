@@ -79,14 +79,14 @@ internal sealed partial class BodyLowerer
     /// <summary>What to write instead of an unsupported statement, for that statement only.</summary>
     private static string StatementAdvice(IOperation op) => op switch
     {
-        IWhileLoopOperation or IForEachLoopOperation => "use a for loop with compile-time-constant bounds, e.g. for (int i = 0; i < N; i++) with a const N",
-        IBranchOperation b when b.Syntax is BreakStatementSyntax or ContinueStatementSyntax => "put the rest of the loop body under an if instead (every iteration of an unrolled loop runs to its end)",
+        IWhileLoopOperation or IForEachLoopOperation => "loop over the indices instead, e.g. for (int i = 0; i < x.Length; i++) { double v = x[i]; ... }",
+        IBranchOperation b when b.Syntax is BreakStatementSyntax or ContinueStatementSyntax => "put the rest of the loop body under an if, and fold the exit test into the loop's condition (while (k < n && !done))",
         IBranchOperation or ILabeledOperation => "use if/else instead",
         ITryOperation or IThrowOperation => "validate the arguments before the call; the method itself must not throw",
         ISwitchOperation => "use an if/else if chain, or c ? a : b",
         IUsingOperation or IUsingDeclarationOperation or ILockOperation => "do it outside the [Differentiable] method; the method computes a value from its parameters only",
         ILocalFunctionOperation => "move it out of the method as a [Differentiable] static method: calls between them are inlined",
-        _ => "use locals, assignments, if/else, for loops with constant bounds and return",
+        _ => "use locals, assignments, if/else, for and while loops, and return",
     };
 
     private static LoweringException UnsupportedBinary(IBinaryOperation binary, Ir.ValType type)

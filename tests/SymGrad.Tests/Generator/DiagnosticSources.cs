@@ -9,25 +9,37 @@ internal static class DiagnosticSources
 {
     public sealed record BadMethod(string Id, string Code, string LocatedOn, string Names);
 
+    /// <summary>Calls are inlined: three levels of 40 calls each, on different arguments (64,000 copies of the leaf).</summary>
+    private static readonly string TooLargeCode =
+        "[Differentiable] public static double TooLarge(double x) => " + Calls("T2") + ";\n"
+        + "    [Differentiable] public static double T2(double x) => " + Calls("T1") + ";\n"
+        + "    [Differentiable] public static double T1(double x) => " + Calls("T0") + ";\n"
+        + "    [Differentiable] public static double T0(double x) => Math.Sin(x) * x;";
+
+    private static string Calls(string callee) => string.Join(" + ", Enumerable.Range(1, 40).Select(k => $"{callee}(x + {k})"));
+
     public static readonly BadMethod[] All =
     [
         new("SG0001", "[Differentiable] public double NotStatic(double x) => x;", "NotStatic", "'NotStatic'"),
         new("SG0002", "public class NotPartial { [Differentiable] public static double InNotPartial(double x) => x; }", "NotPartial", "'NotPartial'"),
         new("SG0003", "[Differentiable] public static float ReturnsFloat(double x) => (float)x;", "float", "'float'"),
         new("SG0004", "[Differentiable] public static double FloatParameter(double a, float x) => a * x;", "float x", "'x'"),
-        new("SG0005", "[Differentiable] public static double WhileLoop(double x) { double y = x; while (y > 1) y /= 2; return y; }", "while", "while loop"),
-        new("SG0006", "[Differentiable] public static double RuntimeBound(double[] v, int n) { double s = 0; for (int i = 0; i < n; i++) s += v[0]; return s; }", "i < n", "i < n"),
+        new("SG0005", "[Differentiable] public static double Tries(double x) { try { x = x * 2; } finally { } return x; }", "try", "try statement"),
+        new("SG0006", "[Differentiable] public static double Forever(double x) { double y = x; int k = 0; while (k < 3) y /= 2; return y; }", "k < 3", "always true"),
         new("SG0007", "[Differentiable] public static double UnknownCall(double x) => Math.Cosh(x) * x;", "Math.Cosh", "Math.Cosh"),
         new("SG0008", "[Differentiable] public static double WritesParameter(double[] v) { v[0] = 1; return v[0]; }", "v[0] = 1", "'v'"),
-        new("SG0009", "[Differentiable] public static double RuntimeIndex(double[] v, int n) => v[n] * 2;", "n", "'n'"),
+        new("SG0009", "[Differentiable] public static double NegativeIndex(double[] v) => v[-1] * 2;", "-1", "'-1'"),
         new("SG0010", "[Differentiable] public static double Recursive(double x) => x < 0 ? x : Recursive(x - 1);", "Recursive", "Recursive -> Recursive"),
         new("SG0011", "[Differentiable] public static double Remainder(double x) => x % 2.0 + x;", "x % 2.0", "'%'"),
         new("SG0012", "[Differentiable] public static double Generic<T>(double x) => x;", "Generic", "generic"),
-        new("SG0013", "[Differentiable] public static double TooLarge(double x) { double s = 0; for (int i = 0; i < 300000; i++) s += x; return s; }", "for (int i = 0; i < 300000; i++) s += x;", "'TooLarge'"),
-        new("SG0014", "[Differentiable] public static double CallsBroken(double x) => Broken(x) + 1;\n    [Differentiable] public static double Broken(double x) { do x /= 2; while (x > 1); return x; }", "Broken", "Broken"),
+        new("SG0013", TooLargeCode, "TooLarge", "'TooLarge'"),
+        new("SG0014", "[Differentiable] public static double CallsBroken(double x) => Broken(x) + 1;\n    [Differentiable] public static double Broken(double x) { try { x = x * 2; } finally { } return x; }", "Broken", "Broken"),
         new("SG0015", "[Differentiable] public static double Clashes(double x) => x * x;\n    public static double ClashesGradient(double x, ref double dX) => 0;", "Clashes", "'ClashesGradient'"),
         new("SG0016", "[Differentiable(Modes = 0)] public static double NoMode(double x) => x * x;", "Differentiable(Modes = 0)", "no derivative"),
     ];
+
+    /// <summary>The name of the (first) bad method of an entry.</summary>
+    public static string MethodName(BadMethod bad) => System.Text.RegularExpressions.Regex.Match(bad.Code, @"(?:double|float) (\w+)[<(]").Groups[1].Value;
 
     /// <summary>A compilable file holding the given bad members (in <c>partial class Methods</c> unless they are types).</summary>
     public static string File(params BadMethod[] methods)

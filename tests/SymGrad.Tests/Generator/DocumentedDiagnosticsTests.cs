@@ -100,9 +100,13 @@ public class DocumentedDiagnosticsTests
         { "checked { int m = n * 2; y += m; }", "SG0011" },
         { "Func<double, double> f = t => t * t; y = f(y);", "SG0011" },
         { "double[] v = [y, y]; double[] w = v[1..]; y = w[0];", "SG0011" },
-        { "while (y > 1) y /= 2;", "SG0005" },
+        { "while (y > 1) y /= 2;", null },
         { "for (int i = 0; i < 3; i++) { if (y > 5) break; y += 1; }", "SG0005" },
-        { "for (int i = 0; i < n; i++) y += 1;", "SG0006" },
+        { "for (int i = 0; i < n; i++) y += 1;", null },
+        { "int k = 0; while (k < n) { y = Math.Sin(y); k++; }", null },
+        { "double[] a = new double[n]; for (int i = 0; i < n; i++) a[i] = y * i; for (int i = 0; i < n; i++) y += a[i];", null },
+        { "foreach (double t in new[] { y, y }) y += t;", "SG0005" },
+        { "int k = 0; while (k < 3) y /= 2;", "SG0006" },
     };
 
     [Theory]

@@ -1,17 +1,17 @@
 SG0001 8:36 'NotStatic' must be static to be differentiated: SymGrad supports static methods only
 SG0003 9:36 'ReturnsFloat' returns 'float': a [Differentiable] method must return double
 SG0004 10:68 Parameter 'x' has type 'float': supported are double, int, double[], double[,], ReadOnlySpan<double> and Span<double>, passed by value
-SG0005 11:79 A while loop is not supported in a [Differentiable] method: use a for loop with compile-time-constant bounds, e.g. for (int i = 0; i < N; i++) with a const N
-SG0006 12:107 This for loop cannot be unrolled: its condition 'i < n' depends on a value known only at run time. Loop bounds must be compile-time constants (literals, const locals or fields, arithmetic on them)
+SG0005 11:61 A try statement is not supported in a [Differentiable] method: validate the arguments before the call; the method itself must not throw
+SG0006 12:95 This loop cannot be differentiated: its condition 'k < 3' is always true, so the loop never ends. Give it a condition that only tests, e.g. for (int i = 0; i < n; i++) or while (err > tol), and assign in the body
 SG0007 13:68 'System.Math.Cosh(double)' is neither [Differentiable] nor a supported math function (Math.Exp Log Sqrt Pow Tanh Sin Cos Tan Abs Max Min Atan, SymMath.Relu Sigmoid Softplus)
 SG0008 14:73 'v[0] = 1' assigns to parameter 'v': parameters of a [Differentiable] method are read-only; copy into a local first
-SG0009 15:80 Index 'n' depends on a value known only at run time: array indices must be compile-time constants after loops are unrolled
+SG0009 15:74 Index '-1' is -1, below 0: a constant index must lie inside the array
 SG0010 16:78 'Recursive' calls itself through Recursive -> Recursive: [Differentiable] methods are inlined, so recursion is not supported
 SG0011 17:66 The operator '%' on double in 'x % 2.0' is not supported in a [Differentiable] method: % has no useful derivative on double (it is supported on int): compute it before the call and pass the result as a [NoDerivative] parameter
 SG0012 18:43 'Generic' cannot be differentiated: it is generic. SymGrad supports non-generic static methods with a body
-SG0013 19:78 'TooLarge' unrolls to more than 200000 operations: make loop bounds smaller or split the method
-SG0014 20:68 'Bad.Methods.Broken(double)' is [Differentiable] but cannot be inlined: it has error SG0005 of its own; fix that first
-SG0005 21:62 A do-while loop is not supported in a [Differentiable] method: use a for loop with compile-time-constant bounds, e.g. for (int i = 0; i < N; i++) with a const N
-SG0015 22:43 'Clashes' cannot get its generated 'ClashesGradient': type 'Methods' already has a member of that name; rename one of them
-SG0016 24:6 'NoMode' asks for no derivative at all (Modes = 0): ask for DerivativeModes.Reverse (the gradient), Forward (Jacobian-vector products), HessianVector (Hessian-vector products) or Hessian, combined with |
-SG0002 27:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
+SG0013 19:43 'TooLarge' grows to more than 200000 operations once its calls are inlined and its small constant loops unrolled: keep large parts in loops with runtime bounds, or call less
+SG0014 23:68 'Bad.Methods.Broken(double)' is [Differentiable] but cannot be inlined: it has error SG0005 of its own; fix that first
+SG0005 24:62 A try statement is not supported in a [Differentiable] method: validate the arguments before the call; the method itself must not throw
+SG0015 25:43 'Clashes' cannot get its generated 'ClashesGradient': type 'Methods' already has a member of that name; rename one of them
+SG0016 27:6 'NoMode' asks for no derivative at all (Modes = 0): ask for DerivativeModes.Reverse (the gradient), Forward (Jacobian-vector products), HessianVector (Hessian-vector products) or Hessian, combined with |
+SG0002 30:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
