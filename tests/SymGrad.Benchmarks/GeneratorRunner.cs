@@ -25,7 +25,7 @@ public static class GeneratorRunner
     ];
 
     /// <summary>The case files embedded in this program (LogicalName = file name).</summary>
-    public static readonly string[] CaseFiles = ["SeedNet.cs", "WideNet.cs", "BundleAdjustment.cs"];
+    public static readonly string[] CaseFiles = ["SeedNet.cs", "WideNet.cs", "BundleAdjustment.cs", "MnistMlp.cs"];
 
     public static SyntaxTree Parse(string caseFile)
     {

@@ -13,7 +13,8 @@ string[] rest = [.. args.Where(a => a is not ("--quick" or "--verify"))];
 if (!rest.Contains("--filter")) rest = [.. rest, "--filter", "*"];
 
 BenchmarkSwitcher
-    .FromTypes([typeof(SeedBenchmarks), typeof(WideBenchmarks), typeof(BundleAdjustmentBenchmarks), typeof(GeneratorCostBenchmarks),
+    .FromTypes([typeof(SeedBenchmarks), typeof(WideBenchmarks), typeof(BundleAdjustmentBenchmarks), typeof(MnistBenchmarks),
+                typeof(GeneratorCostBenchmarks),
 #if GENERATED
                 typeof(SeedModeBenchmarks), typeof(BundleAdjustmentModeBenchmarks),
 #endif

@@ -22,6 +22,7 @@ public static class Verify
         Mlp(MlpProblem.Wide(), expectedLoss: null);
         BundleAdjustmentCase(BundleAdjustmentProblem.Typical(), "rotated");
         BundleAdjustmentCase(BundleAdjustmentProblem.Typical(zeroRotation: true), "zero rotation (first-order branch)");
+        Mnist(MnistProblem.Create());
         Console.WriteLine(_failures == 0 ? "verify: all checks passed" : $"verify: {_failures} check(s) FAILED");
         return _failures;
     }
@@ -111,6 +112,84 @@ public static class Verify
             () => BundleAdjustmentHandWritten.ObjectiveGradient(b.Cam, b.X, b.W, b.Feat, b.DCam, b.DX, ref b.DW)), 0);
     }
 
+    /// <summary>
+    /// Case (f), 101,770 parameters: generated against hand-written on the whole gradient (summation orders differ,
+    /// hence 1e-10), finite differences on a few coordinates only (two primal calls each), bytes over a few calls.
+    /// </summary>
+    private static void Mnist(MnistProblem p)
+    {
+        const int calls = 20;
+        Console.WriteLine($"== {p.Name} ==");
+        double primal = p.Loss();
+        Console.WriteLine($"primal loss {primal:R}, {LiveFraction(p):P1} of the hidden units live (z > 0) over the batch");
+        Check("hand-written primal vs primal", RelDiff(MnistMlpHandWritten.Loss(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels), primal), 0);
+
+        Func<double> hand = () => MnistMlpHandWritten.LossGradient(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels, p.DW1, p.DB1, p.DW2, p.DB2);
+        PoisonMnist(p);
+        Check("hand-written loss vs primal", RelDiff(hand(), primal), 0);
+        double[] reference = p.GradientVector();
+        Check("hand-written: no NaN left (buffers pre-filled with NaN)", reference.Count(double.IsNaN), 0);
+
+        // A few coordinates with a sizeable derivative in each parameter (each costs two primal calls): the three
+        // hidden units with the largest bias derivative, their two largest input weights, their weights to the
+        // first two classes, and every output bias.
+        var derivatives = new List<Func<double>>(); // each reads its entry of the gradient buffers when called
+        var fd = new List<double>();
+        void At(ref double param, Func<double> derivative)
+        {
+            derivatives.Add(derivative);
+            fd.Add(FiniteDifferences.Central(ref param, p.Loss));
+        }
+        double[] AtCoordinates() => [.. derivatives.Select(d => d())];
+        int[] units = [.. Enumerable.Range(0, p.B1.Length).OrderByDescending(j => Math.Abs(p.DB1[j])).Take(3)];
+        foreach (int j in units)
+        {
+            foreach (int k in Enumerable.Range(0, p.X.GetLength(1)).OrderByDescending(k => Math.Abs(p.DW1[j, k])).Take(2))
+                At(ref p.W1[j, k], () => p.DW1[j, k]);
+            At(ref p.B1[j], () => p.DB1[j]);
+            foreach (int c in (int[])[0, 1]) At(ref p.W2[c, j], () => p.DW2[c, j]);
+        }
+        foreach (int c in Enumerable.Range(0, p.B2.Length)) At(ref p.B2[c], () => p.DB2[c]); // foreach: one c per closure
+        Console.WriteLine($"  finite differences on {fd.Count} coordinates (hidden units {string.Join(", ", units)})");
+        Check("hand-written vs finite differences (those coordinates)", RelDiff(AtCoordinates(), [.. fd]), FiniteDifferenceTolerance);
+        Check("finite differences left the parameters as they were", RelDiff(p.Loss(), primal), 0);
+#if GENERATED
+        const double Reordered = 1e-10;
+        Func<double> gen = () => MnistMlp.LossGradient(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels, p.DW1, p.DB1, p.DW2, p.DB2);
+        PoisonMnist(p);
+        Check("generated loss vs primal", RelDiff(gen(), primal), Reordered);
+        Check("generated vs hand-written (buffers pre-filled with NaN)", RelDiff(p.GradientVector(), reference), Reordered);
+        Check("generated vs finite differences (those coordinates)", RelDiff(AtCoordinates(), [.. fd]), FiniteDifferenceTolerance);
+        Check($"generated: bytes allocated per call (over {calls})", BytesPerCall(gen, calls), 0);
+#else
+        Console.WriteLine("  (generated gradient pending: build with -p:SymGradGenerated=true)");
+#endif
+        Check($"hand-written: bytes allocated per call (over {calls})", BytesPerCall(hand, calls), 0);
+        Check($"primal: bytes allocated per call (over {calls})", BytesPerCall(p.Loss, calls), 0);
+    }
+
+    private static double LiveFraction(MnistProblem p)
+    {
+        int batch = p.X.GetLength(0), inputs = p.X.GetLength(1), hidden = p.B1.Length, live = 0;
+        for (int s = 0; s < batch; s++)
+        {
+            for (int j = 0; j < hidden; j++)
+            {
+                double z = p.B1[j];
+                for (int k = 0; k < inputs; k++) z += p.W1[j, k] * p.X[s, k];
+                if (z > 0) live++;
+            }
+        }
+        return live / (double)(batch * hidden);
+    }
+
+    // Gradients are written, never accumulated: NaN left in a buffer shows an entry that was not overwritten.
+    private static void PoisonMnist(MnistProblem p)
+    {
+        Flat.Of(p.DW1).Fill(double.NaN); Flat.Of(p.DW2).Fill(double.NaN);
+        Array.Fill(p.DB1, double.NaN); Array.Fill(p.DB2, double.NaN);
+    }
+
 #if GENERATED
     // Gradients are written, never accumulated: NaN left in a buffer shows an entry that was not overwritten.
     private static void Poison(MlpGradient g)
@@ -138,10 +217,9 @@ public static class Verify
 
     private static double RelDiff(double a, double b) => RelDiff([a], [b]);
 
-    private static double BytesPerCall(Func<double> call)
+    private static double BytesPerCall(Func<double> call, int calls = 10_000)
     {
-        for (int i = 0; i < 100; i++) call(); // warm up: tiered JIT, static constructors
-        const int calls = 10_000;
+        for (int i = 0; i < Math.Min(100, calls); i++) call(); // warm up: tiered JIT, static constructors, tape growth
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < calls; i++) call();
         return (GC.GetAllocatedBytesForCurrentThread() - before) / (double)calls;

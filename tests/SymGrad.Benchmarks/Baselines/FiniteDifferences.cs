@@ -29,6 +29,14 @@ internal static class FiniteDifferences
         }
     }
 
+    /// <summary>The central difference of <paramref name="f"/> in one entry, perturbed in place and restored.</summary>
+    public static double Central(ref double param, Func<double> f)
+    {
+        double g = 0;
+        Central(MemoryMarshal.CreateSpan(ref param, 1), MemoryMarshal.CreateSpan(ref g, 1), f, static f => f());
+        return g;
+    }
+
     public static void Gradient(MlpProblem p, MlpGradient g)
     {
         Func<MlpProblem, double> f = p.Primal;
