@@ -39,15 +39,16 @@ public static partial class SeedNet
     }
 
     /// <summary>
-    /// The notebook's loss: the sum over its four samples of the squared error. It gets a gradient (reverse mode)
-    /// and a directional derivative (forward mode, <c>LossJvp</c>).
+    /// The notebook's loss: the sum over its samples (the rows of <paramref name="xs"/>, four in the notebook) of the
+    /// squared error. The loop over the rows runs as often as the data says, in the gradient too. It gets a gradient
+    /// (reverse mode) and a directional derivative (forward mode, <c>LossJvp</c>).
     /// </summary>
     [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward)]
     public static double Loss(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] wOut, double bOut,
                               double[,] xs, [NoDerivative] double[] targets)
     {
         double loss = 0;
-        for (int s = 0; s < Samples; s++)
+        for (int s = 0; s < xs.GetLength(0); s++)
         {
             double[] x = [xs[s, 0], xs[s, 1], xs[s, 2]];
             double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];

@@ -19,12 +19,13 @@ public static partial class LogisticRegression
     public static double Loss(double[] w, double b, [NoDerivative] double[,] xs, [NoDerivative] double[] ys)
     {
         double total = 0;
-        for (int i = 0; i < Samples; i++)
+        int n = xs.GetLength(0);
+        for (int i = 0; i < n; i++)
         {
             double margin = ys[i] * (w[0] * xs[i, 0] + w[1] * xs[i, 1] + b);
             total += SymMath.Softplus(-margin);
         }
-        return total / Samples + 0.5 * Lambda * (w[0] * w[0] + w[1] * w[1]);
+        return total / n + 0.5 * Lambda * (w[0] * w[0] + w[1] * w[1]);
     }
 
     /// <summary>

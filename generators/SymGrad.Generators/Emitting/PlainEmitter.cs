@@ -87,8 +87,9 @@ internal abstract class PlainEmitter : ProgramEmitter
     protected string ViewElement(string name, int shapeOf, int index0, int index1)
     {
         (string span, string rows, string columns) = _views[name];
-        string i = Bounded(index0, shapeOf, 0) ? Operand(index0, Prec.Multiplicative) : $"global::SymGrad.GradientTape.Within({Operand(index0, Prec.Conditional)}, {rows})";
         string j = Bounded(index1, shapeOf, 1) ? Operand(index1, Prec.Additive + 1) : $"global::SymGrad.GradientTape.Within({Operand(index1, Prec.Conditional)}, {columns})";
+        if (Uses.Defs.TryGetValue(index0, out Instr? first) && first is ConstInstr { Value: 0 } && Bounded(index0, shapeOf, 0)) return $"{span}[{j}]";
+        string i = Bounded(index0, shapeOf, 0) ? Operand(index0, Prec.Multiplicative) : $"global::SymGrad.GradientTape.Within({Operand(index0, Prec.Conditional)}, {rows})";
         return $"{span}[{i} * {columns} + {j}]";
     }
 
@@ -96,10 +97,15 @@ internal abstract class PlainEmitter : ProgramEmitter
     /// Whether an index is the counter of a loop that keeps it inside dimension <paramref name="dimension"/> of
     /// parameter <paramref name="param"/>: counting up from a constant at least 0 while below its length, or down
     /// from its length minus one while at least a constant at least 0. Not in the loop's condition itself, which
-    /// runs before the test.
+    /// runs before the test. Or a constant inside the extent the argument checks guarantee.
     /// </summary>
     private bool Bounded(int index, int param, int dimension)
     {
+        // A constant index inside the extent the argument checks made sure of.
+        if (Uses.Defs.TryGetValue(index, out Instr? constant) && constant is ConstInstr k)
+        {
+            return k.Value >= 0 && k.Value < (dimension == 0 ? Program.Params[param].MinLength0 : Program.Params[param].MinLength1);
+        }
         _loopOf ??= IrWalk.All(Body).OfType<LoopRegion>().SelectMany(l => l.Vars.Select(v => (v.Id, l))).ToDictionary(x => x.Id, x => x.l);
         if (!_loopOf.TryGetValue(index, out LoopRegion? loop)) return false;
         LoopVar v = loop.Vars.First(x => x.Id == index);

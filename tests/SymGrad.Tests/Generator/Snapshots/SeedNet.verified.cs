@@ -202,11 +202,10 @@ namespace SeedNotebook.Network
         /// Reads only the first 4 elements of <paramref name="b1"/>, as the method does; the rest of <paramref name="dB1"/> is set to zero.<br/>
         /// Reads only the first 4 rows and 4 columns of <paramref name="w2"/> (up to [3, 3]), as the method does; the rest of <paramref name="dW2"/> is set to zero.<br/>
         /// Reads only the first 4 elements of <paramref name="b2"/>, as the method does; the rest of <paramref name="dB2"/> is set to zero.<br/>
-        /// Reads only the first 4 elements of <paramref name="wOut"/>, as the method does; the rest of <paramref name="dWOut"/> is set to zero.<br/>
-        /// Reads only the first 4 rows and 3 columns of <paramref name="xs"/> (up to [3, 2]), as the method does; the rest of <paramref name="dXs"/> is set to zero.<br/>
-        /// Reads only the first 4 elements of <paramref name="targets"/>, as the method does.
+        /// Reads only the first 4 elements of <paramref name="wOut"/>, as the method does; the rest of <paramref name="dWOut"/> is set to zero.
         /// </remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double LossGradient(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] wOut, double bOut, double[,] xs, double[] targets, double[,] dW1, global::System.Span<double> dB1, double[,] dW2, global::System.Span<double> dB2, global::System.Span<double> dWOut, ref double dBOut, double[,] dXs)
         {
             // The indices read below must exist, and each adjoint must have its parameter's shape.
@@ -228,263 +227,245 @@ namespace SeedNotebook.Network
             if (wOut.Length < 4) throw new global::System.ArgumentException("wOut must have at least 4 elements: the method reads wOut[3].", nameof(wOut));
             if (dWOut.Length != wOut.Length) throw new global::System.ArgumentException("dWOut must have the length of wOut.", nameof(dWOut));
             global::System.ArgumentNullException.ThrowIfNull(xs);
-            if (xs.GetLength(0) < 4 || xs.GetLength(1) < 3) throw new global::System.ArgumentException("xs must be at least 4 x 3: the method reads xs[3, 2].", nameof(xs));
             global::System.ArgumentNullException.ThrowIfNull(dXs);
             if (dXs.GetLength(0) != xs.GetLength(0) || dXs.GetLength(1) != xs.GetLength(1)) throw new global::System.ArgumentException("dXs must have the shape of xs.", nameof(dXs));
             global::System.ArgumentNullException.ThrowIfNull(targets);
-            if (targets.Length < 4) throw new global::System.ArgumentException("targets must have at least 4 elements: the method reads targets[3].", nameof(targets));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
+            // Adjoints the backward sweep adds to start at zero.
             if (w1.GetLength(0) != 4 || w1.GetLength(1) != 3) global::System.Array.Clear(dW1);
             dB1.Slice(4).Clear();
             if (w2.GetLength(0) != 4 || w2.GetLength(1) != 4) global::System.Array.Clear(dW2);
             dB2.Slice(4).Clear();
             dWOut.Slice(4).Clear();
-            if (xs.GetLength(0) != 4 || xs.GetLength(1) != 3) global::System.Array.Clear(dXs);
+            global::System.Array.Clear(dXs);
+
+            // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+            global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+            // Two-dimensional arrays indexed in loops, as flat spans of their rows.
+            global::System.Span<double> w1Flat = global::SymGrad.GradientTape.Flat(w1);
+            int w1Rows = w1.GetLength(0), w1Columns = w1.GetLength(1);
+            global::System.Span<double> w2Flat = global::SymGrad.GradientTape.Flat(w2);
+            int w2Rows = w2.GetLength(0), w2Columns = w2.GetLength(1);
+            global::System.Span<double> xsFlat = global::SymGrad.GradientTape.Flat(xs);
+            int xsRows = xs.GetLength(0), xsColumns = xs.GetLength(1);
+            global::System.Span<double> dXsFlat = global::SymGrad.GradientTape.Flat(dXs);
+            int dXsRows = dXs.GetLength(0), dXsColumns = dXs.GetLength(1);
 
             // Forward sweep.
-            // Predict, line 24: z += b1[i];
-            double z = 0.0 + w1[0, 0] * xs[0, 0] + w1[0, 1] * xs[0, 1] + w1[0, 2] * xs[0, 2] + b1[0];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_0 = global::System.Math.Max(0.0, z);
-            // Predict, line 24: z += b1[i];
-            double z_2 = 0.0 + w1[1, 0] * xs[0, 0] + w1[1, 1] * xs[0, 1] + w1[1, 2] * xs[0, 2] + b1[1];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_1 = global::System.Math.Max(0.0, z_2);
-            // Predict, line 24: z += b1[i];
-            double z_3 = 0.0 + w1[2, 0] * xs[0, 0] + w1[2, 1] * xs[0, 1] + w1[2, 2] * xs[0, 2] + b1[2];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_2 = global::System.Math.Max(0.0, z_3);
-            // Predict, line 24: z += b1[i];
-            double z_4 = 0.0 + w1[3, 0] * xs[0, 0] + w1[3, 1] * xs[0, 1] + w1[3, 2] * xs[0, 2] + b1[3];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_3 = global::System.Math.Max(0.0, z_4);
-            // Predict, line 32: z += b2[i];
-            double z_5 = 0.0 + w2[0, 0] * h1_0 + w2[0, 1] * h1_1 + w2[0, 2] * h1_2 + w2[0, 3] * h1_3 + b2[0];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_0 = global::System.Math.Max(0.0, z_5);
-            // Predict, line 32: z += b2[i];
-            double z_6 = 0.0 + w2[1, 0] * h1_0 + w2[1, 1] * h1_1 + w2[1, 2] * h1_2 + w2[1, 3] * h1_3 + b2[1];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_1 = global::System.Math.Max(0.0, z_6);
-            // Predict, line 32: z += b2[i];
-            double z_7 = 0.0 + w2[2, 0] * h1_0 + w2[2, 1] * h1_1 + w2[2, 2] * h1_2 + w2[2, 3] * h1_3 + b2[2];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_2 = global::System.Math.Max(0.0, z_7);
-            // Predict, line 32: z += b2[i];
-            double z_8 = 0.0 + w2[3, 0] * h1_0 + w2[3, 1] * h1_1 + w2[3, 2] * h1_2 + w2[3, 3] * h1_3 + b2[3];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_3 = global::System.Math.Max(0.0, z_8);
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            double e = 0.0 + wOut[0] * h2_0 + wOut[1] * h2_1 + wOut[2] * h2_2 + wOut[3] * h2_3 + bOut - targets[0];
-            // Predict, line 24: z += b1[i];
-            double z_9 = 0.0 + w1[0, 0] * xs[1, 0] + w1[0, 1] * xs[1, 1] + w1[0, 2] * xs[1, 2] + b1[0];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_0_2 = global::System.Math.Max(0.0, z_9);
-            // Predict, line 24: z += b1[i];
-            double z_10 = 0.0 + w1[1, 0] * xs[1, 0] + w1[1, 1] * xs[1, 1] + w1[1, 2] * xs[1, 2] + b1[1];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_1_2 = global::System.Math.Max(0.0, z_10);
-            // Predict, line 24: z += b1[i];
-            double z_11 = 0.0 + w1[2, 0] * xs[1, 0] + w1[2, 1] * xs[1, 1] + w1[2, 2] * xs[1, 2] + b1[2];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_2_2 = global::System.Math.Max(0.0, z_11);
-            // Predict, line 24: z += b1[i];
-            double z_12 = 0.0 + w1[3, 0] * xs[1, 0] + w1[3, 1] * xs[1, 1] + w1[3, 2] * xs[1, 2] + b1[3];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_3_2 = global::System.Math.Max(0.0, z_12);
-            // Predict, line 32: z += b2[i];
-            double z_13 = 0.0 + w2[0, 0] * h1_0_2 + w2[0, 1] * h1_1_2 + w2[0, 2] * h1_2_2 + w2[0, 3] * h1_3_2 + b2[0];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_0_2 = global::System.Math.Max(0.0, z_13);
-            // Predict, line 32: z += b2[i];
-            double z_14 = 0.0 + w2[1, 0] * h1_0_2 + w2[1, 1] * h1_1_2 + w2[1, 2] * h1_2_2 + w2[1, 3] * h1_3_2 + b2[1];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_1_2 = global::System.Math.Max(0.0, z_14);
-            // Predict, line 32: z += b2[i];
-            double z_15 = 0.0 + w2[2, 0] * h1_0_2 + w2[2, 1] * h1_1_2 + w2[2, 2] * h1_2_2 + w2[2, 3] * h1_3_2 + b2[2];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_2_2 = global::System.Math.Max(0.0, z_15);
-            // Predict, line 32: z += b2[i];
-            double z_16 = 0.0 + w2[3, 0] * h1_0_2 + w2[3, 1] * h1_1_2 + w2[3, 2] * h1_2_2 + w2[3, 3] * h1_3_2 + b2[3];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_3_2 = global::System.Math.Max(0.0, z_16);
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            double e_2 = 0.0 + wOut[0] * h2_0_2 + wOut[1] * h2_1_2 + wOut[2] * h2_2_2 + wOut[3] * h2_3_2 + bOut - targets[1];
-            // Predict, line 24: z += b1[i];
-            double z_17 = 0.0 + w1[0, 0] * xs[2, 0] + w1[0, 1] * xs[2, 1] + w1[0, 2] * xs[2, 2] + b1[0];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_0_3 = global::System.Math.Max(0.0, z_17);
-            // Predict, line 24: z += b1[i];
-            double z_18 = 0.0 + w1[1, 0] * xs[2, 0] + w1[1, 1] * xs[2, 1] + w1[1, 2] * xs[2, 2] + b1[1];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_1_3 = global::System.Math.Max(0.0, z_18);
-            // Predict, line 24: z += b1[i];
-            double z_19 = 0.0 + w1[2, 0] * xs[2, 0] + w1[2, 1] * xs[2, 1] + w1[2, 2] * xs[2, 2] + b1[2];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_2_3 = global::System.Math.Max(0.0, z_19);
-            // Predict, line 24: z += b1[i];
-            double z_20 = 0.0 + w1[3, 0] * xs[2, 0] + w1[3, 1] * xs[2, 1] + w1[3, 2] * xs[2, 2] + b1[3];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_3_3 = global::System.Math.Max(0.0, z_20);
-            // Predict, line 32: z += b2[i];
-            double z_21 = 0.0 + w2[0, 0] * h1_0_3 + w2[0, 1] * h1_1_3 + w2[0, 2] * h1_2_3 + w2[0, 3] * h1_3_3 + b2[0];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_0_3 = global::System.Math.Max(0.0, z_21);
-            // Predict, line 32: z += b2[i];
-            double z_22 = 0.0 + w2[1, 0] * h1_0_3 + w2[1, 1] * h1_1_3 + w2[1, 2] * h1_2_3 + w2[1, 3] * h1_3_3 + b2[1];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_1_3 = global::System.Math.Max(0.0, z_22);
-            // Predict, line 32: z += b2[i];
-            double z_23 = 0.0 + w2[2, 0] * h1_0_3 + w2[2, 1] * h1_1_3 + w2[2, 2] * h1_2_3 + w2[2, 3] * h1_3_3 + b2[2];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_2_3 = global::System.Math.Max(0.0, z_23);
-            // Predict, line 32: z += b2[i];
-            double z_24 = 0.0 + w2[3, 0] * h1_0_3 + w2[3, 1] * h1_1_3 + w2[3, 2] * h1_2_3 + w2[3, 3] * h1_3_3 + b2[3];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_3_3 = global::System.Math.Max(0.0, z_24);
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            double e_3 = 0.0 + wOut[0] * h2_0_3 + wOut[1] * h2_1_3 + wOut[2] * h2_2_3 + wOut[3] * h2_3_3 + bOut - targets[2];
-            // Predict, line 24: z += b1[i];
-            double z_25 = 0.0 + w1[0, 0] * xs[3, 0] + w1[0, 1] * xs[3, 1] + w1[0, 2] * xs[3, 2] + b1[0];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_0_4 = global::System.Math.Max(0.0, z_25);
-            // Predict, line 24: z += b1[i];
-            double z_26 = 0.0 + w1[1, 0] * xs[3, 0] + w1[1, 1] * xs[3, 1] + w1[1, 2] * xs[3, 2] + b1[1];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_1_4 = global::System.Math.Max(0.0, z_26);
-            // Predict, line 24: z += b1[i];
-            double z_27 = 0.0 + w1[2, 0] * xs[3, 0] + w1[2, 1] * xs[3, 1] + w1[2, 2] * xs[3, 2] + b1[2];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_2_4 = global::System.Math.Max(0.0, z_27);
-            // Predict, line 24: z += b1[i];
-            double z_28 = 0.0 + w1[3, 0] * xs[3, 0] + w1[3, 1] * xs[3, 1] + w1[3, 2] * xs[3, 2] + b1[3];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_3_4 = global::System.Math.Max(0.0, z_28);
-            // Predict, line 32: z += b2[i];
-            double z_29 = 0.0 + w2[0, 0] * h1_0_4 + w2[0, 1] * h1_1_4 + w2[0, 2] * h1_2_4 + w2[0, 3] * h1_3_4 + b2[0];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_0_4 = global::System.Math.Max(0.0, z_29);
-            // Predict, line 32: z += b2[i];
-            double z_30 = 0.0 + w2[1, 0] * h1_0_4 + w2[1, 1] * h1_1_4 + w2[1, 2] * h1_2_4 + w2[1, 3] * h1_3_4 + b2[1];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_1_4 = global::System.Math.Max(0.0, z_30);
-            // Predict, line 32: z += b2[i];
-            double z_31 = 0.0 + w2[2, 0] * h1_0_4 + w2[2, 1] * h1_1_4 + w2[2, 2] * h1_2_4 + w2[2, 3] * h1_3_4 + b2[2];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_2_4 = global::System.Math.Max(0.0, z_31);
-            // Predict, line 32: z += b2[i];
-            double z_32 = 0.0 + w2[3, 0] * h1_0_4 + w2[3, 1] * h1_1_4 + w2[3, 2] * h1_2_4 + w2[3, 3] * h1_3_4 + b2[3];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_3_4 = global::System.Math.Max(0.0, z_32);
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            double e_4 = 0.0 + wOut[0] * h2_0_4 + wOut[1] * h2_1_4 + wOut[2] * h2_2_4 + wOut[3] * h2_3_4 + bOut - targets[3];
+            // line 51: for (int s = 0; s < xs.GetLength(0); s++) ...
+            double loss = 0.0;
+            for (int s = 0; s < xs.GetLength(0); s++)
+            {
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double h1_0 = global::System.Math.Max(0.0, 0.0 + w1Flat[0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[0]);
+                double h1_1 = global::System.Math.Max(0.0, 0.0 + w1Flat[1 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[1 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[1]);
+                double h1_2 = global::System.Math.Max(0.0, 0.0 + w1Flat[2 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[2 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[2]);
+                // Predict, line 24: z += b1[i];
+                double z = 0.0 + w1Flat[3 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[3 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[3 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[3];
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double h1_3 = global::System.Math.Max(0.0, z);
+                // Predict, line 32: z += b2[i];
+                double z_2 = 0.0 + w2Flat[0] * h1_0 + w2Flat[1] * h1_1 + w2Flat[2] * h1_2 + w2Flat[3] * h1_3 + b2[0];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_0 = global::System.Math.Max(0.0, z_2);
+                // Predict, line 32: z += b2[i];
+                double z_3 = 0.0 + w2Flat[1 * w2Columns + 0] * h1_0 + w2Flat[1 * w2Columns + 1] * h1_1 + w2Flat[1 * w2Columns + 2] * h1_2 + w2Flat[1 * w2Columns + 3] * h1_3 + b2[1];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_1 = global::System.Math.Max(0.0, z_3);
+                // Predict, line 32: z += b2[i];
+                double z_4 = 0.0 + w2Flat[2 * w2Columns + 0] * h1_0 + w2Flat[2 * w2Columns + 1] * h1_1 + w2Flat[2 * w2Columns + 2] * h1_2 + w2Flat[2 * w2Columns + 3] * h1_3 + b2[2];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_2 = global::System.Math.Max(0.0, z_4);
+                // Predict, line 32: z += b2[i];
+                double z_5 = 0.0 + w2Flat[3 * w2Columns + 0] * h1_0 + w2Flat[3 * w2Columns + 1] * h1_1 + w2Flat[3 * w2Columns + 2] * h1_2 + w2Flat[3 * w2Columns + 3] * h1_3 + b2[3];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_3 = global::System.Math.Max(0.0, z_5);
+                // line 54: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+                double e = 0.0 + wOut[0] * h2_0 + wOut[1] * h2_1 + wOut[2] * h2_2 + wOut[3] * h2_3 + bOut - targets[s];
+                // line 51: for (int s = 0; s < xs.GetLength(0); s++) ...
+                tape.Push(h1_0); // for the backward sweep
+                tape.Push(h1_1); // for the backward sweep
+                tape.Push(h1_2); // for the backward sweep
+                tape.Push(z); // for the backward sweep
+                tape.Push(h1_3); // for the backward sweep
+                tape.Push(z_2); // for the backward sweep
+                tape.Push(h2_0); // for the backward sweep
+                tape.Push(z_3); // for the backward sweep
+                tape.Push(h2_1); // for the backward sweep
+                tape.Push(z_4); // for the backward sweep
+                tape.Push(h2_2); // for the backward sweep
+                tape.Push(z_5); // for the backward sweep
+                tape.Push(h2_3); // for the backward sweep
+                tape.Push(e); // for the backward sweep
+                loss += e * e;
+            }
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
-            // line 54: loss += e * e;
-            double de_4 = e_4 + e_4;
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double dz_32 = (z_32 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de_4);
-            double dz_31 = (z_31 > 0.0 ? 1.0 : 0.0) * (wOut[2] * de_4);
-            double dz_30 = (z_30 > 0.0 ? 1.0 : 0.0) * (wOut[1] * de_4);
-            double dz_29 = (z_29 > 0.0 ? 1.0 : 0.0) * (wOut[0] * de_4);
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double dz_28 = (z_28 > 0.0 ? 1.0 : 0.0) * (w2[3, 3] * dz_32 + w2[2, 3] * dz_31 + w2[1, 3] * dz_30 + w2[0, 3] * dz_29);
-            double dz_27 = (z_27 > 0.0 ? 1.0 : 0.0) * (w2[3, 2] * dz_32 + w2[2, 2] * dz_31 + w2[1, 2] * dz_30 + w2[0, 2] * dz_29);
-            double dz_26 = (z_26 > 0.0 ? 1.0 : 0.0) * (w2[3, 1] * dz_32 + w2[2, 1] * dz_31 + w2[1, 1] * dz_30 + w2[0, 1] * dz_29);
-            double dz_25 = (z_25 > 0.0 ? 1.0 : 0.0) * (w2[3, 0] * dz_32 + w2[2, 0] * dz_31 + w2[1, 0] * dz_30 + w2[0, 0] * dz_29);
-            // line 54: loss += e * e;
-            double de_3 = e_3 + e_3;
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double dz_24 = (z_24 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de_3);
-            double dz_23 = (z_23 > 0.0 ? 1.0 : 0.0) * (wOut[2] * de_3);
-            double dz_22 = (z_22 > 0.0 ? 1.0 : 0.0) * (wOut[1] * de_3);
-            double dz_21 = (z_21 > 0.0 ? 1.0 : 0.0) * (wOut[0] * de_3);
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double dz_20 = (z_20 > 0.0 ? 1.0 : 0.0) * (w2[3, 3] * dz_24 + w2[2, 3] * dz_23 + w2[1, 3] * dz_22 + w2[0, 3] * dz_21);
-            double dz_19 = (z_19 > 0.0 ? 1.0 : 0.0) * (w2[3, 2] * dz_24 + w2[2, 2] * dz_23 + w2[1, 2] * dz_22 + w2[0, 2] * dz_21);
-            double dz_18 = (z_18 > 0.0 ? 1.0 : 0.0) * (w2[3, 1] * dz_24 + w2[2, 1] * dz_23 + w2[1, 1] * dz_22 + w2[0, 1] * dz_21);
-            double dz_17 = (z_17 > 0.0 ? 1.0 : 0.0) * (w2[3, 0] * dz_24 + w2[2, 0] * dz_23 + w2[1, 0] * dz_22 + w2[0, 0] * dz_21);
-            // line 54: loss += e * e;
-            double de_2 = e_2 + e_2;
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double dz_16 = (z_16 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de_2);
-            double dz_15 = (z_15 > 0.0 ? 1.0 : 0.0) * (wOut[2] * de_2);
-            double dz_14 = (z_14 > 0.0 ? 1.0 : 0.0) * (wOut[1] * de_2);
-            double dz_13 = (z_13 > 0.0 ? 1.0 : 0.0) * (wOut[0] * de_2);
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double dz_12 = (z_12 > 0.0 ? 1.0 : 0.0) * (w2[3, 3] * dz_16 + w2[2, 3] * dz_15 + w2[1, 3] * dz_14 + w2[0, 3] * dz_13);
-            double dz_11 = (z_11 > 0.0 ? 1.0 : 0.0) * (w2[3, 2] * dz_16 + w2[2, 2] * dz_15 + w2[1, 2] * dz_14 + w2[0, 2] * dz_13);
-            double dz_10 = (z_10 > 0.0 ? 1.0 : 0.0) * (w2[3, 1] * dz_16 + w2[2, 1] * dz_15 + w2[1, 1] * dz_14 + w2[0, 1] * dz_13);
-            double dz_9 = (z_9 > 0.0 ? 1.0 : 0.0) * (w2[3, 0] * dz_16 + w2[2, 0] * dz_15 + w2[1, 0] * dz_14 + w2[0, 0] * dz_13);
-            // line 54: loss += e * e;
-            double de = e + e;
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double dz_8 = (z_8 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de);
-            double dz_7 = (z_7 > 0.0 ? 1.0 : 0.0) * (wOut[2] * de);
-            double dz_6 = (z_6 > 0.0 ? 1.0 : 0.0) * (wOut[1] * de);
-            double dz_5 = (z_5 > 0.0 ? 1.0 : 0.0) * (wOut[0] * de);
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double dz_4 = (z_4 > 0.0 ? 1.0 : 0.0) * (w2[3, 3] * dz_8 + w2[2, 3] * dz_7 + w2[1, 3] * dz_6 + w2[0, 3] * dz_5);
-            double dz_3 = (z_3 > 0.0 ? 1.0 : 0.0) * (w2[3, 2] * dz_8 + w2[2, 2] * dz_7 + w2[1, 2] * dz_6 + w2[0, 2] * dz_5);
-            double dz_2 = (z_2 > 0.0 ? 1.0 : 0.0) * (w2[3, 1] * dz_8 + w2[2, 1] * dz_7 + w2[1, 1] * dz_6 + w2[0, 1] * dz_5);
-            double dz = (z > 0.0 ? 1.0 : 0.0) * (w2[3, 0] * dz_8 + w2[2, 0] * dz_7 + w2[1, 0] * dz_6 + w2[0, 0] * dz_5);
+            // line 51: for (int s = 0; s < xs.GetLength(0); s++) ...
+            double dloss = 1.0;
+            double dbOut = 0.0;
+            double dw1_0_0 = 0.0;
+            double dw1_0_1 = 0.0;
+            double dw1_0_2 = 0.0;
+            double db1_0 = 0.0;
+            double dw1_1_0 = 0.0;
+            double dw1_1_1 = 0.0;
+            double dw1_1_2 = 0.0;
+            double db1_1 = 0.0;
+            double dw1_2_0 = 0.0;
+            double dw1_2_1 = 0.0;
+            double dw1_2_2 = 0.0;
+            double db1_2 = 0.0;
+            double dw1_3_0 = 0.0;
+            double dw1_3_1 = 0.0;
+            double dw1_3_2 = 0.0;
+            double db1_3 = 0.0;
+            double dw2_0_0 = 0.0;
+            double dw2_0_1 = 0.0;
+            double dw2_0_2 = 0.0;
+            double dw2_0_3 = 0.0;
+            double db2_0 = 0.0;
+            double dw2_1_0 = 0.0;
+            double dw2_1_1 = 0.0;
+            double dw2_1_2 = 0.0;
+            double dw2_1_3 = 0.0;
+            double db2_1 = 0.0;
+            double dw2_2_0 = 0.0;
+            double dw2_2_1 = 0.0;
+            double dw2_2_2 = 0.0;
+            double dw2_2_3 = 0.0;
+            double db2_2 = 0.0;
+            double dw2_3_0 = 0.0;
+            double dw2_3_1 = 0.0;
+            double dw2_3_2 = 0.0;
+            double dw2_3_3 = 0.0;
+            double db2_3 = 0.0;
+            double dwOut_0 = 0.0;
+            double dwOut_1 = 0.0;
+            double dwOut_2 = 0.0;
+            double dwOut_3 = 0.0;
+            for (int s_2 = xs.GetLength(0) - 1; s_2 >= 0; s_2--)
+            {
+                // line 51: for (int s = 0; s < xs.GetLength(0); s++) ...
+                double e_2 = tape.Pop();
+                double h2_3_2 = tape.Pop();
+                double z_6 = tape.Pop();
+                double h2_2_2 = tape.Pop();
+                double z_7 = tape.Pop();
+                double h2_1_2 = tape.Pop();
+                double z_8 = tape.Pop();
+                double h2_0_2 = tape.Pop();
+                double z_9 = tape.Pop();
+                double h1_3_2 = tape.Pop();
+                double z_10 = tape.Pop();
+                double h1_2_2 = tape.Pop();
+                double h1_1_2 = tape.Pop();
+                double h1_0_2 = tape.Pop();
+                // line 55: loss += e * e;
+                double de = e_2 * dloss;
+                double de_2 = de + de;
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double dz_5 = (z_6 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de_2);
+                double dz_4 = (z_7 > 0.0 ? 1.0 : 0.0) * (wOut[2] * de_2);
+                double dz_3 = (z_8 > 0.0 ? 1.0 : 0.0) * (wOut[1] * de_2);
+                double dz_2 = (z_9 > 0.0 ? 1.0 : 0.0) * (wOut[0] * de_2);
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double dz = (z_10 > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 3] * dz_5 + w2Flat[2 * w2Columns + 3] * dz_4 + w2Flat[1 * w2Columns + 3] * dz_3 + w2Flat[3] * dz_2);
+                double dz_11 = (0.0 + w1Flat[2 * w1Columns + 0] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[2 * w1Columns + 1] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2 * w1Columns + 2] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[2] > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 2] * dz_5 + w2Flat[2 * w2Columns + 2] * dz_4 + w2Flat[1 * w2Columns + 2] * dz_3 + w2Flat[2] * dz_2);
+                double dz_12 = (0.0 + w1Flat[1 * w1Columns + 0] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1 * w1Columns + 1] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[1 * w1Columns + 2] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[1] > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 1] * dz_5 + w2Flat[2 * w2Columns + 1] * dz_4 + w2Flat[1 * w2Columns + 1] * dz_3 + w2Flat[1] * dz_2);
+                double dz_13 = (0.0 + w1Flat[0] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[0] > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 0] * dz_5 + w2Flat[2 * w2Columns + 0] * dz_4 + w2Flat[1 * w2Columns + 0] * dz_3 + w2Flat[0] * dz_2);
+                // line 53: double[] x = [xs[s, 0], xs[s, 1], xs[s, 2]];
+                dXsFlat[s_2 * dXsColumns + global::SymGrad.GradientTape.Within(2, dXsColumns)] += w1Flat[3 * w1Columns + 2] * dz + w1Flat[2 * w1Columns + 2] * dz_11 + w1Flat[1 * w1Columns + 2] * dz_12 + w1Flat[2] * dz_13;
+                dXsFlat[s_2 * dXsColumns + global::SymGrad.GradientTape.Within(1, dXsColumns)] += w1Flat[3 * w1Columns + 1] * dz + w1Flat[2 * w1Columns + 1] * dz_11 + w1Flat[1 * w1Columns + 1] * dz_12 + w1Flat[1] * dz_13;
+                dXsFlat[s_2 * dXsColumns + global::SymGrad.GradientTape.Within(0, dXsColumns)] += w1Flat[3 * w1Columns + 0] * dz + w1Flat[2 * w1Columns + 0] * dz_11 + w1Flat[1 * w1Columns + 0] * dz_12 + w1Flat[0] * dz_13;
+                dbOut += de_2;
+                dw1_0_0 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz_13;
+                dw1_0_1 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz_13;
+                dw1_0_2 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz_13;
+                db1_0 += dz_13;
+                dw1_1_0 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz_12;
+                dw1_1_1 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz_12;
+                dw1_1_2 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz_12;
+                db1_1 += dz_12;
+                dw1_2_0 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz_11;
+                dw1_2_1 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz_11;
+                dw1_2_2 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz_11;
+                db1_2 += dz_11;
+                dw1_3_0 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz;
+                dw1_3_1 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz;
+                dw1_3_2 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz;
+                db1_3 += dz;
+                dw2_0_0 += h1_0_2 * dz_2;
+                dw2_0_1 += h1_1_2 * dz_2;
+                dw2_0_2 += h1_2_2 * dz_2;
+                dw2_0_3 += h1_3_2 * dz_2;
+                db2_0 += dz_2;
+                dw2_1_0 += h1_0_2 * dz_3;
+                dw2_1_1 += h1_1_2 * dz_3;
+                dw2_1_2 += h1_2_2 * dz_3;
+                dw2_1_3 += h1_3_2 * dz_3;
+                db2_1 += dz_3;
+                dw2_2_0 += h1_0_2 * dz_4;
+                dw2_2_1 += h1_1_2 * dz_4;
+                dw2_2_2 += h1_2_2 * dz_4;
+                dw2_2_3 += h1_3_2 * dz_4;
+                db2_2 += dz_4;
+                dw2_3_0 += h1_0_2 * dz_5;
+                dw2_3_1 += h1_1_2 * dz_5;
+                dw2_3_2 += h1_2_2 * dz_5;
+                dw2_3_3 += h1_3_2 * dz_5;
+                db2_3 += dz_5;
+                dwOut_0 += h2_0_2 * de_2;
+                dwOut_1 += h2_1_2 * de_2;
+                dwOut_2 += h2_2_2 * de_2;
+                dwOut_3 += h2_3_2 * de_2;
+            }
 
             // The gradient.
-            dW1[0, 0] = xs[3, 0] * dz_25 + xs[2, 0] * dz_17 + xs[1, 0] * dz_9 + xs[0, 0] * dz;
-            dW1[0, 1] = xs[3, 1] * dz_25 + xs[2, 1] * dz_17 + xs[1, 1] * dz_9 + xs[0, 1] * dz;
-            dW1[0, 2] = xs[3, 2] * dz_25 + xs[2, 2] * dz_17 + xs[1, 2] * dz_9 + xs[0, 2] * dz;
-            dW1[1, 0] = xs[3, 0] * dz_26 + xs[2, 0] * dz_18 + xs[1, 0] * dz_10 + xs[0, 0] * dz_2;
-            dW1[1, 1] = xs[3, 1] * dz_26 + xs[2, 1] * dz_18 + xs[1, 1] * dz_10 + xs[0, 1] * dz_2;
-            dW1[1, 2] = xs[3, 2] * dz_26 + xs[2, 2] * dz_18 + xs[1, 2] * dz_10 + xs[0, 2] * dz_2;
-            dW1[2, 0] = xs[3, 0] * dz_27 + xs[2, 0] * dz_19 + xs[1, 0] * dz_11 + xs[0, 0] * dz_3;
-            dW1[2, 1] = xs[3, 1] * dz_27 + xs[2, 1] * dz_19 + xs[1, 1] * dz_11 + xs[0, 1] * dz_3;
-            dW1[2, 2] = xs[3, 2] * dz_27 + xs[2, 2] * dz_19 + xs[1, 2] * dz_11 + xs[0, 2] * dz_3;
-            dW1[3, 0] = xs[3, 0] * dz_28 + xs[2, 0] * dz_20 + xs[1, 0] * dz_12 + xs[0, 0] * dz_4;
-            dW1[3, 1] = xs[3, 1] * dz_28 + xs[2, 1] * dz_20 + xs[1, 1] * dz_12 + xs[0, 1] * dz_4;
-            dW1[3, 2] = xs[3, 2] * dz_28 + xs[2, 2] * dz_20 + xs[1, 2] * dz_12 + xs[0, 2] * dz_4;
-            dB1[0] = dz_25 + dz_17 + dz_9 + dz;
-            dB1[1] = dz_26 + dz_18 + dz_10 + dz_2;
-            dB1[2] = dz_27 + dz_19 + dz_11 + dz_3;
-            dB1[3] = dz_28 + dz_20 + dz_12 + dz_4;
-            dW2[0, 0] = h1_0_4 * dz_29 + h1_0_3 * dz_21 + h1_0_2 * dz_13 + h1_0 * dz_5;
-            dW2[0, 1] = h1_1_4 * dz_29 + h1_1_3 * dz_21 + h1_1_2 * dz_13 + h1_1 * dz_5;
-            dW2[0, 2] = h1_2_4 * dz_29 + h1_2_3 * dz_21 + h1_2_2 * dz_13 + h1_2 * dz_5;
-            dW2[0, 3] = h1_3_4 * dz_29 + h1_3_3 * dz_21 + h1_3_2 * dz_13 + h1_3 * dz_5;
-            dW2[1, 0] = h1_0_4 * dz_30 + h1_0_3 * dz_22 + h1_0_2 * dz_14 + h1_0 * dz_6;
-            dW2[1, 1] = h1_1_4 * dz_30 + h1_1_3 * dz_22 + h1_1_2 * dz_14 + h1_1 * dz_6;
-            dW2[1, 2] = h1_2_4 * dz_30 + h1_2_3 * dz_22 + h1_2_2 * dz_14 + h1_2 * dz_6;
-            dW2[1, 3] = h1_3_4 * dz_30 + h1_3_3 * dz_22 + h1_3_2 * dz_14 + h1_3 * dz_6;
-            dW2[2, 0] = h1_0_4 * dz_31 + h1_0_3 * dz_23 + h1_0_2 * dz_15 + h1_0 * dz_7;
-            dW2[2, 1] = h1_1_4 * dz_31 + h1_1_3 * dz_23 + h1_1_2 * dz_15 + h1_1 * dz_7;
-            dW2[2, 2] = h1_2_4 * dz_31 + h1_2_3 * dz_23 + h1_2_2 * dz_15 + h1_2 * dz_7;
-            dW2[2, 3] = h1_3_4 * dz_31 + h1_3_3 * dz_23 + h1_3_2 * dz_15 + h1_3 * dz_7;
-            dW2[3, 0] = h1_0_4 * dz_32 + h1_0_3 * dz_24 + h1_0_2 * dz_16 + h1_0 * dz_8;
-            dW2[3, 1] = h1_1_4 * dz_32 + h1_1_3 * dz_24 + h1_1_2 * dz_16 + h1_1 * dz_8;
-            dW2[3, 2] = h1_2_4 * dz_32 + h1_2_3 * dz_24 + h1_2_2 * dz_16 + h1_2 * dz_8;
-            dW2[3, 3] = h1_3_4 * dz_32 + h1_3_3 * dz_24 + h1_3_2 * dz_16 + h1_3 * dz_8;
-            dB2[0] = dz_29 + dz_21 + dz_13 + dz_5;
-            dB2[1] = dz_30 + dz_22 + dz_14 + dz_6;
-            dB2[2] = dz_31 + dz_23 + dz_15 + dz_7;
-            dB2[3] = dz_32 + dz_24 + dz_16 + dz_8;
-            dWOut[0] = h2_0_4 * de_4 + h2_0_3 * de_3 + h2_0_2 * de_2 + h2_0 * de;
-            dWOut[1] = h2_1_4 * de_4 + h2_1_3 * de_3 + h2_1_2 * de_2 + h2_1 * de;
-            dWOut[2] = h2_2_4 * de_4 + h2_2_3 * de_3 + h2_2_2 * de_2 + h2_2 * de;
-            dWOut[3] = h2_3_4 * de_4 + h2_3_3 * de_3 + h2_3_2 * de_2 + h2_3 * de;
-            dBOut = de_4 + de_3 + de_2 + de;
-            dXs[0, 0] = w1[3, 0] * dz_4 + w1[2, 0] * dz_3 + w1[1, 0] * dz_2 + w1[0, 0] * dz;
-            dXs[0, 1] = w1[3, 1] * dz_4 + w1[2, 1] * dz_3 + w1[1, 1] * dz_2 + w1[0, 1] * dz;
-            dXs[0, 2] = w1[3, 2] * dz_4 + w1[2, 2] * dz_3 + w1[1, 2] * dz_2 + w1[0, 2] * dz;
-            dXs[1, 0] = w1[3, 0] * dz_12 + w1[2, 0] * dz_11 + w1[1, 0] * dz_10 + w1[0, 0] * dz_9;
-            dXs[1, 1] = w1[3, 1] * dz_12 + w1[2, 1] * dz_11 + w1[1, 1] * dz_10 + w1[0, 1] * dz_9;
-            dXs[1, 2] = w1[3, 2] * dz_12 + w1[2, 2] * dz_11 + w1[1, 2] * dz_10 + w1[0, 2] * dz_9;
-            dXs[2, 0] = w1[3, 0] * dz_20 + w1[2, 0] * dz_19 + w1[1, 0] * dz_18 + w1[0, 0] * dz_17;
-            dXs[2, 1] = w1[3, 1] * dz_20 + w1[2, 1] * dz_19 + w1[1, 1] * dz_18 + w1[0, 1] * dz_17;
-            dXs[2, 2] = w1[3, 2] * dz_20 + w1[2, 2] * dz_19 + w1[1, 2] * dz_18 + w1[0, 2] * dz_17;
-            dXs[3, 0] = w1[3, 0] * dz_28 + w1[2, 0] * dz_27 + w1[1, 0] * dz_26 + w1[0, 0] * dz_25;
-            dXs[3, 1] = w1[3, 1] * dz_28 + w1[2, 1] * dz_27 + w1[1, 1] * dz_26 + w1[0, 1] * dz_25;
-            dXs[3, 2] = w1[3, 2] * dz_28 + w1[2, 2] * dz_27 + w1[1, 2] * dz_26 + w1[0, 2] * dz_25;
-            return 0.0 + e * e + e_2 * e_2 + e_3 * e_3 + e_4 * e_4;
+            dW1[0, 0] = dw1_0_0;
+            dW1[0, 1] = dw1_0_1;
+            dW1[0, 2] = dw1_0_2;
+            dW1[1, 0] = dw1_1_0;
+            dW1[1, 1] = dw1_1_1;
+            dW1[1, 2] = dw1_1_2;
+            dW1[2, 0] = dw1_2_0;
+            dW1[2, 1] = dw1_2_1;
+            dW1[2, 2] = dw1_2_2;
+            dW1[3, 0] = dw1_3_0;
+            dW1[3, 1] = dw1_3_1;
+            dW1[3, 2] = dw1_3_2;
+            dB1[0] = db1_0;
+            dB1[1] = db1_1;
+            dB1[2] = db1_2;
+            dB1[3] = db1_3;
+            dW2[0, 0] = dw2_0_0;
+            dW2[0, 1] = dw2_0_1;
+            dW2[0, 2] = dw2_0_2;
+            dW2[0, 3] = dw2_0_3;
+            dW2[1, 0] = dw2_1_0;
+            dW2[1, 1] = dw2_1_1;
+            dW2[1, 2] = dw2_1_2;
+            dW2[1, 3] = dw2_1_3;
+            dW2[2, 0] = dw2_2_0;
+            dW2[2, 1] = dw2_2_1;
+            dW2[2, 2] = dw2_2_2;
+            dW2[2, 3] = dw2_2_3;
+            dW2[3, 0] = dw2_3_0;
+            dW2[3, 1] = dw2_3_1;
+            dW2[3, 2] = dw2_3_2;
+            dW2[3, 3] = dw2_3_3;
+            dB2[0] = db2_0;
+            dB2[1] = db2_1;
+            dB2[2] = db2_2;
+            dB2[3] = db2_3;
+            dWOut[0] = dwOut_0;
+            dWOut[1] = dwOut_1;
+            dWOut[2] = dwOut_2;
+            dWOut[3] = dwOut_3;
+            dBOut = dbOut;
+            return loss;
         }
 
         /// <summary>
@@ -509,6 +490,7 @@ namespace SeedNotebook.Network
         /// <param name="derivative">Receives the derivative of the result along the tangents: the gradient dotted with them.</param>
         /// <returns>The value of <see cref="Loss(double[,], double[], double[,], double[], double[], double, double[,], double[])"/>.</returns>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public static double LossJvp(double[,] w1, double[] b1, double[,] w2, double[] b2, double[] wOut, double bOut, double[,] xs, double[] targets, double[,] tW1, global::System.ReadOnlySpan<double> tB1, double[,] tW2, global::System.ReadOnlySpan<double> tB2, global::System.ReadOnlySpan<double> tWOut, double tBOut, double[,] tXs, out double derivative)
         {
             // The indices read below must exist, and each tangent must have its parameter's shape.
@@ -530,221 +512,88 @@ namespace SeedNotebook.Network
             if (wOut.Length < 4) throw new global::System.ArgumentException("wOut must have at least 4 elements: the method reads wOut[3].", nameof(wOut));
             if (tWOut.Length != wOut.Length) throw new global::System.ArgumentException("tWOut must have the length of wOut.", nameof(tWOut));
             global::System.ArgumentNullException.ThrowIfNull(xs);
-            if (xs.GetLength(0) < 4 || xs.GetLength(1) < 3) throw new global::System.ArgumentException("xs must be at least 4 x 3: the method reads xs[3, 2].", nameof(xs));
             global::System.ArgumentNullException.ThrowIfNull(tXs);
             if (tXs.GetLength(0) != xs.GetLength(0) || tXs.GetLength(1) != xs.GetLength(1)) throw new global::System.ArgumentException("tXs must have the shape of xs.", nameof(tXs));
             global::System.ArgumentNullException.ThrowIfNull(targets);
-            if (targets.Length < 4) throw new global::System.ArgumentException("targets must have at least 4 elements: the method reads targets[3].", nameof(targets));
+
+            // Two-dimensional arrays indexed in loops, as flat spans of their rows.
+            global::System.Span<double> w1Flat = global::SymGrad.GradientTape.Flat(w1);
+            int w1Rows = w1.GetLength(0), w1Columns = w1.GetLength(1);
+            global::System.Span<double> tW1Flat = global::SymGrad.GradientTape.Flat(tW1);
+            int tW1Rows = tW1.GetLength(0), tW1Columns = tW1.GetLength(1);
+            global::System.Span<double> w2Flat = global::SymGrad.GradientTape.Flat(w2);
+            int w2Rows = w2.GetLength(0), w2Columns = w2.GetLength(1);
+            global::System.Span<double> tW2Flat = global::SymGrad.GradientTape.Flat(tW2);
+            int tW2Rows = tW2.GetLength(0), tW2Columns = tW2.GetLength(1);
+            global::System.Span<double> xsFlat = global::SymGrad.GradientTape.Flat(xs);
+            int xsRows = xs.GetLength(0), xsColumns = xs.GetLength(1);
+            global::System.Span<double> tXsFlat = global::SymGrad.GradientTape.Flat(tXs);
+            int tXsRows = tXs.GetLength(0), tXsColumns = tXs.GetLength(1);
 
             // Forward sweep: each value, then its tangent (its derivative along the tangents).
-            // Predict, line 24: z += b1[i];
-            double z = 0.0 + w1[0, 0] * xs[0, 0] + w1[0, 1] * xs[0, 1] + w1[0, 2] * xs[0, 2] + b1[0];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_0 = global::System.Math.Max(0.0, z);
-            double th1_0 = (z > 0.0 ? 1.0 : 0.0) * (xs[0, 0] * tW1[0, 0] + w1[0, 0] * tXs[0, 0] + (xs[0, 1] * tW1[0, 1] + w1[0, 1] * tXs[0, 1]) + (xs[0, 2] * tW1[0, 2] + w1[0, 2] * tXs[0, 2]) + tB1[0]);
-            // Predict, line 24: z += b1[i];
-            double z_2 = 0.0 + w1[1, 0] * xs[0, 0] + w1[1, 1] * xs[0, 1] + w1[1, 2] * xs[0, 2] + b1[1];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_1 = global::System.Math.Max(0.0, z_2);
-            double th1_1 = (z_2 > 0.0 ? 1.0 : 0.0) * (xs[0, 0] * tW1[1, 0] + w1[1, 0] * tXs[0, 0] + (xs[0, 1] * tW1[1, 1] + w1[1, 1] * tXs[0, 1]) + (xs[0, 2] * tW1[1, 2] + w1[1, 2] * tXs[0, 2]) + tB1[1]);
-            // Predict, line 24: z += b1[i];
-            double z_3 = 0.0 + w1[2, 0] * xs[0, 0] + w1[2, 1] * xs[0, 1] + w1[2, 2] * xs[0, 2] + b1[2];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_2 = global::System.Math.Max(0.0, z_3);
-            double th1_2 = (z_3 > 0.0 ? 1.0 : 0.0) * (xs[0, 0] * tW1[2, 0] + w1[2, 0] * tXs[0, 0] + (xs[0, 1] * tW1[2, 1] + w1[2, 1] * tXs[0, 1]) + (xs[0, 2] * tW1[2, 2] + w1[2, 2] * tXs[0, 2]) + tB1[2]);
-            // Predict, line 24: z += b1[i];
-            double z_4 = 0.0 + w1[3, 0] * xs[0, 0] + w1[3, 1] * xs[0, 1] + w1[3, 2] * xs[0, 2] + b1[3];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_3 = global::System.Math.Max(0.0, z_4);
-            double th1_3 = (z_4 > 0.0 ? 1.0 : 0.0) * (xs[0, 0] * tW1[3, 0] + w1[3, 0] * tXs[0, 0] + (xs[0, 1] * tW1[3, 1] + w1[3, 1] * tXs[0, 1]) + (xs[0, 2] * tW1[3, 2] + w1[3, 2] * tXs[0, 2]) + tB1[3]);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_33 = h1_0 * tW2[0, 0] + w2[0, 0] * th1_0 + (h1_1 * tW2[0, 1] + w2[0, 1] * th1_1) + (h1_2 * tW2[0, 2] + w2[0, 2] * th1_2) + (h1_3 * tW2[0, 3] + w2[0, 3] * th1_3);
-            // Predict, line 32: z += b2[i];
-            double z_5 = 0.0 + w2[0, 0] * h1_0 + w2[0, 1] * h1_1 + w2[0, 2] * h1_2 + w2[0, 3] * h1_3 + b2[0];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_0 = global::System.Math.Max(0.0, z_5);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_34 = h1_0 * tW2[1, 0] + w2[1, 0] * th1_0 + (h1_1 * tW2[1, 1] + w2[1, 1] * th1_1) + (h1_2 * tW2[1, 2] + w2[1, 2] * th1_2) + (h1_3 * tW2[1, 3] + w2[1, 3] * th1_3);
-            // Predict, line 32: z += b2[i];
-            double z_6 = 0.0 + w2[1, 0] * h1_0 + w2[1, 1] * h1_1 + w2[1, 2] * h1_2 + w2[1, 3] * h1_3 + b2[1];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_1 = global::System.Math.Max(0.0, z_6);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_35 = h1_0 * tW2[2, 0] + w2[2, 0] * th1_0 + (h1_1 * tW2[2, 1] + w2[2, 1] * th1_1) + (h1_2 * tW2[2, 2] + w2[2, 2] * th1_2) + (h1_3 * tW2[2, 3] + w2[2, 3] * th1_3);
-            // Predict, line 32: z += b2[i];
-            double z_7 = 0.0 + w2[2, 0] * h1_0 + w2[2, 1] * h1_1 + w2[2, 2] * h1_2 + w2[2, 3] * h1_3 + b2[2];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_2 = global::System.Math.Max(0.0, z_7);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_36 = h1_0 * tW2[3, 0] + w2[3, 0] * th1_0 + (h1_1 * tW2[3, 1] + w2[3, 1] * th1_1) + (h1_2 * tW2[3, 2] + w2[3, 2] * th1_2) + (h1_3 * tW2[3, 3] + w2[3, 3] * th1_3);
-            // Predict, line 32: z += b2[i];
-            double z_8 = 0.0 + w2[3, 0] * h1_0 + w2[3, 1] * h1_1 + w2[3, 2] * h1_2 + w2[3, 3] * h1_3 + b2[3];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_3 = global::System.Math.Max(0.0, z_8);
-            // Predict, line 36: y += wOut[j] * h2[j];
-            double ty = h2_0 * tWOut[0] + wOut[0] * ((z_5 > 0.0 ? 1.0 : 0.0) * (tz_33 + tB2[0])) + (h2_1 * tWOut[1] + wOut[1] * ((z_6 > 0.0 ? 1.0 : 0.0) * (tz_34 + tB2[1])));
-            double ty_2 = ty + (h2_2 * tWOut[2] + wOut[2] * ((z_7 > 0.0 ? 1.0 : 0.0) * (tz_35 + tB2[2]))) + (h2_3 * tWOut[3] + wOut[3] * ((z_8 > 0.0 ? 1.0 : 0.0) * (tz_36 + tB2[3])));
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            double e = 0.0 + wOut[0] * h2_0 + wOut[1] * h2_1 + wOut[2] * h2_2 + wOut[3] * h2_3 + bOut - targets[0];
-            // line 54: loss += e * e;
-            double t = e * (ty_2 + tBOut);
-            // Predict, line 24: z += b1[i];
-            double z_9 = 0.0 + w1[0, 0] * xs[1, 0] + w1[0, 1] * xs[1, 1] + w1[0, 2] * xs[1, 2] + b1[0];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_0_2 = global::System.Math.Max(0.0, z_9);
-            double th1_0_2 = (z_9 > 0.0 ? 1.0 : 0.0) * (xs[1, 0] * tW1[0, 0] + w1[0, 0] * tXs[1, 0] + (xs[1, 1] * tW1[0, 1] + w1[0, 1] * tXs[1, 1]) + (xs[1, 2] * tW1[0, 2] + w1[0, 2] * tXs[1, 2]) + tB1[0]);
-            // Predict, line 24: z += b1[i];
-            double z_10 = 0.0 + w1[1, 0] * xs[1, 0] + w1[1, 1] * xs[1, 1] + w1[1, 2] * xs[1, 2] + b1[1];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_1_2 = global::System.Math.Max(0.0, z_10);
-            double th1_1_2 = (z_10 > 0.0 ? 1.0 : 0.0) * (xs[1, 0] * tW1[1, 0] + w1[1, 0] * tXs[1, 0] + (xs[1, 1] * tW1[1, 1] + w1[1, 1] * tXs[1, 1]) + (xs[1, 2] * tW1[1, 2] + w1[1, 2] * tXs[1, 2]) + tB1[1]);
-            // Predict, line 24: z += b1[i];
-            double z_11 = 0.0 + w1[2, 0] * xs[1, 0] + w1[2, 1] * xs[1, 1] + w1[2, 2] * xs[1, 2] + b1[2];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_2_2 = global::System.Math.Max(0.0, z_11);
-            double th1_2_2 = (z_11 > 0.0 ? 1.0 : 0.0) * (xs[1, 0] * tW1[2, 0] + w1[2, 0] * tXs[1, 0] + (xs[1, 1] * tW1[2, 1] + w1[2, 1] * tXs[1, 1]) + (xs[1, 2] * tW1[2, 2] + w1[2, 2] * tXs[1, 2]) + tB1[2]);
-            // Predict, line 24: z += b1[i];
-            double z_12 = 0.0 + w1[3, 0] * xs[1, 0] + w1[3, 1] * xs[1, 1] + w1[3, 2] * xs[1, 2] + b1[3];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_3_2 = global::System.Math.Max(0.0, z_12);
-            double th1_3_2 = (z_12 > 0.0 ? 1.0 : 0.0) * (xs[1, 0] * tW1[3, 0] + w1[3, 0] * tXs[1, 0] + (xs[1, 1] * tW1[3, 1] + w1[3, 1] * tXs[1, 1]) + (xs[1, 2] * tW1[3, 2] + w1[3, 2] * tXs[1, 2]) + tB1[3]);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_37 = h1_0_2 * tW2[0, 0] + w2[0, 0] * th1_0_2 + (h1_1_2 * tW2[0, 1] + w2[0, 1] * th1_1_2) + (h1_2_2 * tW2[0, 2] + w2[0, 2] * th1_2_2) + (h1_3_2 * tW2[0, 3] + w2[0, 3] * th1_3_2);
-            // Predict, line 32: z += b2[i];
-            double z_13 = 0.0 + w2[0, 0] * h1_0_2 + w2[0, 1] * h1_1_2 + w2[0, 2] * h1_2_2 + w2[0, 3] * h1_3_2 + b2[0];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_0_2 = global::System.Math.Max(0.0, z_13);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_38 = h1_0_2 * tW2[1, 0] + w2[1, 0] * th1_0_2 + (h1_1_2 * tW2[1, 1] + w2[1, 1] * th1_1_2) + (h1_2_2 * tW2[1, 2] + w2[1, 2] * th1_2_2) + (h1_3_2 * tW2[1, 3] + w2[1, 3] * th1_3_2);
-            // Predict, line 32: z += b2[i];
-            double z_14 = 0.0 + w2[1, 0] * h1_0_2 + w2[1, 1] * h1_1_2 + w2[1, 2] * h1_2_2 + w2[1, 3] * h1_3_2 + b2[1];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_1_2 = global::System.Math.Max(0.0, z_14);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_39 = h1_0_2 * tW2[2, 0] + w2[2, 0] * th1_0_2 + (h1_1_2 * tW2[2, 1] + w2[2, 1] * th1_1_2) + (h1_2_2 * tW2[2, 2] + w2[2, 2] * th1_2_2) + (h1_3_2 * tW2[2, 3] + w2[2, 3] * th1_3_2);
-            // Predict, line 32: z += b2[i];
-            double z_15 = 0.0 + w2[2, 0] * h1_0_2 + w2[2, 1] * h1_1_2 + w2[2, 2] * h1_2_2 + w2[2, 3] * h1_3_2 + b2[2];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_2_2 = global::System.Math.Max(0.0, z_15);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_40 = h1_0_2 * tW2[3, 0] + w2[3, 0] * th1_0_2 + (h1_1_2 * tW2[3, 1] + w2[3, 1] * th1_1_2) + (h1_2_2 * tW2[3, 2] + w2[3, 2] * th1_2_2) + (h1_3_2 * tW2[3, 3] + w2[3, 3] * th1_3_2);
-            // Predict, line 32: z += b2[i];
-            double z_16 = 0.0 + w2[3, 0] * h1_0_2 + w2[3, 1] * h1_1_2 + w2[3, 2] * h1_2_2 + w2[3, 3] * h1_3_2 + b2[3];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_3_2 = global::System.Math.Max(0.0, z_16);
-            // Predict, line 36: y += wOut[j] * h2[j];
-            double ty_3 = h2_0_2 * tWOut[0] + wOut[0] * ((z_13 > 0.0 ? 1.0 : 0.0) * (tz_37 + tB2[0])) + (h2_1_2 * tWOut[1] + wOut[1] * ((z_14 > 0.0 ? 1.0 : 0.0) * (tz_38 + tB2[1])));
-            double ty_4 = ty_3 + (h2_2_2 * tWOut[2] + wOut[2] * ((z_15 > 0.0 ? 1.0 : 0.0) * (tz_39 + tB2[2]))) + (h2_3_2 * tWOut[3] + wOut[3] * ((z_16 > 0.0 ? 1.0 : 0.0) * (tz_40 + tB2[3])));
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            double e_2 = 0.0 + wOut[0] * h2_0_2 + wOut[1] * h2_1_2 + wOut[2] * h2_2_2 + wOut[3] * h2_3_2 + bOut - targets[1];
-            // line 54: loss += e * e;
-            double t_2 = e_2 * (ty_4 + tBOut);
-            // Predict, line 24: z += b1[i];
-            double z_17 = 0.0 + w1[0, 0] * xs[2, 0] + w1[0, 1] * xs[2, 1] + w1[0, 2] * xs[2, 2] + b1[0];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_0_3 = global::System.Math.Max(0.0, z_17);
-            double th1_0_3 = (z_17 > 0.0 ? 1.0 : 0.0) * (xs[2, 0] * tW1[0, 0] + w1[0, 0] * tXs[2, 0] + (xs[2, 1] * tW1[0, 1] + w1[0, 1] * tXs[2, 1]) + (xs[2, 2] * tW1[0, 2] + w1[0, 2] * tXs[2, 2]) + tB1[0]);
-            // Predict, line 24: z += b1[i];
-            double z_18 = 0.0 + w1[1, 0] * xs[2, 0] + w1[1, 1] * xs[2, 1] + w1[1, 2] * xs[2, 2] + b1[1];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_1_3 = global::System.Math.Max(0.0, z_18);
-            double th1_1_3 = (z_18 > 0.0 ? 1.0 : 0.0) * (xs[2, 0] * tW1[1, 0] + w1[1, 0] * tXs[2, 0] + (xs[2, 1] * tW1[1, 1] + w1[1, 1] * tXs[2, 1]) + (xs[2, 2] * tW1[1, 2] + w1[1, 2] * tXs[2, 2]) + tB1[1]);
-            // Predict, line 24: z += b1[i];
-            double z_19 = 0.0 + w1[2, 0] * xs[2, 0] + w1[2, 1] * xs[2, 1] + w1[2, 2] * xs[2, 2] + b1[2];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_2_3 = global::System.Math.Max(0.0, z_19);
-            double th1_2_3 = (z_19 > 0.0 ? 1.0 : 0.0) * (xs[2, 0] * tW1[2, 0] + w1[2, 0] * tXs[2, 0] + (xs[2, 1] * tW1[2, 1] + w1[2, 1] * tXs[2, 1]) + (xs[2, 2] * tW1[2, 2] + w1[2, 2] * tXs[2, 2]) + tB1[2]);
-            // Predict, line 24: z += b1[i];
-            double z_20 = 0.0 + w1[3, 0] * xs[2, 0] + w1[3, 1] * xs[2, 1] + w1[3, 2] * xs[2, 2] + b1[3];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_3_3 = global::System.Math.Max(0.0, z_20);
-            double th1_3_3 = (z_20 > 0.0 ? 1.0 : 0.0) * (xs[2, 0] * tW1[3, 0] + w1[3, 0] * tXs[2, 0] + (xs[2, 1] * tW1[3, 1] + w1[3, 1] * tXs[2, 1]) + (xs[2, 2] * tW1[3, 2] + w1[3, 2] * tXs[2, 2]) + tB1[3]);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_41 = h1_0_3 * tW2[0, 0] + w2[0, 0] * th1_0_3 + (h1_1_3 * tW2[0, 1] + w2[0, 1] * th1_1_3) + (h1_2_3 * tW2[0, 2] + w2[0, 2] * th1_2_3) + (h1_3_3 * tW2[0, 3] + w2[0, 3] * th1_3_3);
-            // Predict, line 32: z += b2[i];
-            double z_21 = 0.0 + w2[0, 0] * h1_0_3 + w2[0, 1] * h1_1_3 + w2[0, 2] * h1_2_3 + w2[0, 3] * h1_3_3 + b2[0];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_0_3 = global::System.Math.Max(0.0, z_21);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_42 = h1_0_3 * tW2[1, 0] + w2[1, 0] * th1_0_3 + (h1_1_3 * tW2[1, 1] + w2[1, 1] * th1_1_3) + (h1_2_3 * tW2[1, 2] + w2[1, 2] * th1_2_3) + (h1_3_3 * tW2[1, 3] + w2[1, 3] * th1_3_3);
-            // Predict, line 32: z += b2[i];
-            double z_22 = 0.0 + w2[1, 0] * h1_0_3 + w2[1, 1] * h1_1_3 + w2[1, 2] * h1_2_3 + w2[1, 3] * h1_3_3 + b2[1];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_1_3 = global::System.Math.Max(0.0, z_22);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_43 = h1_0_3 * tW2[2, 0] + w2[2, 0] * th1_0_3 + (h1_1_3 * tW2[2, 1] + w2[2, 1] * th1_1_3) + (h1_2_3 * tW2[2, 2] + w2[2, 2] * th1_2_3) + (h1_3_3 * tW2[2, 3] + w2[2, 3] * th1_3_3);
-            // Predict, line 32: z += b2[i];
-            double z_23 = 0.0 + w2[2, 0] * h1_0_3 + w2[2, 1] * h1_1_3 + w2[2, 2] * h1_2_3 + w2[2, 3] * h1_3_3 + b2[2];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_2_3 = global::System.Math.Max(0.0, z_23);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_44 = h1_0_3 * tW2[3, 0] + w2[3, 0] * th1_0_3 + (h1_1_3 * tW2[3, 1] + w2[3, 1] * th1_1_3) + (h1_2_3 * tW2[3, 2] + w2[3, 2] * th1_2_3) + (h1_3_3 * tW2[3, 3] + w2[3, 3] * th1_3_3);
-            // Predict, line 32: z += b2[i];
-            double z_24 = 0.0 + w2[3, 0] * h1_0_3 + w2[3, 1] * h1_1_3 + w2[3, 2] * h1_2_3 + w2[3, 3] * h1_3_3 + b2[3];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_3_3 = global::System.Math.Max(0.0, z_24);
-            // Predict, line 36: y += wOut[j] * h2[j];
-            double ty_5 = h2_0_3 * tWOut[0] + wOut[0] * ((z_21 > 0.0 ? 1.0 : 0.0) * (tz_41 + tB2[0])) + (h2_1_3 * tWOut[1] + wOut[1] * ((z_22 > 0.0 ? 1.0 : 0.0) * (tz_42 + tB2[1])));
-            double ty_6 = ty_5 + (h2_2_3 * tWOut[2] + wOut[2] * ((z_23 > 0.0 ? 1.0 : 0.0) * (tz_43 + tB2[2]))) + (h2_3_3 * tWOut[3] + wOut[3] * ((z_24 > 0.0 ? 1.0 : 0.0) * (tz_44 + tB2[3])));
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            double e_3 = 0.0 + wOut[0] * h2_0_3 + wOut[1] * h2_1_3 + wOut[2] * h2_2_3 + wOut[3] * h2_3_3 + bOut - targets[2];
-            // line 54: loss += e * e;
-            double t_3 = e_3 * (ty_6 + tBOut);
-            // Predict, line 24: z += b1[i];
-            double z_25 = 0.0 + w1[0, 0] * xs[3, 0] + w1[0, 1] * xs[3, 1] + w1[0, 2] * xs[3, 2] + b1[0];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_0_4 = global::System.Math.Max(0.0, z_25);
-            double th1_0_4 = (z_25 > 0.0 ? 1.0 : 0.0) * (xs[3, 0] * tW1[0, 0] + w1[0, 0] * tXs[3, 0] + (xs[3, 1] * tW1[0, 1] + w1[0, 1] * tXs[3, 1]) + (xs[3, 2] * tW1[0, 2] + w1[0, 2] * tXs[3, 2]) + tB1[0]);
-            // Predict, line 24: z += b1[i];
-            double z_26 = 0.0 + w1[1, 0] * xs[3, 0] + w1[1, 1] * xs[3, 1] + w1[1, 2] * xs[3, 2] + b1[1];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_1_4 = global::System.Math.Max(0.0, z_26);
-            double th1_1_4 = (z_26 > 0.0 ? 1.0 : 0.0) * (xs[3, 0] * tW1[1, 0] + w1[1, 0] * tXs[3, 0] + (xs[3, 1] * tW1[1, 1] + w1[1, 1] * tXs[3, 1]) + (xs[3, 2] * tW1[1, 2] + w1[1, 2] * tXs[3, 2]) + tB1[1]);
-            // Predict, line 24: z += b1[i];
-            double z_27 = 0.0 + w1[2, 0] * xs[3, 0] + w1[2, 1] * xs[3, 1] + w1[2, 2] * xs[3, 2] + b1[2];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_2_4 = global::System.Math.Max(0.0, z_27);
-            double th1_2_4 = (z_27 > 0.0 ? 1.0 : 0.0) * (xs[3, 0] * tW1[2, 0] + w1[2, 0] * tXs[3, 0] + (xs[3, 1] * tW1[2, 1] + w1[2, 1] * tXs[3, 1]) + (xs[3, 2] * tW1[2, 2] + w1[2, 2] * tXs[3, 2]) + tB1[2]);
-            // Predict, line 24: z += b1[i];
-            double z_28 = 0.0 + w1[3, 0] * xs[3, 0] + w1[3, 1] * xs[3, 1] + w1[3, 2] * xs[3, 2] + b1[3];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            double h1_3_4 = global::System.Math.Max(0.0, z_28);
-            double th1_3_4 = (z_28 > 0.0 ? 1.0 : 0.0) * (xs[3, 0] * tW1[3, 0] + w1[3, 0] * tXs[3, 0] + (xs[3, 1] * tW1[3, 1] + w1[3, 1] * tXs[3, 1]) + (xs[3, 2] * tW1[3, 2] + w1[3, 2] * tXs[3, 2]) + tB1[3]);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_45 = h1_0_4 * tW2[0, 0] + w2[0, 0] * th1_0_4 + (h1_1_4 * tW2[0, 1] + w2[0, 1] * th1_1_4) + (h1_2_4 * tW2[0, 2] + w2[0, 2] * th1_2_4) + (h1_3_4 * tW2[0, 3] + w2[0, 3] * th1_3_4);
-            // Predict, line 32: z += b2[i];
-            double z_29 = 0.0 + w2[0, 0] * h1_0_4 + w2[0, 1] * h1_1_4 + w2[0, 2] * h1_2_4 + w2[0, 3] * h1_3_4 + b2[0];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_0_4 = global::System.Math.Max(0.0, z_29);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_46 = h1_0_4 * tW2[1, 0] + w2[1, 0] * th1_0_4 + (h1_1_4 * tW2[1, 1] + w2[1, 1] * th1_1_4) + (h1_2_4 * tW2[1, 2] + w2[1, 2] * th1_2_4) + (h1_3_4 * tW2[1, 3] + w2[1, 3] * th1_3_4);
-            // Predict, line 32: z += b2[i];
-            double z_30 = 0.0 + w2[1, 0] * h1_0_4 + w2[1, 1] * h1_1_4 + w2[1, 2] * h1_2_4 + w2[1, 3] * h1_3_4 + b2[1];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_1_4 = global::System.Math.Max(0.0, z_30);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_47 = h1_0_4 * tW2[2, 0] + w2[2, 0] * th1_0_4 + (h1_1_4 * tW2[2, 1] + w2[2, 1] * th1_1_4) + (h1_2_4 * tW2[2, 2] + w2[2, 2] * th1_2_4) + (h1_3_4 * tW2[2, 3] + w2[2, 3] * th1_3_4);
-            // Predict, line 32: z += b2[i];
-            double z_31 = 0.0 + w2[2, 0] * h1_0_4 + w2[2, 1] * h1_1_4 + w2[2, 2] * h1_2_4 + w2[2, 3] * h1_3_4 + b2[2];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_2_4 = global::System.Math.Max(0.0, z_31);
-            // Predict, line 31: z += w2[i, j] * h1[j];
-            double tz_48 = h1_0_4 * tW2[3, 0] + w2[3, 0] * th1_0_4 + (h1_1_4 * tW2[3, 1] + w2[3, 1] * th1_1_4) + (h1_2_4 * tW2[3, 2] + w2[3, 2] * th1_2_4) + (h1_3_4 * tW2[3, 3] + w2[3, 3] * th1_3_4);
-            // Predict, line 32: z += b2[i];
-            double z_32 = 0.0 + w2[3, 0] * h1_0_4 + w2[3, 1] * h1_1_4 + w2[3, 2] * h1_2_4 + w2[3, 3] * h1_3_4 + b2[3];
-            // Predict, line 33: h2[i] = SymMath.Relu(z);
-            double h2_3_4 = global::System.Math.Max(0.0, z_32);
-            // Predict, line 36: y += wOut[j] * h2[j];
-            double ty_7 = h2_0_4 * tWOut[0] + wOut[0] * ((z_29 > 0.0 ? 1.0 : 0.0) * (tz_45 + tB2[0])) + (h2_1_4 * tWOut[1] + wOut[1] * ((z_30 > 0.0 ? 1.0 : 0.0) * (tz_46 + tB2[1])));
-            double ty_8 = ty_7 + (h2_2_4 * tWOut[2] + wOut[2] * ((z_31 > 0.0 ? 1.0 : 0.0) * (tz_47 + tB2[2]))) + (h2_3_4 * tWOut[3] + wOut[3] * ((z_32 > 0.0 ? 1.0 : 0.0) * (tz_48 + tB2[3])));
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            double e_4 = 0.0 + wOut[0] * h2_0_4 + wOut[1] * h2_1_4 + wOut[2] * h2_2_4 + wOut[3] * h2_3_4 + bOut - targets[3];
-            // line 54: loss += e * e;
-            double t_4 = e_4 * (ty_8 + tBOut);
+            // line 51: for (int s = 0; s < xs.GetLength(0); s++) ...
+            double loss = 0.0;
+            double tloss = 0.0;
+            for (int s = 0; s < xs.GetLength(0); s++)
+            {
+                // Predict, line 24: z += b1[i];
+                double z = 0.0 + w1Flat[0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[0];
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double h1_0 = global::System.Math.Max(0.0, z);
+                double th1_0 = (z > 0.0 ? 1.0 : 0.0) * (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * tW1Flat[0] + w1Flat[0] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(0, tXsColumns)] + (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * tW1Flat[1] + w1Flat[1] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(1, tXsColumns)]) + (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * tW1Flat[2] + w1Flat[2] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(2, tXsColumns)]) + tB1[0]);
+                // Predict, line 24: z += b1[i];
+                double z_2 = 0.0 + w1Flat[1 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[1 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[1];
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double h1_1 = global::System.Math.Max(0.0, z_2);
+                double th1_1 = (z_2 > 0.0 ? 1.0 : 0.0) * (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * tW1Flat[1 * tW1Columns + 0] + w1Flat[1 * w1Columns + 0] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(0, tXsColumns)] + (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * tW1Flat[1 * tW1Columns + 1] + w1Flat[1 * w1Columns + 1] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(1, tXsColumns)]) + (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * tW1Flat[1 * tW1Columns + 2] + w1Flat[1 * w1Columns + 2] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(2, tXsColumns)]) + tB1[1]);
+                // Predict, line 24: z += b1[i];
+                double z_3 = 0.0 + w1Flat[2 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[2 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[2];
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double h1_2 = global::System.Math.Max(0.0, z_3);
+                double th1_2 = (z_3 > 0.0 ? 1.0 : 0.0) * (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * tW1Flat[2 * tW1Columns + 0] + w1Flat[2 * w1Columns + 0] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(0, tXsColumns)] + (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * tW1Flat[2 * tW1Columns + 1] + w1Flat[2 * w1Columns + 1] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(1, tXsColumns)]) + (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * tW1Flat[2 * tW1Columns + 2] + w1Flat[2 * w1Columns + 2] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(2, tXsColumns)]) + tB1[2]);
+                // Predict, line 24: z += b1[i];
+                double z_4 = 0.0 + w1Flat[3 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[3 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[3 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[3];
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double h1_3 = global::System.Math.Max(0.0, z_4);
+                double th1_3 = (z_4 > 0.0 ? 1.0 : 0.0) * (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * tW1Flat[3 * tW1Columns + 0] + w1Flat[3 * w1Columns + 0] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(0, tXsColumns)] + (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * tW1Flat[3 * tW1Columns + 1] + w1Flat[3 * w1Columns + 1] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(1, tXsColumns)]) + (xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * tW1Flat[3 * tW1Columns + 2] + w1Flat[3 * w1Columns + 2] * tXsFlat[global::SymGrad.GradientTape.Within(s, tXsRows) * tXsColumns + global::SymGrad.GradientTape.Within(2, tXsColumns)]) + tB1[3]);
+                // Predict, line 31: z += w2[i, j] * h1[j];
+                double tz_9 = h1_0 * tW2Flat[0] + w2Flat[0] * th1_0 + (h1_1 * tW2Flat[1] + w2Flat[1] * th1_1) + (h1_2 * tW2Flat[2] + w2Flat[2] * th1_2) + (h1_3 * tW2Flat[3] + w2Flat[3] * th1_3);
+                // Predict, line 32: z += b2[i];
+                double z_5 = 0.0 + w2Flat[0] * h1_0 + w2Flat[1] * h1_1 + w2Flat[2] * h1_2 + w2Flat[3] * h1_3 + b2[0];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_0 = global::System.Math.Max(0.0, z_5);
+                // Predict, line 31: z += w2[i, j] * h1[j];
+                double tz_10 = h1_0 * tW2Flat[1 * tW2Columns + 0] + w2Flat[1 * w2Columns + 0] * th1_0 + (h1_1 * tW2Flat[1 * tW2Columns + 1] + w2Flat[1 * w2Columns + 1] * th1_1) + (h1_2 * tW2Flat[1 * tW2Columns + 2] + w2Flat[1 * w2Columns + 2] * th1_2) + (h1_3 * tW2Flat[1 * tW2Columns + 3] + w2Flat[1 * w2Columns + 3] * th1_3);
+                // Predict, line 32: z += b2[i];
+                double z_6 = 0.0 + w2Flat[1 * w2Columns + 0] * h1_0 + w2Flat[1 * w2Columns + 1] * h1_1 + w2Flat[1 * w2Columns + 2] * h1_2 + w2Flat[1 * w2Columns + 3] * h1_3 + b2[1];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_1 = global::System.Math.Max(0.0, z_6);
+                // Predict, line 31: z += w2[i, j] * h1[j];
+                double tz_11 = h1_0 * tW2Flat[2 * tW2Columns + 0] + w2Flat[2 * w2Columns + 0] * th1_0 + (h1_1 * tW2Flat[2 * tW2Columns + 1] + w2Flat[2 * w2Columns + 1] * th1_1) + (h1_2 * tW2Flat[2 * tW2Columns + 2] + w2Flat[2 * w2Columns + 2] * th1_2) + (h1_3 * tW2Flat[2 * tW2Columns + 3] + w2Flat[2 * w2Columns + 3] * th1_3);
+                // Predict, line 32: z += b2[i];
+                double z_7 = 0.0 + w2Flat[2 * w2Columns + 0] * h1_0 + w2Flat[2 * w2Columns + 1] * h1_1 + w2Flat[2 * w2Columns + 2] * h1_2 + w2Flat[2 * w2Columns + 3] * h1_3 + b2[2];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_2 = global::System.Math.Max(0.0, z_7);
+                // Predict, line 31: z += w2[i, j] * h1[j];
+                double tz_12 = h1_0 * tW2Flat[3 * tW2Columns + 0] + w2Flat[3 * w2Columns + 0] * th1_0 + (h1_1 * tW2Flat[3 * tW2Columns + 1] + w2Flat[3 * w2Columns + 1] * th1_1) + (h1_2 * tW2Flat[3 * tW2Columns + 2] + w2Flat[3 * w2Columns + 2] * th1_2) + (h1_3 * tW2Flat[3 * tW2Columns + 3] + w2Flat[3 * w2Columns + 3] * th1_3);
+                // Predict, line 32: z += b2[i];
+                double z_8 = 0.0 + w2Flat[3 * w2Columns + 0] * h1_0 + w2Flat[3 * w2Columns + 1] * h1_1 + w2Flat[3 * w2Columns + 2] * h1_2 + w2Flat[3 * w2Columns + 3] * h1_3 + b2[3];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_3 = global::System.Math.Max(0.0, z_8);
+                // Predict, line 36: y += wOut[j] * h2[j];
+                double ty = h2_0 * tWOut[0] + wOut[0] * ((z_5 > 0.0 ? 1.0 : 0.0) * (tz_9 + tB2[0])) + (h2_1 * tWOut[1] + wOut[1] * ((z_6 > 0.0 ? 1.0 : 0.0) * (tz_10 + tB2[1])));
+                double ty_2 = ty + (h2_2 * tWOut[2] + wOut[2] * ((z_7 > 0.0 ? 1.0 : 0.0) * (tz_11 + tB2[2]))) + (h2_3 * tWOut[3] + wOut[3] * ((z_8 > 0.0 ? 1.0 : 0.0) * (tz_12 + tB2[3])));
+                // line 54: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+                double e = 0.0 + wOut[0] * h2_0 + wOut[1] * h2_1 + wOut[2] * h2_2 + wOut[3] * h2_3 + bOut - targets[s];
+                // line 55: loss += e * e;
+                double t = e * (ty_2 + tBOut);
+                loss += e * e;
+                tloss += t + t;
+            }
 
             // The directional derivative.
-            derivative = t + t + (t_2 + t_2) + (t_3 + t_3) + (t_4 + t_4);
-            return 0.0 + e * e + e_2 * e_2 + e_3 * e_3 + e_4 * e_4;
+            derivative = tloss;
+            return loss;
         }
 
         /// <summary>
@@ -754,47 +603,23 @@ namespace SeedNotebook.Network
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static global::SymGrad.Value LossTape(global::SymGrad.Value[,] w1, global::SymGrad.Value[] b1, global::SymGrad.Value[,] w2, global::SymGrad.Value[] b2, global::SymGrad.Value[] wOut, global::SymGrad.Value bOut, global::SymGrad.Value[,] xs, double[] targets)
         {
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            global::SymGrad.Value h1_0 = global::SymGrad.ValueMath.Relu(0.0 + w1[0, 0] * xs[0, 0] + w1[0, 1] * xs[0, 1] + w1[0, 2] * xs[0, 2] + b1[0]);
-            global::SymGrad.Value h1_1 = global::SymGrad.ValueMath.Relu(0.0 + w1[1, 0] * xs[0, 0] + w1[1, 1] * xs[0, 1] + w1[1, 2] * xs[0, 2] + b1[1]);
-            global::SymGrad.Value h1_2 = global::SymGrad.ValueMath.Relu(0.0 + w1[2, 0] * xs[0, 0] + w1[2, 1] * xs[0, 1] + w1[2, 2] * xs[0, 2] + b1[2]);
-            global::SymGrad.Value h1_3 = global::SymGrad.ValueMath.Relu(0.0 + w1[3, 0] * xs[0, 0] + w1[3, 1] * xs[0, 1] + w1[3, 2] * xs[0, 2] + b1[3]);
-            // Predict, line 36: y += wOut[j] * h2[j];
-            global::SymGrad.Value y = 0.0 + wOut[0] * global::SymGrad.ValueMath.Relu(0.0 + w2[0, 0] * h1_0 + w2[0, 1] * h1_1 + w2[0, 2] * h1_2 + w2[0, 3] * h1_3 + b2[0]) + wOut[1] * global::SymGrad.ValueMath.Relu(0.0 + w2[1, 0] * h1_0 + w2[1, 1] * h1_1 + w2[1, 2] * h1_2 + w2[1, 3] * h1_3 + b2[1]);
-            global::SymGrad.Value y_2 = y + wOut[2] * global::SymGrad.ValueMath.Relu(0.0 + w2[2, 0] * h1_0 + w2[2, 1] * h1_1 + w2[2, 2] * h1_2 + w2[2, 3] * h1_3 + b2[2]) + wOut[3] * global::SymGrad.ValueMath.Relu(0.0 + w2[3, 0] * h1_0 + w2[3, 1] * h1_1 + w2[3, 2] * h1_2 + w2[3, 3] * h1_3 + b2[3]);
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            global::SymGrad.Value e = y_2 + bOut - targets[0];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            global::SymGrad.Value h1_0_2 = global::SymGrad.ValueMath.Relu(0.0 + w1[0, 0] * xs[1, 0] + w1[0, 1] * xs[1, 1] + w1[0, 2] * xs[1, 2] + b1[0]);
-            global::SymGrad.Value h1_1_2 = global::SymGrad.ValueMath.Relu(0.0 + w1[1, 0] * xs[1, 0] + w1[1, 1] * xs[1, 1] + w1[1, 2] * xs[1, 2] + b1[1]);
-            global::SymGrad.Value h1_2_2 = global::SymGrad.ValueMath.Relu(0.0 + w1[2, 0] * xs[1, 0] + w1[2, 1] * xs[1, 1] + w1[2, 2] * xs[1, 2] + b1[2]);
-            global::SymGrad.Value h1_3_2 = global::SymGrad.ValueMath.Relu(0.0 + w1[3, 0] * xs[1, 0] + w1[3, 1] * xs[1, 1] + w1[3, 2] * xs[1, 2] + b1[3]);
-            // Predict, line 36: y += wOut[j] * h2[j];
-            global::SymGrad.Value y_3 = 0.0 + wOut[0] * global::SymGrad.ValueMath.Relu(0.0 + w2[0, 0] * h1_0_2 + w2[0, 1] * h1_1_2 + w2[0, 2] * h1_2_2 + w2[0, 3] * h1_3_2 + b2[0]) + wOut[1] * global::SymGrad.ValueMath.Relu(0.0 + w2[1, 0] * h1_0_2 + w2[1, 1] * h1_1_2 + w2[1, 2] * h1_2_2 + w2[1, 3] * h1_3_2 + b2[1]);
-            global::SymGrad.Value y_4 = y_3 + wOut[2] * global::SymGrad.ValueMath.Relu(0.0 + w2[2, 0] * h1_0_2 + w2[2, 1] * h1_1_2 + w2[2, 2] * h1_2_2 + w2[2, 3] * h1_3_2 + b2[2]) + wOut[3] * global::SymGrad.ValueMath.Relu(0.0 + w2[3, 0] * h1_0_2 + w2[3, 1] * h1_1_2 + w2[3, 2] * h1_2_2 + w2[3, 3] * h1_3_2 + b2[3]);
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            global::SymGrad.Value e_2 = y_4 + bOut - targets[1];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            global::SymGrad.Value h1_0_3 = global::SymGrad.ValueMath.Relu(0.0 + w1[0, 0] * xs[2, 0] + w1[0, 1] * xs[2, 1] + w1[0, 2] * xs[2, 2] + b1[0]);
-            global::SymGrad.Value h1_1_3 = global::SymGrad.ValueMath.Relu(0.0 + w1[1, 0] * xs[2, 0] + w1[1, 1] * xs[2, 1] + w1[1, 2] * xs[2, 2] + b1[1]);
-            global::SymGrad.Value h1_2_3 = global::SymGrad.ValueMath.Relu(0.0 + w1[2, 0] * xs[2, 0] + w1[2, 1] * xs[2, 1] + w1[2, 2] * xs[2, 2] + b1[2]);
-            global::SymGrad.Value h1_3_3 = global::SymGrad.ValueMath.Relu(0.0 + w1[3, 0] * xs[2, 0] + w1[3, 1] * xs[2, 1] + w1[3, 2] * xs[2, 2] + b1[3]);
-            // Predict, line 36: y += wOut[j] * h2[j];
-            global::SymGrad.Value y_5 = 0.0 + wOut[0] * global::SymGrad.ValueMath.Relu(0.0 + w2[0, 0] * h1_0_3 + w2[0, 1] * h1_1_3 + w2[0, 2] * h1_2_3 + w2[0, 3] * h1_3_3 + b2[0]) + wOut[1] * global::SymGrad.ValueMath.Relu(0.0 + w2[1, 0] * h1_0_3 + w2[1, 1] * h1_1_3 + w2[1, 2] * h1_2_3 + w2[1, 3] * h1_3_3 + b2[1]);
-            global::SymGrad.Value y_6 = y_5 + wOut[2] * global::SymGrad.ValueMath.Relu(0.0 + w2[2, 0] * h1_0_3 + w2[2, 1] * h1_1_3 + w2[2, 2] * h1_2_3 + w2[2, 3] * h1_3_3 + b2[2]) + wOut[3] * global::SymGrad.ValueMath.Relu(0.0 + w2[3, 0] * h1_0_3 + w2[3, 1] * h1_1_3 + w2[3, 2] * h1_2_3 + w2[3, 3] * h1_3_3 + b2[3]);
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            global::SymGrad.Value e_3 = y_6 + bOut - targets[2];
-            // Predict, line 25: h1[i] = SymMath.Relu(z);
-            global::SymGrad.Value h1_0_4 = global::SymGrad.ValueMath.Relu(0.0 + w1[0, 0] * xs[3, 0] + w1[0, 1] * xs[3, 1] + w1[0, 2] * xs[3, 2] + b1[0]);
-            global::SymGrad.Value h1_1_4 = global::SymGrad.ValueMath.Relu(0.0 + w1[1, 0] * xs[3, 0] + w1[1, 1] * xs[3, 1] + w1[1, 2] * xs[3, 2] + b1[1]);
-            global::SymGrad.Value h1_2_4 = global::SymGrad.ValueMath.Relu(0.0 + w1[2, 0] * xs[3, 0] + w1[2, 1] * xs[3, 1] + w1[2, 2] * xs[3, 2] + b1[2]);
-            global::SymGrad.Value h1_3_4 = global::SymGrad.ValueMath.Relu(0.0 + w1[3, 0] * xs[3, 0] + w1[3, 1] * xs[3, 1] + w1[3, 2] * xs[3, 2] + b1[3]);
-            // Predict, line 36: y += wOut[j] * h2[j];
-            global::SymGrad.Value y_7 = 0.0 + wOut[0] * global::SymGrad.ValueMath.Relu(0.0 + w2[0, 0] * h1_0_4 + w2[0, 1] * h1_1_4 + w2[0, 2] * h1_2_4 + w2[0, 3] * h1_3_4 + b2[0]) + wOut[1] * global::SymGrad.ValueMath.Relu(0.0 + w2[1, 0] * h1_0_4 + w2[1, 1] * h1_1_4 + w2[1, 2] * h1_2_4 + w2[1, 3] * h1_3_4 + b2[1]);
-            global::SymGrad.Value y_8 = y_7 + wOut[2] * global::SymGrad.ValueMath.Relu(0.0 + w2[2, 0] * h1_0_4 + w2[2, 1] * h1_1_4 + w2[2, 2] * h1_2_4 + w2[2, 3] * h1_3_4 + b2[2]) + wOut[3] * global::SymGrad.ValueMath.Relu(0.0 + w2[3, 0] * h1_0_4 + w2[3, 1] * h1_1_4 + w2[3, 2] * h1_2_4 + w2[3, 3] * h1_3_4 + b2[3]);
-            // line 53: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-            global::SymGrad.Value e_4 = y_8 + bOut - targets[3];
-            return 0.0 + e * e + e_2 * e_2 + e_3 * e_3 + e_4 * e_4;
+            // line 51: for (int s = 0; s < xs.GetLength(0); s++) ...
+            global::SymGrad.Value loss = 0.0;
+            for (int s = 0; s < xs.GetLength(0); s++)
+            {
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                global::SymGrad.Value h1_0 = global::SymGrad.ValueMath.Relu(0.0 + w1[0, 0] * xs[s, 0] + w1[0, 1] * xs[s, 1] + w1[0, 2] * xs[s, 2] + b1[0]);
+                global::SymGrad.Value h1_1 = global::SymGrad.ValueMath.Relu(0.0 + w1[1, 0] * xs[s, 0] + w1[1, 1] * xs[s, 1] + w1[1, 2] * xs[s, 2] + b1[1]);
+                global::SymGrad.Value h1_2 = global::SymGrad.ValueMath.Relu(0.0 + w1[2, 0] * xs[s, 0] + w1[2, 1] * xs[s, 1] + w1[2, 2] * xs[s, 2] + b1[2]);
+                global::SymGrad.Value h1_3 = global::SymGrad.ValueMath.Relu(0.0 + w1[3, 0] * xs[s, 0] + w1[3, 1] * xs[s, 1] + w1[3, 2] * xs[s, 2] + b1[3]);
+                // Predict, line 36: y += wOut[j] * h2[j];
+                global::SymGrad.Value y = 0.0 + wOut[0] * global::SymGrad.ValueMath.Relu(0.0 + w2[0, 0] * h1_0 + w2[0, 1] * h1_1 + w2[0, 2] * h1_2 + w2[0, 3] * h1_3 + b2[0]) + wOut[1] * global::SymGrad.ValueMath.Relu(0.0 + w2[1, 0] * h1_0 + w2[1, 1] * h1_1 + w2[1, 2] * h1_2 + w2[1, 3] * h1_3 + b2[1]);
+                global::SymGrad.Value y_2 = y + wOut[2] * global::SymGrad.ValueMath.Relu(0.0 + w2[2, 0] * h1_0 + w2[2, 1] * h1_1 + w2[2, 2] * h1_2 + w2[2, 3] * h1_3 + b2[2]) + wOut[3] * global::SymGrad.ValueMath.Relu(0.0 + w2[3, 0] * h1_0 + w2[3, 1] * h1_1 + w2[3, 2] * h1_2 + w2[3, 3] * h1_3 + b2[3]);
+                // line 54: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+                global::SymGrad.Value e = y_2 + bOut - targets[s];
+                loss += e * e;
+            }
+            return loss;
         }
     }
 }
