@@ -103,15 +103,33 @@ internal sealed partial class BodyLowerer
     /// A loop kept as a loop. Every scalar the loop assigns that exists before it is carried; a local declared in the
     /// body is the iteration's own. The body is lowered once, on the carried variables' values at the iteration's start.
     /// </summary>
-    private void KeepLoop(IOperation loop, IOperation condition, IOperation body, IReadOnlyList<IOperation> steps, Env env)
+    /// <summary>
+    /// <c>foreach (double v in a)</c> over a one-dimensional array or span: a loop over a's indices, v its element.
+    /// </summary>
+    private void LowerForEach(IForEachLoopOperation loop, Env env)
     {
-        var assigned = new HashSet<ISymbol>(Assigned(condition).Concat(Assigned(body)).Concat(steps.SelectMany(Assigned)), SymbolEqualityComparer.Default);
+        if (loop.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: { } control } || TypeOf(control.Type) != ValType.Double)
+        {
+            throw Unsupported(loop, "A foreach loop whose variable is not one double", "loop over the indices instead, e.g. for (int i = 0; i < x.Length; i++) { double v = x[i]; ... }");
+        }
+        IOperation collection = loop.Collection is IConversionOperation conversion ? conversion.Operand : loop.Collection;
+        ArrayBinding array = Array(collection, env);
+        bool twoDimensional = array.Local is { } l ? (l.IsMemory ? l.LengthValue1 >= 0 : l.Length1 >= 0) : _parameterKinds.TryGetValue(array.Param, out bool rank2) && rank2;
+        if (twoDimensional) throw Unsupported(loop, "A foreach loop over a two-dimensional array", "loop over its rows and columns with two for loops");
+        if (array.Local is { IsMemory: false, Symbol: { } declared }) throw new NeedsMemoryException(declared);
+        KeepLoop(loop, null, loop.Body, System.Array.Empty<IOperation>(), env, (array, control));
+    }
+
+    private void KeepLoop(IOperation loop, IOperation? condition, IOperation body, IReadOnlyList<IOperation> steps, Env env,
+                          (ArrayBinding Array, ILocalSymbol Control)? each = null)
+    {
+        var assigned = new HashSet<ISymbol>((condition is null ? Enumerable.Empty<ISymbol>() : Assigned(condition)).Concat(Assigned(body)).Concat(steps.SelectMany(Assigned)), SymbolEqualityComparer.Default);
         foreach (ISymbol symbol in assigned)
         {
             // A scalarised array written in a loop that stays a loop must be memory: lower again with it in memory.
             if (env.Arrays.TryGetValue(symbol, out ArrayBinding? binding) && binding.Local is { IsMemory: false, Symbol: { } declared }) throw new NeedsMemoryException(declared);
         }
-        if (Assigned(condition).Any())
+        if (condition is not null && Assigned(condition).Any())
         {
             throw new LoweringException(DiagnosticDescriptors.UnsupportedLoop, condition.Syntax.GetLocation(), $"its condition '{Shorten(condition.Syntax.ToString())}' assigns a variable");
         }
@@ -128,11 +146,15 @@ internal sealed partial class BodyLowerer
         // A variable first assigned in the loop (declared before it, unassigned) is each iteration's own.
         foreach (ISymbol symbol in assigned.Where(s => !env.Scalars.ContainsKey(s) && !env.Arrays.ContainsKey(s))) bodyEnv.Scalars.Remove(symbol);
 
+        // foreach: the index is the loop's own variable, counting over the collection's elements.
+        int index = each is null ? -1 : _b.LoopVariable(ValType.Int, each.Value.Control.Name + "Index");
+        if (index >= 0) ids[each!.Value.Control] = index;
+
         _b.PushBlock();
-        SetOrigin(condition);
-        int cond = Scalar(condition, bodyEnv);
+        SetOrigin(condition ?? loop);
+        int cond = condition is not null ? Scalar(condition, bodyEnv) : _b.Compare(Op.Lt, index, Length(each!.Value.Array, 0));
         Block header = _b.PopBlock();
-        if (_b.TryGetConst(cond, out double known))
+        if (condition is not null && _b.TryGetConst(cond, out double known))
         {
             // Decided without running: never true (the body never runs), or always true (there is no break: it never ends).
             if (known == 0) return;
@@ -140,7 +162,7 @@ internal sealed partial class BodyLowerer
                 $"its condition '{Shorten(condition.Syntax.ToString())}' is always true, so the loop never ends");
         }
 
-        if (!DependsOn(cond, header, new HashSet<int>(ids.Values)))
+        if (condition is not null && !DependsOn(cond, header, new HashSet<int>(ids.Values)))
         {
             throw new LoweringException(DiagnosticDescriptors.UnsupportedLoop, condition.Syntax.GetLocation(),
                 $"its condition '{Shorten(condition.Syntax.ToString())}' reads nothing the loop changes, so once true it stays true and the loop never ends");
@@ -148,12 +170,21 @@ internal sealed partial class BodyLowerer
 
         _b.PushBlock();
         _loopDepth++;
+        if (each is { } e)
+        {
+            SetOrigin(loop);
+            int element = e.Array.Local is { } memory ? _b.LoadLocal(memory.Memory, index, -1) : _b.Load(e.Array.Param, index, -1);
+            bodyEnv.Scalars[e.Control] = element;
+            _b.NameValue(element, e.Control.Name);
+        }
         Lower(new Work(body, null), bodyEnv);
         foreach (IOperation step in steps) Lower(new Work(step, null), bodyEnv);
+        int indexNext = index >= 0 ? _b.Binary(Op.Add, index, _b.Const(1, ValType.Int)) : -1;
         _loopDepth--;
         Block block = _b.PopBlock();
 
         var vars = new List<LoopVar>();
+        if (index >= 0) vars.Add(new LoopVar(index, ValType.Int, _b.Const(0, ValType.Int), indexNext, _b.NewId(), each!.Value.Control.Name + "Index"));
         foreach (ISymbol symbol in carried)
         {
             int id = ids[symbol], result = _b.NewId();

@@ -33,6 +33,11 @@ internal sealed partial class BodyLowerer
 
     private readonly ISet<ISymbol> _memoryArrays;
 
+    /// <summary>For each array parameter, whether it is two-dimensional (foreach needs to know).</summary>
+    private readonly Dictionary<int, bool> _parameterKinds = new();
+
+    public void DeclareArrayParameter(int param, bool twoDimensional) => _parameterKinds[param] = twoDimensional;
+
     /// <param name="memoryArrays">Local arrays to keep in memory from their declaration (a loop indexes them at run time).</param>
     public BodyLowerer(Compilation compilation, string rootName, ISet<ISymbol> memoryArrays, CancellationToken ct)
     {
@@ -132,6 +137,9 @@ internal sealed partial class BodyLowerer
                     break;
                 case IWhileLoopOperation loop:
                     LowerWhile(loop, env);
+                    break;
+                case IForEachLoopOperation loop:
+                    LowerForEach(loop, env);
                     break;
                 case IVariableDeclarationGroupOperation group:
                     SetOrigin(op);

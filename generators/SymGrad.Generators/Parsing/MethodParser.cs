@@ -148,7 +148,10 @@ internal static class MethodParser
                 {
                     case ParamKind.Double: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Double); break;
                     case ParamKind.Int: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Int); break;
-                    default: env.Arrays[symbol] = ArrayBinding.ForParam(i); break;
+                    default:
+                        env.Arrays[symbol] = ArrayBinding.ForParam(i);
+                        lowerer.DeclareArrayParameter(i, kind == ParamKind.Array2D);
+                        break;
                 }
             }
             try

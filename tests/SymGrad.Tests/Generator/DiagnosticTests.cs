@@ -69,7 +69,7 @@ public class DiagnosticTests
 
     public static TheoryData<string, string, string> MoreStatements => new()
     {
-        { "foreach (double e in new double[] { x }) y += e;", "foreach", "foreach loop" },
+        { "for (int i = 0; i < 3; i++) { if (y > 1) continue; y += 1; }", "continue", "'continue;' statement" },
         { "goto end; end: y += 1;", "goto", "goto" },
         { "try { y += 1; } finally { y += 2; }", "try", "try statement" },
         { "switch ((int)x) { case 1: y = 2; break; }", "switch", "switch statement" },

@@ -229,6 +229,17 @@ internal static class LoopSources
                 }
                 return s;
             }
+
+            [Differentiable]
+            public static double ForEach(ReadOnlySpan<double> v, double[] w)
+            {
+                double s = 0;
+                foreach (double x in v) s += Math.Sin(x) * x;
+                double[] squares = new double[w.Length];
+                for (int i = 0; i < w.Length; i++) squares[i] = w[i] * w[i];
+                foreach (double q in squares) s = s * 0.5 + q;
+                return s;
+            }
         }
         """;
 }

@@ -11,7 +11,7 @@ public class RuntimeLoopTests
     private static readonly Lazy<Dictionary<string, Probe>> Probes = new(() =>
         Probe.Load(GeneratorHarness.Run(LoopSources.Runtime, SampleSources.ImplicitUsings),
             "SumSquares", "Dot", "Logistic", "Recurrence", "Power", "Heron", "Triangular", "Down", "Pairs", "BranchInLoop",
-            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration").Probes);
+            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach").Probes);
 
     private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
 
@@ -100,6 +100,7 @@ public class RuntimeLoopTests
         Check("Smooth", [Vec(r, n, -0.8, 0.8), passes]);
         Check("Grid", [Vec(r, n)]);
         Check("PerIteration", [Vec(r, n)]);
+        Check("ForEach", [Vec(r, n), Vec(r, n + passes)]);
     }
 
     [Fact]

@@ -1592,4 +1592,116 @@ partial class RuntimeLoops
         }
         return s;
     }
+
+    /// <summary>
+    /// Computes <see cref="ForEach(global::System.ReadOnlySpan{double}, double[])"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="v">As for <c>ForEach</c>.</param>
+    /// <param name="w">As for <c>ForEach</c>.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <param name="dW">Receives the derivative of the result with respect to <paramref name="w"/>.</param>
+    /// <returns>The value of <see cref="ForEach(global::System.ReadOnlySpan{double}, double[])"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double ForEachGradient(global::System.ReadOnlySpan<double> v, double[] w, global::System.Span<double> dV, global::System.Span<double> dW)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+        global::System.ArgumentNullException.ThrowIfNull(w);
+        if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dV.Clear();
+        dW.Clear();
+
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        // line 231: foreach (double x in v) s += Math.Sin(x) * x;
+        double s = 0.0;
+        for (int xIndex = 0; xIndex < v.Length; xIndex++)
+        {
+            s += global::System.Math.Sin(v[xIndex]) * v[xIndex];
+        }
+        // line 232: double[] squares = new double[w.Length];
+        global::System.Span<double> squares = tape.Allocate(w.Length);
+        // line 233: for (int i = 0; i < w.Length; i++) squares[i] = w[i] * w[i];
+        for (int i = 0; i < w.Length; i++)
+        {
+            // line 233: squares[i] = w[i] * w[i];
+            squares[i] = w[i] * w[i];
+        }
+        // line 234: foreach (double q in squares) s = s * 0.5 + q;
+        double s_2 = s;
+        for (int qIndex = 0; qIndex < w.Length; qIndex++)
+        {
+            // line 234: foreach (double q in squares) s = s * 0.5 + q;
+            double q = squares[qIndex];
+            s_2 = s_2 * 0.5 + q;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 232: double[] squares = new double[w.Length];
+        global::System.Span<double> dsquares = tape.Allocate(w.Length);
+        // line 234: foreach (double q in squares) s = s * 0.5 + q;
+        int t = w.Length - 1;
+        double ds_2 = 1.0;
+        for (int qIndex_2 = t; qIndex_2 >= 0; qIndex_2--)
+        {
+            // line 234: foreach (double q in squares) s = s * 0.5 + q;
+            dsquares[qIndex_2] += ds_2;
+            ds_2 = 0.5 * ds_2;
+        }
+        // line 233: for (int i = 0; i < w.Length; i++) squares[i] = w[i] * w[i];
+        for (int i_2 = t; i_2 >= 0; i_2--)
+        {
+            // line 233: squares[i] = w[i] * w[i];
+            double dt_2 = dsquares[i_2];
+            dsquares[i_2] = 0.0;
+            double dw_i = w[i_2] * dt_2;
+            dW[i_2] += dw_i + dw_i;
+        }
+        // line 231: foreach (double x in v) s += Math.Sin(x) * x;
+        double ds = ds_2;
+        for (int xIndex_2 = v.Length - 1; xIndex_2 >= 0; xIndex_2--)
+        {
+            // line 231: foreach (double x in v) s += Math.Sin(x) * x;
+            dV[xIndex_2] += global::System.Math.Sin(v[xIndex_2]) * ds + global::System.Math.Cos(v[xIndex_2]) * (v[xIndex_2] * ds);
+        }
+        return s_2;
+    }
+
+    /// <summary>
+    /// <see cref="ForEach(global::System.ReadOnlySpan{double}, double[])"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value ForEachTape(global::System.ReadOnlySpan<global::SymGrad.Value> v, global::SymGrad.Value[] w)
+    {
+        // line 231: foreach (double x in v) s += Math.Sin(x) * x;
+        global::SymGrad.Value s = 0.0;
+        for (int xIndex = 0; xIndex < v.Length; xIndex++)
+        {
+            s += global::SymGrad.ValueMath.Sin(v[xIndex]) * v[xIndex];
+        }
+        // line 232: double[] squares = new double[w.Length];
+        global::SymGrad.Value[] squares = new global::SymGrad.Value[w.Length]; global::System.Array.Fill(squares, (global::SymGrad.Value)0.0);
+        // line 233: for (int i = 0; i < w.Length; i++) squares[i] = w[i] * w[i];
+        for (int i = 0; i < w.Length; i++)
+        {
+            // line 233: squares[i] = w[i] * w[i];
+            squares[i] = w[i] * w[i];
+        }
+        // line 234: foreach (double q in squares) s = s * 0.5 + q;
+        global::SymGrad.Value s_2 = s;
+        for (int qIndex = 0; qIndex < w.Length; qIndex++)
+        {
+            // line 234: foreach (double q in squares) s = s * 0.5 + q;
+            global::SymGrad.Value q = squares[qIndex];
+            s_2 = s_2 * 0.5 + q;
+        }
+        return s_2;
+    }
 }
