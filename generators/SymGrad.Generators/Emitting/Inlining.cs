@@ -26,7 +26,9 @@ internal static class Inlining
         {
             foreach (Block inner in IrWalk.Blocks(node)) Decide(inner, uses, parts, inline, size);
             if (node is not Instr instr || IrWalk.ReadsMemory(instr)) continue; // memory reads stay where they are
-            bool leaf = instr is ConstInstr or ParamInstr or LoadInstr or LengthInstr;
+            // A load is a leaf where it is read in its own block (or blocks inside it); read after its branch (a loop
+            // pushing it), it is a local assigned in the branch: its index may be valid only there.
+            bool leaf = instr is ConstInstr or ParamInstr or LengthInstr || (instr is LoadInstr && !uses.Hoisted.Contains(instr.Id));
             int count = uses.UseCount.TryGetValue(instr.Id, out int n) ? n : 0;
             int operations = 1 + IrWalk.Operands(instr).Sum(o => inline.Contains(o) && size.TryGetValue(o, out int s) ? s : 0);
             bool sameBlock = uses.FirstUseBlock.TryGetValue(instr.Id, out int useBlock) && useBlock == uses.DefBlock[instr.Id]

@@ -228,7 +228,7 @@ internal abstract class ProgramEmitter
             }
             Node node = Body.Nodes[k];
             if (!IsInline(node)) Heading(w, k);
-            foreach (int id in IrWalk.Defined(node).Where(i => _uses.Hoisted.Contains(i) && !_frameSlot.ContainsKey(i)))
+            foreach (int id in IrWalk.Defined(node).Where(i => _uses.Hoisted.Contains(i) && !_frameSlot.ContainsKey(i) && !_inline.Contains(i)))
             {
                 w.Line($"{TypeName(id)} {NameOf(id)} = {DefaultValue(id)}; // set below, read after its branch");
             }

@@ -240,6 +240,20 @@ internal static class LoopSources
                 foreach (double q in squares) s = s * 0.5 + q;
                 return s;
             }
+
+            /// <summary>A load made in a branch and kept for the backward sweep (found by the fuzz: a stale leaf).</summary>
+            [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector | DerivativeModes.Hessian)]
+            public static double BranchLoad(ReadOnlySpan<double> v, int n)
+            {
+                double acc = 0.0;
+                for (int r = 0; r < 40; r++)
+                {
+                    double a0 = acc;
+                    if (n != 2) a0 += SymMath.Softplus(v[r % v.Length]);
+                    acc = 0.9 * acc + Math.Tanh(a0) * Math.Cos(acc);
+                }
+                return acc;
+            }
         }
         """;
 }

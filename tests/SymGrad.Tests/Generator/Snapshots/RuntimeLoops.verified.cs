@@ -1704,4 +1704,324 @@ partial class RuntimeLoops
         }
         return s_2;
     }
+
+    /// <summary>
+    /// Computes <see cref="BranchLoad(global::System.ReadOnlySpan{double}, int)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="v">As for <c>BranchLoad</c>.</param>
+    /// <param name="n">As for <c>BranchLoad</c>.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <returns>The value of <see cref="BranchLoad(global::System.ReadOnlySpan{double}, int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double BranchLoadGradient(global::System.ReadOnlySpan<double> v, int n, global::System.Span<double> dV)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dV.Clear();
+
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        int t = 0; // set below, read after its branch
+        double t_2 = 0.0; // set below, read after its branch
+        // line 243: for (int r = 0; r < 40; r++) ...
+        double acc = 0.0;
+        for (int r = 0; r < 40; r++)
+        {
+            // line 246: n != 2
+            double a0;
+            if (n != 2)
+            {
+                // line 246: a0 += SymMath.Softplus(v[r % v.Length]);
+                t = r % v.Length;
+                t_2 = v[t];
+                a0 = acc + global::SymGrad.SymMath.Softplus(t_2);
+            }
+            else
+            {
+                a0 = acc;
+            }
+            // line 247: acc = 0.9 * acc + Math.Tanh(a0) * Math.Cos(acc);
+            double tanh = global::System.Math.Tanh(a0);
+            double cos = global::System.Math.Cos(acc);
+            // line 243: for (int r = 0; r < 40; r++) ...
+            tape.Push(acc); // for the backward sweep
+            tape.Push(t); // for the backward sweep
+            tape.Push(t_2); // for the backward sweep
+            tape.Push(tanh); // for the backward sweep
+            tape.Push(cos); // for the backward sweep
+            acc = 0.9 * acc + tanh * cos;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 243: for (int r = 0; r < 40; r++) ...
+        double dacc = 1.0;
+        for (int r_2 = 39; r_2 >= 0; r_2--)
+        {
+            // line 243: for (int r = 0; r < 40; r++) ...
+            double t_3 = tape.Pop();
+            double t_4 = tape.Pop();
+            double t_5 = tape.Pop();
+            int t_6 = (int)tape.Pop();
+            double acc_2 = tape.Pop();
+            // line 247: acc = 0.9 * acc + Math.Tanh(a0) * Math.Cos(acc);
+            double da0 = (1.0 - t_4 * t_4) * (t_3 * dacc);
+            double dacc_3 = -(global::System.Math.Sin(acc_2) * (t_4 * dacc)) + 0.9 * dacc;
+            // line 246: n != 2
+            double dacc_2;
+            if (n != 2)
+            {
+                // line 246: a0 += SymMath.Softplus(v[r % v.Length]);
+                dV[t_6] += global::SymGrad.SymMath.Sigmoid(t_5) * da0;
+                dacc_2 = dacc_3 + da0;
+            }
+            else
+            {
+                dacc_2 = dacc_3 + da0;
+            }
+            dacc = dacc_2;
+        }
+        return acc;
+    }
+
+    /// <summary>
+    /// Computes <see cref="BranchLoad(global::System.ReadOnlySpan{double}, int)"/> and its directional derivative along the tangents, by forward-mode
+    /// differentiation: one sweep, no tape, no allocation.
+    /// </summary>
+    /// <param name="v">As for <c>BranchLoad</c>.</param>
+    /// <param name="n">As for <c>BranchLoad</c>.</param>
+    /// <param name="tV">The direction's component along <paramref name="v"/>, of its shape.</param>
+    /// <param name="derivative">Receives the derivative of the result along the tangents: the gradient dotted with them.</param>
+    /// <returns>The value of <see cref="BranchLoad(global::System.ReadOnlySpan{double}, int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double BranchLoadJvp(global::System.ReadOnlySpan<double> v, int n, global::System.ReadOnlySpan<double> tV, out double derivative)
+    {
+        // The indices read below must exist, and each tangent must have its parameter's shape.
+        if (tV.Length != v.Length) throw new global::System.ArgumentException("tV must have the length of v.", nameof(tV));
+
+        // Forward sweep: each value, then its tangent (its derivative along the tangents).
+        // line 243: for (int r = 0; r < 40; r++) ...
+        double acc = 0.0;
+        double tacc = 0.0;
+        for (int r = 0; r < 40; r++)
+        {
+            // line 246: n != 2
+            double a0;
+            double ta0;
+            if (n != 2)
+            {
+                // line 246: a0 += SymMath.Softplus(v[r % v.Length]);
+                int t = r % v.Length;
+                a0 = acc + global::SymGrad.SymMath.Softplus(v[t]);
+                ta0 = tacc + global::SymGrad.SymMath.Sigmoid(v[t]) * tV[t];
+            }
+            else
+            {
+                a0 = acc;
+                ta0 = tacc;
+            }
+            // line 247: acc = 0.9 * acc + Math.Tanh(a0) * Math.Cos(acc);
+            double tanh = global::System.Math.Tanh(a0);
+            double cos = global::System.Math.Cos(acc);
+            double accNext = 0.9 * acc + tanh * cos;
+            double taccNext = 0.9 * tacc + (cos * ((1.0 - tanh * tanh) * ta0) + tanh * -(global::System.Math.Sin(acc) * tacc));
+            acc = accNext;
+            tacc = taccNext;
+        }
+
+        // The directional derivative.
+        derivative = tacc;
+        return acc;
+    }
+
+    /// <summary>
+    /// Computes <see cref="BranchLoad(global::System.ReadOnlySpan{double}, int)"/>, its gradient and its Hessian times the tangents, by forward-mode
+    /// differentiation of the gradient (forward over reverse). Gradient and product are written, overwriting the outputs.
+    /// </summary>
+    /// <param name="v">As for <c>BranchLoad</c>.</param>
+    /// <param name="n">As for <c>BranchLoad</c>.</param>
+    /// <param name="tV">The vector's component along <paramref name="v"/>, of its shape.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <param name="hvV">Receives the rows of the Hessian for <paramref name="v"/>, times the tangents.</param>
+    /// <returns>The value of <see cref="BranchLoad(global::System.ReadOnlySpan{double}, int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double BranchLoadHvp(global::System.ReadOnlySpan<double> v, int n, global::System.ReadOnlySpan<double> tV, global::System.Span<double> dV, global::System.Span<double> hvV)
+    {
+        // The indices read below must exist, and each tangent and output must have its parameter's shape.
+        if (tV.Length != v.Length) throw new global::System.ArgumentException("tV must have the length of v.", nameof(tV));
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+        if (hvV.Length != v.Length) throw new global::System.ArgumentException("hvV must have the length of v.", nameof(hvV));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dV.Clear();
+        hvV.Clear();
+
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward and backward sweeps, each value followed by its tangent.
+        int t = 0; // set below, read after its branch
+        double t_2 = 0.0; // set below, read after its branch
+        double t_3 = 0.0; // set below, read after its branch
+        // line 243: for (int r = 0; r < 40; r++) ...
+        double acc = 0.0;
+        double tacc = 0.0;
+        for (int r = 0; r < 40; r++)
+        {
+            // line 246: n != 2
+            double a0;
+            double ta0;
+            if (n != 2)
+            {
+                // line 246: a0 += SymMath.Softplus(v[r % v.Length]);
+                t = r % v.Length;
+                t_2 = v[t];
+                t_3 = tV[t];
+                a0 = acc + global::SymGrad.SymMath.Softplus(t_2);
+                ta0 = tacc + global::SymGrad.SymMath.Sigmoid(t_2) * t_3;
+            }
+            else
+            {
+                a0 = acc;
+                ta0 = tacc;
+            }
+            // line 247: acc = 0.9 * acc + Math.Tanh(a0) * Math.Cos(acc);
+            double tanh = global::System.Math.Tanh(a0);
+            double ttanh = (1.0 - tanh * tanh) * ta0;
+            double cos = global::System.Math.Cos(acc);
+            double tcos = -(global::System.Math.Sin(acc) * tacc);
+            // line 243: for (int r = 0; r < 40; r++) ...
+            tape.Push(acc); // for the backward sweep
+            tape.Push(tacc); // for the backward sweep
+            tape.Push(t); // for the backward sweep
+            tape.Push(t_2); // for the backward sweep
+            tape.Push(t_3); // for the backward sweep
+            tape.Push(tanh); // for the backward sweep
+            tape.Push(ttanh); // for the backward sweep
+            tape.Push(cos); // for the backward sweep
+            tape.Push(tcos); // for the backward sweep
+            acc = 0.9 * acc + tanh * cos;
+            tacc = 0.9 * tacc + (cos * ttanh + tanh * tcos);
+        }
+        // line 243: for (int r = 0; r < 40; r++) ...
+        double dacc = 1.0;
+        double tdacc = 0.0;
+        for (int r_2 = 39; r_2 >= 0; r_2--)
+        {
+            // line 243: for (int r = 0; r < 40; r++) ...
+            double tt_4 = tape.Pop();
+            double t_4 = tape.Pop();
+            double tt_5 = tape.Pop();
+            double t_5 = tape.Pop();
+            double tt_6 = tape.Pop();
+            double t_6 = tape.Pop();
+            int t_7 = (int)tape.Pop();
+            double tacc_2 = tape.Pop();
+            double acc_2 = tape.Pop();
+            // line 247: acc = 0.9 * acc + Math.Tanh(a0) * Math.Cos(acc);
+            double dtanh = t_4 * dacc;
+            double dcos = t_5 * dacc;
+            double sin = global::System.Math.Sin(acc_2);
+            double t_8 = t_5 * tt_5;
+            double t_9 = 1.0 - t_5 * t_5;
+            double da0 = t_9 * dtanh;
+            double tda0 = dtanh * -(t_8 + t_8) + t_9 * (dacc * tt_4 + t_4 * tdacc);
+            double dacc_3 = -(sin * dcos) + 0.9 * dacc;
+            double tdacc_3 = -(dcos * (global::System.Math.Cos(acc_2) * tacc_2) + sin * (dacc * tt_5 + t_5 * tdacc)) + 0.9 * tdacc;
+            // line 246: n != 2
+            double dacc_2;
+            double tdacc_2;
+            if (n != 2)
+            {
+                // line 246: a0 += SymMath.Softplus(v[r % v.Length]);
+                double sigmoid = global::SymGrad.SymMath.Sigmoid(t_6);
+                dV[t_7] += sigmoid * da0;
+                hvV[t_7] += da0 * (sigmoid * (1.0 - sigmoid) * tt_6) + sigmoid * tda0;
+                dacc_2 = dacc_3 + da0;
+                tdacc_2 = tdacc_3 + tda0;
+            }
+            else
+            {
+                dacc_2 = dacc_3 + da0;
+                tdacc_2 = tdacc_3 + tda0;
+            }
+            dacc = dacc_2;
+            tdacc = tdacc_2;
+        }
+        return acc;
+    }
+
+    /// <summary>
+    /// Computes <see cref="BranchLoad(global::System.ReadOnlySpan{double}, int)"/>, its gradient and its dense Hessian over the inputs: every scalar of every
+    /// differentiable parameter, in parameter order, arrays row-major. One Hessian-vector product per row; the upper
+    /// triangle is kept and mirrored, so the Hessian is symmetric to the last bit.
+    /// </summary>
+    /// <param name="v">As for <c>BranchLoad</c>.</param>
+    /// <param name="n">As for <c>BranchLoad</c>.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <param name="hessian">Receives the Hessian: n x n, n the number of inputs.</param>
+    /// <returns>The value of <see cref="BranchLoad(global::System.ReadOnlySpan{double}, int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static double BranchLoadHessian(global::System.ReadOnlySpan<double> v, int n, global::System.Span<double> dV, double[,] hessian)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+
+        global::System.ArgumentNullException.ThrowIfNull(hessian);
+        int n_ = v.Length;
+        if (hessian.GetLength(0) != n_ || hessian.GetLength(1) != n_) throw new global::System.ArgumentException("hessian must be n x n, n the number of inputs (" + n_ + ").", nameof(hessian));
+
+        // A unit tangent per input, and the product H·t it gives: one row of the Hessian.
+        double[] tV = new double[v.Length], hvV = new double[v.Length];
+        int row = 0;
+        double value = 0.0;
+        // The rows of v.
+        for (int r0 = 0; r0 < v.Length; r0++)
+        {
+            tV[r0] = 1.0;
+            value = BranchLoadHvp(v, n, tV, dV, hvV);
+            tV[r0] = 0.0;
+            int column = 0;
+            for (int c0 = 0; c0 < v.Length; c0++)
+            {
+                if (column >= row) hessian[row, column] = hessian[column, row] = hvV[c0];
+                column++;
+            }
+            row++;
+        }
+        return row > 0 ? value : BranchLoad(v, n);
+    }
+
+    /// <summary>
+    /// <see cref="BranchLoad(global::System.ReadOnlySpan{double}, int)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value BranchLoadTape(global::System.ReadOnlySpan<global::SymGrad.Value> v, int n)
+    {
+        // line 243: for (int r = 0; r < 40; r++) ...
+        global::SymGrad.Value acc = 0.0;
+        for (int r = 0; r < 40; r++)
+        {
+            // line 246: n != 2
+            global::SymGrad.Value a0;
+            if (n != 2)
+            {
+                a0 = acc + global::SymGrad.ValueMath.Softplus(v[r % v.Length]);
+            }
+            else
+            {
+                a0 = acc;
+            }
+            acc = 0.9 * acc + global::SymGrad.ValueMath.Tanh(a0) * global::SymGrad.ValueMath.Cos(acc);
+        }
+        return acc;
+    }
 }
