@@ -27,7 +27,7 @@ internal static class ArgumentChecks
         {
             ParamSpec p = ir.Params[i];
             string name = p.Name, bare = name.TrimStart('@');
-            if (p.Kind is ParamKind.Array or ParamKind.Array2D)
+            if (p.Kind is ParamKind.Array or ParamKind.Array2D or ParamKind.IntArray)
             {
                 Header();
                 w.Line($"global::System.ArgumentNullException.ThrowIfNull({name});");

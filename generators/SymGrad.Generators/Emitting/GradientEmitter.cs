@@ -177,13 +177,13 @@ internal sealed class GradientEmitter : PlainEmitter
     internal static string CrefType(ParamKind kind) => kind switch
     {
         ParamKind.Double => "double", ParamKind.Int => "int", ParamKind.Array => "double[]", ParamKind.Array2D => "double[,]",
-        ParamKind.ReadOnlySpan => "global::System.ReadOnlySpan{double}", _ => "global::System.Span{double}",
+        ParamKind.ReadOnlySpan => "global::System.ReadOnlySpan{double}", ParamKind.IntArray => "int[]", ParamKind.IntReadOnlySpan => "global::System.ReadOnlySpan{int}", _ => "global::System.Span{double}",
     };
 
     internal static string ParamType(ParamKind kind) => kind switch
     {
         ParamKind.Double => "double", ParamKind.Int => "int", ParamKind.Array => "double[]", ParamKind.Array2D => "double[,]",
-        ParamKind.ReadOnlySpan => "global::System.ReadOnlySpan<double>", _ => "global::System.Span<double>",
+        ParamKind.ReadOnlySpan => "global::System.ReadOnlySpan<double>", ParamKind.IntArray => "int[]", ParamKind.IntReadOnlySpan => "global::System.ReadOnlySpan<int>", _ => "global::System.Span<double>",
     };
 
     internal static string AdjointType(ParamKind kind) => kind switch

@@ -63,7 +63,7 @@ internal sealed record ParamInstr(int Id, ValType Type, int Param) : Instr(Id, T
 /// An element of an array or span parameter at index values (ints): <see cref="Index0"/>, and <see cref="Index1"/>
 /// for two-dimensional ones (-1 otherwise). Out of range it throws, as the method itself does.
 /// </summary>
-internal sealed record LoadInstr(int Id, int Param, int Index0, int Index1) : Instr(Id, ValType.Double);
+internal sealed record LoadInstr(int Id, int Param, int Index0, int Index1, ValType ElementType = ValType.Double) : Instr(Id, ElementType);
 
 /// <summary>The length of a parameter along one dimension (an int known only at run time).</summary>
 internal sealed record LengthInstr(int Id, int Param, int Dimension) : Instr(Id, ValType.Int);

@@ -139,10 +139,10 @@ internal sealed class IrBuilder
     /// <paramref name="index1"/> (-1 for a one-dimensional parameter). At constant indices the load is a leaf of
     /// the outermost block (shared by every region and the backward sweep); at computed ones it stays where it is.
     /// </summary>
-    public int Load(int param, int index0, int index1)
+    public int Load(int param, int index0, int index1, ValType type = ValType.Double)
     {
         bool constant = _defs[index0] is ConstInstr && (index1 < 0 || _defs[index1] is ConstInstr);
-        return Intern(constant ? 0 : _frames.Count - 1, (3, param, index0, index1, 0), id => new LoadInstr(id, param, index0, index1));
+        return Intern(constant ? 0 : _frames.Count - 1, (3, param, index0, index1, 0), id => new LoadInstr(id, param, index0, index1, type));
     }
 
     /// <summary>

@@ -3,7 +3,7 @@ using SymGrad.Generators.Model;
 namespace SymGrad.Generators.Ir;
 
 /// <summary>How a parameter is passed; decides its adjoint's type and the tape twin's type.</summary>
-internal enum ParamKind : byte { Double, Int, Array, Array2D, ReadOnlySpan, Span }
+internal enum ParamKind : byte { Double, Int, Array, Array2D, ReadOnlySpan, Span, IntArray, IntReadOnlySpan }
 
 /// <summary>
 /// A parameter of a <c>[Differentiable]</c> method. <see cref="MinLength0"/> and <see cref="MinLength1"/> are the
@@ -11,10 +11,13 @@ internal enum ParamKind : byte { Double, Int, Array, Array2D, ReadOnlySpan, Span
 /// </summary>
 internal sealed record ParamSpec(string Name, ParamKind Kind, bool NoDerivative, int MinLength0, int MinLength1)
 {
-    public bool IsArrayLike => Kind is ParamKind.Array or ParamKind.Array2D or ParamKind.ReadOnlySpan or ParamKind.Span;
+    public bool IsArrayLike => Kind is ParamKind.Array or ParamKind.Array2D or ParamKind.ReadOnlySpan or ParamKind.Span or ParamKind.IntArray or ParamKind.IntReadOnlySpan;
+
+    /// <summary>An <c>int[]</c> or <c>ReadOnlySpan&lt;int&gt;</c>: labels, index tables; read as data.</summary>
+    public bool IsIntArray => Kind is ParamKind.IntArray or ParamKind.IntReadOnlySpan;
 
     /// <summary>Differentiable parameters get an adjoint: doubles and double arrays not marked [NoDerivative].</summary>
-    public bool IsDifferentiable => !NoDerivative && Kind != ParamKind.Int;
+    public bool IsDifferentiable => !NoDerivative && Kind is not (ParamKind.Int or ParamKind.IntArray or ParamKind.IntReadOnlySpan);
 }
 
 /// <summary>

@@ -71,7 +71,7 @@ internal sealed partial class BodyLowerer
         {
             IParameterSymbol parameter = argument.Parameter!;
             if (parameter.RefKind != RefKind.None) throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), callee.ToDisplayString());
-            if (IsArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
+            if (IsArrayLike(parameter.Type) || IsIntArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
             else calleeEnv.Scalars[parameter] = Scalar(argument.Value, env);
         }
         // Reported on the method itself (its name), not deep inside a callee.

@@ -39,9 +39,9 @@ internal sealed partial class BodyLowerer
             case IInvocationOperation call: return Call(call, env);
             case IArrayElementReferenceOperation element:
                 return ReadElement(element, Array(element.ArrayReference, env), element.Indices, env);
-            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer when IsSpan(instance.Type):
+            case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer when IsSpan(instance.Type) || IsIntSpan(instance.Type):
                 return ReadElement(indexer, Array(instance, env), indexer.Arguments.Select(a => a.Value).ToList(), env);
-            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf } when IsArrayLike(lengthOf.Type):
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf } when IsArrayLike(lengthOf.Type) || IsIntArrayLike(lengthOf.Type):
                 return Length(Array(lengthOf, env), 0);
             case IConditionalOperation conditional: return Conditional(conditional, env);
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
@@ -59,7 +59,7 @@ internal sealed partial class BodyLowerer
     {
         switch (op)
         {
-            case IConversionOperation { Operand: var operand } when IsArrayLike(operand.Type): return Array(operand, env);
+            case IConversionOperation { Operand: var operand } when IsArrayLike(operand.Type) || IsIntArrayLike(operand.Type): return Array(operand, env);
             case ILocalReferenceOperation local when env.Arrays.TryGetValue(local.Local, out ArrayBinding? a): return a;
             case IParameterReferenceOperation param when env.Arrays.TryGetValue(param.Parameter, out ArrayBinding? p): return p;
             default:
@@ -81,7 +81,7 @@ internal sealed partial class BodyLowerer
                     throw new LoweringException(DiagnosticDescriptors.IndexNotConstant, indices[k].Syntax.GetLocation(), indices[k].Syntax.ToString(), $"is {c}, below 0");
                 }
             }
-            return _b.Load(array.Param, index0, index1);
+            return _b.Load(array.Param, index0, index1, _intArrays.Contains(array.Param) ? ValType.Int : ValType.Double);
         }
         if (array.Local is { IsMemory: true } memory)
         {
@@ -342,6 +342,14 @@ internal sealed partial class BodyLowerer
     internal static bool IsSpan(ITypeSymbol? type) =>
         type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System", TypeArguments.Length: 1 } named
         && named.TypeArguments[0].SpecialType == SpecialType.System_Double;
+
+    /// <summary>An <c>int[]</c> or span of ints: a parameter read as data (labels, index tables).</summary>
+    internal static bool IsIntSpan(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System", TypeArguments.Length: 1 } named
+        && named.TypeArguments[0].SpecialType == SpecialType.System_Int32;
+
+    internal static bool IsIntArrayLike(ITypeSymbol? type) =>
+        IsIntSpan(type) || type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32, Rank: 1 };
 
     internal static bool IsArrayLike(ITypeSymbol? type) =>
         IsSpan(type) || type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double, Rank: 1 or 2 };

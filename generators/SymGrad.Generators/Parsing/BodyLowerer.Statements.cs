@@ -36,7 +36,13 @@ internal sealed partial class BodyLowerer
     /// <summary>For each array parameter, whether it is two-dimensional (foreach needs to know).</summary>
     private readonly Dictionary<int, bool> _parameterKinds = new();
 
-    public void DeclareArrayParameter(int param, bool twoDimensional) => _parameterKinds[param] = twoDimensional;
+    private readonly HashSet<int> _intArrays = new();
+
+    public void DeclareArrayParameter(int param, bool twoDimensional, bool ofInts)
+    {
+        _parameterKinds[param] = twoDimensional;
+        if (ofInts) _intArrays.Add(param);
+    }
 
     /// <param name="memoryArrays">Local arrays to keep in memory from their declaration (a loop indexes them at run time).</param>
     public BodyLowerer(Compilation compilation, string rootName, ISet<ISymbol> memoryArrays, CancellationToken ct)

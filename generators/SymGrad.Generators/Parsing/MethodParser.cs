@@ -150,7 +150,7 @@ internal static class MethodParser
                     case ParamKind.Int: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Int); break;
                     default:
                         env.Arrays[symbol] = ArrayBinding.ForParam(i);
-                        lowerer.DeclareArrayParameter(i, kind == ParamKind.Array2D);
+                        lowerer.DeclareArrayParameter(i, kind == ParamKind.Array2D, kind is ParamKind.IntArray or ParamKind.IntReadOnlySpan);
                         break;
                 }
             }
@@ -220,6 +220,8 @@ internal static class MethodParser
         IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double, Rank: 1 } => ParamKind.Array,
         IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double, Rank: 2 } => ParamKind.Array2D,
         INamedTypeSymbol { Name: "ReadOnlySpan" } when BodyLowerer.IsSpan(type) => ParamKind.ReadOnlySpan,
+        IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32, Rank: 1 } => ParamKind.IntArray,
+        INamedTypeSymbol { Name: "ReadOnlySpan" } when BodyLowerer.IsIntSpan(type) => ParamKind.IntReadOnlySpan,
         INamedTypeSymbol { Name: "Span" } when BodyLowerer.IsSpan(type) => ParamKind.Span,
         _ => null,
     };

@@ -48,8 +48,59 @@ public class LoopRuntimeTests
             }
         }
 
+        public static partial class Labelled
+        {
+            /// <summary>Softmax cross-entropy of a linear classifier; labels and a permutation of the samples as int data.</summary>
+            [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward)]
+            public static double Loss(double[,] w, [NoDerivative] double[,] xs, int[] labels, ReadOnlySpan<int> order)
+            {
+                int classes = w.GetLength(0);
+                double[] logits = new double[classes];
+                double loss = 0;
+                for (int k = 0; k < order.Length; k++)
+                {
+                    int s = order[k];
+                    double max = double.NegativeInfinity;
+                    for (int c = 0; c < classes; c++)
+                    {
+                        double z = 0;
+                        for (int j = 0; j < xs.GetLength(1); j++) z += w[c, j] * xs[s, j];
+                        logits[c] = z;
+                        max = Math.Max(max, z);
+                    }
+                    double sum = 0;
+                    for (int c = 0; c < classes; c++) sum += Math.Exp(logits[c] - max);
+                    loss += Math.Log(sum) + max - logits[labels[s]];
+                }
+                return loss / order.Length;
+            }
+        }
+
         public static class Driver
         {
+            /// <summary>The largest difference between the generated gradient and the tape twin's, relative.</summary>
+            public static double LabelledAgainstTape(int seed)
+            {
+                var r = new Random(seed);
+                int classes = 3, features = 4, samples = 7;
+                var w = new double[classes, features];
+                var xs = new double[samples, features];
+                for (int c = 0; c < classes; c++) for (int j = 0; j < features; j++) w[c, j] = r.NextDouble() - 0.5;
+                for (int s = 0; s < samples; s++) for (int j = 0; j < features; j++) xs[s, j] = 2 * r.NextDouble() - 1;
+                var labels = new int[samples];
+                for (int s = 0; s < samples; s++) labels[s] = r.Next(classes);
+                int[] order = [6, 2, 2, 0, 5];
+                var dW = new double[classes, features];
+                double value = Labelled.LossGradient(w, xs, labels, order, dW);
+                var tw = new Value[classes, features];
+                for (int c = 0; c < classes; c++) for (int j = 0; j < features; j++) tw[c, j] = new Value(w[c, j]);
+                Value tape = Labelled.LossTape(tw, xs, labels, order);
+                tape.Backward();
+                double worst = Math.Abs(tape.Data - value) / Math.Abs(value);
+                for (int c = 0; c < classes; c++) for (int j = 0; j < features; j++) worst = Math.Max(worst, Math.Abs(tw[c, j].Grad - dW[c, j]) / Math.Max(1e-300, Math.Abs(dW[c, j])));
+                return worst;
+            }
+
             /// <summary>A problem of the given size, filled from the seed.</summary>
             public static (double[,] W1, double[] B1, double[] W2, double[,] Xs, double[] Ys) Problem(int seed, int batch, int inputs, int hidden)
             {
@@ -118,6 +169,15 @@ public class LoopRuntimeTests
     private static readonly Lazy<LoadedAssembly> Assembly = new(() => GeneratorHarness.Run(Source, SampleSources.ImplicitUsings).Load());
 
     private static T Call<T>(string method, params object[] args) => (T)Assembly.Value.Method("Driver", method).Invoke(null, args)!;
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Int_array_and_int_span_parameters_are_data_labels_and_an_index_table(int seed)
+    {
+        Assert.InRange(Call<double>("LabelledAgainstTape", seed), 0, 1e-12);
+    }
 
     [Fact]
     public void A_warm_loop_gradient_allocates_nothing()
