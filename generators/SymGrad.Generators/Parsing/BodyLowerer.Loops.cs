@@ -62,6 +62,8 @@ internal sealed partial class BodyLowerer
     {
         var condVars = new HashSet<ISymbol>(loop.Condition!.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Select(l => (ISymbol)l.Local), SymbolEqualityComparer.Default);
         if (Assigned(loop.Body).Any(condVars.Contains)) return null;
+        // A loop that breaks or continues runs its iterations to different ends: it stays a loop.
+        if (loop.Body.DescendantsAndSelf().OfType<IBranchOperation>().Any(b => SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel) || SymbolEqualityComparer.Default.Equals(b.Target, loop.ContinueLabel))) return null;
         if (loop.AtLoopBottom.Any(step => Assigned(step).Any(s => !condVars.Contains(s)))) return null;
         int cost = System.Math.Max(1, loop.Body.DescendantsAndSelf().Count());
         Env sim = env.Clone();
@@ -120,9 +122,17 @@ internal sealed partial class BodyLowerer
         KeepLoop(loop, null, loop.Body, System.Array.Empty<IOperation>(), env, (array, control));
     }
 
+    /// <summary>The loops being kept, innermost last: a break or continue of one ends the iteration's path.</summary>
+    private readonly Stack<ILoopOperation> _keptLoops = new();
+
     private void KeepLoop(IOperation loop, IOperation? condition, IOperation body, IReadOnlyList<IOperation> steps, Env env,
                           (ArrayBinding Array, ILocalSymbol Control)? each = null)
     {
+        // A break is a flag carried by the loop (named after nothing: the loop's exit label stands for it in the
+        // environment): it is set where the source breaks, tested before the condition, and skips the steps.
+        var own = (ILoopOperation)loop;
+        bool breaks = body.DescendantsAndSelf().OfType<IBranchOperation>().Any(b => b.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(b.Target, own.ExitLabel));
+        if (breaks) env.Scalars[own.ExitLabel] = _b.Bool(false);
         var assigned = new HashSet<ISymbol>((condition is null ? Enumerable.Empty<ISymbol>() : Assigned(condition)).Concat(Assigned(body)).Concat(steps.SelectMany(Assigned)), SymbolEqualityComparer.Default);
         foreach (ISymbol symbol in assigned)
         {
@@ -135,11 +145,12 @@ internal sealed partial class BodyLowerer
         }
         SetOrigin(loop);
         var carried = env.Scalars.Keys.Where(assigned.Contains).OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
+        if (breaks) carried.Add(own.ExitLabel);
         Env bodyEnv = env.Clone();
         var ids = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
         foreach (ISymbol symbol in carried)
         {
-            int id = _b.LoopVariable(_b.TypeOf(env.Scalars[symbol]), symbol.Name);
+            int id = _b.LoopVariable(_b.TypeOf(env.Scalars[symbol]), VariableName(symbol));
             ids[symbol] = id;
             bodyEnv.Scalars[symbol] = id;
         }
@@ -152,9 +163,11 @@ internal sealed partial class BodyLowerer
 
         _b.PushBlock();
         SetOrigin(condition ?? loop);
+        int notBroken = breaks ? _b.Unary(Op.Not, ids[own.ExitLabel]) : -1;
         int cond = condition is not null ? Scalar(condition, bodyEnv) : _b.Compare(Op.Lt, index, Length(each!.Value.Array, 0));
+        if (breaks) cond = _b.Binary(Op.And, notBroken, cond);
         Block header = _b.PopBlock();
-        if (condition is not null && _b.TryGetConst(cond, out double known))
+        if (condition is not null && !breaks && _b.TryGetConst(cond, out double known))
         {
             // Decided without running: never true (the body never runs), or always true (there is no break: it never ends).
             if (known == 0) return;
@@ -177,8 +190,30 @@ internal sealed partial class BodyLowerer
             bodyEnv.Scalars[e.Control] = element;
             _b.NameValue(element, e.Control.Name);
         }
-        Lower(new Work(body, null), bodyEnv);
-        foreach (IOperation step in steps) Lower(new Work(step, null), bodyEnv);
+        _keptLoops.Push(own);
+        try
+        {
+            Lower(new Work(body, null), bodyEnv);
+        }
+        finally
+        {
+            _keptLoops.Pop();
+        }
+        if (breaks && steps.Count > 0)
+        {
+            // The steps run only when the iteration did not break (C# leaves a for loop before its step).
+            Env stepped = bodyEnv.Clone(), skipped = bodyEnv.Clone();
+            _b.PushBlock();
+            foreach (IOperation step in steps) Lower(new Work(step, null), stepped);
+            Block stepBlock = _b.PopBlock();
+            var phis = new List<Phi>();
+            MergeInto(bodyEnv, skipped, stepped, phis);
+            _b.AddIf(bodyEnv.Scalars[own.ExitLabel], Block.Empty, stepBlock, phis);
+        }
+        else
+        {
+            foreach (IOperation step in steps) Lower(new Work(step, null), bodyEnv);
+        }
         int indexNext = index >= 0 ? _b.Binary(Op.Add, index, _b.Const(1, ValType.Int)) : -1;
         _loopDepth--;
         Block block = _b.PopBlock();
@@ -188,12 +223,16 @@ internal sealed partial class BodyLowerer
         foreach (ISymbol symbol in carried)
         {
             int id = ids[symbol], result = _b.NewId();
-            vars.Add(new LoopVar(id, _b.TypeOf(id), env.Scalars[symbol], bodyEnv.Scalars[symbol], result, symbol.Name));
+            vars.Add(new LoopVar(id, _b.TypeOf(id), env.Scalars[symbol], bodyEnv.Scalars[symbol], result, VariableName(symbol)));
             env.Scalars[symbol] = result;
         }
+        if (breaks) env.Scalars.Remove(own.ExitLabel);
         _b.Origin = OriginOf(loop);
         _b.AddLoop(vars, header, cond, block);
     }
+
+    /// <summary>A source variable's name; a loop's break flag is <c>broken</c>.</summary>
+    private static string VariableName(ISymbol symbol) => symbol is ILabelSymbol ? "broken" : symbol.Name;
 
     /// <summary>Whether <paramref name="value"/> reads, through the header's values, a carried variable or memory.</summary>
     private static bool DependsOn(int value, Block header, HashSet<int> carried)

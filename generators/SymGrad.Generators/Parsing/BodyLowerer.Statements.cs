@@ -107,7 +107,7 @@ internal sealed partial class BodyLowerer
                 _b.Unwind(depth);
                 _loopDepth = loopDepth;
                 Record(e, op);
-                if (ContainsReturn(op)) return; // this path's return is lost: stop the path here
+                if (ContainsReturn(op) || ContainsLoopExit(op)) return; // this path's end is lost: stop the path here
             }
         }
     }
@@ -130,6 +130,12 @@ internal sealed partial class BodyLowerer
                     // The target of a goto already reported: the label is part of that error, not another one.
                     if (labeled.Operation is { } labeledStatement) work = new Work(labeledStatement, work);
                     break;
+                case IBranchOperation { BranchKind: BranchKind.Break } exit when _keptLoops.Count > 0 && SymbolEqualityComparer.Default.Equals(exit.Target, _keptLoops.Peek().ExitLabel):
+                    // The iteration ends here and the loop with it: its flag is set, the rest of the body not lowered on this path.
+                    env.Scalars[_keptLoops.Peek().ExitLabel] = _b.Bool(true);
+                    return true;
+                case IBranchOperation { BranchKind: BranchKind.Continue } next when _keptLoops.Count > 0 && SymbolEqualityComparer.Default.Equals(next.Target, _keptLoops.Peek().ContinueLabel):
+                    return true; // the iteration ends here: the rest of the body is not lowered on this path
                 case IReturnOperation ret:
                     if (_loopDepth > 0) throw Unsupported(op, "A return inside a loop", ReturnInLoopAdvice);
                     SetOrigin(op);
@@ -182,7 +188,10 @@ internal sealed partial class BodyLowerer
 
         bool returns = ContainsReturn(cond.WhenTrue) || (cond.WhenFalse is not null && ContainsReturn(cond.WhenFalse));
         if (returns && _loopDepth > 0) throw Unsupported(cond, "A return inside a loop", ReturnInLoopAdvice);
-        Work? tail = returns ? rest : null;
+        // A branch that leaves the iteration (break, continue) takes the rest of the body into both branches too;
+        // the carried variables then meet in phis after the if, as for any if.
+        bool exits = !returns && ContainsLoopExit(cond);
+        Work? tail = returns || exits ? rest : null;
 
         Env thenEnv = env.Clone(), elseEnv = env.Clone();
         _b.PushBlock();
@@ -209,7 +218,7 @@ internal sealed partial class BodyLowerer
         }
         _b.Origin = OriginOf(cond.Condition);
         _b.AddIf(c, thenBlock, elseBlock, phis);
-        return returns;
+        return returns || exits;
     }
 
     /// <summary>Variables assigned differently on the two paths get a phi; those declared inside a branch go out of scope.</summary>
@@ -218,7 +227,7 @@ internal sealed partial class BodyLowerer
         foreach (KeyValuePair<ISymbol, int> kv in thenEnv.Scalars)
         {
             if (!elseEnv.Scalars.TryGetValue(kv.Key, out int other)) continue;
-            env.Scalars[kv.Key] = kv.Value == other ? other : MakePhi(phis, kv.Value, other, kv.Key.Name);
+            env.Scalars[kv.Key] = kv.Value == other ? other : MakePhi(phis, kv.Value, other, VariableName(kv.Key));
         }
         var merged = new HashSet<LocalArray>(ReferenceComparer<LocalArray>.Instance);
         foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays.ToList())
@@ -238,6 +247,11 @@ internal sealed partial class BodyLowerer
         phis.Add(new Phi(id, _b.TypeOf(then), then, @else, name));
         return id;
     }
+
+    /// <summary>Whether a statement holds a break or continue of the innermost loop being kept.</summary>
+    private bool ContainsLoopExit(IOperation op) =>
+        _keptLoops.Count > 0 && op.DescendantsAndSelf().OfType<IBranchOperation>().Any(b =>
+            SymbolEqualityComparer.Default.Equals(b.Target, _keptLoops.Peek().ExitLabel) || SymbolEqualityComparer.Default.Equals(b.Target, _keptLoops.Peek().ContinueLabel));
 
     private static bool ContainsReturn(IOperation op) =>
         op is IReturnOperation || op.Descendants().Any(d => d is IReturnOperation);

@@ -254,6 +254,43 @@ internal static class LoopSources
                 }
                 return acc;
             }
+
+            [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector)]
+            public static double BreakContinue(double[] v, double limit)
+            {
+                double s = 0;
+                for (int i = 0; i < v.Length; i++)
+                {
+                    if (v[i] > limit) break;
+                    if (v[i] < -0.5) continue;
+                    s += Math.Sin(v[i]) * s + v[i] * limit;
+                }
+                return s;
+            }
+
+            [Differentiable]
+            public static double IndexAfterBreak(double[] v, double x)
+            {
+                int i;
+                for (i = 0; i < v.Length; i++)
+                {
+                    if (v[i] * x > 0.5) break;
+                }
+                return x * i + (i < v.Length ? v[i] : 0);
+            }
+
+            [Differentiable]
+            public static double Converge(double x)
+            {
+                double y = x;
+                while (true)
+                {
+                    double next = 0.5 * y + Math.Sin(y) * 0.25;
+                    if (Math.Abs(next - y) < 1e-9) break;
+                    y = next;
+                }
+                return y + x;
+            }
         }
         """;
 }

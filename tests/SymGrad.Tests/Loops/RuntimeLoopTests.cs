@@ -11,7 +11,7 @@ public class RuntimeLoopTests
     private static readonly Lazy<Dictionary<string, Probe>> Probes = new(() =>
         Probe.Load(GeneratorHarness.Run(LoopSources.Runtime, SampleSources.ImplicitUsings),
             "SumSquares", "Dot", "Logistic", "Recurrence", "Power", "Heron", "Triangular", "Down", "Pairs", "BranchInLoop",
-            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach", "BranchLoad").Probes);
+            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach", "BranchLoad", "BreakContinue", "IndexAfterBreak", "Converge").Probes);
 
     private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
 
@@ -103,6 +103,22 @@ public class RuntimeLoopTests
         Check("Grid", [Vec(r, n)]);
         Check("PerIteration", [Vec(r, n)]);
         Check("ForEach", [Vec(r, n), Vec(r, n + passes)]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(9)]
+    public void Break_and_continue_under_data_dependent_conditions(int n)
+    {
+        var r = new Random(300 + n);
+        double[] v = Vec(r, n).Select(x => Math.Abs(Math.Abs(x) - 0.5) < 0.05 ? 0.2 : x).ToArray();
+        Check("BreakContinue", [v, 0.7]);
+        Check("BreakContinue", [v, 2.0]); // never breaks
+        double x = 0.9;
+        if (v.All(e => Math.Abs(e * x - 0.5) > 0.05)) Check("IndexAfterBreak", [v, x]);
+        Check("Converge", [0.3 + 0.1 * n]);
     }
 
     [Fact]

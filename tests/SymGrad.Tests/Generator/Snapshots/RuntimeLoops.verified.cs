@@ -2024,4 +2024,677 @@ partial class RuntimeLoops
         }
         return acc;
     }
+
+    /// <summary>
+    /// Computes <see cref="BreakContinue(double[], double)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="v">As for <c>BreakContinue</c>.</param>
+    /// <param name="limit">As for <c>BreakContinue</c>.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <param name="dLimit">Receives the derivative of the result with respect to <paramref name="limit"/>.</param>
+    /// <returns>The value of <see cref="BreakContinue(double[], double)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double BreakContinueGradient(double[] v, double limit, global::System.Span<double> dV, ref double dLimit)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dV.Clear();
+
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        bool cond = false; // set below, read after its branch
+        double sin = 0.0; // set below, read after its branch
+        // line 256: for (int i = 0; i < v.Length; i++) ...
+        int i = 0;
+        double s = 0.0;
+        bool broken = false;
+        int iteration;
+        for (iteration = 0; !broken && i < v.Length; iteration++)
+        {
+            // line 258: v[i] > limit
+            double s_2;
+            bool broken_2;
+            if (v[i] > limit)
+            {
+                s_2 = s;
+                broken_2 = true;
+            }
+            else
+            {
+                // line 259: v[i] < -0.5
+                cond = v[i] < -0.5;
+                double s_3;
+                if (cond)
+                {
+                    s_3 = s;
+                }
+                else
+                {
+                    // line 260: s += Math.Sin(v[i]) * s + v[i] * limit;
+                    sin = global::System.Math.Sin(v[i]);
+                    s_3 = s + (sin * s + v[i] * limit);
+                }
+                s_2 = s_3;
+                broken_2 = broken;
+            }
+            // line 256: i++
+            int i_2;
+            if (broken_2)
+            {
+                i_2 = i;
+            }
+            else
+            {
+                i_2 = i + 1;
+            }
+            // line 256: for (int i = 0; i < v.Length; i++) ...
+            tape.Push(i); // for the backward sweep
+            tape.Push(s); // for the backward sweep
+            tape.Push(cond ? 1.0 : 0.0); // for the backward sweep
+            tape.Push(sin); // for the backward sweep
+            i = i_2;
+            s = s_2;
+            broken = broken_2;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 256: for (int i = 0; i < v.Length; i++) ...
+        double ds = 1.0;
+        double dlimit = 0.0;
+        for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
+        {
+            // line 256: for (int i = 0; i < v.Length; i++) ...
+            double t = tape.Pop();
+            bool t_2 = tape.Pop() != 0.0;
+            double s_4 = tape.Pop();
+            int i_3 = (int)tape.Pop();
+            // line 258: v[i] > limit
+            double dlimit_2;
+            double ds_2;
+            double dv_i;
+            if (v[i_3] > limit)
+            {
+                dlimit_2 = dlimit;
+                ds_2 = ds;
+                dv_i = 0.0;
+            }
+            else
+            {
+                // line 259: v[i] < -0.5
+                double dlimit_3;
+                double ds_3;
+                double dv_i_2;
+                if (t_2)
+                {
+                    dlimit_3 = dlimit;
+                    ds_3 = ds;
+                    dv_i_2 = 0.0;
+                }
+                else
+                {
+                    dlimit_3 = dlimit + v[i_3] * ds;
+                    ds_3 = ds + t * ds;
+                    dv_i_2 = limit * ds + global::System.Math.Cos(v[i_3]) * (s_4 * ds);
+                }
+                dlimit_2 = dlimit_3;
+                ds_2 = ds_3;
+                dv_i = dv_i_2;
+            }
+            // line 258: v[i] > limit
+            dV[i_3] += dv_i;
+            ds = ds_2;
+            dlimit = dlimit_2;
+        }
+
+        // The gradient.
+        dLimit = dlimit;
+        return s;
+    }
+
+    /// <summary>
+    /// Computes <see cref="BreakContinue(double[], double)"/> and its directional derivative along the tangents, by forward-mode
+    /// differentiation: one sweep, no tape, no allocation.
+    /// </summary>
+    /// <param name="v">As for <c>BreakContinue</c>.</param>
+    /// <param name="limit">As for <c>BreakContinue</c>.</param>
+    /// <param name="tV">The direction's component along <paramref name="v"/>, of its shape.</param>
+    /// <param name="tLimit">The direction's component along <paramref name="limit"/>, of its shape.</param>
+    /// <param name="derivative">Receives the derivative of the result along the tangents: the gradient dotted with them.</param>
+    /// <returns>The value of <see cref="BreakContinue(double[], double)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double BreakContinueJvp(double[] v, double limit, global::System.ReadOnlySpan<double> tV, double tLimit, out double derivative)
+    {
+        // The indices read below must exist, and each tangent must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (tV.Length != v.Length) throw new global::System.ArgumentException("tV must have the length of v.", nameof(tV));
+
+        // Forward sweep: each value, then its tangent (its derivative along the tangents).
+        // line 256: for (int i = 0; i < v.Length; i++) ...
+        int i = 0;
+        double s = 0.0;
+        bool broken = false;
+        double ts = 0.0;
+        while (!broken && i < v.Length)
+        {
+            // line 258: v[i] > limit
+            double s_2;
+            bool broken_2;
+            double ts_2;
+            if (v[i] > limit)
+            {
+                s_2 = s;
+                broken_2 = true;
+                ts_2 = ts;
+            }
+            else
+            {
+                // line 259: v[i] < -0.5
+                double s_3;
+                double ts_3;
+                if (v[i] < -0.5)
+                {
+                    s_3 = s;
+                    ts_3 = ts;
+                }
+                else
+                {
+                    // line 260: s += Math.Sin(v[i]) * s + v[i] * limit;
+                    double sin = global::System.Math.Sin(v[i]);
+                    s_3 = s + (sin * s + v[i] * limit);
+                    ts_3 = ts + (s * (global::System.Math.Cos(v[i]) * tV[i]) + sin * ts + (limit * tV[i] + v[i] * tLimit));
+                }
+                s_2 = s_3;
+                broken_2 = broken;
+                ts_2 = ts_3;
+            }
+            // line 256: i++
+            int i_2;
+            if (broken_2)
+            {
+                i_2 = i;
+            }
+            else
+            {
+                i_2 = i + 1;
+            }
+            i = i_2;
+            s = s_2;
+            broken = broken_2;
+            ts = ts_2;
+        }
+
+        // The directional derivative.
+        derivative = ts;
+        return s;
+    }
+
+    /// <summary>
+    /// Computes <see cref="BreakContinue(double[], double)"/>, its gradient and its Hessian times the tangents, by forward-mode
+    /// differentiation of the gradient (forward over reverse). Gradient and product are written, overwriting the outputs.
+    /// </summary>
+    /// <param name="v">As for <c>BreakContinue</c>.</param>
+    /// <param name="limit">As for <c>BreakContinue</c>.</param>
+    /// <param name="tV">The vector's component along <paramref name="v"/>, of its shape.</param>
+    /// <param name="tLimit">The vector's component along <paramref name="limit"/>, of its shape.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <param name="dLimit">Receives the derivative of the result with respect to <paramref name="limit"/>.</param>
+    /// <param name="hvV">Receives the rows of the Hessian for <paramref name="v"/>, times the tangents.</param>
+    /// <param name="hvLimit">Receives the rows of the Hessian for <paramref name="limit"/>, times the tangents.</param>
+    /// <returns>The value of <see cref="BreakContinue(double[], double)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double BreakContinueHvp(double[] v, double limit, global::System.ReadOnlySpan<double> tV, double tLimit, global::System.Span<double> dV, ref double dLimit, global::System.Span<double> hvV, ref double hvLimit)
+    {
+        // The indices read below must exist, and each tangent and output must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (tV.Length != v.Length) throw new global::System.ArgumentException("tV must have the length of v.", nameof(tV));
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+        if (hvV.Length != v.Length) throw new global::System.ArgumentException("hvV must have the length of v.", nameof(hvV));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dV.Clear();
+        hvV.Clear();
+
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward and backward sweeps, each value followed by its tangent.
+        bool cond = false; // set below, read after its branch
+        double sin = 0.0; // set below, read after its branch
+        double tsin = 0.0; // set below, read after its branch
+        // line 256: for (int i = 0; i < v.Length; i++) ...
+        int i = 0;
+        double s = 0.0;
+        bool broken = false;
+        int iteration;
+        double ts = 0.0;
+        for (iteration = 0; !broken && i < v.Length; iteration++)
+        {
+            // line 258: v[i] > limit
+            double s_2;
+            bool broken_2;
+            double ts_2;
+            if (v[i] > limit)
+            {
+                s_2 = s;
+                broken_2 = true;
+                ts_2 = ts;
+            }
+            else
+            {
+                // line 259: v[i] < -0.5
+                cond = v[i] < -0.5;
+                double s_3;
+                double ts_3;
+                if (cond)
+                {
+                    s_3 = s;
+                    ts_3 = ts;
+                }
+                else
+                {
+                    // line 260: s += Math.Sin(v[i]) * s + v[i] * limit;
+                    sin = global::System.Math.Sin(v[i]);
+                    tsin = global::System.Math.Cos(v[i]) * tV[i];
+                    s_3 = s + (sin * s + v[i] * limit);
+                    ts_3 = ts + (s * tsin + sin * ts + (limit * tV[i] + v[i] * tLimit));
+                }
+                s_2 = s_3;
+                broken_2 = broken;
+                ts_2 = ts_3;
+            }
+            // line 256: i++
+            int i_2;
+            if (broken_2)
+            {
+                i_2 = i;
+            }
+            else
+            {
+                i_2 = i + 1;
+            }
+            // line 256: for (int i = 0; i < v.Length; i++) ...
+            tape.Push(i); // for the backward sweep
+            tape.Push(s); // for the backward sweep
+            tape.Push(ts); // for the backward sweep
+            tape.Push(cond ? 1.0 : 0.0); // for the backward sweep
+            tape.Push(sin); // for the backward sweep
+            tape.Push(tsin); // for the backward sweep
+            i = i_2;
+            s = s_2;
+            broken = broken_2;
+            ts = ts_2;
+        }
+        // line 256: for (int i = 0; i < v.Length; i++) ...
+        double ds = 1.0;
+        double dlimit = 0.0;
+        double tds = 0.0;
+        double tdlimit = 0.0;
+        for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
+        {
+            // line 256: for (int i = 0; i < v.Length; i++) ...
+            double tt = tape.Pop();
+            double t = tape.Pop();
+            bool t_2 = tape.Pop() != 0.0;
+            double ts_4 = tape.Pop();
+            double s_4 = tape.Pop();
+            int i_3 = (int)tape.Pop();
+            // line 258: v[i] > limit
+            double dlimit_2;
+            double ds_2;
+            double dv_i;
+            double tdlimit_2;
+            double tds_2;
+            double tdv_i;
+            if (v[i_3] > limit)
+            {
+                dlimit_2 = dlimit;
+                ds_2 = ds;
+                dv_i = 0.0;
+                tdlimit_2 = tdlimit;
+                tds_2 = tds;
+                tdv_i = 0.0;
+            }
+            else
+            {
+                // line 259: v[i] < -0.5
+                double dlimit_3;
+                double ds_3;
+                double dv_i_2;
+                double tdlimit_3;
+                double tds_3;
+                double tdv_i_2;
+                if (t_2)
+                {
+                    dlimit_3 = dlimit;
+                    ds_3 = ds;
+                    dv_i_2 = 0.0;
+                    tdlimit_3 = tdlimit;
+                    tds_3 = tds;
+                    tdv_i_2 = 0.0;
+                }
+                else
+                {
+                    // line 260: s += Math.Sin(v[i]) * s + v[i] * limit;
+                    double dsin = s_4 * ds;
+                    double cos = global::System.Math.Cos(v[i_3]);
+                    double tdv_i_3 = ds * tLimit + limit * tds + (dsin * -(global::System.Math.Sin(v[i_3]) * tV[i_3]) + cos * (ds * ts_4 + s_4 * tds));
+                    dlimit_3 = dlimit + v[i_3] * ds;
+                    ds_3 = ds + t * ds;
+                    dv_i_2 = limit * ds + cos * dsin;
+                    tdlimit_3 = tdlimit + (ds * tV[i_3] + v[i_3] * tds);
+                    tds_3 = tds + (ds * tt + t * tds);
+                    tdv_i_2 = tdv_i_3;
+                }
+                dlimit_2 = dlimit_3;
+                ds_2 = ds_3;
+                dv_i = dv_i_2;
+                tdlimit_2 = tdlimit_3;
+                tds_2 = tds_3;
+                tdv_i = tdv_i_2;
+            }
+            // line 258: v[i] > limit
+            dV[i_3] += dv_i;
+            hvV[i_3] += tdv_i;
+            ds = ds_2;
+            dlimit = dlimit_2;
+            tds = tds_2;
+            tdlimit = tdlimit_2;
+        }
+
+        // The gradient and the Hessian-vector product.
+        dLimit = dlimit;
+        hvLimit = tdlimit;
+        return s;
+    }
+
+    /// <summary>
+    /// <see cref="BreakContinue(double[], double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value BreakContinueTape(global::SymGrad.Value[] v, global::SymGrad.Value limit)
+    {
+        // line 256: for (int i = 0; i < v.Length; i++) ...
+        int i = 0;
+        global::SymGrad.Value s = 0.0;
+        bool broken = false;
+        while (!broken && i < v.Length)
+        {
+            // line 258: v[i] > limit
+            global::SymGrad.Value s_2;
+            bool broken_2;
+            if (v[i].Data > limit.Data)
+            {
+                s_2 = s;
+                broken_2 = true;
+            }
+            else
+            {
+                // line 259: v[i] < -0.5
+                global::SymGrad.Value s_3;
+                if (v[i].Data < -0.5)
+                {
+                    s_3 = s;
+                }
+                else
+                {
+                    s_3 = s + (global::SymGrad.ValueMath.Sin(v[i]) * s + v[i] * limit);
+                }
+                s_2 = s_3;
+                broken_2 = broken;
+            }
+            // line 256: i++
+            int i_2;
+            if (broken_2)
+            {
+                i_2 = i;
+            }
+            else
+            {
+                i_2 = i + 1;
+            }
+            i = i_2;
+            s = s_2;
+            broken = broken_2;
+        }
+        return s;
+    }
+
+    /// <summary>
+    /// Computes <see cref="IndexAfterBreak(double[], double)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="v">As for <c>IndexAfterBreak</c>.</param>
+    /// <param name="x">As for <c>IndexAfterBreak</c>.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <returns>The value of <see cref="IndexAfterBreak(double[], double)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double IndexAfterBreakGradient(double[] v, double x, global::System.Span<double> dV, ref double dX)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dV.Clear();
+
+        // Forward sweep.
+        // line 269: for (i = 0; i < v.Length; i++) ...
+        int i = 0;
+        bool broken = false;
+        while (!broken && i < v.Length)
+        {
+            // line 271: v[i] * x > 0.5
+            bool broken_2;
+            if (v[i] * x > 0.5)
+            {
+                broken_2 = true;
+            }
+            else
+            {
+                broken_2 = broken;
+            }
+            // line 269: i++
+            int i_2;
+            if (broken_2)
+            {
+                i_2 = i;
+            }
+            else
+            {
+                i_2 = i + 1;
+            }
+            i = i_2;
+            broken = broken_2;
+        }
+        // line 273: return x * i + (i < v.Length ? v[i] : 0);
+        double t = (double)i;
+        bool cond = i < v.Length;
+        double t_2;
+        if (cond)
+        {
+            t_2 = v[i];
+        }
+        else
+        {
+            t_2 = 0.0;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 273: return x * i + (i < v.Length ? v[i] : 0);
+        if (cond)
+        {
+            // line 273: return x * i + (i < v.Length ? v[i] : 0);
+            dV[i] += 1.0;
+        }
+
+        // The gradient.
+        dX = t;
+        return x * t + t_2;
+    }
+
+    /// <summary>
+    /// <see cref="IndexAfterBreak(double[], double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value IndexAfterBreakTape(global::SymGrad.Value[] v, global::SymGrad.Value x)
+    {
+        // line 269: for (i = 0; i < v.Length; i++) ...
+        int i = 0;
+        bool broken = false;
+        while (!broken && i < v.Length)
+        {
+            // line 271: v[i] * x > 0.5
+            bool broken_2;
+            if ((v[i] * x).Data > 0.5)
+            {
+                broken_2 = true;
+            }
+            else
+            {
+                broken_2 = broken;
+            }
+            // line 269: i++
+            int i_2;
+            if (broken_2)
+            {
+                i_2 = i;
+            }
+            else
+            {
+                i_2 = i + 1;
+            }
+            i = i_2;
+            broken = broken_2;
+        }
+        // line 273: return x * i + (i < v.Length ? v[i] : 0);
+        global::SymGrad.Value t;
+        if (i < v.Length)
+        {
+            t = v[i];
+        }
+        else
+        {
+            t = 0.0;
+        }
+        return x * (double)i + t;
+    }
+
+    /// <summary>
+    /// Computes <see cref="Converge(double)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="x">As for <c>Converge</c>.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <returns>The value of <see cref="Converge(double)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double ConvergeGradient(double x, ref double dX)
+    {
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        // line 280: while (true) ...
+        double y = x;
+        bool broken = false;
+        int iteration;
+        for (iteration = 0; !broken; iteration++)
+        {
+            // line 282: double next = 0.5 * y + Math.Sin(y) * 0.25;
+            double sin = global::System.Math.Sin(y);
+            double next = 0.5 * y + sin * 0.25;
+            // line 283: Math.Abs(next - y) < 1e-9
+            double y_2;
+            bool broken_2;
+            if (global::System.Math.Abs(next - y) < 1E-09)
+            {
+                y_2 = y;
+                broken_2 = true;
+            }
+            else
+            {
+                y_2 = next;
+                broken_2 = broken;
+            }
+            // line 280: while (true) ...
+            tape.Push(y); // for the backward sweep
+            tape.Push(sin); // for the backward sweep
+            y = y_2;
+            broken = broken_2;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 280: while (true) ...
+        double dy = 1.0;
+        for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
+        {
+            // line 280: while (true) ...
+            double t = tape.Pop();
+            double y_3 = tape.Pop();
+            // line 283: Math.Abs(next - y) < 1e-9
+            double dy_2;
+            double dnext;
+            if (global::System.Math.Abs(0.5 * y_3 + t * 0.25 - y_3) < 1E-09)
+            {
+                dy_2 = dy;
+                dnext = 0.0;
+            }
+            else
+            {
+                dy_2 = 0.0;
+                dnext = dy;
+            }
+            dy = dy_2 + global::System.Math.Cos(y_3) * (0.25 * dnext) + 0.5 * dnext;
+        }
+
+        // The gradient.
+        dX = 1.0 + dy;
+        return y + x;
+    }
+
+    /// <summary>
+    /// <see cref="Converge(double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value ConvergeTape(global::SymGrad.Value x)
+    {
+        // line 280: while (true) ...
+        global::SymGrad.Value y = x;
+        bool broken = false;
+        while (!broken)
+        {
+            // line 282: double next = 0.5 * y + Math.Sin(y) * 0.25;
+            global::SymGrad.Value next = 0.5 * y + global::SymGrad.ValueMath.Sin(y) * 0.25;
+            // line 283: Math.Abs(next - y) < 1e-9
+            global::SymGrad.Value y_2;
+            bool broken_2;
+            if (global::SymGrad.ValueMath.Abs(next - y).Data < 1E-09)
+            {
+                y_2 = y;
+                broken_2 = true;
+            }
+            else
+            {
+                y_2 = next;
+                broken_2 = broken;
+            }
+            y = y_2;
+            broken = broken_2;
+        }
+        return y + x;
+    }
 }
