@@ -52,6 +52,12 @@ internal sealed partial class ReverseMode
         var outerActive = IrWalk.FreeValues(new Block(loop.Header.Nodes.Concat(loop.Body.Nodes).ToEquatableArray()))
             .Where(id => _active.Contains(id) && !inside.Contains(id)).OrderBy(id => id).ToList();
         foreach (LoopRegion nested in NestedLoops(loop.Body).Where(_counters.ContainsKey)) inside.Add(_counters[nested].Counter.Result);
+        // A next value taken straight from outside the loop (a = x, or a value the peeled first iteration of a do
+        // loop shares) gets its adjoint from the loop too, though nothing in the body reads it.
+        foreach (LoopVar v in activeVars.Where(v => !inside.Contains(v.Next) && _active.Contains(v.Next) && !outerActive.Contains(v.Next)))
+        {
+            outerActive.Add(v.Next);
+        }
 
         // The backward loop's variables: the index (last value first), and the carried adjoints.
         int index = _b.LoopVariable(ValType.Int, driver.Name);
@@ -101,18 +107,17 @@ internal sealed partial class ReverseMode
 
         // After the backward loop: the variables' adjoints flow to their values before the loop.
         foreach (LoopVar v in activeVars) adj.Remove(v.Result);
+        // Outer values' adjoints first (the backward loop's result replaces what it started from), then the carried
+        // variables' adjoints are added to their values before the loop (which may be one of those outer values).
+        foreach (LoopVar bv in vars.Skip(1).Where(b => !activeVars.Any(v => v.Id == b.AdjointOf)))
+        {
+            adj[bv.AdjointOf] = bv.Result;
+            _b.MarkAdjoint(bv.Result, bv.AdjointOf);
+        }
         foreach (LoopVar bv in vars.Skip(1))
         {
             LoopVar? forward = activeVars.FirstOrDefault(v => v.Id == bv.AdjointOf);
-            if (forward is null)
-            {
-                adj[bv.AdjointOf] = bv.Result;
-                _b.MarkAdjoint(bv.Result, bv.AdjointOf);
-            }
-            else if (_active.Contains(forward.Init))
-            {
-                Accumulate(adj, forward.Init, bv.Result);
-            }
+            if (forward is not null && _active.Contains(forward.Init)) Accumulate(adj, forward.Init, bv.Result);
         }
     }
 

@@ -228,8 +228,10 @@ internal abstract class ProgramEmitter
             }
             Node node = Body.Nodes[k];
             if (!IsInline(node)) Heading(w, k);
+            var declared = new HashSet<string>();
             foreach (int id in IrWalk.Defined(node).Where(i => _uses.Hoisted.Contains(i) && !_frameSlot.ContainsKey(i) && !_inline.Contains(i)))
             {
+                if (!declared.Add(NameOf(id))) continue; // a loop variable's two ids are one local
                 w.Line($"{TypeName(id)} {NameOf(id)} = {DefaultValue(id)}; // set below, read after its branch");
             }
             EmitNode(w, node);
@@ -314,11 +316,14 @@ internal abstract class ProgramEmitter
         bool headerInline = loop.Header.Nodes.All(IsInline);
         LoopVar? driver = headerInline ? loop.Vars.FirstOrDefault(v => StepOf(v) is not null) : null;
         // The index lives in the for statement itself when nothing after the loop reads it.
-        bool driverInFor = driver is not null && !_uses.UseCount.ContainsKey(driver.Result);
+        bool driverInFor = driver is not null && !_uses.UseCount.ContainsKey(driver.Result) && !_uses.Hoisted.Contains(driver.Id) && !_uses.Hoisted.Contains(driver.Result);
         foreach (LoopVar v in loop.Vars)
         {
             if (v == driver && driverInFor) continue;
-            w.Line(v == driver ? $"{TypeName(v.Id)} {NameOf(v.Id)};" : $"{TypeName(v.Id)} {NameOf(v.Id)} = {Operand(v.Init, Prec.Conditional)};");
+            // A variable read after its branch (the backward sweep reads its value after the loop) is declared before it.
+            bool hoisted = _uses.Hoisted.Contains(v.Result) || _uses.Hoisted.Contains(v.Id);
+            if (v == driver) { if (!hoisted) w.Line($"{TypeName(v.Id)} {NameOf(v.Id)};"); }
+            else w.Line(hoisted ? $"{NameOf(v.Id)} = {Operand(v.Init, Prec.Conditional)};" : $"{TypeName(v.Id)} {NameOf(v.Id)} = {Operand(v.Init, Prec.Conditional)};");
         }
         if (driver is not null)
         {

@@ -291,6 +291,46 @@ internal static class LoopSources
                 }
                 return y + x;
             }
+
+            /// <summary>Found by the loop fuzz: a parameter both the initial value of a carried variable and read in the body.</summary>
+            [Differentiable]
+            public static double InitFromParameter(double x, int n)
+            {
+                double a = x;
+                for (int k = 0; k < n; k++) a *= x;
+                return a;
+            }
+
+            /// <summary>Found by the loop fuzz: a next value taken straight from outside the loop.</summary>
+            [Differentiable]
+            public static double NextFromOutside(double x, int n)
+            {
+                double a = 0.0;
+                for (int k = 0; k < n; k++) a = x;
+                double b = 0.5;
+                int e = 0;
+                do
+                {
+                    b = Math.Sin(x);
+                    e++;
+                } while (e < n);
+                return a + b;
+            }
+
+            /// <summary>Found by the loop fuzz: a while loop after an early return, its counter read by the backward sweep.</summary>
+            [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.HessianVector)]
+            public static double WhileAfterReturn(double x, double[] xs)
+            {
+                if (x <= 0) return x;
+                double a = x;
+                int k = 0;
+                while (k < xs.Length && a < 3.0)
+                {
+                    a += 0.5 + x * x * xs[k];
+                    k++;
+                }
+                return a;
+            }
         }
         """;
 }

@@ -11,7 +11,7 @@ public class RuntimeLoopTests
     private static readonly Lazy<Dictionary<string, Probe>> Probes = new(() =>
         Probe.Load(GeneratorHarness.Run(LoopSources.Runtime, SampleSources.ImplicitUsings),
             "SumSquares", "Dot", "Logistic", "Recurrence", "Power", "Heron", "Triangular", "Down", "Pairs", "BranchInLoop",
-            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach", "BranchLoad", "BreakContinue", "IndexAfterBreak", "Converge").Probes);
+            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach", "BranchLoad", "BreakContinue", "IndexAfterBreak", "Converge", "InitFromParameter", "NextFromOutside", "WhileAfterReturn").Probes);
 
     private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
 
@@ -63,6 +63,10 @@ public class RuntimeLoopTests
         Check("Recurrence", [0.3, 3.1, n]);
         Check("Power", [1.3, n]);
         Check("DoWhile", [0.8, n]);
+        Check("InitFromParameter", [1.28, n]);
+        Check("NextFromOutside", [0.7, Math.Max(n, 1)]);
+        Check("WhileAfterReturn", [0.6, Vec(new Random(n), n, 0.1, 1)]);
+        Check("WhileAfterReturn", [-0.6, Vec(new Random(n), n, 0.1, 1)]);
         var r = new Random(n);
         Check("BranchLoad", [Vec(r, n + 1), n]);
     }

@@ -397,7 +397,7 @@ partial class RuntimeLoops
         }
 
         // The gradient.
-        dA = da;
+        dA = da + dx;
         return x;
     }
 
@@ -2696,5 +2696,319 @@ partial class RuntimeLoops
             broken = broken_2;
         }
         return y + x;
+    }
+
+    /// <summary>
+    /// Computes <see cref="InitFromParameter(double, int)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="x">As for <c>InitFromParameter</c>.</param>
+    /// <param name="n">As for <c>InitFromParameter</c>.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <returns>The value of <see cref="InitFromParameter(double, int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double InitFromParameterGradient(double x, int n, ref double dX)
+    {
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        // line 294: for (int k = 0; k < n; k++) a *= x;
+        double a = x;
+        for (int k = 0; k < n; k++)
+        {
+            // line 294: for (int k = 0; k < n; k++) a *= x;
+            tape.Push(a); // for the backward sweep
+            a *= x;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 294: for (int k = 0; k < n; k++) a *= x;
+        double da = 1.0;
+        double dx = 0.0;
+        for (int k_2 = (0 < n ? n : 0) - 1; k_2 >= 0; k_2--)
+        {
+            // line 294: for (int k = 0; k < n; k++) a *= x;
+            double a_2 = tape.Pop();
+            double daNext = x * da;
+            double dxNext = dx + a_2 * da;
+            da = daNext;
+            dx = dxNext;
+        }
+
+        // The gradient.
+        dX = dx + da;
+        return a;
+    }
+
+    /// <summary>
+    /// <see cref="InitFromParameter(double, int)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value InitFromParameterTape(global::SymGrad.Value x, int n)
+    {
+        // line 294: for (int k = 0; k < n; k++) a *= x;
+        global::SymGrad.Value a = x;
+        for (int k = 0; k < n; k++)
+        {
+            a *= x;
+        }
+        return a;
+    }
+
+    /// <summary>
+    /// Computes <see cref="NextFromOutside(double, int)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="x">As for <c>NextFromOutside</c>.</param>
+    /// <param name="n">As for <c>NextFromOutside</c>.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <returns>The value of <see cref="NextFromOutside(double, int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double NextFromOutsideGradient(double x, int n, ref double dX)
+    {
+        // Forward sweep.
+        // line 303: for (int k = 0; k < n; k++) a = x;
+        double a = 0.0;
+        for (int k = 0; k < n; k++)
+        {
+            a = x;
+        }
+        // line 308: b = Math.Sin(x);
+        double b = global::System.Math.Sin(x);
+        // line 306: do ...
+        double b_2 = b;
+        for (int e = 1; e < n; e++)
+        {
+            b_2 = b;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 306: do ...
+        double db_2 = 1.0;
+        double db = 0.0;
+        for (int e_2 = (1 < n ? n : 1) - 1; e_2 >= 1; e_2--)
+        {
+            double db_2Next = 0.0;
+            double dbNext = db + db_2;
+            db_2 = db_2Next;
+            db = dbNext;
+        }
+        // line 303: for (int k = 0; k < n; k++) a = x;
+        double da = 1.0;
+        double dx = global::System.Math.Cos(x) * (db + db_2);
+        for (int k_2 = (0 < n ? n : 0) - 1; k_2 >= 0; k_2--)
+        {
+            double daNext = 0.0;
+            double dxNext = dx + da;
+            da = daNext;
+            dx = dxNext;
+        }
+
+        // The gradient.
+        dX = dx;
+        return a + b_2;
+    }
+
+    /// <summary>
+    /// <see cref="NextFromOutside(double, int)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value NextFromOutsideTape(global::SymGrad.Value x, int n)
+    {
+        // line 303: for (int k = 0; k < n; k++) a = x;
+        global::SymGrad.Value a = 0.0;
+        for (int k = 0; k < n; k++)
+        {
+            a = x;
+        }
+        // line 308: b = Math.Sin(x);
+        global::SymGrad.Value b = global::SymGrad.ValueMath.Sin(x);
+        // line 306: do ...
+        global::SymGrad.Value b_2 = b;
+        for (int e = 1; e < n; e++)
+        {
+            b_2 = b;
+        }
+        return a + b_2;
+    }
+
+    /// <summary>
+    /// Computes <see cref="WhileAfterReturn(double, double[])"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="x">As for <c>WhileAfterReturn</c>.</param>
+    /// <param name="xs">As for <c>WhileAfterReturn</c>.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <param name="dXs">Receives the derivative of the result with respect to <paramref name="xs"/>.</param>
+    /// <returns>The value of <see cref="WhileAfterReturn(double, double[])"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double WhileAfterReturnGradient(double x, double[] xs, ref double dX, global::System.Span<double> dXs)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(xs);
+        if (dXs.Length != xs.Length) throw new global::System.ArgumentException("dXs must have the length of xs.", nameof(dXs));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dXs.Clear();
+
+        // Forward sweep.
+        // line 318: x <= 0
+        bool cond = x <= 0.0;
+        int k = 0; // set below, read after its branch
+        double result;
+        if (cond)
+        {
+            result = x;
+        }
+        else
+        {
+            // line 321: while (k < xs.Length && a < 3.0) ...
+            double a = x;
+            for (k = 0; k < xs.Length && a < 3.0; k++)
+            {
+                a += 0.5 + x * x * xs[k];
+            }
+            result = a;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 318: x <= 0
+        double dx;
+        if (cond)
+        {
+            dx = 1.0;
+        }
+        else
+        {
+            // line 321: while (k < xs.Length && a < 3.0) ...
+            double da = 1.0;
+            double dx_2 = 0.0;
+            for (int k_2 = k - 1; k_2 >= 0; k_2--)
+            {
+                // line 323: a += 0.5 + x * x * xs[k];
+                dXs[k_2] += x * x * da;
+                double t = x * (xs[k_2] * da);
+                dx_2 = dx_2 + t + t;
+            }
+            dx = dx_2 + da;
+        }
+
+        // The gradient.
+        dX = dx;
+        return result;
+    }
+
+    /// <summary>
+    /// Computes <see cref="WhileAfterReturn(double, double[])"/>, its gradient and its Hessian times the tangents, by forward-mode
+    /// differentiation of the gradient (forward over reverse). Gradient and product are written, overwriting the outputs.
+    /// </summary>
+    /// <param name="x">As for <c>WhileAfterReturn</c>.</param>
+    /// <param name="xs">As for <c>WhileAfterReturn</c>.</param>
+    /// <param name="tX">The vector's component along <paramref name="x"/>, of its shape.</param>
+    /// <param name="tXs">The vector's component along <paramref name="xs"/>, of its shape.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <param name="dXs">Receives the derivative of the result with respect to <paramref name="xs"/>.</param>
+    /// <param name="hvX">Receives the rows of the Hessian for <paramref name="x"/>, times the tangents.</param>
+    /// <param name="hvXs">Receives the rows of the Hessian for <paramref name="xs"/>, times the tangents.</param>
+    /// <returns>The value of <see cref="WhileAfterReturn(double, double[])"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double WhileAfterReturnHvp(double x, double[] xs, double tX, global::System.ReadOnlySpan<double> tXs, ref double dX, global::System.Span<double> dXs, ref double hvX, global::System.Span<double> hvXs)
+    {
+        // The indices read below must exist, and each tangent and output must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(xs);
+        if (tXs.Length != xs.Length) throw new global::System.ArgumentException("tXs must have the length of xs.", nameof(tXs));
+        if (dXs.Length != xs.Length) throw new global::System.ArgumentException("dXs must have the length of xs.", nameof(dXs));
+        if (hvXs.Length != xs.Length) throw new global::System.ArgumentException("hvXs must have the length of xs.", nameof(hvXs));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dXs.Clear();
+        hvXs.Clear();
+
+        // Forward and backward sweeps, each value followed by its tangent.
+        // line 318: x <= 0
+        bool cond = x <= 0.0;
+        int k = 0; // set below, read after its branch
+        double result;
+        if (cond)
+        {
+            result = x;
+        }
+        else
+        {
+            // line 321: while (k < xs.Length && a < 3.0) ...
+            double a = x;
+            for (k = 0; k < xs.Length && a < 3.0; k++)
+            {
+                a += 0.5 + x * x * xs[k];
+            }
+            result = a;
+        }
+        // line 318: x <= 0
+        double dx;
+        double tdx;
+        if (cond)
+        {
+            dx = 1.0;
+            tdx = 0.0;
+        }
+        else
+        {
+            // line 321: while (k < xs.Length && a < 3.0) ...
+            double da = 1.0;
+            double dx_2 = 0.0;
+            double tdx_2 = 0.0;
+            for (int k_2 = k - 1; k_2 >= 0; k_2--)
+            {
+                // line 323: a += 0.5 + x * x * xs[k];
+                double t = x * tX;
+                double dt_2 = xs[k_2] * da;
+                dXs[k_2] += x * x * da;
+                hvXs[k_2] += da * (t + t);
+                double t_3 = x * dt_2;
+                double tt_3 = dt_2 * tX + x * (da * tXs[k_2]);
+                dx_2 = dx_2 + t_3 + t_3;
+                tdx_2 = tdx_2 + tt_3 + tt_3;
+            }
+            dx = dx_2 + da;
+            tdx = tdx_2;
+        }
+
+        // The gradient and the Hessian-vector product.
+        dX = dx;
+        hvX = tdx;
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="WhileAfterReturn(double, double[])"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value WhileAfterReturnTape(global::SymGrad.Value x, global::SymGrad.Value[] xs)
+    {
+        // line 318: x <= 0
+        global::SymGrad.Value result;
+        if (x.Data <= 0.0)
+        {
+            result = x;
+        }
+        else
+        {
+            // line 321: while (k < xs.Length && a < 3.0) ...
+            global::SymGrad.Value a = x;
+            for (int k = 0; k < xs.Length && a.Data < 3.0; k++)
+            {
+                a += 0.5 + x * x * xs[k];
+            }
+            result = a;
+        }
+        return result;
     }
 }
