@@ -96,6 +96,15 @@ public sealed class GradientTape
     public static Span<double> Flat(double[,] array) =>
         MemoryMarshal.CreateSpan(ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(array)), array.Length);
 
+    /// <summary>
+    /// Row <paramref name="row"/> of a two-dimensional array seen through <see cref="Flat"/>; empty when there is no
+    /// such row, so that the first element read through it throws <see cref="IndexOutOfRangeException"/> where the
+    /// array access would have (and a loop that reads nothing does not throw).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Span<double> Row(Span<double> flat, int row, int rows, int columns) =>
+        (uint)row < (uint)rows ? flat.Slice(row * columns, columns) : default;
+
     /// <summary><paramref name="index"/>, checked against <paramref name="length"/> as an array access checks it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Within(int index, int length) => (uint)index < (uint)length ? index : throw new IndexOutOfRangeException();

@@ -173,7 +173,7 @@ internal sealed partial class ReverseMode
         void Need(int id)
         {
             if (!inside.Contains(id) || !seen.Add(id)) return;
-            if (topLevel.TryGetValue(id, out var def) && !IrWalk.ReadsMemory(def.Instr) && !(IsCostly(def.Instr) && Varies(def.Instr, inside, loop))
+            if (topLevel.TryGetValue(id, out var def) && (!IrWalk.ReadsMemory(def.Instr) || _reloadable.Contains(id)) && !(IsCostly(def.Instr) && Varies(def.Instr, inside, loop))
                 && RecomputeSize(id, topLevel, seen) <= RecomputeLimit)
             {
                 foreach (int operand in IrWalk.Operands(def.Instr)) Need(operand);
@@ -285,12 +285,26 @@ internal sealed partial class ReverseMode
     /// <summary>The forward sweep: the method's body, each loop pushing its roots at the end of every iteration.</summary>
     private Block WithTape(Block block)
     {
-        if (_pushes.Count == 0 && _counters.Count == 0) return block;
+        if (_pushes.Count == 0 && _counters.Count == 0 && _inPlace.Count == 0) return block;
+        var moved = new HashSet<int>(_inPlace.Values.SelectMany(p => p.ForwardMoved));
+        var placed = new HashSet<int>();
         var nodes = new List<Node>();
         foreach (Node node in block.Nodes)
         {
             switch (node)
             {
+                case Instr instr when moved.Contains(instr.Id):
+                    if (placed.Add(instr.Id)) nodes.Add(instr);
+                    break;
+                case LoopRegion loop when _inPlace.TryGetValue(loop, out InPlaceLoop? inPlace):
+                    // What its backward code reads of the code after it, made before it.
+                    foreach (Instr instr in block.Nodes.OfType<Instr>().Where(i => inPlace.ForwardMoved.Contains(i.Id)))
+                    {
+                        if (placed.Add(instr.Id)) nodes.Add(instr);
+                    }
+                    nodes.AddRange(inPlace.BackwardMoved);
+                    nodes.Add(InPlace(loop, inPlace));
+                    break;
                 case LoopRegion loop:
                     var body = WithTape(loop.Body).Nodes.ToList();
                     var vars = loop.Vars.ToList();

@@ -68,6 +68,8 @@ internal sealed partial class ReverseMode
                 case IfInstr region:
                     ReverseIf(region, adj);
                     break;
+                case LoopRegion loop when ReferenceEquals(block, _ir.Body) && TryReverseInPlace(loop, k, adj):
+                    break;
                 case LoopRegion loop:
                     ReverseLoop(loop, adj);
                     break;

@@ -19,7 +19,9 @@ internal sealed class GradientEmitter : PlainEmitter
     private GradientEmitter(GradientIr gradient, Dictionary<int, string> adjoints, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved)
         : base(gradient.Primal, new[]
             {
-                new Section(gradient.Forward, "// Forward sweep."),
+                new Section(gradient.Forward, IrWalk.All(gradient.Forward).Any(n => n is AddToAdjoint or AddToLocal)
+                    ? "// Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it."
+                    : "// Forward sweep."),
                 new Section(gradient.Backward, "// Backward sweep: the adjoint of each value, from the result back to the parameters."),
             }, gradient.Return, outputs, reserved, allowSplit: true)
     {
@@ -55,7 +57,7 @@ internal sealed class GradientEmitter : PlainEmitter
         ArgumentChecks.Emit(w, ir, adjoints, "adjoint");
         emitter.EmitClears(w, adjoints);
         EmitTape(w, new[] { gradient.Forward, gradient.Backward });
-        emitter.EmitViews(w, IrWalk.All(gradient.Backward).OfType<AddToAdjoint>()
+        emitter.EmitViews(w, IrWalk.All(gradient.Forward).Concat(IrWalk.All(gradient.Backward)).OfType<AddToAdjoint>()
             .Where(a => a.Index1 >= 0 && ir.Params[a.Param].Kind == ParamKind.Array2D).Select(a => ((Effect)a, adjoints[a.Param])));
         if (!emitter.IsSplit)
         {
@@ -230,6 +232,9 @@ internal sealed class GradientEmitter : PlainEmitter
     }
 
     /// <summary><c>dV[i] += g;</c>: the backward sweep adding to an adjoint kept in memory.</summary>
+    protected override (string Name, int Index0, int Index1)? ViewTarget(Effect effect) =>
+        effect is AddToAdjoint { Index1: >= 0 } add && HasView(_adjoints[add.Param]) ? (_adjoints[add.Param], add.Index0, add.Index1) : null;
+
     protected override string RenderEffect(Effect effect)
     {
         if (effect is not AddToAdjoint add) return base.RenderEffect(effect);

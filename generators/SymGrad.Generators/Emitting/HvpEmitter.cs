@@ -24,6 +24,9 @@ internal sealed class HvpEmitter : PlainEmitter
     }
 
     /// <summary><c>dV[i] += g;</c> and <c>hvV[i] += tg;</c>: the backward sweep and its tangent adding to memory.</summary>
+    protected override (string Name, int Index0, int Index1)? ViewTarget(Effect effect) =>
+        effect is AddToAdjoint { Index1: >= 0 } add && HasView((add.OfTangent ? _outputs : _adjoints)[add.Param]) ? ((add.OfTangent ? _outputs : _adjoints)[add.Param], add.Index0, add.Index1) : null;
+
     protected override string RenderEffect(Effect effect)
     {
         if (effect is not AddToAdjoint add) return base.RenderEffect(effect);

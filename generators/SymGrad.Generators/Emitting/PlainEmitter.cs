@@ -83,9 +83,13 @@ internal abstract class PlainEmitter : ProgramEmitter
         return _headerValues.Contains(id);
     }
 
-    /// <summary><c>wFlat[j * wColumns + k]</c>, each index checked unless its loop is bounded by its dimension of parameter <paramref name="shapeOf"/>.</summary>
+    /// <summary>
+    /// <c>wFlat[j * wColumns + k]</c>, each index checked unless its loop is bounded by its dimension of parameter
+    /// <paramref name="shapeOf"/>; or <c>wRow[k]</c> in a loop over k that took row j before it started.
+    /// </summary>
     protected string ViewElement(string name, int shapeOf, int index0, int index1)
     {
+        if (_rows.TryGetValue((name, index0, index1), out string? row)) return $"{row}[{Operand(index1, Prec.Conditional)}]";
         (string span, string rows, string columns) = _views[name];
         string j = Bounded(index1, shapeOf, 1) ? Operand(index1, Prec.Additive + 1) : $"global::SymGrad.GradientTape.Within({Operand(index1, Prec.Conditional)}, {columns})";
         if (Uses.Defs.TryGetValue(index0, out Instr? first) && first is ConstInstr { Value: 0 } && Bounded(index0, shapeOf, 0)) return $"{span}[{j}]";
@@ -120,6 +124,54 @@ internal abstract class PlainEmitter : ProgramEmitter
               && Uses.Defs.TryGetValue(v.Init, out Instr? init) && init is BinaryInstr { Op: Op.Sub } last && IsLength(last.A)
               && Uses.Defs.TryGetValue(last.B, out Instr? one) && one is ConstInstr { Value: 1 };
     }
+
+    // ---- rows of two-dimensional arrays, taken once per loop --------------------------------------------------
+
+    private readonly Dictionary<(string Name, int Index0, int Index1), string> _rows = new();
+
+    /// <summary>
+    /// A loop over k that reads or writes <c>w[j, k]</c> with j fixed takes row j once, before it starts:
+    /// <c>wRow = Row(wFlat, j, wRows, wColumns)</c>, then <c>wRow[k]</c>. The row index is checked once instead of at
+    /// every element, and k by the row's own bounds check, which is what keeps a dense inner loop as lean as a
+    /// hand-written one. A row that does not exist is empty, so the loop still throws
+    /// <see cref="System.IndexOutOfRangeException"/> at its first access, as C# would, and not if it runs no iteration.
+    /// </summary>
+    protected override void BeforeCountedLoop(CodeWriter w, LoopRegion loop, LoopVar index)
+    {
+        if (_views.Count == 0) return;
+        var inside = new HashSet<int>(IrWalk.Defined(loop).Concat(IrWalk.Blocks(loop).SelectMany(IrWalk.Values).Select(v => v.Id)));
+        foreach ((string name, int index0, int index1) in ViewAccesses(loop.Body).Distinct().ToList())
+        {
+            if (index1 != index.Id || inside.Contains(index0) || _rows.ContainsKey((name, index0, index1))) continue;
+            (string span, string rows, string columns) = _views[name];
+            string row = ReserveName(name.TrimStart('@') + "Row");
+            w.Line($"global::System.Span<double> {row} = global::SymGrad.GradientTape.Row({span}, {Operand(index0, Prec.Conditional)}, {rows}, {columns});");
+            _rows[(name, index0, index1)] = row;
+        }
+    }
+
+    /// <summary>The view elements a loop body touches itself (in its branches too, not in its inner loops).</summary>
+    private IEnumerable<(string Name, int Index0, int Index1)> ViewAccesses(Block block)
+    {
+        foreach (Node node in block.Nodes)
+        {
+            if (node is LoadInstr { Index1: >= 0 } load && _views.ContainsKey(Program.Params[load.Param].Name) && !InHeader(load.Id))
+            {
+                yield return (Program.Params[load.Param].Name, load.Index0, load.Index1);
+            }
+            else if (node is Effect effect && ViewTarget(effect) is { } target)
+            {
+                yield return (target.Name, target.Index0, target.Index1);
+            }
+            else if (node is IfInstr region)
+            {
+                foreach (var access in ViewAccesses(region.Then).Concat(ViewAccesses(region.Else))) yield return access;
+            }
+        }
+    }
+
+    /// <summary>The view element an effect writes (an adjoint accumulated into a two-dimensional output), if any.</summary>
+    protected virtual (string Name, int Index0, int Index1)? ViewTarget(Effect effect) => null;
 
     /// <summary>The statement of an effect every plain program may hold: a push on the tape.</summary>
     protected override string RenderEffect(Effect effect) => effect switch

@@ -93,6 +93,11 @@ internal abstract class ProgramEmitter
         ? Operand(array.Length0, Prec.Conditional)
         : Operand(array.Length0, Prec.Multiplicative) + " * " + Operand(array.Length1, Prec.Multiplicative + 1);
 
+    /// <summary>Statements a program puts just before a counted loop's <c>for</c> statement (the plain programs take the rows it indexes).</summary>
+    protected virtual void BeforeCountedLoop(CodeWriter w, LoopRegion loop, LoopVar index)
+    {
+    }
+
     /// <summary>Statements a program puts at the start and the end of a loop's body (the plain programs release the arrays an iteration made).</summary>
     protected virtual void LoopBodyStart(CodeWriter w, LoopRegion loop)
     {
@@ -325,6 +330,7 @@ internal abstract class ProgramEmitter
             if (v == driver) { if (!hoisted) w.Line($"{TypeName(v.Id)} {NameOf(v.Id)};"); }
             else w.Line(hoisted ? $"{NameOf(v.Id)} = {Operand(v.Init, Prec.Conditional)};" : $"{TypeName(v.Id)} {NameOf(v.Id)} = {Operand(v.Init, Prec.Conditional)};");
         }
+        if (driver is not null) BeforeCountedLoop(w, loop, driver);
         if (driver is not null)
         {
             string init = (driverInFor ? TypeName(driver.Id) + " " : "") + $"{NameOf(driver.Id)} = {Operand(driver.Init, Prec.Conditional)}";

@@ -312,6 +312,24 @@ internal sealed class IrBuilder
         }
     }
 
+    /// <summary>The nodes of the outermost block so far.</summary>
+    public IReadOnlyList<Node> Outermost => _frames[0].Nodes;
+
+    /// <summary>Whether value <paramref name="id"/> is made in the outermost block (not in a region, nor elsewhere).</summary>
+    public bool IsInOutermost(int id) => _frames[0].Nodes.Any(n => n is Instr i && i.Id == id);
+
+    /// <summary>
+    /// Removes the nodes of the outermost block that <paramref name="pick"/> picks and returns them in order, named:
+    /// code that moves to the forward sweep (before a loop differentiated in place). Their values stay shareable,
+    /// since they are then made before anything this builder makes.
+    /// </summary>
+    public List<Node> TakeFromOutermost(Func<Node, bool> pick)
+    {
+        var taken = _frames[0].Nodes.Where(pick).ToList();
+        _frames[0].Nodes.RemoveAll(n => pick(n));
+        return taken.Select(Named).ToList();
+    }
+
     /// <summary>The outermost block, with every value's source name applied.</summary>
     public Block Finish() => Seal(_frames[0].Nodes);
 

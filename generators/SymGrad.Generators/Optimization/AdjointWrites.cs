@@ -25,7 +25,9 @@ internal static class AdjointWrites
             .First(c => c.Type == ValType.Double && System.BitConverter.DoubleToInt64Bits(c.Value) == 0).Id;
 
         var topLevel = gradient.Backward.Nodes.OfType<AddToAdjoint>().ToList();
-        var nested = gradient.Backward.Nodes.Where(n => n is not AddToAdjoint && IrWalk.HasEffects(n)).ToList();
+        // A loop differentiated in place adds to adjoints in the forward sweep.
+        var nested = gradient.Backward.Nodes.Where(n => n is not AddToAdjoint && IrWalk.HasEffects(n))
+            .Concat(gradient.Forward.Nodes.Where(IrWalk.HasEffects)).ToList();
         var replaced = new HashSet<int>();
         var outputs = new List<AdjointOutput>();
         foreach (int p in gradient.Accumulated)

@@ -46,10 +46,21 @@ internal sealed partial class BodyLowerer
         if (loop.ConditionIsUntil) throw Unsupported(loop, "An until loop", "write a while loop");
         if (!loop.ConditionIsTop)
         {
-            // do { B } while (c) runs B once, then as a while loop: the first iteration is lowered on its own.
+            // do { B } while (c) runs B once, then as a while loop: the first iteration is lowered on its own, as an
+            // iteration of the loop (a break there sets the flag the loop then tests, a continue goes to c).
+            if (ContainsReturn(loop.Body) || Breaks(loop, loop.Body)) env.Scalars[loop.ExitLabel] = _b.Bool(false);
+            if (ContainsReturn(loop.Body)) OpenReturnSlots(env);
             _loopDepth++;
-            Lower(new Work(loop.Body, null), env);
-            _loopDepth--;
+            _keptLoops.Push(loop);
+            try
+            {
+                Lower(new Work(loop.Body, null), env);
+            }
+            finally
+            {
+                _keptLoops.Pop();
+                _loopDepth--;
+            }
         }
         KeepLoop(loop, loop.Condition, loop.Body, System.Array.Empty<IOperation>(), env);
     }
@@ -64,6 +75,7 @@ internal sealed partial class BodyLowerer
         if (Assigned(loop.Body).Any(condVars.Contains)) return null;
         // A loop that breaks or continues runs its iterations to different ends: it stays a loop.
         if (loop.Body.DescendantsAndSelf().OfType<IBranchOperation>().Any(b => SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel) || SymbolEqualityComparer.Default.Equals(b.Target, loop.ContinueLabel))) return null;
+        if (ContainsReturn(loop.Body)) return null; // so does one that returns
         if (loop.AtLoopBottom.Any(step => Assigned(step).Any(s => !condVars.Contains(s)))) return null;
         int cost = System.Math.Max(1, loop.Body.DescendantsAndSelf().Count());
         Env sim = env.Clone();
@@ -131,9 +143,17 @@ internal sealed partial class BodyLowerer
         // A break is a flag carried by the loop (named after nothing: the loop's exit label stands for it in the
         // environment): it is set where the source breaks, tested before the condition, and skips the steps.
         var own = (ILoopOperation)loop;
-        bool breaks = body.DescendantsAndSelf().OfType<IBranchOperation>().Any(b => b.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(b.Target, own.ExitLabel));
-        if (breaks) env.Scalars[own.ExitLabel] = _b.Bool(false);
+        bool returns = ContainsReturn(body);
+        bool breaks = returns || Breaks(own, body);
+        // A do loop's first iteration, lowered before it, may have broken already.
+        if (breaks && !env.Scalars.ContainsKey(own.ExitLabel)) env.Scalars[own.ExitLabel] = _b.Bool(false);
+        if (returns) OpenReturnSlots(env);
         var assigned = new HashSet<ISymbol>((condition is null ? Enumerable.Empty<ISymbol>() : Assigned(condition)).Concat(Assigned(body)).Concat(steps.SelectMany(Assigned)), SymbolEqualityComparer.Default);
+        if (returns)
+        {
+            assigned.Add(ReturnedKey);
+            assigned.Add(ResultKey);
+        }
         foreach (ISymbol symbol in assigned)
         {
             // A scalarised array written in a loop that stays a loop must be memory: lower again with it in memory.
@@ -145,7 +165,7 @@ internal sealed partial class BodyLowerer
         }
         SetOrigin(loop);
         var carried = env.Scalars.Keys.Where(assigned.Contains).OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
-        if (breaks) carried.Add(own.ExitLabel);
+        if (breaks && !carried.Contains(own.ExitLabel, SymbolEqualityComparer.Default)) carried.Add(own.ExitLabel);
         Env bodyEnv = env.Clone();
         var ids = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
         foreach (ISymbol symbol in carried)
@@ -231,8 +251,89 @@ internal sealed partial class BodyLowerer
         _b.AddLoop(vars, header, cond, block);
     }
 
-    /// <summary>A source variable's name; a loop's break flag is <c>broken</c>.</summary>
-    private static string VariableName(ISymbol symbol) => symbol is ILabelSymbol ? "broken" : symbol.Name;
+    /// <summary>Whether a loop's body breaks out of it (not out of a loop inside it).</summary>
+    private static bool Breaks(ILoopOperation loop, IOperation body) =>
+        body.DescendantsAndSelf().OfType<IBranchOperation>().Any(b => b.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel));
+
+    /// <summary>A source variable's name; a loop's break flag is <c>broken</c>, the return slots <c>returned</c> and <c>result</c>.</summary>
+    private static string VariableName(ISymbol symbol) => symbol switch
+    {
+        ILabelSymbol => "broken",
+        IMethodSymbol => "returned",
+        ITypeSymbol => "result",
+        _ => symbol.Name,
+    };
+
+    // ---- return inside a loop --------------------------------------------------------------------------------
+    //
+    // A return inside a loop sets two variables the loops around it carry, and breaks out of the innermost one:
+    // "returned" and "result". After each loop that holds a return, "if (returned) return result;" ends the path
+    // there (itself a return inside the enclosing loop, if there is one), and the rest of the code runs otherwise.
+    // The two live in the environment under symbols no local can have: the method's own (the flag) and its
+    // containing type's (the value). Each method lowered (the root, an inlined callee) has its own environment.
+
+    private ISymbol ReturnedKey => _callStack.Peek();
+
+    private ISymbol ResultKey => _callStack.Peek().ContainingType;
+
+    /// <summary>A return inside a loop: the value and the flag are set, and the innermost loop is left.</summary>
+    private void ReturnFromLoop(int value, Env env)
+    {
+        env.Scalars[ReturnedKey] = _b.Bool(true);
+        env.Scalars[ResultKey] = value;
+        env.Scalars[_keptLoops.Peek().ExitLabel] = _b.Bool(true);
+    }
+
+    /// <summary>Makes the return slots, false and 0, before the outermost loop that holds a return.</summary>
+    private void OpenReturnSlots(Env env)
+    {
+        if (env.Scalars.ContainsKey(ReturnedKey)) return;
+        env.Scalars[ReturnedKey] = _b.Bool(false);
+        ValType type = TypeOf(_callStack.Peek().ReturnType) ?? ValType.Double;
+        env.Scalars[ResultKey] = type == ValType.Bool ? _b.Bool(false) : _b.Const(0, type);
+    }
+
+    /// <summary>
+    /// After a loop that holds a return: <c>if (returned) return result;</c> with the rest of the work on the other
+    /// path. Returns true when it consumed the rest.
+    /// </summary>
+    private bool AfterLoop(IOperation loop, Work? rest, Env env)
+    {
+        if (!ContainsReturn(loop) || !env.Scalars.TryGetValue(ReturnedKey, out int returned)) return false;
+        int result = env.Scalars[ResultKey];
+        Env thenEnv = env.Clone(), elseEnv = env.Clone();
+        bool outermost = _loopDepth == 0;
+        if (outermost)
+        {
+            // Past the outermost loop the slots are dead: the rest of the method does not carry them.
+            foreach (Env e in new[] { thenEnv, elseEnv })
+            {
+                e.Scalars.Remove(ReturnedKey);
+                e.Scalars.Remove(ResultKey);
+            }
+        }
+        _b.PushBlock();
+        if (outermost) thenEnv.Return = result;
+        else thenEnv.Scalars[_keptLoops.Peek().ExitLabel] = _b.Bool(true);
+        Block thenBlock = _b.PopBlock();
+        _b.PushBlock();
+        Lower(rest, elseEnv);
+        Block elseBlock = _b.PopBlock();
+
+        var phis = new List<Phi>();
+        if (outermost)
+        {
+            // A loop left only by its return (while (true)) has nothing after it: C# knows the end is unreachable.
+            env.Return = elseEnv.Return is int other ? (other == result ? result : MakePhi(phis, result, other, "result")) : result;
+        }
+        else
+        {
+            MergeInto(env, thenEnv, elseEnv, phis);
+        }
+        _b.Origin = OriginOf(loop);
+        _b.AddIf(returned, thenBlock, elseBlock, phis);
+        return true;
+    }
 
     /// <summary>Whether <paramref name="value"/> reads, through the header's values, a carried variable or memory.</summary>
     private static bool DependsOn(int value, Block header, HashSet<int> carried)

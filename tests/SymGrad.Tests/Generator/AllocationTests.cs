@@ -5,7 +5,10 @@ namespace SymGrad.Tests.Generator;
 /// <summary>The generated gradient is straight-line code on the caller's buffers: it allocates nothing.</summary>
 public class AllocationTests
 {
+    // Each test is compiled optimised at once: a tiering or on-stack-replacement compile of its own loop, in the
+    // middle of the measured calls, can allocate on this thread and is not the generated code's doing.
     [Fact]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Ten_thousand_seed_loss_gradients_allocate_nothing()
     {
         double[,] w1 = SeedNetGradientTests.W1, w2 = SeedNetGradientTests.W2, xs = SeedNetGradientTests.Xs;
@@ -20,18 +23,25 @@ public class AllocationTests
             sum += SeedNet.LossGradient(w1, b1, w2, b2, wOut, SeedNetGradientTests.BOut, xs, targets, dW1, dB1, dW2, dB2, dWOut, ref dBOut, dXs);
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        // The fewest bytes of three rounds: a round in which the runtime itself did something once (a tiering step)
+        // is not the gradient's doing; code that allocates per call allocates in every round.
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 3; round++)
         {
-            sum += SeedNet.LossGradient(w1, b1, w2, b2, wOut, SeedNetGradientTests.BOut, xs, targets, dW1, dB1, dW2, dB2, dWOut, ref dBOut, dXs);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10_000; i++)
+            {
+                sum += SeedNet.LossGradient(w1, b1, w2, b2, wOut, SeedNetGradientTests.BOut, xs, targets, dW1, dB1, dW2, dB2, dWOut, ref dBOut, dXs);
+            }
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        Assert.Equal(11_000 * 3.165349361996877, sum, 1e-6); // the calls did run
+        Assert.Equal(31_000 * 3.165349361996877, sum, 1e-5); // the calls did run
     }
 
     [Fact]
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Ten_thousand_seed_loss_jvps_allocate_nothing_and_equal_the_gradient_along_the_tangent()
     {
         double[,] w1 = SeedNetGradientTests.W1, w2 = SeedNetGradientTests.W2, xs = SeedNetGradientTests.Xs;
@@ -54,15 +64,21 @@ public class AllocationTests
         {
             sum += SeedNet.LossJvp(w1, b1, w2, b2, wOut, SeedNetGradientTests.BOut, xs, targets, tW1, tB1, tW2, tB2, tWOut, tBOut, tXs, out derivative);
         }
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10_000; i++)
+        // The fewest bytes of three rounds: a round in which the runtime itself did something once (a tiering step)
+        // is not the gradient's doing; code that allocates per call allocates in every round.
+        long allocated = long.MaxValue;
+        for (int round = 0; round < 3; round++)
         {
-            sum += SeedNet.LossJvp(w1, b1, w2, b2, wOut, SeedNetGradientTests.BOut, xs, targets, tW1, tB1, tW2, tB2, tWOut, tBOut, tXs, out derivative);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 10_000; i++)
+            {
+                sum += SeedNet.LossJvp(w1, b1, w2, b2, wOut, SeedNetGradientTests.BOut, xs, targets, tW1, tB1, tW2, tB2, tWOut, tBOut, tXs, out derivative);
+            }
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
         Assert.Equal(0, allocated);
-        Assert.Equal(11_000 * 3.165349361996877, sum, 1e-6);
+        Assert.Equal(31_000 * 3.165349361996877, sum, 1e-5);
         Assert.True(Math.Abs(derivative - dot) <= 1e-12 * Math.Max(1, Math.Abs(dot)), $"JVP {derivative:R}, gradient · tangent {dot:R}");
         Assert.NotEqual(0.0, dot); // the comparison is not 0 = 0
 

@@ -104,6 +104,7 @@ public class DocumentedDiagnosticsTests
         { "for (int i = 0; i < 3; i++) { if (y > 5) break; y += 1; }", null },
         { "for (int i = 0; i < n; i++) { if (y < 0) continue; y -= 0.5; }", null },
         { "for (int i = 0; i < 3; i++) { if (y > 5) return y; y += 1; }", "SG0005" },
+        { "int k = 0; do { y *= 0.5; if (y < 0.1) break; k++; } while (k < n);", null },
         { "for (int i = 0; i < n; i++) y += 1;", null },
         { "int k = 0; while (k < n) { y = Math.Sin(y); k++; }", null },
         { "double[] a = new double[n]; for (int i = 0; i < n; i++) a[i] = y * i; for (int i = 0; i < n; i++) y += a[i];", null },

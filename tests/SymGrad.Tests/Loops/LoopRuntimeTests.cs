@@ -149,7 +149,12 @@ public class LoopRuntimeTests
                 return all;
             }
 
-            /// <summary>Bytes this thread allocates over <paramref name="calls"/> gradient calls, after a warm-up.</summary>
+            /// <summary>
+            /// Bytes this thread allocates over <paramref name="calls"/> gradient calls, after a warm-up: the fewest of
+            /// three rounds. This method is compiled optimised at once, so that no tiering or on-stack replacement of
+            /// its own loops runs (and allocates) inside a round; code that allocates per call allocates in every round.
+            /// </summary>
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public static long AllocatedOver(int calls)
             {
                 var (w1, b1, w2, xs, ys) = Problem(7, 32, 20, 16);
@@ -158,10 +163,14 @@ public class LoopRuntimeTests
                 var dW2 = new double[16];
                 double sum = 0;
                 for (int i = 0; i < 200; i++) sum += Models.MlpGradient(w1, b1, w2, xs, ys, dW1, dB1, dW2);
-                long before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < calls; i++) sum += Models.MlpGradient(w1, b1, w2, xs, ys, dW1, dB1, dW2);
-                long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-                return double.IsFinite(sum) ? allocated : -1;
+                long fewest = long.MaxValue;
+                for (int round = 0; round < 3; round++)
+                {
+                    long before = GC.GetAllocatedBytesForCurrentThread();
+                    for (int i = 0; i < calls; i++) sum += Models.MlpGradient(w1, b1, w2, xs, ys, dW1, dB1, dW2);
+                    fewest = Math.Min(fewest, GC.GetAllocatedBytesForCurrentThread() - before);
+                }
+                return double.IsFinite(sum) ? fewest : -1;
             }
         }
         """;

@@ -331,6 +331,24 @@ internal static class LoopSources
                 }
                 return a;
             }
+            /// <summary>break and continue in a do loop, its first iteration included.</summary>
+            [Differentiable]
+            public static double DoBreakContinue(double[] v, double x, int n)
+            {
+                double s = x;
+                int i = 0;
+                do
+                {
+                    double e = Math.Cos(i * x) - 0.2 * i;
+                    i++;
+                    if (e < -0.5) continue;
+                    s = s * 0.9 + Math.Sin(e * x);
+                    if (s > 1.5) break;
+                } while (i < n);
+                double t = 0;
+                for (int k = 0; k < v.Length; k++) t += v[k] * s;
+                return s * x + t;
+            }
         }
         """;
 }

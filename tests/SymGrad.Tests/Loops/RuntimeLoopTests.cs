@@ -11,7 +11,8 @@ public class RuntimeLoopTests
     private static readonly Lazy<Dictionary<string, Probe>> Probes = new(() =>
         Probe.Load(GeneratorHarness.Run(LoopSources.Runtime, SampleSources.ImplicitUsings),
             "SumSquares", "Dot", "Logistic", "Recurrence", "Power", "Heron", "Triangular", "Down", "Pairs", "BranchInLoop",
-            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach", "BranchLoad", "BreakContinue", "IndexAfterBreak", "Converge", "InitFromParameter", "NextFromOutside", "WhileAfterReturn").Probes);
+            "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach", "BranchLoad", "BreakContinue", "IndexAfterBreak", "Converge", "InitFromParameter", "NextFromOutside", "WhileAfterReturn",
+            "DoBreakContinue").Probes);
 
     private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
 
@@ -131,5 +132,19 @@ public class RuntimeLoopTests
         Check("DoubleIndex", [0.9]);
         var r = new Random(5);
         Check("QuadraticForm", [Vec(r, 100), Mat(r, 100, 100)]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(9)]
+    public void Break_and_continue_in_a_do_loop_its_first_iteration_included(int n)
+    {
+        var r = new Random(4200 + n);
+        double[] v = Vec(r, 3);
+        Check("DoBreakContinue", [v, 0.8, n]);
+        Check("DoBreakContinue", [v, 2.5, n]); // breaks
+        Check("DoBreakContinue", [v, 1.9, n]); // continues
     }
 }
