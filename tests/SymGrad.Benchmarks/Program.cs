@@ -14,6 +14,7 @@ if (!rest.Contains("--filter")) rest = [.. rest, "--filter", "*"];
 
 BenchmarkSwitcher
     .FromTypes([typeof(SeedBenchmarks), typeof(WideBenchmarks), typeof(BundleAdjustmentBenchmarks), typeof(MnistBenchmarks),
+                typeof(GmmBenchmarks), typeof(LstmBenchmarks),
                 typeof(GeneratorCostBenchmarks),
 #if GENERATED
                 typeof(SeedModeBenchmarks), typeof(BundleAdjustmentModeBenchmarks),

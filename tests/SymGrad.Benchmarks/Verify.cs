@@ -23,6 +23,9 @@ public static class Verify
         BundleAdjustmentCase(BundleAdjustmentProblem.Typical(), "rotated");
         BundleAdjustmentCase(BundleAdjustmentProblem.Typical(zeroRotation: true), "zero rotation (first-order branch)");
         Mnist(MnistProblem.Create());
+        GmmCase(GmmProblem.Create());
+        GmmCase(GmmProblem.Create(gamma: 0.7, m: 3, seed: 4242)); // the prior's -m sum log diag Q term, and gamma != 1
+        LstmCase(LstmProblem.Create());
         Console.WriteLine(_failures == 0 ? "verify: all checks passed" : $"verify: {_failures} check(s) FAILED");
         return _failures;
     }
@@ -166,6 +169,147 @@ public static class Verify
 #endif
         Check($"hand-written: bytes allocated per call (over {calls})", BytesPerCall(hand, calls), 0);
         Check($"primal: bytes allocated per call (over {calls})", BytesPerCall(p.Loss, calls), 0);
+    }
+
+    /// <summary>
+    /// Case (g), 1,650 parameters: generated and the tape twin against hand-written on the whole gradient (summation
+    /// orders differ, hence 1e-10), finite differences on every alpha and every parameter of three components (the
+    /// most and the least responsible for the points, and one between), the Wishart constant against an independent
+    /// log Gamma, bytes over a few calls.
+    /// </summary>
+    private static void GmmCase(GmmProblem p)
+    {
+        const int calls = 5;
+        const double Reordered = 1e-10;
+        Console.WriteLine($"== {p.Name} ==");
+        double primal = p.Objective();
+        Console.WriteLine($"primal objective {primal:R}");
+        var handObject = new GmmHandWritten(p.D, p.K);
+        Check("hand-written primal vs primal", RelDiff(handObject.Objective(p.Alphas, p.Means, p.Icf, p.X, p.Gamma, p.M), primal), 0);
+
+        double lanczos = 0.25 * p.D * (p.D - 1) * Math.Log(Math.PI);
+        for (int j = 1; j <= p.D; j++) lanczos += LogGammaLanczos(0.5 * (p.D + p.M + 1) + 0.5 * (1 - j));
+        double nW = p.D + p.M + 1, wishartConstant = GmmHandWritten.WishartConstant(p.D, p.Gamma, p.M);
+        Check($"Wishart constant {wishartConstant:R} vs Lanczos log Gamma",
+              RelDiff(wishartConstant, nW * p.D * (Math.Log(p.Gamma) - 0.5 * Math.Log(2)) - lanczos), 1e-13);
+
+        Func<double> hand = () => handObject.ObjectiveGradient(p.Alphas, p.Means, p.Icf, p.X, p.Gamma, p.M, p.DAlphas, p.DMeans, p.DIcf);
+        PoisonGmm(p);
+        Check("hand-written value vs primal", RelDiff(hand(), primal), 0);
+        double[] reference = p.GradientVector();
+        Check("hand-written: no NaN left (buffers pre-filled with NaN)", reference.Count(double.IsNaN), 0);
+
+        // Every alpha, and every mean and icf entry of three components ranked by their d objective / d alpha
+        // (each point's responsibilities summed, less n times the mixture weight).
+        var derivatives = new List<Func<double>>(); // each reads its entry of the gradient buffers when called
+        var fd = new List<double>();
+        void At(ref double param, Func<double> derivative)
+        {
+            derivatives.Add(derivative);
+            fd.Add(FiniteDifferences.Central(ref param, p.Objective));
+        }
+        double[] AtCoordinates() => [.. derivatives.Select(d => d())];
+        foreach (int k in Enumerable.Range(0, p.K)) At(ref p.Alphas[k], () => p.DAlphas[k]);
+        int[] ranked = [.. Enumerable.Range(0, p.K).OrderBy(k => p.DAlphas[k])];
+        int[] components = [ranked[0], ranked[p.K / 2], ranked[^1]];
+        foreach (int k in components)
+        {
+            foreach (int id in Enumerable.Range(0, p.D)) At(ref p.Means[k, id], () => p.DMeans[k, id]);
+            foreach (int l in Enumerable.Range(0, p.Icf.GetLength(1))) At(ref p.Icf[k, l], () => p.DIcf[k, l]);
+        }
+        Console.WriteLine($"  finite differences on {fd.Count} coordinates (components {string.Join(", ", components)})");
+        Check("hand-written vs finite differences (those coordinates)", RelDiff(AtCoordinates(), [.. fd]), FiniteDifferenceTolerance);
+        Check("finite differences left the parameters as they were", RelDiff(p.Objective(), primal), 0);
+#if GENERATED
+        Func<double> gen = () => Gmm.ObjectiveGradient(p.Alphas, p.Means, p.Icf, p.X, p.Gamma, p.M, p.DAlphas, p.DMeans, p.DIcf);
+        PoisonGmm(p);
+        Check("generated value vs primal", RelDiff(gen(), primal), SameMath);
+        Check("generated vs hand-written (buffers pre-filled with NaN)", RelDiff(p.GradientVector(), reference), Reordered);
+        Check("generated vs finite differences (those coordinates)", RelDiff(AtCoordinates(), [.. fd]), FiniteDifferenceTolerance);
+        Check($"generated: bytes allocated per call (over {calls})", BytesPerCall(gen, calls), 0);
+#if HAS_VALUE
+        Value[] alphas = MlpTape.Leaves(p.Alphas);
+        Value[,] means = MlpTape.Leaves(p.Means), icf = MlpTape.Leaves(p.Icf);
+        Value tape = Gmm.ObjectiveTape(alphas, means, icf, p.X, p.Gamma, p.M);
+        tape.Backward();
+        MlpTape.Grads(alphas, p.DAlphas); MlpTape.Grads(means, p.DMeans); MlpTape.Grads(icf, p.DIcf);
+        Check("generated tape twin value vs primal", RelDiff(tape.Data, primal), SameMath);
+        Check("generated tape twin vs hand-written", RelDiff(p.GradientVector(), reference), Reordered);
+#endif
+#else
+        Console.WriteLine("  (generated gradient pending: build with -p:SymGradGenerated=true)");
+#endif
+        Check($"hand-written: bytes allocated per call (over {calls})", BytesPerCall(hand, calls), 0);
+        // Not a check: the primal is the user's method, whose local arrays are `new double[...]`.
+        Console.WriteLine($"  (primal: {BytesPerCall(p.Objective, calls):N0} bytes allocated per call, its local arrays)");
+    }
+
+    // Gradients are written, never accumulated: NaN left in a buffer shows an entry that was not overwritten.
+    private static void PoisonGmm(GmmProblem p)
+    {
+        Array.Fill(p.DAlphas, double.NaN);
+        Flat.Of(p.DMeans).Fill(double.NaN); Flat.Of(p.DIcf).Fill(double.NaN);
+    }
+
+    /// <summary>log Gamma(x) for x &gt; 0 by Lanczos' approximation (g = 7, 9 terms; about 1e-15 relative), independent of
+    /// the sums of logs the GMM's Wishart constant uses.</summary>
+    private static double LogGammaLanczos(double x)
+    {
+        ReadOnlySpan<double> c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
+                                  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
+                                  1.5056327351493116e-7];
+        x -= 1;
+        double a = c[0], t = x + 7.5;
+        for (int i = 1; i < c.Length; i++) a += c[i] / (x + i);
+        return 0.5 * Math.Log(2 * Math.PI) + (x + 0.5) * Math.Log(t) - t + Math.Log(a);
+    }
+
+    /// <summary>
+    /// Case (h), 266 parameters: generated and the tape twin against hand-written (1e-10: summation orders differ),
+    /// and central finite differences over every parameter.
+    /// </summary>
+    private static void LstmCase(LstmProblem p)
+    {
+        const double Reordered = 1e-10;
+        Console.WriteLine($"== {p.Name} ==");
+        double primal = p.Objective();
+        Console.WriteLine($"primal loss {primal:R}");
+        var handObject = new LstmHandWritten(p.Layers, p.B, p.C);
+        Check("hand-written primal vs primal", RelDiff(handObject.Objective(p.MainParams, p.ExtraParams, p.State, p.Sequence), primal), 0);
+
+        Func<double> hand = () => handObject.ObjectiveGradient(p.MainParams, p.ExtraParams, p.State, p.Sequence, p.DMainParams, p.DExtraParams);
+        PoisonLstm(p);
+        Check("hand-written loss vs primal", RelDiff(hand(), primal), 0);
+        double[] reference = p.GradientVector();
+        Check("hand-written: no NaN left (buffers pre-filled with NaN)", reference.Count(double.IsNaN), 0);
+
+        FiniteDifferences.Gradient(p);
+        Check("hand-written vs finite differences (every parameter)", RelDiff(reference, p.GradientVector()), FiniteDifferenceTolerance);
+        Check("finite differences left the parameters as they were", RelDiff(p.Objective(), primal), 0);
+#if GENERATED
+        Func<double> gen = () => Lstm.ObjectiveGradient(p.MainParams, p.ExtraParams, p.State, p.Sequence, p.DMainParams, p.DExtraParams);
+        PoisonLstm(p);
+        Check("generated loss vs primal", RelDiff(gen(), primal), SameMath);
+        Check("generated vs hand-written (buffers pre-filled with NaN)", RelDiff(p.GradientVector(), reference), Reordered);
+        Check("generated: bytes allocated per call", BytesPerCall(gen), 0);
+#if HAS_VALUE
+        Value[,] main = MlpTape.Leaves(p.MainParams), extra = MlpTape.Leaves(p.ExtraParams);
+        Value tape = Lstm.ObjectiveTape(main, extra, p.State, p.Sequence);
+        tape.Backward();
+        MlpTape.Grads(main, p.DMainParams); MlpTape.Grads(extra, p.DExtraParams);
+        Check("generated tape twin loss vs primal", RelDiff(tape.Data, primal), SameMath);
+        Check("generated tape twin vs hand-written", RelDiff(p.GradientVector(), reference), Reordered);
+#endif
+#else
+        Console.WriteLine("  (generated gradient pending: build with -p:SymGradGenerated=true)");
+#endif
+        Check("hand-written: bytes allocated per call", BytesPerCall(hand), 0);
+        Console.WriteLine($"  (primal: {BytesPerCall(p.Objective):N0} bytes allocated per call, its local arrays)");
+    }
+
+    private static void PoisonLstm(LstmProblem p)
+    {
+        Flat.Of(p.DMainParams).Fill(double.NaN); Flat.Of(p.DExtraParams).Fill(double.NaN);
     }
 
     private static double LiveFraction(MnistProblem p)

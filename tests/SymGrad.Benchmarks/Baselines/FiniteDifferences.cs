@@ -57,4 +57,13 @@ internal static class FiniteDifferences
         Central(b.X, b.DX, b, BaPrimal);
         Central(MemoryMarshal.CreateSpan(ref b.W, 1), MemoryMarshal.CreateSpan(ref b.DW, 1), b, BaPrimal);
     }
+
+    private static readonly Func<LstmProblem, double> LstmPrimal = p => p.Objective();
+
+    /// <summary>Every parameter of the LSTM case, into its gradient buffers.</summary>
+    public static void Gradient(LstmProblem p)
+    {
+        Central(Flat.Of(p.MainParams), Flat.Of(p.DMainParams), p, LstmPrimal);
+        Central(Flat.Of(p.ExtraParams), Flat.Of(p.DExtraParams), p, LstmPrimal);
+    }
 }
