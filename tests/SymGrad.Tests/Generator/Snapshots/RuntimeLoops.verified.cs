@@ -23,22 +23,14 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         dX.Clear();
 
-        // Forward sweep.
+        // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
         // line 10: for (int i = 0; i < x.Length; i++) s += x[i] * x[i];
         double s = 0.0;
         for (int i = 0; i < x.Length; i++)
         {
-            s += x[i] * x[i];
-        }
-
-        // Backward sweep: the adjoint of each value, from the result back to the parameters.
-        // line 10: for (int i = 0; i < x.Length; i++) s += x[i] * x[i];
-        double ds = 1.0;
-        for (int i_2 = x.Length - 1; i_2 >= 0; i_2--)
-        {
             // line 10: s += x[i] * x[i];
-            double dx_i = x[i_2] * ds;
-            dX[i_2] += dx_i + dx_i;
+            dX[i] += x[i] + x[i];
+            s += x[i] * x[i];
         }
         return s;
     }
@@ -80,22 +72,15 @@ partial class RuntimeLoops
         dA.Clear();
         dB.Clear();
 
-        // Forward sweep.
+        // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
         // line 18: for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
         double s = 0.0;
         for (int i = 0; i < a.Length; i++)
         {
-            s += a[i] * b[i];
-        }
-
-        // Backward sweep: the adjoint of each value, from the result back to the parameters.
-        // line 18: for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
-        double ds = 1.0;
-        for (int i_2 = a.Length - 1; i_2 >= 0; i_2--)
-        {
             // line 18: s += a[i] * b[i];
-            dB[i_2] += a[i_2] * ds;
-            dA[i_2] += b[i_2] * ds;
+            dB[i] += a[i];
+            dA[i] += b[i];
+            s += a[i] * b[i];
         }
         return s;
     }
@@ -140,55 +125,44 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         dW.Clear();
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
-        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
-
         // Two-dimensional arrays indexed in loops, as flat spans of their rows.
         global::System.Span<double> xsFlat = global::SymGrad.GradientTape.Flat(xs);
         int xsRows = xs.GetLength(0), xsColumns = xs.GetLength(1);
 
-        // Forward sweep.
+        // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
+        // line 34: return loss / n;
+        double t = (double)xs.GetLength(0);
+        double dloss = 1.0 / t;
         // line 27: for (int i = 0; i < n; i++) ...
         double loss = 0.0;
+        double db = 0.0;
         for (int i = 0; i < xs.GetLength(0); i++)
         {
             // line 30: for (int j = 0; j < xs.GetLength(1); j++) z += w[j] * xs[i, j];
             double z = b;
+            global::System.Span<double> xsRow = global::SymGrad.GradientTape.Row(xsFlat, i, xsRows, xsColumns);
             for (int j = 0; j < xs.GetLength(1); j++)
             {
-                z += w[j] * xsFlat[i * xsColumns + j];
+                z += w[j] * xsRow[j];
             }
             // line 31: double p = 1 / (1 + Math.Exp(-z));
             double exp = global::System.Math.Exp(-z);
             double p = 1.0 / (1.0 + exp);
-            // line 27: for (int i = 0; i < n; i++) ...
-            tape.Push(exp); // for the backward sweep
-            tape.Push(p); // for the backward sweep
-            loss -= ys[i] * global::System.Math.Log(p) + (1.0 - ys[i]) * global::System.Math.Log(1.0 - p);
-        }
-        // line 34: return loss / n;
-        double t = (double)xs.GetLength(0);
-
-        // Backward sweep: the adjoint of each value, from the result back to the parameters.
-        // line 27: for (int i = 0; i < n; i++) ...
-        double dloss = 1.0 / t;
-        double db = 0.0;
-        for (int i_2 = xs.GetLength(0) - 1; i_2 >= 0; i_2--)
-        {
-            // line 27: for (int i = 0; i < n; i++) ...
-            double p_2 = tape.Pop();
-            double t_2 = tape.Pop();
             // line 32: loss -= ys[i] * Math.Log(p) + (1 - ys[i]) * Math.Log(1 - p);
-            double dt_3 = -dloss;
+            double t_2 = 1.0 - ys[i];
+            double t_3 = 1.0 - p;
+            double dt_4 = -dloss;
             // line 31: double p = 1 / (1 + Math.Exp(-z));
-            double dt_4 = -(p_2 * p_2 * (-(1.0 / (1.0 - p_2) * ((1.0 - ys[i_2]) * dt_3)) + 1.0 / p_2 * (ys[i_2] * dt_3)));
+            double dz_2 = -(exp * -(p * p * (-(1.0 / t_3 * (t_2 * dt_4)) + 1.0 / p * (ys[i] * dt_4))));
             // line 30: for (int j = 0; j < xs.GetLength(1); j++) z += w[j] * xs[i, j];
-            double dz = -(t_2 * dt_4);
+            double dz = dz_2;
+            global::System.Span<double> xsRow_2 = global::SymGrad.GradientTape.Row(xsFlat, i, xsRows, xsColumns);
             for (int j_2 = xs.GetLength(1) - 1; j_2 >= 0; j_2--)
             {
                 // line 30: z += w[j] * xs[i, j];
-                dW[j_2] += xsFlat[i_2 * xsColumns + j_2] * dz;
+                dW[j_2] += xsRow_2[j_2] * dz;
             }
+            loss -= ys[i] * global::System.Math.Log(p) + t_2 * global::System.Math.Log(t_3);
             db += dz;
         }
 
@@ -580,24 +554,16 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         dV.Clear();
 
-        // Forward sweep.
+        // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
         // line 94: for (int i = 1; i < v.Length; i += 2) s += v[i] * v[i - 1];
-        int i;
         double s = 0.0;
-        for (i = 1; i < v.Length; i += 2)
-        {
-            s += v[i] * v[i - 1];
-        }
-
-        // Backward sweep: the adjoint of each value, from the result back to the parameters.
-        // line 94: for (int i = 1; i < v.Length; i += 2) s += v[i] * v[i - 1];
-        double ds = 1.0;
-        for (int i_2 = i - 2; i_2 >= 1; i_2 -= 2)
+        for (int i = 1; i < v.Length; i += 2)
         {
             // line 94: s += v[i] * v[i - 1];
-            int t = i_2 - 1;
-            dV[t] += v[i_2] * ds;
-            dV[i_2] += v[t] * ds;
+            int t = i - 1;
+            dV[t] += v[i];
+            dV[i] += v[t];
+            s += v[i] * v[t];
         }
         return s;
     }
@@ -768,9 +734,10 @@ partial class RuntimeLoops
         {
             // line 116: for (int j = 0; j < 100; j++) s += x[i] * a[i, j] * x[j];
             double s_2 = s;
+            global::System.Span<double> aRow = global::SymGrad.GradientTape.Row(aFlat, i, aRows, aColumns);
             for (int j = 0; j < 100; j++)
             {
-                s_2 += x[i] * aFlat[global::SymGrad.GradientTape.Within(i, aRows) * aColumns + global::SymGrad.GradientTape.Within(j, aColumns)] * x[j];
+                s_2 += x[i] * aRow[j] * x[j];
             }
             s = s_2;
         }
@@ -782,13 +749,15 @@ partial class RuntimeLoops
         {
             // line 116: for (int j = 0; j < 100; j++) s += x[i] * a[i, j] * x[j];
             double ds_2 = ds;
+            global::System.Span<double> aRow_2 = global::SymGrad.GradientTape.Row(aFlat, i_2, aRows, aColumns);
+            global::System.Span<double> dARow = global::SymGrad.GradientTape.Row(dAFlat, i_2, dARows, dAColumns);
             for (int j_2 = 99; j_2 >= 0; j_2--)
             {
                 // line 116: s += x[i] * a[i, j] * x[j];
                 double dt = x[j_2] * ds_2;
-                dX[j_2] += x[i_2] * aFlat[global::SymGrad.GradientTape.Within(i_2, aRows) * aColumns + global::SymGrad.GradientTape.Within(j_2, aColumns)] * ds_2;
-                dAFlat[global::SymGrad.GradientTape.Within(i_2, dARows) * dAColumns + global::SymGrad.GradientTape.Within(j_2, dAColumns)] += x[i_2] * dt;
-                dX[i_2] += aFlat[global::SymGrad.GradientTape.Within(i_2, aRows) * aColumns + global::SymGrad.GradientTape.Within(j_2, aColumns)] * dt;
+                dX[j_2] += x[i_2] * aRow_2[j_2] * ds_2;
+                dARow[j_2] += x[i_2] * dt;
+                dX[i_2] += aRow_2[j_2] * dt;
             }
             ds = ds_2;
         }
@@ -1046,11 +1015,19 @@ partial class RuntimeLoops
         global::System.Span<double> dW1Flat = global::SymGrad.GradientTape.Flat(dW1);
         int dW1Rows = dW1.GetLength(0), dW1Columns = dW1.GetLength(1);
 
-        // Forward sweep.
+        // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
         // line 158: double[] h = new double[hidden];
         global::System.Span<double> h = tape.Allocate(b1.Length);
         // line 159: double[] logits = new double[classes];
         global::System.Span<double> logits = tape.Allocate(b2.Length);
+        // line 181: return loss / batch;
+        double t = (double)xs.GetLength(0);
+        // line 158: double[] h = new double[hidden];
+        global::System.Span<double> dh = tape.Allocate(b1.Length);
+        // line 159: double[] logits = new double[classes];
+        global::System.Span<double> dlogits = tape.Allocate(b2.Length);
+        // line 181: return loss / batch;
+        double dloss = 1.0 / t;
         // line 161: for (int s = 0; s < batch; s++) ...
         double loss = 0.0;
         for (int s = 0; s < xs.GetLength(0); s++)
@@ -1060,9 +1037,11 @@ partial class RuntimeLoops
             {
                 // line 166: for (int k = 0; k < inputs; k++) z += w1[j, k] * xs[s, k];
                 double z = b1[j];
+                global::System.Span<double> w1Row = global::SymGrad.GradientTape.Row(w1Flat, j, w1Rows, w1Columns);
+                global::System.Span<double> xsRow = global::SymGrad.GradientTape.Row(xsFlat, s, xsRows, xsColumns);
                 for (int k = 0; k < xs.GetLength(1); k++)
                 {
-                    z += w1Flat[global::SymGrad.GradientTape.Within(j, w1Rows) * w1Columns + global::SymGrad.GradientTape.Within(k, w1Columns)] * xsFlat[s * xsColumns + k];
+                    z += w1Row[k] * xsRow[k];
                 }
                 // line 167: h[j] = Math.Tanh(z);
                 double tanh = global::System.Math.Tanh(z);
@@ -1076,13 +1055,12 @@ partial class RuntimeLoops
             {
                 // line 173: for (int j = 0; j < hidden; j++) z += w2[c, j] * h[j];
                 double z_2 = b2[c];
+                global::System.Span<double> w2Row = global::SymGrad.GradientTape.Row(w2Flat, c, w2Rows, w2Columns);
                 for (int j_2 = 0; j_2 < b1.Length; j_2++)
                 {
                     // line 173: z += w2[c, j] * h[j];
-                    double t = h[j_2];
-                    // line 173: for (int j = 0; j < hidden; j++) z += w2[c, j] * h[j];
-                    tape.Push(t); // for the backward sweep
-                    z_2 += w2Flat[global::SymGrad.GradientTape.Within(c, w2Rows) * w2Columns + global::SymGrad.GradientTape.Within(j_2, w2Columns)] * t;
+                    double t_2 = h[j_2];
+                    z_2 += w2Row[j_2] * t_2;
                 }
                 // line 174: logits[c] = z;
                 logits[c] = z_2;
@@ -1096,50 +1074,32 @@ partial class RuntimeLoops
             for (int c_2 = 0; c_2 < b2.Length; c_2++)
             {
                 // line 178: sum += Math.Exp(logits[c] - max);
-                double t_2 = logits[c_2];
-                double exp = global::System.Math.Exp(t_2 - max);
+                double t_3 = logits[c_2];
+                double exp = global::System.Math.Exp(t_3 - max);
                 // line 178: for (int c = 0; c < classes; c++) sum += Math.Exp(logits[c] - max);
                 tape.Push(exp); // for the backward sweep
                 sum += exp;
             }
             // line 179: loss += Math.Log(sum) + max - logits[(int)labels[s]];
-            double t_3 = logits[(int)labels[s]];
-            // line 161: for (int s = 0; s < batch; s++) ...
-            tape.Push(sum); // for the backward sweep
-            loss += global::System.Math.Log(sum) + max - t_3;
-        }
-        // line 181: return loss / batch;
-        double t_4 = (double)xs.GetLength(0);
-
-        // Backward sweep: the adjoint of each value, from the result back to the parameters.
-        // line 158: double[] h = new double[hidden];
-        global::System.Span<double> dh = tape.Allocate(b1.Length);
-        // line 159: double[] logits = new double[classes];
-        global::System.Span<double> dlogits = tape.Allocate(b2.Length);
-        // line 161: for (int s = 0; s < batch; s++) ...
-        double dloss = 1.0 / t_4;
-        for (int s_2 = xs.GetLength(0) - 1; s_2 >= 0; s_2--)
-        {
-            // line 161: for (int s = 0; s < batch; s++) ...
-            double sum_2 = tape.Pop();
-            // line 179: loss += Math.Log(sum) + max - logits[(int)labels[s]];
-            dlogits[(int)labels[s_2]] += -dloss;
+            int t_4 = (int)labels[s];
+            double t_5 = logits[t_4];
+            dlogits[t_4] += -dloss;
             // line 178: for (int c = 0; c < classes; c++) sum += Math.Exp(logits[c] - max);
-            int t_5 = b2.Length - 1;
-            double dsum = 1.0 / sum_2 * dloss;
+            int t_6 = b2.Length - 1;
+            double dsum = 1.0 / sum * dloss;
             double dmax = dloss;
-            for (int c_3 = t_5; c_3 >= 0; c_3--)
+            for (int c_3 = t_6; c_3 >= 0; c_3--)
             {
                 // line 178: for (int c = 0; c < classes; c++) sum += Math.Exp(logits[c] - max);
-                double t_6 = tape.Pop();
+                double t_7 = tape.Pop();
                 // line 178: sum += Math.Exp(logits[c] - max);
-                double dt_7 = t_6 * dsum;
-                dlogits[c_3] += dt_7;
-                dmax -= dt_7;
+                double dt_8 = t_7 * dsum;
+                dlogits[c_3] += dt_8;
+                dmax -= dt_8;
             }
             // line 170: for (int c = 0; c < classes; c++) ...
             double dmax_2 = dmax;
-            for (int c_4 = t_5; c_4 >= 0; c_4--)
+            for (int c_4 = t_6; c_4 >= 0; c_4--)
             {
                 // line 170: for (int c = 0; c < classes; c++) ...
                 double z_3 = tape.Pop();
@@ -1147,17 +1107,18 @@ partial class RuntimeLoops
                 // line 175: max = Math.Max(max, z);
                 bool cond = max_2 > z_3;
                 // line 174: logits[c] = z;
-                double t_8 = dlogits[c_4];
+                double t_9 = dlogits[c_4];
                 dlogits[c_4] = 0.0;
                 // line 173: for (int j = 0; j < hidden; j++) z += w2[c, j] * h[j];
-                double dz_2 = (cond ? 0.0 : 1.0) * dmax_2 + t_8;
+                double dz_2 = (cond ? 0.0 : 1.0) * dmax_2 + t_9;
+                global::System.Span<double> w2Row_2 = global::SymGrad.GradientTape.Row(w2Flat, c_4, w2Rows, w2Columns);
+                global::System.Span<double> dW2Row = global::SymGrad.GradientTape.Row(dW2Flat, c_4, dW2Rows, dW2Columns);
                 for (int j_3 = b1.Length - 1; j_3 >= 0; j_3--)
                 {
-                    // line 173: for (int j = 0; j < hidden; j++) z += w2[c, j] * h[j];
-                    double t_9 = tape.Pop();
                     // line 173: z += w2[c, j] * h[j];
-                    dh[j_3] += w2Flat[global::SymGrad.GradientTape.Within(c_4, w2Rows) * w2Columns + global::SymGrad.GradientTape.Within(j_3, w2Columns)] * dz_2;
-                    dW2Flat[global::SymGrad.GradientTape.Within(c_4, dW2Rows) * dW2Columns + global::SymGrad.GradientTape.Within(j_3, dW2Columns)] += t_9 * dz_2;
+                    double t_10 = h[j_3];
+                    dh[j_3] += w2Row_2[j_3] * dz_2;
+                    dW2Row[j_3] += t_10 * dz_2;
                 }
                 // line 172: double z = b2[c];
                 dB2[c_4] += dz_2;
@@ -1167,22 +1128,25 @@ partial class RuntimeLoops
             for (int j_4 = b1.Length - 1; j_4 >= 0; j_4--)
             {
                 // line 163: for (int j = 0; j < hidden; j++) ...
-                double t_10 = tape.Pop();
+                double t_11 = tape.Pop();
                 // line 167: h[j] = Math.Tanh(z);
                 double dtanh = dh[j_4];
                 dh[j_4] = 0.0;
                 // line 166: for (int k = 0; k < inputs; k++) z += w1[j, k] * xs[s, k];
-                double dz = (1.0 - t_10 * t_10) * dtanh;
+                double dz = (1.0 - t_11 * t_11) * dtanh;
+                global::System.Span<double> xsRow_2 = global::SymGrad.GradientTape.Row(xsFlat, s, xsRows, xsColumns);
+                global::System.Span<double> dW1Row = global::SymGrad.GradientTape.Row(dW1Flat, j_4, dW1Rows, dW1Columns);
                 for (int k_2 = xs.GetLength(1) - 1; k_2 >= 0; k_2--)
                 {
                     // line 166: z += w1[j, k] * xs[s, k];
-                    dW1Flat[global::SymGrad.GradientTape.Within(j_4, dW1Rows) * dW1Columns + global::SymGrad.GradientTape.Within(k_2, dW1Columns)] += xsFlat[s_2 * xsColumns + k_2] * dz;
+                    dW1Row[k_2] += xsRow_2[k_2] * dz;
                 }
                 // line 165: double z = b1[j];
                 dB1[j_4] += dz;
             }
+            loss += global::System.Math.Log(sum) + max - t_5;
         }
-        return loss / t_4;
+        return loss / t;
     }
 
     /// <summary>
@@ -1265,7 +1229,7 @@ partial class RuntimeLoops
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
-        // Forward sweep.
+        // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
         // line 188: Span<double> a = stackalloc double[n];
         global::System.Span<double> a = tape.Allocate(v.Length);
         // line 189: for (int i = 0; i < n; i++) a[i] = v[i];
@@ -1291,6 +1255,8 @@ partial class RuntimeLoops
                 tape.Push(t_4); // for the backward sweep
             }
         }
+        // line 188: Span<double> a = stackalloc double[n];
+        global::System.Span<double> da = tape.Allocate(v.Length);
         // line 195: for (int i = 0; i < n; i++) s += a[i] * Math.Sin(a[i]);
         double s = 0.0;
         for (int i_3 = 0; i_3 < v.Length; i_3++)
@@ -1299,55 +1265,38 @@ partial class RuntimeLoops
             double t_5 = a[i_3];
             double t_6 = a[i_3];
             double sin = global::System.Math.Sin(t_6);
-            // line 195: for (int i = 0; i < n; i++) s += a[i] * Math.Sin(a[i]);
-            tape.Push(t_5); // for the backward sweep
-            tape.Push(t_6); // for the backward sweep
-            tape.Push(sin); // for the backward sweep
+            da[i_3] += global::System.Math.Cos(t_6) * t_5;
+            da[i_3] += sin;
             s += t_5 * sin;
         }
 
         // Backward sweep: the adjoint of each value, from the result back to the parameters.
-        // line 188: Span<double> a = stackalloc double[n];
-        global::System.Span<double> da = tape.Allocate(v.Length);
-        // line 195: for (int i = 0; i < n; i++) s += a[i] * Math.Sin(a[i]);
-        int t_7 = v.Length - 1;
-        double ds = 1.0;
-        for (int i_4 = t_7; i_4 >= 0; i_4--)
-        {
-            // line 195: for (int i = 0; i < n; i++) s += a[i] * Math.Sin(a[i]);
-            double t_8 = tape.Pop();
-            double t_9 = tape.Pop();
-            double t_10 = tape.Pop();
-            // line 195: s += a[i] * Math.Sin(a[i]);
-            da[i_4] += global::System.Math.Cos(t_9) * (t_10 * ds);
-            da[i_4] += t_8 * ds;
-        }
         // line 190: for (int p = 0; p < passes; p++) ...
         for (int p_2 = (0 < passes ? passes : 0) - 1; p_2 >= 0; p_2--)
         {
             // line 192: for (int i = 1; i < n; i++) a[i] = 0.5 * (a[i] + a[i - 1] * a[i - 1]);
-            for (int i_5 = (1 < v.Length ? v.Length : 1) - 1; i_5 >= 1; i_5--)
+            for (int i_4 = (1 < v.Length ? v.Length : 1) - 1; i_4 >= 1; i_4--)
             {
                 // line 192: for (int i = 1; i < n; i++) a[i] = 0.5 * (a[i] + a[i - 1] * a[i - 1]);
-                double t_11 = tape.Pop();
-                double t_12 = tape.Pop();
+                double t_7 = tape.Pop();
+                double t_8 = tape.Pop();
                 // line 192: a[i] = 0.5 * (a[i] + a[i - 1] * a[i - 1]);
-                int t_13 = i_5 - 1;
-                double dt_14 = da[i_5];
-                da[i_5] = 0.0;
-                double dt_15 = 0.5 * dt_14;
-                da[t_13] += t_12 * dt_15;
-                da[t_13] += t_11 * dt_15;
-                da[i_5] += dt_15;
+                int t_9 = i_4 - 1;
+                double dt_10 = da[i_4];
+                da[i_4] = 0.0;
+                double dt_11 = 0.5 * dt_10;
+                da[t_9] += t_8 * dt_11;
+                da[t_9] += t_7 * dt_11;
+                da[i_4] += dt_11;
             }
         }
         // line 189: for (int i = 0; i < n; i++) a[i] = v[i];
-        for (int i_6 = t_7; i_6 >= 0; i_6--)
+        for (int i_5 = v.Length - 1; i_5 >= 0; i_5--)
         {
             // line 189: a[i] = v[i];
-            double dv_i = da[i_6];
-            da[i_6] = 0.0;
-            dV[i_6] += dv_i;
+            double dv_i = da[i_5];
+            da[i_5] = 0.0;
+            dV[i_5] += dv_i;
         }
         return s;
     }
@@ -1414,7 +1363,7 @@ partial class RuntimeLoops
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
-        // Forward sweep.
+        // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
         // line 203: double[,] g = new double[n, n];
         global::System.Span<double> g = tape.Allocate(v.Length * v.Length);
         int t = 0; // set below, read after its branch
@@ -1443,53 +1392,42 @@ partial class RuntimeLoops
                 tape.Push(t); // for the backward sweep
             }
         }
+        // line 203: double[,] g = new double[n, n];
+        global::System.Span<double> dg = tape.Allocate(v.Length * v.Length);
         // line 209: for (int i = 0; i < n; i++) s += g[n - 1, i] * g[i, i];
         double s = 0.0;
         for (int i_2 = 0; i_2 < v.Length; i_2++)
         {
             // line 209: s += g[n - 1, i] * g[i, i];
-            double t_4 = g[(v.Length - 1) * v.Length + i_2];
-            double t_5 = g[i_2 * v.Length + i_2];
-            // line 209: for (int i = 0; i < n; i++) s += g[n - 1, i] * g[i, i];
-            tape.Push(t_4); // for the backward sweep
-            tape.Push(t_5); // for the backward sweep
-            s += t_4 * t_5;
+            int t_4 = v.Length - 1;
+            double t_5 = g[t_4 * v.Length + i_2];
+            double t_6 = g[i_2 * v.Length + i_2];
+            dg[i_2 * v.Length + i_2] += t_5;
+            dg[t_4 * v.Length + i_2] += t_6;
+            s += t_5 * t_6;
         }
 
         // Backward sweep: the adjoint of each value, from the result back to the parameters.
-        // line 203: double[,] g = new double[n, n];
-        global::System.Span<double> dg = tape.Allocate(v.Length * v.Length);
-        // line 209: for (int i = 0; i < n; i++) s += g[n - 1, i] * g[i, i];
-        int t_6 = v.Length - 1;
-        double ds = 1.0;
-        for (int i_3 = t_6; i_3 >= 0; i_3--)
-        {
-            // line 209: for (int i = 0; i < n; i++) s += g[n - 1, i] * g[i, i];
-            double t_7 = tape.Pop();
-            double t_8 = tape.Pop();
-            // line 209: s += g[n - 1, i] * g[i, i];
-            dg[i_3 * v.Length + i_3] += t_8 * ds;
-            dg[(v.Length - 1) * v.Length + i_3] += t_7 * ds;
-        }
         // line 204: for (int i = 0; i < n; i++) ...
-        for (int i_4 = t_6; i_4 >= 0; i_4--)
+        int t_7 = v.Length - 1;
+        for (int i_3 = t_7; i_3 >= 0; i_3--)
         {
             // line 206: for (int j = 0; j < n; j++) g[i, j] = v[i] * v[j] + (i > 0 ? g[i - 1, j] : 0);
-            for (int j_2 = t_6; j_2 >= 0; j_2--)
+            for (int j_2 = t_7; j_2 >= 0; j_2--)
             {
                 // line 206: for (int j = 0; j < n; j++) g[i, j] = v[i] * v[j] + (i > 0 ? g[i - 1, j] : 0);
-                int t_9 = (int)tape.Pop();
+                int t_8 = (int)tape.Pop();
                 // line 206: g[i, j] = v[i] * v[j] + (i > 0 ? g[i - 1, j] : 0);
-                double dt_10 = dg[i_4 * v.Length + j_2];
-                dg[i_4 * v.Length + j_2] = 0.0;
-                if (i_4 > 0)
+                double dt_9 = dg[i_3 * v.Length + j_2];
+                dg[i_3 * v.Length + j_2] = 0.0;
+                if (i_3 > 0)
                 {
                     // line 206: g[i, j] = v[i] * v[j] + (i > 0 ? g[i - 1, j] : 0);
-                    dg[t_9 * v.Length + j_2] += dt_10;
+                    dg[t_8 * v.Length + j_2] += dt_9;
                 }
                 // line 206: g[i, j] = v[i] * v[j] + (i > 0 ? g[i - 1, j] : 0);
-                dV[j_2] += v[i_4] * dt_10;
-                dV[i_4] += v[j_2] * dt_10;
+                dV[j_2] += v[i_3] * dt_9;
+                dV[i_3] += v[j_2] * dt_9;
             }
         }
         return s;
@@ -3010,5 +2948,246 @@ partial class RuntimeLoops
             result = a;
         }
         return result;
+    }
+
+    /// <summary>
+    /// Computes <see cref="DoBreakContinue(double[], double, int)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="v">As for <c>DoBreakContinue</c>.</param>
+    /// <param name="x">As for <c>DoBreakContinue</c>.</param>
+    /// <param name="n">As for <c>DoBreakContinue</c>.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <returns>The value of <see cref="DoBreakContinue(double[], double, int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double DoBreakContinueGradient(double[] v, double x, int n, global::System.Span<double> dV, ref double dX)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dV.Clear();
+
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
+        // line 336: double e = Math.Cos(i * x) - 0.2 * i;
+        double t_2 = 0.0 * x;
+        double e = global::System.Math.Cos(t_2);
+        // line 338: e < -0.5
+        bool cond = e < -0.5;
+        double t_3 = 0.0; // set below, read after its branch
+        double s;
+        bool broken;
+        if (cond)
+        {
+            s = x;
+            broken = false;
+        }
+        else
+        {
+            // line 339: s = s * 0.9 + Math.Sin(e * x);
+            t_3 = e * x;
+            double s_2 = x * 0.9 + global::System.Math.Sin(t_3);
+            // line 340: s > 1.5
+            bool broken_2;
+            if (s_2 > 1.5)
+            {
+                broken_2 = true;
+            }
+            else
+            {
+                broken_2 = false;
+            }
+            s = s_2;
+            broken = broken_2;
+        }
+        double t_4 = 0.0; // set below, read after its branch
+        // line 334: do ...
+        int i;
+        double s_3 = s;
+        bool broken_3 = broken;
+        for (i = 1; !broken_3 && i < n; i++)
+        {
+            // line 336: double e = Math.Cos(i * x) - 0.2 * i;
+            double t_5 = (double)i;
+            double e_2 = global::System.Math.Cos(t_5 * x) - 0.2 * t_5;
+            // line 338: e < -0.5
+            double s_4;
+            bool broken_4;
+            if (e_2 < -0.5)
+            {
+                s_4 = s_3;
+                broken_4 = broken_3;
+            }
+            else
+            {
+                // line 339: s = s * 0.9 + Math.Sin(e * x);
+                t_4 = e_2 * x;
+                double s_5 = s_3 * 0.9 + global::System.Math.Sin(t_4);
+                // line 340: s > 1.5
+                bool broken_5;
+                if (s_5 > 1.5)
+                {
+                    broken_5 = true;
+                }
+                else
+                {
+                    broken_5 = broken_3;
+                }
+                s_4 = s_5;
+                broken_4 = broken_5;
+            }
+            // line 334: do ...
+            tape.Push(t_4); // for the backward sweep
+            s_3 = s_4;
+            broken_3 = broken_4;
+        }
+        // line 343: for (int k = 0; k < v.Length; k++) t += v[k] * s;
+        double t = 0.0;
+        double ds_3 = 0.0;
+        for (int k = 0; k < v.Length; k++)
+        {
+            // line 343: t += v[k] * s;
+            dV[k] += s_3;
+            t += v[k] * s_3;
+            ds_3 += v[k];
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 334: do ...
+        double ds_3_2 = x + ds_3;
+        double dx = s_3;
+        for (int i_2 = i - 1; i_2 >= 1; i_2--)
+        {
+            // line 334: do ...
+            double t_6 = tape.Pop();
+            // line 336: double e = Math.Cos(i * x) - 0.2 * i;
+            double t_7 = (double)i_2;
+            double t_8 = t_7 * x;
+            double e_3 = global::System.Math.Cos(t_8) - 0.2 * t_7;
+            // line 338: e < -0.5
+            double dx_2;
+            double ds_3_3;
+            double de_2;
+            if (e_3 < -0.5)
+            {
+                dx_2 = dx;
+                ds_3_3 = ds_3_2;
+                de_2 = 0.0;
+            }
+            else
+            {
+                // line 339: s = s * 0.9 + Math.Sin(e * x);
+                double dt_4 = global::System.Math.Cos(t_6) * ds_3_2;
+                dx_2 = dx + e_3 * dt_4;
+                ds_3_3 = 0.9 * ds_3_2;
+                de_2 = x * dt_4;
+            }
+            ds_3_2 = ds_3_3;
+            dx = dx_2 + t_7 * -(global::System.Math.Sin(t_8) * de_2);
+        }
+        // line 338: e < -0.5
+        double dx_3;
+        double de;
+        if (cond)
+        {
+            dx_3 = dx + ds_3_2;
+            de = 0.0;
+        }
+        else
+        {
+            // line 339: s = s * 0.9 + Math.Sin(e * x);
+            double dt_3 = global::System.Math.Cos(t_3) * ds_3_2;
+            dx_3 = dx + e * dt_3 + 0.9 * ds_3_2;
+            de = x * dt_3;
+        }
+
+        // The gradient.
+        dX = dx_3 + 0.0 * -(global::System.Math.Sin(t_2) * de);
+        return s_3 * x + t;
+    }
+
+    /// <summary>
+    /// <see cref="DoBreakContinue(double[], double, int)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value DoBreakContinueTape(global::SymGrad.Value[] v, global::SymGrad.Value x, int n)
+    {
+        // line 336: double e = Math.Cos(i * x) - 0.2 * i;
+        global::SymGrad.Value e = global::SymGrad.ValueMath.Cos(0.0 * x);
+        // line 338: e < -0.5
+        global::SymGrad.Value s;
+        bool broken;
+        if (e.Data < -0.5)
+        {
+            s = x;
+            broken = false;
+        }
+        else
+        {
+            // line 339: s = s * 0.9 + Math.Sin(e * x);
+            global::SymGrad.Value s_2 = x * 0.9 + global::SymGrad.ValueMath.Sin(e * x);
+            // line 340: s > 1.5
+            bool broken_2;
+            if (s_2.Data > 1.5)
+            {
+                broken_2 = true;
+            }
+            else
+            {
+                broken_2 = false;
+            }
+            s = s_2;
+            broken = broken_2;
+        }
+        // line 334: do ...
+        global::SymGrad.Value s_3 = s;
+        bool broken_3 = broken;
+        for (int i = 1; !broken_3 && i < n; i++)
+        {
+            // line 336: double e = Math.Cos(i * x) - 0.2 * i;
+            double t_2 = (double)i;
+            global::SymGrad.Value e_2 = global::SymGrad.ValueMath.Cos(t_2 * x) - 0.2 * t_2;
+            // line 338: e < -0.5
+            global::SymGrad.Value s_4;
+            bool broken_4;
+            if (e_2.Data < -0.5)
+            {
+                s_4 = s_3;
+                broken_4 = broken_3;
+            }
+            else
+            {
+                // line 339: s = s * 0.9 + Math.Sin(e * x);
+                global::SymGrad.Value s_5 = s_3 * 0.9 + global::SymGrad.ValueMath.Sin(e_2 * x);
+                // line 340: s > 1.5
+                bool broken_5;
+                if (s_5.Data > 1.5)
+                {
+                    broken_5 = true;
+                }
+                else
+                {
+                    broken_5 = broken_3;
+                }
+                s_4 = s_5;
+                broken_4 = broken_5;
+            }
+            s_3 = s_4;
+            broken_3 = broken_4;
+        }
+        // line 343: for (int k = 0; k < v.Length; k++) t += v[k] * s;
+        global::SymGrad.Value t = 0.0;
+        for (int k = 0; k < v.Length; k++)
+        {
+            t += v[k] * s_3;
+        }
+        return s_3 * x + t;
     }
 }

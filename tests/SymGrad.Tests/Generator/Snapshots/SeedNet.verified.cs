@@ -240,9 +240,6 @@ namespace SeedNotebook.Network
             dWOut.Slice(4).Clear();
             global::System.Array.Clear(dXs);
 
-            // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
-            global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
-
             // Two-dimensional arrays indexed in loops, as flat spans of their rows.
             global::System.Span<double> w1Flat = global::SymGrad.GradientTape.Flat(w1);
             int w1Rows = w1.GetLength(0), w1Columns = w1.GetLength(1);
@@ -253,58 +250,9 @@ namespace SeedNotebook.Network
             global::System.Span<double> dXsFlat = global::SymGrad.GradientTape.Flat(dXs);
             int dXsRows = dXs.GetLength(0), dXsColumns = dXs.GetLength(1);
 
-            // Forward sweep.
+            // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
             // line 51: for (int s = 0; s < xs.GetLength(0); s++) ...
             double loss = 0.0;
-            for (int s = 0; s < xs.GetLength(0); s++)
-            {
-                // Predict, line 25: h1[i] = SymMath.Relu(z);
-                double h1_0 = global::System.Math.Max(0.0, 0.0 + w1Flat[0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[0]);
-                double h1_1 = global::System.Math.Max(0.0, 0.0 + w1Flat[1 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[1 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[1]);
-                double h1_2 = global::System.Math.Max(0.0, 0.0 + w1Flat[2 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[2 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[2]);
-                // Predict, line 24: z += b1[i];
-                double z = 0.0 + w1Flat[3 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[3 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[3 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[3];
-                // Predict, line 25: h1[i] = SymMath.Relu(z);
-                double h1_3 = global::System.Math.Max(0.0, z);
-                // Predict, line 32: z += b2[i];
-                double z_2 = 0.0 + w2Flat[0] * h1_0 + w2Flat[1] * h1_1 + w2Flat[2] * h1_2 + w2Flat[3] * h1_3 + b2[0];
-                // Predict, line 33: h2[i] = SymMath.Relu(z);
-                double h2_0 = global::System.Math.Max(0.0, z_2);
-                // Predict, line 32: z += b2[i];
-                double z_3 = 0.0 + w2Flat[1 * w2Columns + 0] * h1_0 + w2Flat[1 * w2Columns + 1] * h1_1 + w2Flat[1 * w2Columns + 2] * h1_2 + w2Flat[1 * w2Columns + 3] * h1_3 + b2[1];
-                // Predict, line 33: h2[i] = SymMath.Relu(z);
-                double h2_1 = global::System.Math.Max(0.0, z_3);
-                // Predict, line 32: z += b2[i];
-                double z_4 = 0.0 + w2Flat[2 * w2Columns + 0] * h1_0 + w2Flat[2 * w2Columns + 1] * h1_1 + w2Flat[2 * w2Columns + 2] * h1_2 + w2Flat[2 * w2Columns + 3] * h1_3 + b2[2];
-                // Predict, line 33: h2[i] = SymMath.Relu(z);
-                double h2_2 = global::System.Math.Max(0.0, z_4);
-                // Predict, line 32: z += b2[i];
-                double z_5 = 0.0 + w2Flat[3 * w2Columns + 0] * h1_0 + w2Flat[3 * w2Columns + 1] * h1_1 + w2Flat[3 * w2Columns + 2] * h1_2 + w2Flat[3 * w2Columns + 3] * h1_3 + b2[3];
-                // Predict, line 33: h2[i] = SymMath.Relu(z);
-                double h2_3 = global::System.Math.Max(0.0, z_5);
-                // line 54: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
-                double e = 0.0 + wOut[0] * h2_0 + wOut[1] * h2_1 + wOut[2] * h2_2 + wOut[3] * h2_3 + bOut - targets[s];
-                // line 51: for (int s = 0; s < xs.GetLength(0); s++) ...
-                tape.Push(h1_0); // for the backward sweep
-                tape.Push(h1_1); // for the backward sweep
-                tape.Push(h1_2); // for the backward sweep
-                tape.Push(z); // for the backward sweep
-                tape.Push(h1_3); // for the backward sweep
-                tape.Push(z_2); // for the backward sweep
-                tape.Push(h2_0); // for the backward sweep
-                tape.Push(z_3); // for the backward sweep
-                tape.Push(h2_1); // for the backward sweep
-                tape.Push(z_4); // for the backward sweep
-                tape.Push(h2_2); // for the backward sweep
-                tape.Push(z_5); // for the backward sweep
-                tape.Push(h2_3); // for the backward sweep
-                tape.Push(e); // for the backward sweep
-                loss += e * e;
-            }
-
-            // Backward sweep: the adjoint of each value, from the result back to the parameters.
-            // line 51: for (int s = 0; s < xs.GetLength(0); s++) ...
-            double dloss = 1.0;
             double dbOut = 0.0;
             double dw1_0_0 = 0.0;
             double dw1_0_1 = 0.0;
@@ -346,81 +294,100 @@ namespace SeedNotebook.Network
             double dwOut_1 = 0.0;
             double dwOut_2 = 0.0;
             double dwOut_3 = 0.0;
-            for (int s_2 = xs.GetLength(0) - 1; s_2 >= 0; s_2--)
+            for (int s = 0; s < xs.GetLength(0); s++)
             {
-                // line 51: for (int s = 0; s < xs.GetLength(0); s++) ...
-                double e_2 = tape.Pop();
-                double h2_3_2 = tape.Pop();
-                double z_6 = tape.Pop();
-                double h2_2_2 = tape.Pop();
-                double z_7 = tape.Pop();
-                double h2_1_2 = tape.Pop();
-                double z_8 = tape.Pop();
-                double h2_0_2 = tape.Pop();
-                double z_9 = tape.Pop();
-                double h1_3_2 = tape.Pop();
-                double z_10 = tape.Pop();
-                double h1_2_2 = tape.Pop();
-                double h1_1_2 = tape.Pop();
-                double h1_0_2 = tape.Pop();
-                // line 55: loss += e * e;
-                double de = e_2 * dloss;
-                double de_2 = de + de;
-                // Predict, line 33: h2[i] = SymMath.Relu(z);
-                double dz_5 = (z_6 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de_2);
-                double dz_4 = (z_7 > 0.0 ? 1.0 : 0.0) * (wOut[2] * de_2);
-                double dz_3 = (z_8 > 0.0 ? 1.0 : 0.0) * (wOut[1] * de_2);
-                double dz_2 = (z_9 > 0.0 ? 1.0 : 0.0) * (wOut[0] * de_2);
+                // Predict, line 24: z += b1[i];
+                double z = 0.0 + w1Flat[0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[0];
                 // Predict, line 25: h1[i] = SymMath.Relu(z);
-                double dz = (z_10 > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 3] * dz_5 + w2Flat[2 * w2Columns + 3] * dz_4 + w2Flat[1 * w2Columns + 3] * dz_3 + w2Flat[3] * dz_2);
-                double dz_11 = (0.0 + w1Flat[2 * w1Columns + 0] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[2 * w1Columns + 1] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2 * w1Columns + 2] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[2] > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 2] * dz_5 + w2Flat[2 * w2Columns + 2] * dz_4 + w2Flat[1 * w2Columns + 2] * dz_3 + w2Flat[2] * dz_2);
-                double dz_12 = (0.0 + w1Flat[1 * w1Columns + 0] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1 * w1Columns + 1] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[1 * w1Columns + 2] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[1] > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 1] * dz_5 + w2Flat[2 * w2Columns + 1] * dz_4 + w2Flat[1 * w2Columns + 1] * dz_3 + w2Flat[1] * dz_2);
-                double dz_13 = (0.0 + w1Flat[0] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2] * xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[0] > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 0] * dz_5 + w2Flat[2 * w2Columns + 0] * dz_4 + w2Flat[1 * w2Columns + 0] * dz_3 + w2Flat[0] * dz_2);
+                double h1_0 = global::System.Math.Max(0.0, z);
+                // Predict, line 24: z += b1[i];
+                double z_2 = 0.0 + w1Flat[1 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[1 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[1 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[1];
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double h1_1 = global::System.Math.Max(0.0, z_2);
+                // Predict, line 24: z += b1[i];
+                double z_3 = 0.0 + w1Flat[2 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[2 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[2 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[2];
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double h1_2 = global::System.Math.Max(0.0, z_3);
+                // Predict, line 24: z += b1[i];
+                double z_4 = 0.0 + w1Flat[3 * w1Columns + 0] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] + w1Flat[3 * w1Columns + 1] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] + w1Flat[3 * w1Columns + 2] * xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] + b1[3];
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double h1_3 = global::System.Math.Max(0.0, z_4);
+                // Predict, line 32: z += b2[i];
+                double z_5 = 0.0 + w2Flat[0] * h1_0 + w2Flat[1] * h1_1 + w2Flat[2] * h1_2 + w2Flat[3] * h1_3 + b2[0];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_0 = global::System.Math.Max(0.0, z_5);
+                // Predict, line 32: z += b2[i];
+                double z_6 = 0.0 + w2Flat[1 * w2Columns + 0] * h1_0 + w2Flat[1 * w2Columns + 1] * h1_1 + w2Flat[1 * w2Columns + 2] * h1_2 + w2Flat[1 * w2Columns + 3] * h1_3 + b2[1];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_1 = global::System.Math.Max(0.0, z_6);
+                // Predict, line 32: z += b2[i];
+                double z_7 = 0.0 + w2Flat[2 * w2Columns + 0] * h1_0 + w2Flat[2 * w2Columns + 1] * h1_1 + w2Flat[2 * w2Columns + 2] * h1_2 + w2Flat[2 * w2Columns + 3] * h1_3 + b2[2];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_2 = global::System.Math.Max(0.0, z_7);
+                // Predict, line 32: z += b2[i];
+                double z_8 = 0.0 + w2Flat[3 * w2Columns + 0] * h1_0 + w2Flat[3 * w2Columns + 1] * h1_1 + w2Flat[3 * w2Columns + 2] * h1_2 + w2Flat[3 * w2Columns + 3] * h1_3 + b2[3];
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double h2_3 = global::System.Math.Max(0.0, z_8);
+                // line 54: double e = Predict(w1, b1, w2, b2, wOut, bOut, x) - targets[s];
+                double e = 0.0 + wOut[0] * h2_0 + wOut[1] * h2_1 + wOut[2] * h2_2 + wOut[3] * h2_3 + bOut - targets[s];
+                // line 55: loss += e * e;
+                double de = e + e;
+                // Predict, line 33: h2[i] = SymMath.Relu(z);
+                double dz_8 = (z_8 > 0.0 ? 1.0 : 0.0) * (wOut[3] * de);
+                double dz_7 = (z_7 > 0.0 ? 1.0 : 0.0) * (wOut[2] * de);
+                double dz_6 = (z_6 > 0.0 ? 1.0 : 0.0) * (wOut[1] * de);
+                double dz_5 = (z_5 > 0.0 ? 1.0 : 0.0) * (wOut[0] * de);
+                // Predict, line 25: h1[i] = SymMath.Relu(z);
+                double dz_4 = (z_4 > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 3] * dz_8 + w2Flat[2 * w2Columns + 3] * dz_7 + w2Flat[1 * w2Columns + 3] * dz_6 + w2Flat[3] * dz_5);
+                double dz_3 = (z_3 > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 2] * dz_8 + w2Flat[2 * w2Columns + 2] * dz_7 + w2Flat[1 * w2Columns + 2] * dz_6 + w2Flat[2] * dz_5);
+                double dz_2 = (z_2 > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 1] * dz_8 + w2Flat[2 * w2Columns + 1] * dz_7 + w2Flat[1 * w2Columns + 1] * dz_6 + w2Flat[1] * dz_5);
+                double dz = (z > 0.0 ? 1.0 : 0.0) * (w2Flat[3 * w2Columns + 0] * dz_8 + w2Flat[2 * w2Columns + 0] * dz_7 + w2Flat[1 * w2Columns + 0] * dz_6 + w2Flat[0] * dz_5);
                 // line 53: double[] x = [xs[s, 0], xs[s, 1], xs[s, 2]];
-                dXsFlat[s_2 * dXsColumns + global::SymGrad.GradientTape.Within(2, dXsColumns)] += w1Flat[3 * w1Columns + 2] * dz + w1Flat[2 * w1Columns + 2] * dz_11 + w1Flat[1 * w1Columns + 2] * dz_12 + w1Flat[2] * dz_13;
-                dXsFlat[s_2 * dXsColumns + global::SymGrad.GradientTape.Within(1, dXsColumns)] += w1Flat[3 * w1Columns + 1] * dz + w1Flat[2 * w1Columns + 1] * dz_11 + w1Flat[1 * w1Columns + 1] * dz_12 + w1Flat[1] * dz_13;
-                dXsFlat[s_2 * dXsColumns + global::SymGrad.GradientTape.Within(0, dXsColumns)] += w1Flat[3 * w1Columns + 0] * dz + w1Flat[2 * w1Columns + 0] * dz_11 + w1Flat[1 * w1Columns + 0] * dz_12 + w1Flat[0] * dz_13;
-                dbOut += de_2;
-                dw1_0_0 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz_13;
-                dw1_0_1 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz_13;
-                dw1_0_2 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz_13;
-                db1_0 += dz_13;
-                dw1_1_0 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz_12;
-                dw1_1_1 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz_12;
-                dw1_1_2 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz_12;
-                db1_1 += dz_12;
-                dw1_2_0 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz_11;
-                dw1_2_1 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz_11;
-                dw1_2_2 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz_11;
-                db1_2 += dz_11;
-                dw1_3_0 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz;
-                dw1_3_1 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz;
-                dw1_3_2 += xsFlat[s_2 * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz;
-                db1_3 += dz;
-                dw2_0_0 += h1_0_2 * dz_2;
-                dw2_0_1 += h1_1_2 * dz_2;
-                dw2_0_2 += h1_2_2 * dz_2;
-                dw2_0_3 += h1_3_2 * dz_2;
-                db2_0 += dz_2;
-                dw2_1_0 += h1_0_2 * dz_3;
-                dw2_1_1 += h1_1_2 * dz_3;
-                dw2_1_2 += h1_2_2 * dz_3;
-                dw2_1_3 += h1_3_2 * dz_3;
-                db2_1 += dz_3;
-                dw2_2_0 += h1_0_2 * dz_4;
-                dw2_2_1 += h1_1_2 * dz_4;
-                dw2_2_2 += h1_2_2 * dz_4;
-                dw2_2_3 += h1_3_2 * dz_4;
-                db2_2 += dz_4;
-                dw2_3_0 += h1_0_2 * dz_5;
-                dw2_3_1 += h1_1_2 * dz_5;
-                dw2_3_2 += h1_2_2 * dz_5;
-                dw2_3_3 += h1_3_2 * dz_5;
-                db2_3 += dz_5;
-                dwOut_0 += h2_0_2 * de_2;
-                dwOut_1 += h2_1_2 * de_2;
-                dwOut_2 += h2_2_2 * de_2;
-                dwOut_3 += h2_3_2 * de_2;
+                dXsFlat[s * dXsColumns + global::SymGrad.GradientTape.Within(2, dXsColumns)] += w1Flat[3 * w1Columns + 2] * dz_4 + w1Flat[2 * w1Columns + 2] * dz_3 + w1Flat[1 * w1Columns + 2] * dz_2 + w1Flat[2] * dz;
+                dXsFlat[s * dXsColumns + global::SymGrad.GradientTape.Within(1, dXsColumns)] += w1Flat[3 * w1Columns + 1] * dz_4 + w1Flat[2 * w1Columns + 1] * dz_3 + w1Flat[1 * w1Columns + 1] * dz_2 + w1Flat[1] * dz;
+                dXsFlat[s * dXsColumns + global::SymGrad.GradientTape.Within(0, dXsColumns)] += w1Flat[3 * w1Columns + 0] * dz_4 + w1Flat[2 * w1Columns + 0] * dz_3 + w1Flat[1 * w1Columns + 0] * dz_2 + w1Flat[0] * dz;
+                loss += e * e;
+                dbOut += de;
+                dw1_0_0 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz;
+                dw1_0_1 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz;
+                dw1_0_2 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz;
+                db1_0 += dz;
+                dw1_1_0 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz_2;
+                dw1_1_1 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz_2;
+                dw1_1_2 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz_2;
+                db1_1 += dz_2;
+                dw1_2_0 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz_3;
+                dw1_2_1 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz_3;
+                dw1_2_2 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz_3;
+                db1_2 += dz_3;
+                dw1_3_0 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(0, xsColumns)] * dz_4;
+                dw1_3_1 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(1, xsColumns)] * dz_4;
+                dw1_3_2 += xsFlat[s * xsColumns + global::SymGrad.GradientTape.Within(2, xsColumns)] * dz_4;
+                db1_3 += dz_4;
+                dw2_0_0 += h1_0 * dz_5;
+                dw2_0_1 += h1_1 * dz_5;
+                dw2_0_2 += h1_2 * dz_5;
+                dw2_0_3 += h1_3 * dz_5;
+                db2_0 += dz_5;
+                dw2_1_0 += h1_0 * dz_6;
+                dw2_1_1 += h1_1 * dz_6;
+                dw2_1_2 += h1_2 * dz_6;
+                dw2_1_3 += h1_3 * dz_6;
+                db2_1 += dz_6;
+                dw2_2_0 += h1_0 * dz_7;
+                dw2_2_1 += h1_1 * dz_7;
+                dw2_2_2 += h1_2 * dz_7;
+                dw2_2_3 += h1_3 * dz_7;
+                db2_2 += dz_7;
+                dw2_3_0 += h1_0 * dz_8;
+                dw2_3_1 += h1_1 * dz_8;
+                dw2_3_2 += h1_2 * dz_8;
+                dw2_3_3 += h1_3 * dz_8;
+                db2_3 += dz_8;
+                dwOut_0 += h2_0 * de;
+                dwOut_1 += h2_1 * de;
+                dwOut_2 += h2_2 * de;
+                dwOut_3 += h2_3 * de;
             }
 
             // The gradient.
