@@ -68,6 +68,7 @@ internal sealed partial class ReverseMode
         int zero = _b.Const(0.0);
         var arrays = new HashSet<int>(IrWalk.All(code).Select(ArrayOf).Where(a => a >= 0));
         var adjointArrays = _b.Outermost.OfType<NewArray>().Where(a => arrays.Contains(a.Array)).ToList();
+        _outermost = new HashSet<int>(_b.Outermost.OfType<Instr>().Select(i => i.Id));
         var available = new HashSet<int>(inside.Concat(accumulators.Select(a => a.Id)).Concat(code.Nodes.SelectMany(IrWalk.Defined)));
         var forwardMoved = new HashSet<int>();
         var backwardMoved = new HashSet<int>();
@@ -124,13 +125,13 @@ internal sealed partial class ReverseMode
         var loopNodes = IrWalk.All(loop.Header).Concat(IrWalk.All(loop.Body)).ToList();
         var madeInside = new HashSet<int>(loopNodes.OfType<NewArray>().Select(a => a.Array));
         var touched = new HashSet<int>(loopNodes.Select(ArrayOf).Where(a => a >= 0 && !madeInside.Contains(a) && _active.Contains(a)));
-        var after = _ir.Body.Nodes.Skip(position + 1).SelectMany(n => new[] { n }.Concat(IrWalk.Blocks(n).SelectMany(IrWalk.All)));
+        var after = _ir.Body.Nodes.Skip(position + 1).SelectMany(Subtree);
         if (after.Any(n => touched.Contains(ArrayOf(n)))) return false;
 
         foreach (int array in touched.Where(a => loopNodes.Any(n => n is StoreLocal s && s.Array == a)))
         {
             if (IrWalk.All(loop.Header).Any(n => ArrayOf(n) == array)) return false;
-            Node? first = loop.Body.Nodes.FirstOrDefault(n => IrWalk.All(new Block(new[] { n }.ToEquatableArray())).Any(x => ArrayOf(x) == array));
+            Node? first = loop.Body.Nodes.FirstOrDefault(n => Subtree(n).Any(x => ArrayOf(x) == array));
             if (first is not LoopRegion writer || !WritesEveryElement(writer, array)) return false;
         }
         return true;
@@ -168,7 +169,7 @@ internal sealed partial class ReverseMode
         for (int p = 0; p < nodes.Count; p++)
         {
             if (nodes[p] is not Region) continue;
-            var later = nodes.Skip(p).SelectMany(n => new[] { n }.Concat(IrWalk.Blocks(n).SelectMany(IrWalk.All))).ToList();
+            var later = nodes.Skip(p).SelectMany(Subtree).ToList();
             var written = new HashSet<int>(later.OfType<StoreLocal>().Select(s => s.Array));
             foreach (LoadLocal load in IrWalk.Blocks(nodes[p]).SelectMany(IrWalk.All).OfType<LoadLocal>().Where(l => !written.Contains(l.Array)))
             {
@@ -194,7 +195,7 @@ internal sealed partial class ReverseMode
         }
         else
         {
-            if (!_b.IsInOutermost(id) || !Movable(_b.Def(id))) return false;
+            if (!_outermost.Contains(id) || !Movable(_b.Def(id))) return false;
             backwardMoved.Add(id);
         }
         return IrWalk.Operands(_b.Def(id)).All(o => Hoistable(o, position, available, forwardMoved, backwardMoved));
@@ -214,6 +215,9 @@ internal sealed partial class ReverseMode
 
     private Dictionary<int, (int Position, Node Node)>? _forwardPositions;
 
+    /// <summary>The values of the backward sweep's outermost block when the loop being differentiated in place was reached.</summary>
+    private HashSet<int> _outermost = new();
+
     /// <summary>The top-level position in the method's body of every value defined there (a region's results at the region's).</summary>
     private Dictionary<int, (int, Node)> ForwardPositions()
     {
@@ -229,6 +233,9 @@ internal sealed partial class ReverseMode
         }
         return positions;
     }
+
+    /// <summary>A node and every node inside it.</summary>
+    private static IEnumerable<Node> Subtree(Node node) => new[] { node }.Concat(IrWalk.Blocks(node).SelectMany(IrWalk.All));
 
     /// <summary>The local array a node reads or writes, or -1.</summary>
     private static int ArrayOf(Node node) => node switch

@@ -315,9 +315,6 @@ internal sealed class IrBuilder
     /// <summary>The nodes of the outermost block so far.</summary>
     public IReadOnlyList<Node> Outermost => _frames[0].Nodes;
 
-    /// <summary>Whether value <paramref name="id"/> is made in the outermost block (not in a region, nor elsewhere).</summary>
-    public bool IsInOutermost(int id) => _frames[0].Nodes.Any(n => n is Instr i && i.Id == id);
-
     /// <summary>
     /// Removes the nodes of the outermost block that <paramref name="pick"/> picks and returns them in order, named:
     /// code that moves to the forward sweep (before a loop differentiated in place). Their values stay shareable,
