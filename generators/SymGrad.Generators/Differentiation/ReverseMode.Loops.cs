@@ -51,7 +51,6 @@ internal sealed partial class ReverseMode
         foreach (LoopVar v in loop.Vars) inside.Remove(v.Result);
         var outerActive = IrWalk.FreeValues(new Block(loop.Header.Nodes.Concat(loop.Body.Nodes).ToEquatableArray()))
             .Where(id => _active.Contains(id) && !inside.Contains(id)).OrderBy(id => id).ToList();
-        foreach (LoopRegion nested in NestedLoops(loop.Body).Where(_counters.ContainsKey)) inside.Add(_counters[nested].Counter.Result);
         // A next value taken straight from outside the loop (a = x, or a value the peeled first iteration of a do
         // loop shares) gets its adjoint from the loop too, though nothing in the body reads it.
         foreach (LoopVar v in activeVars.Where(v => !inside.Contains(v.Next) && _active.Contains(v.Next) && !outerActive.Contains(v.Next)))
@@ -85,6 +84,9 @@ internal sealed partial class ReverseMode
             if (_active.Contains(activeVars[k].Next)) Accumulate(local, activeVars[k].Next, adjointVars[k].Id);
         }
         Reverse(loop.Body, local);
+        // An inner loop that got an iteration counter (above, while its body was reversed) has a trip count that
+        // differs from one outer iteration to the next: the backward inner loop reads it, so it is restored too.
+        foreach (LoopRegion nested in NestedLoops(loop.Body).Where(_counters.ContainsKey)) inside.Add(_counters[nested].Counter.Result);
         int indexNext = _b.Binary(Op.Sub, index, _b.Const(step, ValType.Int));
         var nexts = adjointVars.Select(a => local.TryGetValue(a.Of, out int d) ? d : _b.Const(0.0)).ToList();
         Block adjointCode = _b.PopBlock();

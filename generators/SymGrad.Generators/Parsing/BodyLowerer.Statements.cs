@@ -138,8 +138,6 @@ internal sealed partial class BodyLowerer
                     return true; // the iteration ends here: the rest of the body is not lowered on this path
                 case IReturnOperation ret:
                     SetOrigin(op);
-                    // Not yet: a return inside a loop (the lowering below exists but is not yet correct everywhere).
-                    if (_loopDepth > 0) throw Unsupported(op, "A return inside a loop", ReturnInLoopAdvice);
                     int returned = Scalar(ret.ReturnedValue!, env);
                     if (_loopDepth > 0) ReturnFromLoop(returned, env);
                     else env.Return = returned;
@@ -195,7 +193,6 @@ internal sealed partial class BodyLowerer
         bool returns = ContainsReturn(cond.WhenTrue) || (cond.WhenFalse is not null && ContainsReturn(cond.WhenFalse));
         // A branch that leaves the iteration (break, continue, or a return, which leaves every loop) takes the rest
         // of the body into both branches too; the carried variables then meet in phis after the if, as for any if.
-        if (returns && _loopDepth > 0) throw Unsupported(cond, "A return inside a loop", ReturnInLoopAdvice);
         bool exits = (returns && _loopDepth > 0) || (!returns && ContainsLoopExit(cond));
         if (_loopDepth > 0) returns = false;
         Work? tail = returns || exits ? rest : null;
@@ -297,7 +294,6 @@ internal sealed partial class BodyLowerer
         return index;
     }
 
-    private const string ReturnInLoopAdvice = "assign the value to a local inside the loop and return it after the loop";
 
     private static string StatementName(IOperation op) => op switch
     {

@@ -69,7 +69,6 @@ public class DiagnosticTests
 
     public static TheoryData<string, string, string> MoreStatements => new()
     {
-        { "for (int i = 0; i < 3; i++) { if (y > 1) return y; y += 1; }", "if", "return inside a loop" },
         { "goto end; end: y += 1;", "goto", "goto" },
         { "try { y += 1; } finally { y += 2; }", "try", "try statement" },
         { "switch ((int)x) { case 1: y = 2; break; }", "switch", "switch statement" },

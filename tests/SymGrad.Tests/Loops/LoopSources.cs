@@ -349,6 +349,58 @@ internal static class LoopSources
                 for (int k = 0; k < v.Length; k++) t += v[k] * s;
                 return s * x + t;
             }
+            /// <summary>return inside a triangular nest: the first pair whose product passes a bound.</summary>
+            [Differentiable]
+            public static double FirstAbove(double[] v, double bound)
+            {
+                double s = 0;
+                for (int i = 0; i < v.Length; i++)
+                {
+                    for (int j = 0; j < i; j++)
+                    {
+                        double p = v[i] * v[j];
+                        if (p > bound) return p + s;
+                        s += 0.1 * p;
+                    }
+                }
+                return s * bound;
+            }
+
+            /// <summary>return inside a while loop (Newton's iteration for a square root, left once it has converged).</summary>
+            [Differentiable]
+            public static double NewtonSqrt(double a)
+            {
+                double x = a;
+                int k = 0;
+                while (k < 50)
+                {
+                    double next = 0.5 * (x + a / x);
+                    if (Math.Abs(next - x) < 1e-12 * next) return next;
+                    x = next;
+                    k++;
+                }
+                return x;
+            }
+
+            /// <summary>return inside a foreach, and inside a do loop, with code after both loops.</summary>
+            [Differentiable]
+            public static double SumOfRoots(double[] v, double cap)
+            {
+                double s = 0;
+                foreach (double e in v)
+                {
+                    if (e < 0) return s - e;
+                    s += Math.Sqrt(e);
+                }
+                int i = 0;
+                do
+                {
+                    s = s * 0.5 + cap;
+                    if (s > 2 * cap) return s * s;
+                    i++;
+                } while (i < v.Length);
+                return s + cap;
+            }
         }
         """;
 }

@@ -12,7 +12,7 @@ public class RuntimeLoopTests
         Probe.Load(GeneratorHarness.Run(LoopSources.Runtime, SampleSources.ImplicitUsings),
             "SumSquares", "Dot", "Logistic", "Recurrence", "Power", "Heron", "Triangular", "Down", "Pairs", "BranchInLoop",
             "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach", "BranchLoad", "BreakContinue", "IndexAfterBreak", "Converge", "InitFromParameter", "NextFromOutside", "WhileAfterReturn",
-            "DoBreakContinue").Probes);
+            "DoBreakContinue", "FirstAbove", "NewtonSqrt", "SumOfRoots").Probes);
 
     private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
 
@@ -146,5 +146,22 @@ public class RuntimeLoopTests
         Check("DoBreakContinue", [v, 0.8, n]);
         Check("DoBreakContinue", [v, 2.5, n]); // breaks
         Check("DoBreakContinue", [v, 1.9, n]); // continues
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(8)]
+    public void Return_inside_loops_nested_while_foreach_and_do(int n)
+    {
+        var r = new Random(5100 + n);
+        double[] v = Vec(r, n);
+        Check("FirstAbove", [v, 0.3]);  // returns from the inner loop once a pair passes
+        Check("FirstAbove", [v, 5.0]);  // never returns inside
+        Check("SumOfRoots", [v.Select(Math.Abs).Select(e => e + 0.1).ToArray(), 0.4]); // no negative: returns in the do loop or after
+        Check("SumOfRoots", [v.Select(e => Math.Abs(e) - 0.3 < 0 && Math.Abs(Math.Abs(e) - 0.3) < 0.02 ? 0.5 : e).ToArray(), 3.0]);
+        Check("NewtonSqrt", [0.5 + n]);
     }
 }
