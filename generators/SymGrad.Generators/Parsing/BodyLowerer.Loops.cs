@@ -77,6 +77,11 @@ internal sealed partial class BodyLowerer
         if (loop.Body.DescendantsAndSelf().OfType<IBranchOperation>().Any(b => SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel) || SymbolEqualityComparer.Default.Equals(b.Target, loop.ContinueLabel))) return null;
         if (ContainsReturn(loop.Body)) return null; // so does one that returns
         if (loop.AtLoopBottom.Any(step => Assigned(step).Any(s => !condVars.Contains(s)))) return null;
+        // Unrolling buys nothing for a loop that walks the rows of a differentiated 2-D array picked at run time
+        // (w[i, j] inside a kept loop over i): the adjoints stay memory either way, and a loop reads a row taken
+        // once where unrolled code checks every constant index. (At constant rows, as in the seed's network, the
+        // unrolled elements become scalars with scalar adjoints: those loops are unrolled.)
+        if (WalksRuntimeRows(loop.Body, condVars, env)) return null;
         int cost = System.Math.Max(1, loop.Body.DescendantsAndSelf().Count());
         Env sim = env.Clone();
         for (int trips = 0; ; trips++)
@@ -347,6 +352,21 @@ internal sealed partial class BodyLowerer
             return IrWalk.ReadsMemory(def) || IrWalk.Operands(def).Any(Walk);
         }
         return Walk(value);
+    }
+
+    /// <summary>
+    /// Whether an operation indexes a 2-D array with one index reading <paramref name="vars"/> and another reading a
+    /// local whose value is not a compile-time constant; arrays passed as <c>[NoDerivative]</c> data do not count.
+    /// </summary>
+    private bool WalksRuntimeRows(IOperation op, HashSet<ISymbol> vars, Env env)
+    {
+        bool Reads(IOperation index) => index.DescendantsAndSelf().OfType<ILocalReferenceOperation>().Any(l => vars.Contains(l.Local));
+        bool AtRunTime(IOperation index) => index.DescendantsAndSelf().OfType<ILocalReferenceOperation>()
+            .Any(l => !vars.Contains(l.Local) && env.Scalars.TryGetValue(l.Local, out int value) && !_b.TryGetConst(value, out _));
+        bool Data(IOperation array) => array is IParameterReferenceOperation p
+            && p.Parameter.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
+        return op.DescendantsAndSelf().OfType<IArrayElementReferenceOperation>()
+            .Any(a => a.Indices.Length == 2 && !Data(a.ArrayReference) && a.Indices.Any(Reads) && a.Indices.Any(AtRunTime));
     }
 
     /// <summary>The locals (and local arrays, by element) an operation assigns anywhere inside it.</summary>

@@ -3190,4 +3190,841 @@ partial class RuntimeLoops
         }
         return s_3 * x + t;
     }
+
+    /// <summary>
+    /// Computes <see cref="FirstAbove(double[], double)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="v">As for <c>FirstAbove</c>.</param>
+    /// <param name="bound">As for <c>FirstAbove</c>.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <param name="dBound">Receives the derivative of the result with respect to <paramref name="bound"/>.</param>
+    /// <returns>The value of <see cref="FirstAbove(double[], double)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double FirstAboveGradient(double[] v, double bound, global::System.Span<double> dV, ref double dBound)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dV.Clear();
+
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        // line 351: for (int i = 0; i < v.Length; i++) ...
+        bool returned = false;
+        double result = 0.0;
+        int i = 0;
+        double s = 0.0;
+        bool broken = false;
+        int iteration;
+        for (iteration = 0; !broken && i < v.Length; iteration++)
+        {
+            // line 353: for (int j = 0; j < i; j++) ...
+            bool returned_2 = returned;
+            double result_2 = result;
+            int j = 0;
+            double s_2 = s;
+            bool broken_2 = false;
+            int iteration_2;
+            for (iteration_2 = 0; !broken_2 && j < i; iteration_2++)
+            {
+                // line 355: double p = v[i] * v[j];
+                double p = v[i] * v[j];
+                // line 356: p > bound
+                double s_3;
+                bool returned_3;
+                double result_3;
+                bool broken_3;
+                if (p > bound)
+                {
+                    s_3 = s_2;
+                    returned_3 = true;
+                    result_3 = p + s_2;
+                    broken_3 = true;
+                }
+                else
+                {
+                    s_3 = s_2 + 0.1 * p;
+                    returned_3 = returned_2;
+                    result_3 = result_2;
+                    broken_3 = broken_2;
+                }
+                // line 353: j++
+                int j_2;
+                if (broken_3)
+                {
+                    j_2 = j;
+                }
+                else
+                {
+                    j_2 = j + 1;
+                }
+                // line 353: for (int j = 0; j < i; j++) ...
+                tape.Push(j); // for the backward sweep
+                returned_2 = returned_3;
+                result_2 = result_3;
+                j = j_2;
+                s_2 = s_3;
+                broken_2 = broken_3;
+            }
+            // line 353: for (int j = 0; j < i; j++) ...
+            bool broken_4;
+            if (returned_2)
+            {
+                broken_4 = true;
+            }
+            else
+            {
+                broken_4 = broken;
+            }
+            // line 351: i++
+            int i_2;
+            if (broken_4)
+            {
+                i_2 = i;
+            }
+            else
+            {
+                i_2 = i + 1;
+            }
+            // line 351: for (int i = 0; i < v.Length; i++) ...
+            tape.Push(i); // for the backward sweep
+            tape.Push(iteration_2); // for the backward sweep
+            returned = returned_2;
+            result = result_2;
+            i = i_2;
+            s = s_2;
+            broken = broken_4;
+        }
+        // line 351: for (int i = 0; i < v.Length; i++) ...
+        double result_4;
+        if (returned)
+        {
+            result_4 = result;
+        }
+        else
+        {
+            result_4 = s * bound;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 351: for (int i = 0; i < v.Length; i++) ...
+        double dbound;
+        double dresult;
+        double ds;
+        if (returned)
+        {
+            dbound = 0.0;
+            dresult = 1.0;
+            ds = 0.0;
+        }
+        else
+        {
+            dbound = s;
+            dresult = 0.0;
+            ds = bound;
+        }
+        // line 351: for (int i = 0; i < v.Length; i++) ...
+        double dresult_2 = dresult;
+        double ds_2 = ds;
+        for (int iteration_3 = iteration - 1; iteration_3 >= 0; iteration_3--)
+        {
+            // line 351: for (int i = 0; i < v.Length; i++) ...
+            int iteration_4 = (int)tape.Pop();
+            int i_3 = (int)tape.Pop();
+            // line 353: for (int j = 0; j < i; j++) ...
+            double dresult_2_2 = dresult_2;
+            double ds_2_2 = ds_2;
+            for (int iteration_5 = iteration_4 - 1; iteration_5 >= 0; iteration_5--)
+            {
+                // line 353: for (int j = 0; j < i; j++) ...
+                int j_3 = (int)tape.Pop();
+                // line 356: p > bound
+                double dresult_2_3;
+                double ds_2_3;
+                double dp;
+                if (v[i_3] * v[j_3] > bound)
+                {
+                    dresult_2_3 = 0.0;
+                    ds_2_3 = ds_2_2 + dresult_2_2;
+                    dp = dresult_2_2;
+                }
+                else
+                {
+                    dresult_2_3 = dresult_2_2;
+                    ds_2_3 = ds_2_2;
+                    dp = 0.1 * ds_2_2;
+                }
+                // line 355: double p = v[i] * v[j];
+                dV[j_3] += v[i_3] * dp;
+                dV[i_3] += v[j_3] * dp;
+                dresult_2_2 = dresult_2_3;
+                ds_2_2 = ds_2_3;
+            }
+            dresult_2 = dresult_2_2;
+            ds_2 = ds_2_2;
+        }
+
+        // The gradient.
+        dBound = dbound;
+        return result_4;
+    }
+
+    /// <summary>
+    /// <see cref="FirstAbove(double[], double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value FirstAboveTape(global::SymGrad.Value[] v, global::SymGrad.Value bound)
+    {
+        // line 351: for (int i = 0; i < v.Length; i++) ...
+        bool returned = false;
+        global::SymGrad.Value result = 0.0;
+        int i = 0;
+        global::SymGrad.Value s = 0.0;
+        bool broken = false;
+        while (!broken && i < v.Length)
+        {
+            // line 353: for (int j = 0; j < i; j++) ...
+            bool returned_2 = returned;
+            global::SymGrad.Value result_2 = result;
+            int j = 0;
+            global::SymGrad.Value s_2 = s;
+            bool broken_2 = false;
+            while (!broken_2 && j < i)
+            {
+                // line 355: double p = v[i] * v[j];
+                global::SymGrad.Value p = v[i] * v[j];
+                // line 356: p > bound
+                global::SymGrad.Value s_3;
+                bool returned_3;
+                global::SymGrad.Value result_3;
+                bool broken_3;
+                if (p.Data > bound.Data)
+                {
+                    s_3 = s_2;
+                    returned_3 = true;
+                    result_3 = p + s_2;
+                    broken_3 = true;
+                }
+                else
+                {
+                    s_3 = s_2 + 0.1 * p;
+                    returned_3 = returned_2;
+                    result_3 = result_2;
+                    broken_3 = broken_2;
+                }
+                // line 353: j++
+                int j_2;
+                if (broken_3)
+                {
+                    j_2 = j;
+                }
+                else
+                {
+                    j_2 = j + 1;
+                }
+                returned_2 = returned_3;
+                result_2 = result_3;
+                j = j_2;
+                s_2 = s_3;
+                broken_2 = broken_3;
+            }
+            // line 353: for (int j = 0; j < i; j++) ...
+            bool broken_4;
+            if (returned_2)
+            {
+                broken_4 = true;
+            }
+            else
+            {
+                broken_4 = broken;
+            }
+            // line 351: i++
+            int i_2;
+            if (broken_4)
+            {
+                i_2 = i;
+            }
+            else
+            {
+                i_2 = i + 1;
+            }
+            returned = returned_2;
+            result = result_2;
+            i = i_2;
+            s = s_2;
+            broken = broken_4;
+        }
+        // line 351: for (int i = 0; i < v.Length; i++) ...
+        global::SymGrad.Value result_4;
+        if (returned)
+        {
+            result_4 = result;
+        }
+        else
+        {
+            result_4 = s * bound;
+        }
+        return result_4;
+    }
+
+    /// <summary>
+    /// Computes <see cref="NewtonSqrt(double)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="a">As for <c>NewtonSqrt</c>.</param>
+    /// <param name="dA">Receives the derivative of the result with respect to <paramref name="a"/>.</param>
+    /// <returns>The value of <see cref="NewtonSqrt(double)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double NewtonSqrtGradient(double a, ref double dA)
+    {
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        // line 369: while (k < 50) ...
+        bool returned = false;
+        double result = 0.0;
+        int k = 0;
+        double x = a;
+        bool broken = false;
+        int iteration;
+        for (iteration = 0; !broken && k < 50; iteration++)
+        {
+            // line 371: double next = 0.5 * (x + a / x);
+            double t = a / x;
+            double next = 0.5 * (x + t);
+            // line 372: Math.Abs(next - x) < 1e-12 * next
+            double x_2;
+            int k_2;
+            bool broken_2;
+            bool returned_2;
+            double result_2;
+            if (global::System.Math.Abs(next - x) < 1E-12 * next)
+            {
+                x_2 = x;
+                k_2 = k;
+                broken_2 = true;
+                returned_2 = true;
+                result_2 = next;
+            }
+            else
+            {
+                x_2 = next;
+                k_2 = k + 1;
+                broken_2 = broken;
+                returned_2 = returned;
+                result_2 = result;
+            }
+            // line 369: while (k < 50) ...
+            tape.Push(x); // for the backward sweep
+            tape.Push(t); // for the backward sweep
+            returned = returned_2;
+            result = result_2;
+            k = k_2;
+            x = x_2;
+            broken = broken_2;
+        }
+        // line 369: while (k < 50) ...
+        double result_3;
+        if (returned)
+        {
+            result_3 = result;
+        }
+        else
+        {
+            result_3 = x;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 369: while (k < 50) ...
+        double dresult;
+        double dx;
+        if (returned)
+        {
+            dresult = 1.0;
+            dx = 0.0;
+        }
+        else
+        {
+            dresult = 0.0;
+            dx = 1.0;
+        }
+        // line 369: while (k < 50) ...
+        double dresult_2 = dresult;
+        double dx_2 = dx;
+        double da = 0.0;
+        for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
+        {
+            // line 369: while (k < 50) ...
+            double t_2 = tape.Pop();
+            double x_3 = tape.Pop();
+            // line 371: double next = 0.5 * (x + a / x);
+            double next_2 = 0.5 * (x_3 + t_2);
+            // line 372: Math.Abs(next - x) < 1e-12 * next
+            double dresult_3;
+            double dx_3;
+            double dnext;
+            if (global::System.Math.Abs(next_2 - x_3) < 1E-12 * next_2)
+            {
+                dresult_3 = 0.0;
+                dx_3 = dx_2;
+                dnext = dresult_2;
+            }
+            else
+            {
+                dresult_3 = dresult_2;
+                dx_3 = 0.0;
+                dnext = dx_2;
+            }
+            // line 371: double next = 0.5 * (x + a / x);
+            double dt_3 = 0.5 * dnext;
+            double inv = 1.0 / x_3;
+            dresult_2 = dresult_3;
+            dx_2 = dx_3 + dt_3 - t_2 * inv * dt_3;
+            da += inv * dt_3;
+        }
+
+        // The gradient.
+        dA = da + dx_2;
+        return result_3;
+    }
+
+    /// <summary>
+    /// <see cref="NewtonSqrt(double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value NewtonSqrtTape(global::SymGrad.Value a)
+    {
+        // line 369: while (k < 50) ...
+        bool returned = false;
+        global::SymGrad.Value result = 0.0;
+        int k = 0;
+        global::SymGrad.Value x = a;
+        bool broken = false;
+        while (!broken && k < 50)
+        {
+            // line 371: double next = 0.5 * (x + a / x);
+            global::SymGrad.Value next = 0.5 * (x + a / x);
+            // line 372: Math.Abs(next - x) < 1e-12 * next
+            global::SymGrad.Value x_2;
+            int k_2;
+            bool broken_2;
+            bool returned_2;
+            global::SymGrad.Value result_2;
+            if (global::SymGrad.ValueMath.Abs(next - x).Data < (1E-12 * next).Data)
+            {
+                x_2 = x;
+                k_2 = k;
+                broken_2 = true;
+                returned_2 = true;
+                result_2 = next;
+            }
+            else
+            {
+                x_2 = next;
+                k_2 = k + 1;
+                broken_2 = broken;
+                returned_2 = returned;
+                result_2 = result;
+            }
+            returned = returned_2;
+            result = result_2;
+            k = k_2;
+            x = x_2;
+            broken = broken_2;
+        }
+        // line 369: while (k < 50) ...
+        global::SymGrad.Value result_3;
+        if (returned)
+        {
+            result_3 = result;
+        }
+        else
+        {
+            result_3 = x;
+        }
+        return result_3;
+    }
+
+    /// <summary>
+    /// Computes <see cref="SumOfRoots(double[], double)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="v">As for <c>SumOfRoots</c>.</param>
+    /// <param name="cap">As for <c>SumOfRoots</c>.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <param name="dCap">Receives the derivative of the result with respect to <paramref name="cap"/>.</param>
+    /// <returns>The value of <see cref="SumOfRoots(double[], double)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double SumOfRootsGradient(double[] v, double cap, global::System.Span<double> dV, ref double dCap)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+
+        // Adjoints the backward sweep adds to start at zero.
+        dV.Clear();
+
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        double sqrt = 0.0; // set below, read after its branch
+        // line 384: foreach (double e in v) ...
+        int eIndex;
+        double result = 0.0;
+        bool returned = false;
+        double s = 0.0;
+        bool broken = false;
+        for (eIndex = 0; !broken && eIndex < v.Length; eIndex++)
+        {
+            // line 386: e < 0
+            double s_2;
+            bool broken_2;
+            bool returned_2;
+            double result_2;
+            if (v[eIndex] < 0.0)
+            {
+                s_2 = s;
+                broken_2 = true;
+                returned_2 = true;
+                result_2 = s - v[eIndex];
+            }
+            else
+            {
+                // line 387: s += Math.Sqrt(e);
+                sqrt = global::System.Math.Sqrt(v[eIndex]);
+                s_2 = s + sqrt;
+                broken_2 = broken;
+                returned_2 = returned;
+                result_2 = result;
+            }
+            // line 384: foreach (double e in v) ...
+            tape.Push(sqrt); // for the backward sweep
+            result = result_2;
+            returned = returned_2;
+            s = s_2;
+            broken = broken_2;
+        }
+        double s_3 = 0.0; // set below, read after its branch
+        double t = 0.0; // set below, read after its branch
+        bool cond = false; // set below, read after its branch
+        bool returned_4 = false; // set below, read after its branch
+        int iteration = 0; // set below, read after its branch
+        // line 384: foreach (double e in v) ...
+        double result_3;
+        if (returned)
+        {
+            result_3 = result;
+        }
+        else
+        {
+            // line 392: s = s * 0.5 + cap;
+            s_3 = s * 0.5 + cap;
+            // line 393: s > 2 * cap
+            t = 2.0 * cap;
+            cond = s_3 > t;
+            bool broken_3;
+            int i;
+            bool returned_3;
+            double result_4;
+            if (cond)
+            {
+                broken_3 = true;
+                i = 0;
+                returned_3 = true;
+                result_4 = s_3 * s_3;
+            }
+            else
+            {
+                broken_3 = false;
+                i = 1;
+                returned_3 = false;
+                result_4 = 0.0;
+            }
+            // line 390: do ...
+            double result_5 = result_4;
+            returned_4 = returned_3;
+            int i_2 = i;
+            double s_4 = s_3;
+            bool broken_4 = broken_3;
+            for (iteration = 0; !broken_4 && i_2 < v.Length; iteration++)
+            {
+                // line 392: s = s * 0.5 + cap;
+                double s_5 = s_4 * 0.5 + cap;
+                // line 393: s > 2 * cap
+                bool broken_5;
+                int i_3;
+                bool returned_5;
+                double result_6;
+                if (s_5 > t)
+                {
+                    broken_5 = true;
+                    i_3 = i_2;
+                    returned_5 = true;
+                    result_6 = s_5 * s_5;
+                }
+                else
+                {
+                    broken_5 = broken_4;
+                    i_3 = i_2 + 1;
+                    returned_5 = returned_4;
+                    result_6 = result_5;
+                }
+                // line 390: do ...
+                tape.Push(s_4); // for the backward sweep
+                result_5 = result_6;
+                returned_4 = returned_5;
+                i_2 = i_3;
+                s_4 = s_5;
+                broken_4 = broken_5;
+            }
+            // line 390: do ...
+            double result_7;
+            if (returned_4)
+            {
+                result_7 = result_5;
+            }
+            else
+            {
+                result_7 = s_4 + cap;
+            }
+            result_3 = result_7;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 384: foreach (double e in v) ...
+        double dcap;
+        double dresult;
+        double ds;
+        if (returned)
+        {
+            dcap = 0.0;
+            dresult = 1.0;
+            ds = 0.0;
+        }
+        else
+        {
+            // line 390: do ...
+            double dcap_2;
+            double dresult_5;
+            double ds_4;
+            if (returned_4)
+            {
+                dcap_2 = 0.0;
+                dresult_5 = 1.0;
+                ds_4 = 0.0;
+            }
+            else
+            {
+                dcap_2 = 1.0;
+                dresult_5 = 0.0;
+                ds_4 = 1.0;
+            }
+            // line 390: do ...
+            double dresult_5_2 = dresult_5;
+            double ds_4_2 = ds_4;
+            double dcap_3 = dcap_2;
+            for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
+            {
+                // line 390: do ...
+                double s_6 = tape.Pop();
+                // line 392: s = s * 0.5 + cap;
+                double s_7 = s_6 * 0.5 + cap;
+                // line 393: s > 2 * cap
+                double dresult_5_3;
+                double ds_5;
+                if (s_7 > t)
+                {
+                    // line 393: return s * s;
+                    double t_2 = s_7 * dresult_5_2;
+                    dresult_5_3 = 0.0;
+                    ds_5 = ds_4_2 + t_2 + t_2;
+                }
+                else
+                {
+                    dresult_5_3 = dresult_5_2;
+                    ds_5 = ds_4_2;
+                }
+                dresult_5_2 = dresult_5_3;
+                ds_4_2 = 0.5 * ds_5;
+                dcap_3 += ds_5;
+            }
+            // line 393: s > 2 * cap
+            double ds_3;
+            if (cond)
+            {
+                // line 393: return s * s;
+                double t_3 = s_3 * dresult_5_2;
+                ds_3 = ds_4_2 + t_3 + t_3;
+            }
+            else
+            {
+                ds_3 = ds_4_2;
+            }
+            dcap = dcap_3 + ds_3;
+            dresult = 0.0;
+            ds = 0.5 * ds_3;
+        }
+        // line 384: foreach (double e in v) ...
+        double dresult_2 = dresult;
+        double ds_2 = ds;
+        for (int eIndex_2 = eIndex - 1; eIndex_2 >= 0; eIndex_2--)
+        {
+            // line 384: foreach (double e in v) ...
+            double t_4 = tape.Pop();
+            // line 386: e < 0
+            double dresult_3;
+            double ds_6;
+            double dv_eIndex;
+            if (v[eIndex_2] < 0.0)
+            {
+                dresult_3 = 0.0;
+                ds_6 = ds_2 + dresult_2;
+                dv_eIndex = -dresult_2;
+            }
+            else
+            {
+                dresult_3 = dresult_2;
+                ds_6 = ds_2;
+                dv_eIndex = 0.5 / t_4 * ds_2;
+            }
+            // line 384: foreach (double e in v) ...
+            dV[eIndex_2] += dv_eIndex;
+            dresult_2 = dresult_3;
+            ds_2 = ds_6;
+        }
+
+        // The gradient.
+        dCap = dcap;
+        return result_3;
+    }
+
+    /// <summary>
+    /// <see cref="SumOfRoots(double[], double)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value SumOfRootsTape(global::SymGrad.Value[] v, global::SymGrad.Value cap)
+    {
+        // line 384: foreach (double e in v) ...
+        global::SymGrad.Value result = 0.0;
+        bool returned = false;
+        global::SymGrad.Value s = 0.0;
+        bool broken = false;
+        for (int eIndex = 0; !broken && eIndex < v.Length; eIndex++)
+        {
+            // line 386: e < 0
+            global::SymGrad.Value s_2;
+            bool broken_2;
+            bool returned_2;
+            global::SymGrad.Value result_2;
+            if (v[eIndex].Data < 0.0)
+            {
+                s_2 = s;
+                broken_2 = true;
+                returned_2 = true;
+                result_2 = s - v[eIndex];
+            }
+            else
+            {
+                s_2 = s + global::SymGrad.ValueMath.Sqrt(v[eIndex]);
+                broken_2 = broken;
+                returned_2 = returned;
+                result_2 = result;
+            }
+            result = result_2;
+            returned = returned_2;
+            s = s_2;
+            broken = broken_2;
+        }
+        // line 384: foreach (double e in v) ...
+        global::SymGrad.Value result_3;
+        if (returned)
+        {
+            result_3 = result;
+        }
+        else
+        {
+            // line 392: s = s * 0.5 + cap;
+            global::SymGrad.Value s_3 = s * 0.5 + cap;
+            // line 393: s > 2 * cap
+            global::SymGrad.Value t = 2.0 * cap;
+            bool broken_3;
+            int i;
+            bool returned_3;
+            global::SymGrad.Value result_4;
+            if (s_3.Data > t.Data)
+            {
+                broken_3 = true;
+                i = 0;
+                returned_3 = true;
+                result_4 = s_3 * s_3;
+            }
+            else
+            {
+                broken_3 = false;
+                i = 1;
+                returned_3 = false;
+                result_4 = 0.0;
+            }
+            // line 390: do ...
+            global::SymGrad.Value result_5 = result_4;
+            bool returned_4 = returned_3;
+            int i_2 = i;
+            global::SymGrad.Value s_4 = s_3;
+            bool broken_4 = broken_3;
+            while (!broken_4 && i_2 < v.Length)
+            {
+                // line 392: s = s * 0.5 + cap;
+                global::SymGrad.Value s_5 = s_4 * 0.5 + cap;
+                // line 393: s > 2 * cap
+                bool broken_5;
+                int i_3;
+                bool returned_5;
+                global::SymGrad.Value result_6;
+                if (s_5.Data > t.Data)
+                {
+                    broken_5 = true;
+                    i_3 = i_2;
+                    returned_5 = true;
+                    result_6 = s_5 * s_5;
+                }
+                else
+                {
+                    broken_5 = broken_4;
+                    i_3 = i_2 + 1;
+                    returned_5 = returned_4;
+                    result_6 = result_5;
+                }
+                result_5 = result_6;
+                returned_4 = returned_5;
+                i_2 = i_3;
+                s_4 = s_5;
+                broken_4 = broken_5;
+            }
+            // line 390: do ...
+            global::SymGrad.Value result_7;
+            if (returned_4)
+            {
+                result_7 = result_5;
+            }
+            else
+            {
+                result_7 = s_4 + cap;
+            }
+            result_3 = result_7;
+        }
+        return result_3;
+    }
 }
