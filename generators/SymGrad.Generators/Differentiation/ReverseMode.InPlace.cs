@@ -33,6 +33,13 @@ internal sealed partial class ReverseMode
     /// <summary>Loads of local arrays that an inner loop's backward sweep may repeat rather than keep on the tape.</summary>
     private readonly HashSet<int> _reloadable = new();
 
+    /// <summary>
+    /// Loads inside the method's loops of local arrays that nothing writes from that loop on (a table filled by an
+    /// earlier loop, as GMM's exponentiated diagonals): every backward sweep may read them again instead of
+    /// keeping them on the tape. The backward sweep only undoes writes, and those all come before.
+    /// </summary>
+    private readonly HashSet<int> _frozenLoads = new();
+
     /// <summary>Differentiates the loop at <paramref name="position"/> of the method's body in place, if it may be; false otherwise.</summary>
     private bool TryReverseInPlace(LoopRegion loop, int position, Dictionary<int, int> adj)
     {
@@ -125,16 +132,24 @@ internal sealed partial class ReverseMode
         var loopNodes = IrWalk.All(loop.Header).Concat(IrWalk.All(loop.Body)).ToList();
         var madeInside = new HashSet<int>(loopNodes.OfType<NewArray>().Select(a => a.Array));
         var touched = new HashSet<int>(loopNodes.Select(ArrayOf).Where(a => a >= 0 && !madeInside.Contains(a) && _active.Contains(a)));
-        var after = _ir.Body.Nodes.Skip(position + 1).SelectMany(Subtree);
-        if (after.Any(n => touched.Contains(ArrayOf(n)))) return false;
+        var written = new HashSet<int>(touched.Where(a => loopNodes.Any(n => n is StoreLocal s && s.Array == a)));
+        var after = _ir.Body.Nodes.Skip(position + 1).SelectMany(Subtree).ToList();
+        // An array the loop writes must be untouched after it; one it only reads (a table made before it) may be read
+        // after it too: both backward sweeps only add to its adjoint, which is read only where the array is written.
+        if (after.Any(n => written.Contains(ArrayOf(n)) || (n is StoreLocal s && touched.Contains(s.Array)))) return false;
+        return written.All(array => FreshEachIteration(loop, array));
+    }
 
-        foreach (int array in touched.Where(a => loopNodes.Any(n => n is StoreLocal s && s.Array == a)))
-        {
-            if (IrWalk.All(loop.Header).Any(n => ArrayOf(n) == array)) return false;
-            Node? first = loop.Body.Nodes.FirstOrDefault(n => Subtree(n).Any(x => ArrayOf(x) == array));
-            if (first is not LoopRegion writer || !WritesEveryElement(writer, array)) return false;
-        }
-        return true;
+    /// <summary>
+    /// Whether every iteration of <paramref name="loop"/> writes all of <paramref name="array"/> before it reads any:
+    /// the first statement touching it is a loop that writes every element (<see cref="WritesEveryElement"/>), or a
+    /// loop each of whose iterations does so itself (GMM's x - mu, rewritten for every point and every component).
+    /// </summary>
+    private bool FreshEachIteration(LoopRegion loop, int array)
+    {
+        if (IrWalk.All(loop.Header).Any(n => ArrayOf(n) == array)) return false;
+        Node? first = loop.Body.Nodes.FirstOrDefault(n => Subtree(n).Any(x => ArrayOf(x) == array));
+        return first is LoopRegion writer && (WritesEveryElement(writer, array) || FreshEachIteration(writer, array));
     }
 
     /// <summary>
@@ -147,8 +162,20 @@ internal sealed partial class ReverseMode
         if (made is null || made.Length1 >= 0 || Driver(writer) is not { Step: 1 } driver) return false;
         if (!_b.TryGetConst(driver.Var.Init, out double first) || first != 0) return false;
         if (_b.Def(writer.Cond) is not CompareInstr { Op: Op.Lt } c || c.A != driver.Var.Id || !SameValue(c.B, made.Length0)) return false;
-        return writer.Body.Nodes.Any(n => n is StoreLocal s && s.Array == array && s.Index0 == driver.Var.Id)
-            && !IrWalk.All(writer.Body).Any(n => n is LoadLocal l && l.Array == array);
+        // Reads of the element just written (a[i] = ...; b[i] = q * a[i]) see this iteration's value: allowed.
+        var nodes = writer.Body.Nodes;
+        int store = -1;
+        for (int k = 0; k < nodes.Count && store < 0; k++)
+        {
+            if (nodes[k] is StoreLocal s && s.Array == array && s.Index0 == driver.Var.Id) store = k;
+        }
+        if (store < 0) return false;
+        for (int k = 0; k < nodes.Count; k++)
+        {
+            bool readsOwnElement = nodes[k] is LoadLocal l && l.Index0 == driver.Var.Id && k > store;
+            if (!readsOwnElement && Subtree(nodes[k]).Any(n => n is LoadLocal l2 && l2.Array == array)) return false;
+        }
+        return true;
     }
 
     /// <summary>Two ints that are the same at run time: one value, two equal constants, or one length read twice.</summary>
@@ -163,9 +190,12 @@ internal sealed partial class ReverseMode
     /// Loads inside the loop's inner loops that can be repeated in their backward sweeps: the iteration writes the
     /// array nowhere from the load's statement on, so the element still holds the value read.
     /// </summary>
-    private IEnumerable<int> Reloadable(LoopRegion loop)
+    private IEnumerable<int> Reloadable(LoopRegion loop) => Reloadable(loop.Body);
+
+    /// <summary>The loads inside the regions of <paramref name="block"/> of arrays nothing writes from that region on.</summary>
+    private IEnumerable<int> Reloadable(Block block)
     {
-        var nodes = loop.Body.Nodes;
+        var nodes = block.Nodes;
         for (int p = 0; p < nodes.Count; p++)
         {
             if (nodes[p] is not Region) continue;

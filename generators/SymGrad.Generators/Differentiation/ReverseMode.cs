@@ -43,6 +43,7 @@ internal sealed partial class ReverseMode
     {
         var adj = new Dictionary<int, int>();
         if (_active.Contains(_ir.Return)) adj[_ir.Return] = _b.Const(1.0);
+        _frozenLoads.UnionWith(Reloadable(_ir.Body));
         Reverse(_ir.Body, adj);
 
         // Every differentiable parameter's adjoint is memory the sweep accumulates into (AdjointWrites turns

@@ -235,6 +235,9 @@ internal sealed class IrBuilder
 
     // ---- structure -------------------------------------------------------------------------------------------
 
+    /// <summary>How far back <see cref="LoadLocal"/> looks for the same read (a bound that keeps lowering linear).</summary>
+    private const int LoadReuseWindow = 32;
+
     public void PushBlock() => _frames.Add(new Frame());
 
     /// <summary>How many blocks are open; <see cref="Unwind"/> closes those a failed statement left open.</summary>
@@ -290,9 +293,27 @@ internal sealed class IrBuilder
         return id;
     }
 
-    /// <summary>An element of local array <paramref name="array"/>, read where it stands; never shared.</summary>
+    /// <summary>
+    /// An element of local array <paramref name="array"/>, read where it stands. Looking back in the same block past
+    /// instructions and writes to other arrays: the value just stored there (<c>a[i] = e; ... a[i]</c> is e), or
+    /// the same element read before (<c>q[i] * q[i]</c> reads memory once). Then the backward sweep can recompute
+    /// the value or keep it once, instead of keeping each read on the tape.
+    /// </summary>
     public int LoadLocal(int array, int index0, int index1)
     {
+        List<Node> nodes = _frames[_frames.Count - 1].Nodes;
+        for (int k = nodes.Count - 1, seen = 0; k >= 0 && seen < LoadReuseWindow; k--, seen++)
+        {
+            Node node = nodes[k];
+            if (node is LoadLocal same && same.Array == array && same.Index0 == index0 && same.Index1 == index1) return same.Id;
+            if (node is StoreLocal store)
+            {
+                if (store.Array != array) continue; // another array: local arrays never alias
+                if (store.Index0 == index0 && store.Index1 == index1) return store.Value;
+                break; // another element, at an index that may be this one at run time
+            }
+            if (node is not Instr) break; // a region or an effect may write the element
+        }
         int id = _next++;
         var load = new LoadLocal(id, array, index0, index1) { Origin = Origin };
         _defs[id] = load;

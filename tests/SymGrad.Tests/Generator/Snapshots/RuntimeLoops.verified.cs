@@ -1246,13 +1246,10 @@ partial class RuntimeLoops
             {
                 // line 192: a[i] = 0.5 * (a[i] + a[i - 1] * a[i - 1]);
                 double t = a[i_2];
-                int t_2 = i_2 - 1;
-                double t_3 = a[t_2];
-                double t_4 = a[t_2];
-                a[i_2] = 0.5 * (t + t_3 * t_4);
+                double t_2 = a[i_2 - 1];
+                a[i_2] = 0.5 * (t + t_2 * t_2);
                 // line 192: for (int i = 1; i < n; i++) a[i] = 0.5 * (a[i] + a[i - 1] * a[i - 1]);
-                tape.Push(t_3); // for the backward sweep
-                tape.Push(t_4); // for the backward sweep
+                tape.Push(t_2); // for the backward sweep
             }
         }
         // line 188: Span<double> a = stackalloc double[n];
@@ -1262,12 +1259,10 @@ partial class RuntimeLoops
         for (int i_3 = 0; i_3 < v.Length; i_3++)
         {
             // line 195: s += a[i] * Math.Sin(a[i]);
-            double t_5 = a[i_3];
-            double t_6 = a[i_3];
-            double sin = global::System.Math.Sin(t_6);
-            da[i_3] += global::System.Math.Cos(t_6) * t_5;
-            da[i_3] += sin;
-            s += t_5 * sin;
+            double t_3 = a[i_3];
+            double sin = global::System.Math.Sin(t_3);
+            da[i_3] += sin + global::System.Math.Cos(t_3) * t_3;
+            s += t_3 * sin;
         }
 
         // Backward sweep: the adjoint of each value, from the result back to the parameters.
@@ -1278,16 +1273,14 @@ partial class RuntimeLoops
             for (int i_4 = (1 < v.Length ? v.Length : 1) - 1; i_4 >= 1; i_4--)
             {
                 // line 192: for (int i = 1; i < n; i++) a[i] = 0.5 * (a[i] + a[i - 1] * a[i - 1]);
-                double t_7 = tape.Pop();
-                double t_8 = tape.Pop();
+                double t_4 = tape.Pop();
                 // line 192: a[i] = 0.5 * (a[i] + a[i - 1] * a[i - 1]);
-                int t_9 = i_4 - 1;
-                double dt_10 = da[i_4];
+                double dt_5 = da[i_4];
                 da[i_4] = 0.0;
-                double dt_11 = 0.5 * dt_10;
-                da[t_9] += t_8 * dt_11;
-                da[t_9] += t_7 * dt_11;
-                da[i_4] += dt_11;
+                double dt_6 = 0.5 * dt_5;
+                double dt_2 = t_4 * dt_6;
+                da[i_4 - 1] += dt_2 + dt_2;
+                da[i_4] += dt_6;
             }
         }
         // line 189: for (int i = 0; i < n; i++) a[i] = v[i];
@@ -1324,10 +1317,8 @@ partial class RuntimeLoops
             {
                 // line 192: a[i] = 0.5 * (a[i] + a[i - 1] * a[i - 1]);
                 global::SymGrad.Value t = a[i_2];
-                int t_2 = i_2 - 1;
-                global::SymGrad.Value t_3 = a[t_2];
-                global::SymGrad.Value t_4 = a[t_2];
-                a[i_2] = 0.5 * (t + t_3 * t_4);
+                global::SymGrad.Value t_2 = a[i_2 - 1];
+                a[i_2] = 0.5 * (t + t_2 * t_2);
             }
         }
         // line 195: for (int i = 0; i < n; i++) s += a[i] * Math.Sin(a[i]);
@@ -1335,9 +1326,8 @@ partial class RuntimeLoops
         for (int i_3 = 0; i_3 < v.Length; i_3++)
         {
             // line 195: s += a[i] * Math.Sin(a[i]);
-            global::SymGrad.Value t_5 = a[i_3];
-            global::SymGrad.Value t_6 = a[i_3];
-            s += t_5 * global::SymGrad.ValueMath.Sin(t_6);
+            global::SymGrad.Value t_3 = a[i_3];
+            s += t_3 * global::SymGrad.ValueMath.Sin(t_3);
         }
         return s;
     }
