@@ -93,8 +93,10 @@ internal sealed partial class ReverseMode
 
         // Restore what the adjoint code reads of the forward iteration: recompute it, or pop it.
         var map = new Dictionary<int, int> { [driver.Id] = index };
+        List<Node> inductions = Inductions(loop, driver, step, index, map);
         var needed = IrWalk.FreeValues(new Block(adjointCode.Nodes.ToEquatableArray())).Concat(nexts).Where(inside.Contains).ToList();
         Block body = Restore(loop, inside, needed, map, adjointCode);
+        if (inductions.Count > 0) body = new Block(inductions.Concat(body.Nodes).ToEquatableArray());
         nexts = nexts.Select(n => map.TryGetValue(n, out int m) ? m : n).ToList();
 
         var vars = new List<LoopVar> { new(index, ValType.Int, indexInit, indexNext, _b.NewId(), driver.Name) };
@@ -121,6 +123,34 @@ internal sealed partial class ReverseMode
             LoopVar? forward = activeVars.FirstOrDefault(v => v.Id == bv.AdjointOf);
             if (forward is not null && _active.Contains(forward.Init)) Accumulate(adj, forward.Init, bv.Result);
         }
+    }
+
+    /// <summary>
+    /// The loop's other counters (an int that every iteration moves by a constant, as GMM's packed index
+    /// <c>lparams++</c> beside <c>j++</c>): in the backward iteration each is its first value plus its step times the
+    /// iterations done, so it is computed from the index rather than kept on the tape.
+    /// </summary>
+    private List<Node> Inductions(LoopRegion loop, LoopVar driver, int step, int index, Dictionary<int, int> map)
+    {
+        var nodes = new List<Node>();
+        if (step is not (1 or -1)) return nodes;
+        int? done = null; // (index - first) * step: the iterations before this one
+        foreach (LoopVar v in loop.Vars)
+        {
+            if (v.Id == driver.Id || v.Type != ValType.Int) continue;
+            if (_b.Def(v.Next) is not BinaryInstr { Op: Op.Add or Op.Sub } b || b.A != v.Id || !_b.TryGetConst(b.B, out double c) || c != System.Math.Floor(c)) continue;
+            int Emit(Op op, int x, int y)
+            {
+                var instr = new BinaryInstr(_b.NewId(), ValType.Int, op, x, y) { Origin = loop.Origin };
+                _b.Import(instr, false);
+                nodes.Add(instr);
+                return instr.Id;
+            }
+            done ??= step == 1 ? Emit(Op.Sub, index, driver.Init) : Emit(Op.Sub, driver.Init, index);
+            int moved = c == 1 ? done.Value : Emit(Op.Mul, done.Value, _b.Const(c, ValType.Int));
+            map[v.Id] = Emit(b.Op, v.Init, moved);
+        }
+        return nodes;
     }
 
     /// <summary>
