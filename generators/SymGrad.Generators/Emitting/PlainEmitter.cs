@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Ir.Rules;
+using SymGrad.Generators.Model;
 
 namespace SymGrad.Generators.Emitting;
 
@@ -89,7 +90,7 @@ internal abstract class PlainEmitter : ProgramEmitter
     /// </summary>
     protected string ViewElement(string name, int shapeOf, int index0, int index1)
     {
-        if (_rows.TryGetValue((name, index0, index1), out string? row)) return $"{row}[{Operand(index1, Prec.Conditional)}]";
+        if (_rows.TryGetValue((name, index0), out string? row)) return $"{row}[{Operand(index1, Prec.Conditional)}]";
         (string span, string rows, string columns) = _views[name];
         string j = Bounded(index1, shapeOf, 1) ? Operand(index1, Prec.Additive + 1) : $"global::SymGrad.GradientTape.Within({Operand(index1, Prec.Conditional)}, {columns})";
         if (Uses.Defs.TryGetValue(index0, out Instr? first) && first is ConstInstr { Value: 0 } && Bounded(index0, shapeOf, 0)) return $"{span}[{j}]";
@@ -127,27 +128,41 @@ internal abstract class PlainEmitter : ProgramEmitter
 
     // ---- rows of two-dimensional arrays, taken once per loop --------------------------------------------------
 
-    private readonly Dictionary<(string Name, int Index0, int Index1), string> _rows = new();
+    /// <summary>The rows taken before the loops being emitted, by view and row index.</summary>
+    private readonly Dictionary<(string Name, int Index0), string> _rows = new();
+
+    /// <summary>The rows each open loop took, given back when it closes (its row variables are out of scope after it).</summary>
+    private readonly Dictionary<LoopRegion, List<(string Name, int Index0)>> _rowsTaken = new(ReferenceComparer<LoopRegion>.Instance);
 
     /// <summary>
-    /// A loop over k that reads or writes <c>w[j, k]</c> with j fixed takes row j once, before it starts:
-    /// <c>wRow = Row(wFlat, j, wRows, wColumns)</c>, then <c>wRow[k]</c>. The row index is checked once instead of at
-    /// every element, and k by the row's own bounds check, which is what keeps a dense inner loop as lean as a
-    /// hand-written one. A row that does not exist is empty, so the loop still throws
+    /// A loop that reads or writes <c>w[j, c]</c> with j fixed through the loop takes row j once, before it starts:
+    /// <c>wRow = Row(wFlat, j, wRows, wColumns)</c>, then <c>wRow[c]</c> (c the loop's index, or any column: the
+    /// LSTM's gate offsets <c>w[l, i + b]</c>). The row index is checked once instead of at every element, and the
+    /// column by the row's own bounds check, which is what keeps a dense inner loop as lean as a hand-written one. A row that does not exist is empty, so the loop still throws
     /// <see cref="System.IndexOutOfRangeException"/> at its first access, as C# would, and not if it runs no iteration.
     /// </summary>
     protected override void BeforeCountedLoop(CodeWriter w, LoopRegion loop, LoopVar index)
     {
         if (_views.Count == 0) return;
         var inside = new HashSet<int>(IrWalk.Defined(loop).Concat(IrWalk.Blocks(loop).SelectMany(IrWalk.Values).Select(v => v.Id)));
-        foreach ((string name, int index0, int index1) in ViewAccesses(loop.Body).Distinct().ToList())
+        var taken = new List<(string Name, int Index0)>();
+        foreach ((string name, int index0, _) in ViewAccesses(loop.Body).Distinct().ToList())
         {
-            if (index1 != index.Id || inside.Contains(index0) || _rows.ContainsKey((name, index0, index1))) continue;
+            if (inside.Contains(index0) || _rows.ContainsKey((name, index0))) continue;
             (string span, string rows, string columns) = _views[name];
             string row = ReserveName(name.TrimStart('@') + "Row");
             w.Line($"global::System.Span<double> {row} = global::SymGrad.GradientTape.Row({span}, {Operand(index0, Prec.Conditional)}, {rows}, {columns});");
-            _rows[(name, index0, index1)] = row;
+            _rows[(name, index0)] = row;
+            taken.Add((name, index0));
         }
+        if (taken.Count > 0) _rowsTaken[loop] = taken;
+    }
+
+    protected override void AfterCountedLoop(LoopRegion loop)
+    {
+        if (!_rowsTaken.TryGetValue(loop, out var taken)) return;
+        foreach (var key in taken) _rows.Remove(key);
+        _rowsTaken.Remove(loop);
     }
 
     /// <summary>The view elements a loop body touches itself (in its branches too, not in its inner loops).</summary>

@@ -98,6 +98,11 @@ internal abstract class ProgramEmitter
     {
     }
 
+    /// <summary>Called after a counted loop's <c>for</c> statement closes (what <see cref="BeforeCountedLoop"/> declared goes out of use).</summary>
+    protected virtual void AfterCountedLoop(LoopRegion loop)
+    {
+    }
+
     /// <summary>Statements a program puts at the start and the end of a loop's body (the plain programs release the arrays an iteration made).</summary>
     protected virtual void LoopBodyStart(CodeWriter w, LoopRegion loop)
     {
@@ -353,6 +358,7 @@ internal abstract class ProgramEmitter
         LoopBodyEnd(w, loop);
         EmitNextValues(w, loop.Vars.Where(v => v != driver && v.Next != v.Id).ToList());
         w.Close();
+        if (driver is not null) AfterCountedLoop(loop);
         _lastOrigin = -2;
     }
 
