@@ -57,8 +57,7 @@ public static class MoonsPlots
         bar.Label = $"score (clipped to ±{ScoreClip:0}; the boundary is score = 0)";
         AddSamples(plot, data, -1, Negative, "y = −1 (outer moon)");
         AddSamples(plot, data, +1, Positive, "y = +1 (inner moon)");
-        plot.Axes.SetLimits(extent);
-        plot.Axes.SquareUnits();
+        plot.Axes.SetLimits(extent); // the figure's shape keeps the units nearly square (within ~10%)
         plot.ShowLegend(Alignment.UpperRight);
         plot.Title(title);
         plot.XLabel("x₀");

@@ -104,7 +104,7 @@ public class MoonsTests
     [Theory]
     [InlineData(false)] // micrograd's initialisation: biases 0
     [InlineData(true)]  // biases uniform(-1, 1) too
-    public void The_generated_gradient_equals_the_tape_and_central_differences_at_the_initial_weights(bool uniformBiases)
+    public void The_generated_gradient_equals_the_tape_twin_micrograds_code_and_central_differences_at_the_initial_weights(bool uniformBiases)
     {
         MoonsModel m = MoonsModel.Micrograd(Moons.Program.InitSeed, uniformBiases: uniformBiases);
         var generated = new MoonsModel(2, 16, 16);
@@ -115,13 +115,18 @@ public class MoonsTests
         Assert.Equal(Loss(m), loss);   // the gradient returns the method's own value, bit for bit
         Assert.Equal(tapeLoss, loss);
 
-        double[] g = generated.Flatten(), t = tape.Flatten(), p = m.Flatten();
+        var micrograd = new MoonsModel(2, 16, 16);
+        double microgradLoss = new MicrogradLoss().Evaluate(m, Data, micrograd);
+        Assert.Equal(microgradLoss, loss, 1e-14);
+
+        double[] g = generated.Flatten(), t = tape.Flatten(), p = m.Flatten(), mg = micrograd.Flatten();
         Assert.Equal(337, g.Length);
         int nonzero = 0;
         var probe = m.Clone();
         for (int i = 0; i < p.Length; i++)
         {
             Assert.True(Math.Abs(g[i] - t[i]) <= 1e-12 * Math.Max(1, Math.Abs(t[i])), $"parameter {i}: generated {g[i]:R}, tape {t[i]:R}");
+            Assert.True(Math.Abs(g[i] - mg[i]) <= 1e-12 * Math.Max(1, Math.Abs(mg[i])), $"parameter {i}: generated {g[i]:R}, micrograd's code {mg[i]:R}");
             double h = 1e-6 * Math.Max(1, Math.Abs(p[i]));
             double[] q = (double[])p.Clone();
             q[i] = p[i] + h;
