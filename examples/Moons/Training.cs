@@ -30,8 +30,8 @@ public static class Training
     /// </summary>
     public static double TapeLoss(MoonsModel model, MoonsData data, MoonsModel gradient)
     {
-        Value[,] w1 = Leaves(model.W1), w2 = Leaves(model.W2);
-        Value[] b1 = Leaves(model.B1), b2 = Leaves(model.B2), w3 = Leaves(model.W3);
+        Value[,] w1 = Value.Leaves(model.W1), w2 = Value.Leaves(model.W2);
+        Value[] b1 = Value.Leaves(model.B1), b2 = Value.Leaves(model.B2), w3 = Value.Leaves(model.W3);
         var b3 = new Value(model.B3);
         Value loss = MoonsNet.LossTape(w1, b1, w2, b2, w3, b3, data.Xs, data.Ys);
         loss.Backward();
@@ -73,18 +73,6 @@ public static class Training
         double[] v = values.Order().ToArray();
         if (v.Length == 0) throw new ArgumentException("no values", nameof(values));
         return v.Length % 2 == 1 ? v[v.Length / 2] : 0.5 * (v[v.Length / 2 - 1] + v[v.Length / 2]);
-    }
-
-    private static Value[] Leaves(double[] v) => Array.ConvertAll(v, x => new Value(x));
-
-    private static Value[,] Leaves(double[,] v)
-    {
-        var r = new Value[v.GetLength(0), v.GetLength(1)];
-        for (int i = 0; i < v.GetLength(0); i++)
-        {
-            for (int j = 0; j < v.GetLength(1); j++) r[i, j] = new Value(v[i, j]);
-        }
-        return r;
     }
 
     private static void Grads(Value[] v, double[] into)

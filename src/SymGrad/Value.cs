@@ -77,6 +77,21 @@ public sealed class Value
     /// <summary>A constant becomes a leaf, so <c>x * 2.0</c> and <c>2.0 * x</c> work as in micrograd.</summary>
     public static implicit operator Value(double data) => new(data);
 
+    /// <summary>One leaf per number: the inputs of a tape run (a generated <c>FTape</c> method takes arrays of them).</summary>
+    public static Value[] Leaves(double[] data) => Array.ConvertAll(data ?? throw new ArgumentNullException(nameof(data)), x => new Value(x));
+
+    /// <summary>One leaf per element of a matrix, in its shape.</summary>
+    public static Value[,] Leaves(double[,] data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var leaves = new Value[data.GetLength(0), data.GetLength(1)];
+        for (int i = 0; i < data.GetLength(0); i++)
+        {
+            for (int j = 0; j < data.GetLength(1); j++) leaves[i, j] = new Value(data[i, j]);
+        }
+        return leaves;
+    }
+
     /// <summary>Sum.</summary>
     public static Value operator +(Value a, Value b) => new(a.Data + b.Data, "+", a, 1.0, b, 1.0);
 

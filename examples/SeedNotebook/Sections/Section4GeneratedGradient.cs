@@ -19,8 +19,8 @@ public static class Section4GeneratedGradient
         double dBOut = 0;
         double loss = SeedNet.LossGradient(p.W1, p.B1, p.W2, p.B2, p.WOut, p.BOut, xs, targets, d.W1, d.B1, d.W2, d.B2, d.WOut, ref dBOut, dXs);
 
-        Value[,] w1 = Leaves(p.W1), w2 = Leaves(p.W2), x = Leaves(xs);
-        Value[] b1 = Leaves(p.B1), b2 = Leaves(p.B2), wOut = Leaves(p.WOut);
+        Value[,] w1 = Value.Leaves(p.W1), w2 = Value.Leaves(p.W2), x = Value.Leaves(xs);
+        Value[] b1 = Value.Leaves(p.B1), b2 = Value.Leaves(p.B2), wOut = Value.Leaves(p.WOut);
         var bOut = new Value(p.BOut, "b_out");
         Value tape = SeedNet.LossTape(w1, b1, w2, b2, wOut, bOut, x, targets);
         tape.Backward();
@@ -40,18 +40,6 @@ public static class Section4GeneratedGradient
         Compare("dLoss/db_out", [[dBOut]], [[bOut.Grad]]);
         Compare("dLoss/dX", Rows(dXs), Rows(Grads(x)));
         Console.WriteLine($"  largest |generated - tape| over all 57 derivatives: {Print.E(worst)}");
-    }
-
-    private static Value[] Leaves(double[] v) => Array.ConvertAll(v, x => new Value(x));
-
-    private static Value[,] Leaves(double[,] v)
-    {
-        var r = new Value[v.GetLength(0), v.GetLength(1)];
-        for (int i = 0; i < v.GetLength(0); i++)
-        {
-            for (int j = 0; j < v.GetLength(1); j++) r[i, j] = new Value(v[i, j]);
-        }
-        return r;
     }
 
     private static double[] Grads(Value[] v) => Array.ConvertAll(v, x => x.Grad);
