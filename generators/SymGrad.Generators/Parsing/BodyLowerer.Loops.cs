@@ -127,12 +127,20 @@ internal sealed partial class BodyLowerer
     /// </summary>
     private void LowerForEach(IForEachLoopOperation loop, Env env)
     {
-        if (loop.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: { } control } || TypeOf(control.Type) != ValType.Double)
+        const string Advice = "loop over the indices instead, e.g. for (int i = 0; i < x.Length; i++) { double v = x[i]; ... }";
+        ValType? controlType = loop.LoopControlVariable is IVariableDeclaratorOperation { Symbol: { } variable } ? TypeOf(variable.Type) : null;
+        if (loop.LoopControlVariable is not IVariableDeclaratorOperation { Symbol: { } control } || controlType is not (ValType.Double or ValType.Int))
         {
-            throw Unsupported(loop, "A foreach loop whose variable is not one double", "loop over the indices instead, e.g. for (int i = 0; i < x.Length; i++) { double v = x[i]; ... }");
+            throw Unsupported(loop, "A foreach loop whose variable is not one double or int", Advice);
         }
         IOperation collection = loop.Collection is IConversionOperation conversion ? conversion.Operand : loop.Collection;
         ArrayBinding array = Array(collection, env);
+        // An int variable walks an int[] or ReadOnlySpan<int> parameter (labels, index tables): data, no adjoint.
+        bool ofInts = array.Local is null && _intArrays.Contains(array.Param);
+        if (ofInts != (controlType == ValType.Int))
+        {
+            throw Unsupported(loop, $"A foreach loop whose {controlType.ToString()!.ToLowerInvariant()} variable walks an array of another element type", Advice);
+        }
         bool twoDimensional = array.Local is { } l ? (l.IsMemory ? l.LengthValue1 >= 0 : l.Length1 >= 0) : _parameterKinds.TryGetValue(array.Param, out bool rank2) && rank2;
         if (twoDimensional) throw Unsupported(loop, "A foreach loop over a two-dimensional array", "loop over its rows and columns with two for loops");
         if (array.Local is { IsMemory: false, Symbol: { } declared }) throw new NeedsMemoryException(declared);
@@ -211,7 +219,8 @@ internal sealed partial class BodyLowerer
         if (each is { } e)
         {
             SetOrigin(loop);
-            int element = e.Array.Local is { } memory ? _b.LoadLocal(memory.Memory, index, -1) : _b.Load(e.Array.Param, index, -1);
+            int element = e.Array.Local is { } memory ? _b.LoadLocal(memory.Memory, index, -1)
+                : _b.Load(e.Array.Param, index, -1, _intArrays.Contains(e.Array.Param) ? ValType.Int : ValType.Double);
             bodyEnv.Scalars[e.Control] = element;
             _b.NameValue(element, e.Control.Name);
         }

@@ -98,6 +98,7 @@ public class GradientCorrectnessTests
     {
         double d => d.ToString("R"),
         int n => n.ToString(),
+        int[] ints => "[" + string.Join(", ", ints) + "]",
         _ => "[" + string.Join(", ", Flatten(a).Select(x => x.ToString("G6"))) + "]",
     })) + ")";
 }

@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.CSharp;
 namespace SymGrad.Tests.Generator;
 
 /// <summary>How a parameter of a [Differentiable] method is passed, and whether it gets an adjoint.</summary>
-internal enum ParamKind { Double, Int, Array, Array2D, ReadOnlySpan, Span }
+internal enum ParamKind { Double, Int, Array, Array2D, ReadOnlySpan, Span, IntArray }
 
 internal sealed record ProbeParam(string Name, ParamKind Kind, bool Differentiable);
 
@@ -98,6 +98,9 @@ internal sealed class Probe
         {
             { SpecialType: SpecialType.System_Double } => ParamKind.Double,
             { SpecialType: SpecialType.System_Int32 } => ParamKind.Int,
+            // int[] and ReadOnlySpan<int>: data (labels, index tables), passed as int[], never differentiated.
+            IArrayTypeSymbol { Rank: 1, ElementType.SpecialType: SpecialType.System_Int32 } => ParamKind.IntArray,
+            INamedTypeSymbol { Name: "ReadOnlySpan", TypeArguments: [{ SpecialType: SpecialType.System_Int32 }] } => ParamKind.IntArray,
             IArrayTypeSymbol { Rank: 1 } => ParamKind.Array,
             IArrayTypeSymbol { Rank: 2 } => ParamKind.Array2D,
             INamedTypeSymbol { Name: "ReadOnlySpan" } => ParamKind.ReadOnlySpan,
@@ -105,7 +108,7 @@ internal sealed class Probe
             _ => throw new InvalidOperationException($"Parameter {p.Name}: {p.Type}"),
         };
         bool noDerivative = p.GetAttributes().Any(a => a.AttributeClass?.Name == "NoDerivativeAttribute");
-        return new ProbeParam(p.Name, kind, kind != ParamKind.Int && !noDerivative);
+        return new ProbeParam(p.Name, kind, kind is not (ParamKind.Int or ParamKind.IntArray) && !noDerivative);
     }
 
     private const string Helpers = """
@@ -136,7 +139,7 @@ internal sealed class Probe
         string name = SyntaxFacts.GetKeywordKind(method.Name) != SyntaxKind.None ? "@" + method.Name : method.Name;
         string Cast(ParamKind k) => k switch
         {
-            ParamKind.Double => "double", ParamKind.Int => "int", ParamKind.Array2D => "double[,]", _ => "double[]",
+            ParamKind.Double => "double", ParamKind.Int => "int", ParamKind.IntArray => "int[]", ParamKind.Array2D => "double[,]", _ => "double[]",
         };
         IEnumerable<string> Args() => ps.Select((p, i) => $"({Cast(p.Kind)})a[{i}]");
 

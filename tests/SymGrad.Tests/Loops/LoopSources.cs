@@ -401,6 +401,15 @@ internal static class LoopSources
                 } while (i < v.Length);
                 return s + cap;
             }
+            /// <summary>foreach over an int[] parameter (an index table), and over a span of ints.</summary>
+            [Differentiable]
+            public static double ForEachInt(double[] v, int[] idx, ReadOnlySpan<int> weights)
+            {
+                double s = 0;
+                foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+                foreach (int m in weights) s = s * 0.5 + m * v[0];
+                return s;
+            }
         }
         """;
 }

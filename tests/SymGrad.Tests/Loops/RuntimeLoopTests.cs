@@ -12,7 +12,7 @@ public class RuntimeLoopTests
         Probe.Load(GeneratorHarness.Run(LoopSources.Runtime, SampleSources.ImplicitUsings),
             "SumSquares", "Dot", "Logistic", "Recurrence", "Power", "Heron", "Triangular", "Down", "Pairs", "BranchInLoop",
             "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach", "BranchLoad", "BreakContinue", "IndexAfterBreak", "Converge", "InitFromParameter", "NextFromOutside", "WhileAfterReturn",
-            "DoBreakContinue", "FirstAbove", "NewtonSqrt", "SumOfRoots").Probes);
+            "DoBreakContinue", "FirstAbove", "NewtonSqrt", "SumOfRoots", "ForEachInt").Probes);
 
     private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
 
@@ -163,5 +163,18 @@ public class RuntimeLoopTests
         Check("SumOfRoots", [v.Select(Math.Abs).Select(e => e + 0.1).ToArray(), 0.4]); // no negative: returns in the do loop or after
         Check("SumOfRoots", [v.Select(e => Math.Abs(e) - 0.3 < 0 && Math.Abs(Math.Abs(e) - 0.3) < 0.02 ? 0.5 : e).ToArray(), 3.0]);
         Check("NewtonSqrt", [0.5 + n]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(5)]
+    public void Foreach_over_int_arrays_and_spans(int n)
+    {
+        var r = new Random(5300 + n);
+        double[] v = Vec(r, 4);
+        int[] idx = Enumerable.Range(0, n).Select(k => (3 * k + 1) % 4).ToArray();
+        int[] weights = Enumerable.Range(0, n).Select(k => k - 2).ToArray();
+        Check("ForEachInt", [v, idx, weights]);
     }
 }

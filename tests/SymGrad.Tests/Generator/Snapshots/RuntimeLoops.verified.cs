@@ -4017,4 +4017,85 @@ partial class RuntimeLoops
         }
         return result_3;
     }
+
+    /// <summary>
+    /// Computes <see cref="ForEachInt(double[], int[], global::System.ReadOnlySpan{int})"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="v">As for <c>ForEachInt</c>.</param>
+    /// <param name="idx">As for <c>ForEachInt</c>.</param>
+    /// <param name="weights">As for <c>ForEachInt</c>.</param>
+    /// <param name="dV">Receives the derivative of the result with respect to <paramref name="v"/>.</param>
+    /// <returns>The value of <see cref="ForEachInt(double[], int[], global::System.ReadOnlySpan{int})"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double ForEachIntGradient(double[] v, int[] idx, global::System.ReadOnlySpan<int> weights, global::System.Span<double> dV)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v.Length < 1) throw new global::System.ArgumentException("v must have at least 1 element: the method reads v[0].", nameof(v));
+        if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
+        global::System.ArgumentNullException.ThrowIfNull(idx);
+
+        // Adjoints the backward sweep adds to start at zero.
+        dV.Clear();
+
+        // Forward sweep.
+        // line 403: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+        double s = 0.0;
+        for (int kIndex = 0; kIndex < idx.Length; kIndex++)
+        {
+            s += v[idx[kIndex]] * global::System.Math.Sin(v[idx[kIndex]]);
+        }
+        // line 404: foreach (int m in weights) s = s * 0.5 + m * v[0];
+        double s_2 = s;
+        for (int mIndex = 0; mIndex < weights.Length; mIndex++)
+        {
+            s_2 = s_2 * 0.5 + (double)weights[mIndex] * v[0];
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 404: foreach (int m in weights) s = s * 0.5 + m * v[0];
+        double ds_2 = 1.0;
+        double dv_0 = 0.0;
+        for (int mIndex_2 = weights.Length - 1; mIndex_2 >= 0; mIndex_2--)
+        {
+            double ds_2Next = 0.5 * ds_2;
+            double dv_0Next = dv_0 + (double)weights[mIndex_2] * ds_2;
+            ds_2 = ds_2Next;
+            dv_0 = dv_0Next;
+        }
+        // line 404: s = s * 0.5 + m * v[0];
+        dV[0] += dv_0;
+        // line 403: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+        double ds = ds_2;
+        for (int kIndex_2 = idx.Length - 1; kIndex_2 >= 0; kIndex_2--)
+        {
+            // line 403: s += v[k] * Math.Sin(v[k]);
+            dV[idx[kIndex_2]] += global::System.Math.Sin(v[idx[kIndex_2]]) * ds + global::System.Math.Cos(v[idx[kIndex_2]]) * (v[idx[kIndex_2]] * ds);
+        }
+        return s_2;
+    }
+
+    /// <summary>
+    /// <see cref="ForEachInt(double[], int[], global::System.ReadOnlySpan{int})"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value ForEachIntTape(global::SymGrad.Value[] v, int[] idx, global::System.ReadOnlySpan<int> weights)
+    {
+        // line 403: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+        global::SymGrad.Value s = 0.0;
+        for (int kIndex = 0; kIndex < idx.Length; kIndex++)
+        {
+            s += v[idx[kIndex]] * global::SymGrad.ValueMath.Sin(v[idx[kIndex]]);
+        }
+        // line 404: foreach (int m in weights) s = s * 0.5 + m * v[0];
+        global::SymGrad.Value s_2 = s;
+        for (int mIndex = 0; mIndex < weights.Length; mIndex++)
+        {
+            s_2 = s_2 * 0.5 + (double)weights[mIndex] * v[0];
+        }
+        return s_2;
+    }
 }
