@@ -148,8 +148,12 @@ internal sealed partial class ReverseMode
     private bool FreshEachIteration(LoopRegion loop, int array)
     {
         if (IrWalk.All(loop.Header).Any(n => ArrayOf(n) == array)) return false;
-        Node? first = loop.Body.Nodes.FirstOrDefault(n => Subtree(n).Any(x => ArrayOf(x) == array));
-        return first is LoopRegion writer && (WritesEveryElement(writer, array) || FreshEachIteration(writer, array));
+        var touching = loop.Body.Nodes.Where(n => Subtree(n).Any(x => ArrayOf(x) == array)).ToList();
+        if (touching.FirstOrDefault() is not LoopRegion writer) return false;
+        if (WritesEveryElement(writer, array)) return true;
+        // Fresh in each of the inner loop's iterations: nothing else may read it, since the inner loop may run no
+        // iteration and leave the last outer iteration's values there.
+        return touching.Count == 1 && FreshEachIteration(writer, array);
     }
 
     /// <summary>
