@@ -38,8 +38,10 @@ public class LoopFuzzTests(ITestOutputHelper output)
         Assert.True(counts.NonFinitePoints * 20 < counts.Points, counts.ToString());
         Assert.True(counts.NonFiniteIntermediates * 20 < counts.Points, counts.ToString());
         Assert.True(counts.UnstableDifferences * 10 < counts.Coordinates, counts.ToString());
-        Assert.True(counts.NonZero * 4 > counts.Coordinates, counts.ToString());
-        Assert.True(counts.HvpNonZero * 5 > counts.HvpEntries, counts.ToString());
+        // Nonzero derivatives are fewer than in DifferentialTests (about 1 in 6): a point's v and w have up to 5 and
+        // 3 × 3 elements, and a program's loops read only some (often none: zero trips); 0 = 0 is still compared.
+        Assert.True(counts.NonZero * 8 > counts.Coordinates, counts.ToString());
+        Assert.True(counts.HvpNonZero * 10 > counts.HvpEntries, counts.ToString());
     }
 
     /// <summary>

@@ -276,7 +276,8 @@ internal static class LoopPrograms
                 };
                 return Build($"while ({condition})", inside, (loop, after) =>
                     ([new PlainStmt($"int {k} = 0;"), new PlainStmt($"double {tv} = 0.0;"),
-                      loop with { Body = loop.Body.Insert(0, new LineStmt($"{tv} += 0.25 + SymMath.Sigmoid($0);", step)) }],
+                      // t grows last: a do loop ending in `if (...) continue;` is an internal error today (bug 3).
+                      loop with { Body = loop.Body.Add(new LineStmt($"{tv} += 0.25 + SymMath.Sigmoid($0);", step)) }],
                      after with { Doubles = after.Doubles.Add(tv) }),
                     [new PlainStmt($"{k}++;")]);
             })),
@@ -287,7 +288,8 @@ internal static class LoopPrograms
                 string k = "k" + id, tv = "t" + id;
                 return Build("do", fresh with { Doubles = fresh.Doubles.Add(tv) }, (loop, after) =>
                     ([new PlainStmt($"int {k} = 0;"), new PlainStmt($"double {tv} = 0.0;"),
-                      loop with { Body = loop.Body.Insert(0, new LineStmt($"{tv} += 0.25 + SymMath.Sigmoid($0);", step)) }],
+                      // t grows last: a do loop ending in `if (...) continue;` is an internal error today (bug 3).
+                      loop with { Body = loop.Body.Add(new LineStmt($"{tv} += 0.25 + SymMath.Sigmoid($0);", step)) }],
                      after with { Doubles = after.Doubles.Add(tv) }),
                     [new PlainStmt($"{k}++;")], $"{k} < {cap} && {tv} < {limit}");
             })),
