@@ -58,7 +58,7 @@ public class LoopFuzzTests(ITestOutputHelper output)
             "< v.Length;", "< n;", "< w.GetLength(0);", "< w.GetLength(1);", "< idx.Length;", "< n - 1;", "--)", "+= 2)", "= 1; i",
             "while (", "do\n", "foreach (double", "+= 0.25)", "+= 0.75)",
             "break;", "continue;", "stackalloc double[", "= new double[n]", "new double[w.GetLength(0), ", "[idx[", " - 1]", " + 1]",
-            " += ", "* 0.5 +", "*= 0.5 + SymMath.Sigmoid(", ") c", "ReadOnlySpan<double> v",
+            " += ", "* 0.5 +", "*= 0.5 + SymMath.Sigmoid(", "if (Math.Tanh(", "ReadOnlySpan<double> v",
         ];
         Assert.All(forms, f => Assert.Contains(f, all));
         // Triangular nests (an inner bound that is an outer index) and depth 3.

@@ -132,11 +132,15 @@ internal static class LoopPrograms
         {
             // Updates of carried scalars: sums (the in-place path), then decays, products and maxima (taped). Each
             // keeps the value bounded over many iterations, so finite differences stay meaningful.
+            // A raw `s += e` reads no carried scalar in e (a sum of its own squares doubles its exponent every trip,
+            // and past 1e15 x is lost in the sum and differences of the gradient say 0).
             Gen<string> target = Pick(scope.Locals.ToArray());
-            options.Add((4, One(Gen.Select(target, Pick(" += $0;", " += Math.Tanh($0);", " -= 0.5 * Math.Sin($0);"), expr,
-                (t, o, e) => (Stmt)new LineStmt(t + o, e)), scope)));
+            Gen<Expr> free = Expression(scope with { Locals = [] });
+            options.Add((4, target.SelectMany(t => Gen.Select(Pick(" += $0;", " += Math.Tanh($0);", " -= 0.5 * Math.Sin($0);"), free, expr,
+                (o, f, e) => (Stmt)new LineStmt(t + o, o == " += $0;" ? f : e))).Select(st => (ImmutableArray.Create(st), scope))));
             options.Add((4, One(Gen.Select(target, Pick("{0} = {0} * 0.5 + $0;", "{0} = 0.5 * {0} + Math.Tanh($0);", "{0} *= 0.5 + SymMath.Sigmoid($0);",
-                    "{0} *= Math.Tanh($0);", "if ($0 > {0}) {0} = $0;", "{0} = Math.Max({0}, $0);", "{0} = Math.Tanh($0) * {0} + Math.Cos({0});"), expr,
+                    "{0} *= Math.Tanh($0);", "if (Math.Tanh($0) > {0}) {0} = Math.Tanh($0);", "{0} = Math.Max({0}, Math.Tanh($0));",
+                    "{0} = Math.Tanh($0) * {0} + Math.Cos({0});"), expr,
                 (t, o, e) => (Stmt)new LineStmt(string.Format(System.Globalization.CultureInfo.InvariantCulture, o, t), e)), scope)));
         }
 
