@@ -67,15 +67,20 @@ public class DifferentialTests(ITestOutputHelper output)
     /// Draws the batches of a run, records their count and checksum (and afterwards the result) in the manifest,
     /// and checks every program, one compilation per batch.
     /// </summary>
-    private (Counts Counts, List<(Program Program, Verdict Verdict)> Failures) CheckDrawn(string test, Gen<Program[]> batchGen, ulong seed, int batches, int batchSize)
+    private (Counts Counts, List<(Program Program, Verdict Verdict)> Failures) CheckDrawn(string test, Gen<Program[]> batchGen, ulong seed, int batches, int batchSize) =>
+        CheckDrawn(output, test, batchGen, seed, batches, batchSize);
+
+    /// <summary>The same for any kind of program (<see cref="LoopFuzzTests"/> checks <see cref="LoopProgram"/>s).</summary>
+    internal static (Counts Counts, List<(TProgram Program, Verdict Verdict)> Failures) CheckDrawn<TProgram>(
+        ITestOutputHelper output, string test, Gen<TProgram[]> batchGen, ulong seed, int batches, int batchSize) where TProgram : ICheckedProgram<TProgram>
     {
         var counts = new Counts();
-        var failures = new List<(Program Program, Verdict Verdict)>();
+        var failures = new List<(TProgram Program, Verdict Verdict)>();
         var clock = Stopwatch.StartNew();
-        Program[][] drawn = FixedSample.Draw(batchGen, seed, batches);
-        string checksum = FixedSample.Checksum(drawn.SelectMany(b => b).Select(p => p.ToString()));
+        TProgram[][] drawn = FixedSample.Draw(batchGen, seed, batches);
+        string checksum = FixedSample.Checksum(drawn.SelectMany(b => b).Select(p => p.ToString() ?? ""));
         FixedSample.Record(test, batches * batchSize, "programs", checksum);
-        foreach (Program[] batch in drawn)
+        foreach (TProgram[] batch in drawn)
         {
             Verdict[] verdicts = ProgramChecker.CheckBatch(batch, counts);
             failures.AddRange(batch.Zip(verdicts).Where(p => p.Second.Kind != FailureKind.None));
@@ -101,10 +106,10 @@ public class DifferentialTests(ITestOutputHelper output)
     }
 
     /// <summary>The first failure, shrunk, then a one-line summary of every failure.</summary>
-    internal static string Report(List<(Program Program, Verdict Verdict)> failures)
+    internal static string Report<TProgram>(List<(TProgram Program, Verdict Verdict)> failures) where TProgram : ICheckedProgram<TProgram>
     {
-        (Program first, Verdict verdict) = failures[0];
-        (Program minimal, Verdict minimalVerdict, int steps) = ProgramChecker.Shrink(first, verdict);
+        (TProgram first, Verdict verdict) = failures[0];
+        (TProgram minimal, Verdict minimalVerdict, int steps) = ProgramChecker.Shrink(first, verdict);
         return $"{failures.Count} failing programs. The first, shrunk in {steps} steps ({minimalVerdict.Kind}: {minimalVerdict.Detail}):\n\n"
             + minimal + "\n\nAll failures:\n"
             + string.Join("\n", failures.Select(f => $"- {f.Verdict.Kind}: {Shorten(f.Verdict.Detail)}"))

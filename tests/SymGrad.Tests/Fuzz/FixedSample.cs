@@ -25,9 +25,9 @@ internal static class FixedSample
         return values;
     }
 
-    /// <summary>The run's seed: <paramref name="fallback"/> in CI, or SYMGRAD_FUZZ_SEED for another campaign.</summary>
-    public static ulong Seed(ulong fallback) =>
-        ulong.TryParse(Environment.GetEnvironmentVariable("SYMGRAD_FUZZ_SEED"), out ulong s) && s > 0 ? s : fallback;
+    /// <summary>The run's seed: <paramref name="fallback"/> in CI, or the variable's (SYMGRAD_FUZZ_SEED) for another campaign.</summary>
+    public static ulong Seed(ulong fallback, string variable = "SYMGRAD_FUZZ_SEED") =>
+        ulong.TryParse(Environment.GetEnvironmentVariable(variable), out ulong s) && s > 0 ? s : fallback;
 
     /// <summary>The first 16 hex digits of the SHA-256 of the texts, in order: equal on two runs iff they checked the same inputs.</summary>
     public static string Checksum(IEnumerable<string> texts)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
@@ -34,6 +35,24 @@ internal sealed class Counts
 }
 
 /// <summary>
+/// A program <see cref="ProgramChecker"/> can check: its source as class <c>P{index}</c>, the glue class <c>G{index}</c>
+/// that calls its F, FGradient, FJvp, FHvp, FHessian and FTape on a point's flat inputs (<c>z</c>, <c>s</c>, <c>n</c>, and
+/// <c>k</c>, the point's ints), the points, and smaller programs for shrinking.
+/// </summary>
+internal interface ICheckedProgram<TSelf> where TSelf : ICheckedProgram<TSelf>
+{
+    string Source(int index);
+
+    string Glue(int index);
+
+    ImmutableArray<Point> Points { get; }
+
+    int Size { get; }
+
+    IEnumerable<TSelf> Shrinks();
+}
+
+/// <summary>
 /// Compiles many random programs in one in-memory compilation with the generator (each program in its own file
 /// with a small glue class that calls <c>F</c>, <c>FGradient</c> and <c>FTape</c> on flat arrays), then checks each:
 /// no generator exception, no SG diagnostic, no compiler error or warning; at every point, the generated gradient's
@@ -44,13 +63,14 @@ internal static class ProgramChecker
 {
     public const double TapeTolerance = 1e-12, FdTolerance = 1e-4, H = 1e-6, SmallH = 2.5e-7, StableTolerance = 1e-5, OneSidedTolerance = 1e-3;
 
-    private static string Glue(int i) => $$"""
+    /// <summary>The glue of <see cref="Program"/>'s fixed signature (its methods ignore <c>k</c>, the point's ints).</summary>
+    internal static string Glue(int i) => $$"""
 
         public static class G{{i}}
         {
-            public static double Value(double[] z, double s, int n) => P{{i}}.F(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n);
+            public static double Value(double[] z, double s, int n, int[] k) => P{{i}}.F(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n);
 
-            public static double Gradient(double[] z, double s, int n, double[] g)
+            public static double Gradient(double[] z, double s, int n, int[] k, double[] g)
             {
                 // Garbage in the adjoints: the gradient must be written, not added to them.
                 double dX = 1e3, dY = -1e3;
@@ -63,11 +83,11 @@ internal static class ProgramChecker
                 return r;
             }
 
-            public static double Jvp(double[] z, double s, int n, double[] u, out double derivative) =>
+            public static double Jvp(double[] z, double s, int n, int[] k, double[] u, out double derivative) =>
                 P{{i}}.FJvp(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n,
                     u[0], u[1], new double[] { u[2], u[3], u[4] }, new double[,] { { u[5], u[6] }, { u[7], u[8] } }, out derivative);
 
-            public static double Hvp(double[] z, double s, int n, double[] u, double[] g, double[] hv)
+            public static double Hvp(double[] z, double s, int n, int[] k, double[] u, double[] g, double[] hv)
             {
                 double dX = 1e3, dY = -1e3, hX = 1e3, hY = -1e3;
                 double[] dV = [1e3, 1e3, 1e3], hV = [1e3, 1e3, 1e3];
@@ -81,7 +101,7 @@ internal static class ProgramChecker
                 return r;
             }
 
-            public static double Hessian(double[] z, double s, int n, double[,] h)
+            public static double Hessian(double[] z, double s, int n, int[] k, double[,] h)
             {
                 double dX = 1e3, dY = -1e3;
                 double[] dV = [1e3, 1e3, 1e3];
@@ -90,7 +110,7 @@ internal static class ProgramChecker
                     ref dX, ref dY, dV, dW, h);
             }
 
-            public static double Tape(double[] z, double s, int n, double[] g, out bool finite)
+            public static double Tape(double[] z, double s, int n, int[] k, double[] g, out bool finite)
             {
                 var x = new Value(z[0]);
                 var y = new Value(z[1]);
@@ -153,10 +173,10 @@ internal static class ProgramChecker
     private static readonly Regex SourceFile = new(@"^Source(\d+)\.cs$", RegexOptions.Compiled);
 
     /// <summary>Checks every program; a batch-wide failure (a generator exception) is narrowed down one program at a time.</summary>
-    public static Verdict[] CheckBatch(IReadOnlyList<Program> programs, Counts counts)
+    public static Verdict[] CheckBatch<TProgram>(IReadOnlyList<TProgram> programs, Counts counts) where TProgram : ICheckedProgram<TProgram>
     {
         var verdicts = new Verdict[programs.Count];
-        string[] sources = programs.Select((p, i) => p.Source(i) + Glue(i)).Append(SampleSources.ImplicitUsings).Append(Shared).ToArray();
+        string[] sources = programs.Select((p, i) => p.Source(i) + p.Glue(i)).Append(SampleSources.ImplicitUsings).Append(Shared).ToArray();
         CompileResult compiled = Compile(sources);
         if (compiled.Exception is { } exception)
         {
@@ -202,7 +222,7 @@ internal static class ProgramChecker
             if (verdicts[i] is not null) continue;
             counts.Programs++;
             Type glue = loaded.Assembly.GetType("Fuzz.G" + i)!;
-            verdicts[i] = CheckPoints(programs[i], glue, counts);
+            verdicts[i] = CheckPoints(programs[i].Points, glue, counts);
         }
         return verdicts;
     }
@@ -232,35 +252,36 @@ internal static class ProgramChecker
         return new CompileResult(null, result.Diagnostics, problems, emitted.Success && problems.Count == 0 ? image : null) with { Split = split };
     }
 
-    private delegate double TapeRun(double[] z, double s, int n, double[] g, out bool intermediatesFinite);
+    private delegate double TapeRun(double[] z, double s, int n, int[] k, double[] g, out bool intermediatesFinite);
 
-    private delegate double JvpRun(double[] z, double s, int n, double[] u, out double derivative);
+    private delegate double JvpRun(double[] z, double s, int n, int[] k, double[] u, out double derivative);
 
     /// <summary>
     /// Forward over reverse: FHvp returns F's value and FGradient's gradient bit for bit (the same instructions), and
     /// H·t equals central differences of the generated gradient along the tangent, where two step sizes agree.
     /// </summary>
-    private static Verdict? CheckHvp(Func<double[], double, int, double[], double[], double[], double> hvp, Func<double[], double, int, double[], double> gradient,
+    private static Verdict? CheckHvp(Func<double[], double, int, int[], double[], double[], double[], double> hvp, Func<double[], double, int, int[], double[], double> gradient,
                                      Point p, double f, double[] generated, Counts counts)
     {
         int n = generated.Length;
         double[] g = new double[n], hv = new double[n];
-        double value = hvp(p.Z, p.S, p.N, Direction, g, hv);
+        double[] tangent = Tangent(n);
+        double value = hvp(p.Z, p.S, p.N, p.K, tangent, g, hv);
         if (!value.Equals(f)) return new(FailureKind.HvpMismatch, $"at {p}: FHvp returned {value:R}, F {f:R}");
         for (int k = 0; k < n; k++)
         {
-            if (!g[k].Equals(generated[k])) return new(FailureKind.HvpMismatch, $"at {p}: FHvp's d/d{Point.Names[k]} {g[k]:R}, FGradient's {generated[k]:R}");
+            if (!g[k].Equals(generated[k])) return new(FailureKind.HvpMismatch, $"at {p}: FHvp's d/d{p.Labels[k]} {g[k]:R}, FGradient's {generated[k]:R}");
         }
         double[] Along(double h)
         {
             double[] plus = p.Z, minus = p.Z, gp = new double[n], gm = new double[n];
             for (int k = 0; k < n; k++)
             {
-                plus[k] += h * Direction[k];
-                minus[k] -= h * Direction[k];
+                plus[k] += h * tangent[k];
+                minus[k] -= h * tangent[k];
             }
-            gradient(plus, p.S, p.N, gp);
-            gradient(minus, p.S, p.N, gm);
+            gradient(plus, p.S, p.N, p.K, gp);
+            gradient(minus, p.S, p.N, p.K, gm);
             return Enumerable.Range(0, n).Select(k => (gp[k] - gm[k]) / (2 * h)).ToArray();
         }
         double[] coarse = Along(HvpH), fine = Along(HvpH / 4);
@@ -277,7 +298,7 @@ internal static class ProgramChecker
             if (hv[k] != 0) counts.HvpNonZero++;
             if (!Near(hv[k], coarse[k], FdTolerance, noise))
             {
-                return new(FailureKind.HvpMismatch, $"at {p}: (H·t)[{Point.Names[k]}] = {hv[k]:R}, differences of the gradient {coarse[k]:R} (h/4: {fine[k]:R})");
+                return new(FailureKind.HvpMismatch, $"at {p}: (H·t)[{p.Labels[k]}] = {hv[k]:R}, differences of the gradient {coarse[k]:R} (h/4: {fine[k]:R})");
             }
         }
         return null;
@@ -286,18 +307,18 @@ internal static class ProgramChecker
     private const double HvpH = 1e-5;
 
     /// <summary>FHessian: F's value, rows equal to H·e_k from FHvp bit for bit (upper triangle), and symmetric to the bit.</summary>
-    private static Verdict? CheckHessian(Func<double[], double, int, double[,], double> hessian,
-                                         Func<double[], double, int, double[], double[], double[], double> hvp, Point p, double f, Counts counts)
+    private static Verdict? CheckHessian(Func<double[], double, int, int[], double[,], double> hessian,
+                                         Func<double[], double, int, int[], double[], double[], double[], double> hvp, Point p, double f, Counts counts)
     {
-        int n = Point.Names.Length;
+        int n = p.Labels.Length;
         var h = new double[n, n];
-        double value = hessian(p.Z, p.S, p.N, h);
+        double value = hessian(p.Z, p.S, p.N, p.K, h);
         if (!value.Equals(f)) return new(FailureKind.HvpMismatch, $"at {p}: FHessian returned {value:R}, F {f:R}");
         double[] unit = new double[n], g = new double[n], row = new double[n];
         for (int k = 0; k < n; k++)
         {
             unit[k] = 1;
-            hvp(p.Z, p.S, p.N, unit, g, row);
+            hvp(p.Z, p.S, p.N, p.K, unit, g, row);
             unit[k] = 0;
             for (int j = 0; j < n; j++)
             {
@@ -312,6 +333,9 @@ internal static class ProgramChecker
     /// <summary>The tangent every point is checked along: fixed, every component nonzero, of mixed signs and sizes.</summary>
     private static readonly double[] Direction = [0.7, -1.3, 0.25, 2.0, -0.6, 1.1, -0.35, 0.9, -1.7];
 
+    /// <summary><see cref="Direction"/> for a point with <paramref name="length"/> inputs: its components again and again.</summary>
+    private static double[] Tangent(int length) => Enumerable.Range(0, length).Select(k => Direction[k % Direction.Length]).ToArray();
+
     /// <summary>
     /// Forward mode against reverse mode: FJvp returns F's value bit for bit, and its derivative is the generated
     /// gradient dotted with the tangent, to 1e-12 of the sum of the terms' sizes (the two add the same terms in
@@ -319,44 +343,45 @@ internal static class ProgramChecker
     /// </summary>
     private static Verdict? CheckJvp(JvpRun jvp, Point p, double f, double[] gradient, Counts counts)
     {
-        double value = jvp(p.Z, p.S, p.N, Direction, out double derivative);
+        double[] tangent = Tangent(gradient.Length);
+        double value = jvp(p.Z, p.S, p.N, p.K, tangent, out double derivative);
         if (!value.Equals(f)) return new(FailureKind.JvpMismatch, $"at {p}: FJvp returned {value:R}, F {f:R}");
         double dot = 0, scale = 0;
         for (int k = 0; k < gradient.Length; k++)
         {
-            dot += gradient[k] * Direction[k];
-            scale += Math.Abs(gradient[k] * Direction[k]);
+            dot += gradient[k] * tangent[k];
+            scale += Math.Abs(gradient[k] * tangent[k]);
         }
         counts.Jvps++;
         bool agree = double.IsFinite(dot) ? Math.Abs(derivative - dot) <= 1e-12 * Math.Max(1, scale) : !double.IsFinite(derivative);
         return agree ? null : new(FailureKind.JvpMismatch, $"at {p}: FJvp's derivative {derivative:R}, gradient · tangent {dot:R}");
     }
 
-    private static Verdict CheckPoints(Program program, Type glue, Counts counts)
+    private static Verdict CheckPoints(ImmutableArray<Point> points, Type glue, Counts counts)
     {
-        var value = glue.GetMethod("Value")!.CreateDelegate<Func<double[], double, int, double>>();
-        var gradient = glue.GetMethod("Gradient")!.CreateDelegate<Func<double[], double, int, double[], double>>();
+        var value = glue.GetMethod("Value")!.CreateDelegate<Func<double[], double, int, int[], double>>();
+        var gradient = glue.GetMethod("Gradient")!.CreateDelegate<Func<double[], double, int, int[], double[], double>>();
         var tape = glue.GetMethod("Tape")!.CreateDelegate<TapeRun>();
         var jvp = glue.GetMethod("Jvp")!.CreateDelegate<JvpRun>();
-        var hvp = glue.GetMethod("Hvp")!.CreateDelegate<Func<double[], double, int, double[], double[], double[], double>>();
-        var hessian = glue.GetMethod("Hessian")!.CreateDelegate<Func<double[], double, int, double[,], double>>();
-        foreach (Point p in program.Points)
+        var hvp = glue.GetMethod("Hvp")!.CreateDelegate<Func<double[], double, int, int[], double[], double[], double[], double>>();
+        var hessian = glue.GetMethod("Hessian")!.CreateDelegate<Func<double[], double, int, int[], double[,], double>>();
+        foreach (Point p in points)
         {
             try
             {
                 double[] z = p.Z;
-                double f = value(z, p.S, p.N);
+                double f = value(z, p.S, p.N, p.K);
                 counts.Points++;
                 if (!double.IsFinite(f))
                 {
                     counts.NonFinitePoints++;
                     continue;
                 }
-                string[] names = Point.Names;
+                string[] names = p.Labels;
                 double[] generated = new double[names.Length], taped = new double[names.Length];
-                double returned = gradient(z, p.S, p.N, generated);
+                double returned = gradient(z, p.S, p.N, p.K, generated);
                 if (!returned.Equals(f)) return new(FailureKind.ValueMismatch, $"at {p}: FGradient returned {returned:R}, F {f:R}");
-                double tapeValue = tape(z, p.S, p.N, taped, out bool intermediatesFinite);
+                double tapeValue = tape(z, p.S, p.N, p.K, taped, out bool intermediatesFinite);
                 if (CheckJvp(jvp, p, f, generated, counts) is { } jvpFailure) return jvpFailure;
                 if (CheckHvp(hvp, gradient, p, f, generated, counts) is { } hvpFailure) return hvpFailure;
                 if (CheckHessian(hessian, hvp, p, f, counts) is { } hessianFailure) return hessianFailure;
@@ -407,12 +432,12 @@ internal static class ProgramChecker
     }
 
     /// <summary>(f(z + up e_k) - f(z - down e_k)) / (up + down): central when up = down, one-sided when one is 0.</summary>
-    private static double Difference(Func<double[], double, int, double> f, Point p, int k, double up, double down)
+    private static double Difference(Func<double[], double, int, int[], double> f, Point p, int k, double up, double down)
     {
         double[] plus = p.Z, minus = p.Z;
         plus[k] += up;
         minus[k] -= down;
-        return (f(plus, p.S, p.N) - f(minus, p.S, p.N)) / (up + down);
+        return (f(plus, p.S, p.N, p.K) - f(minus, p.S, p.N, p.K)) / (up + down);
     }
 
     /// <summary>
@@ -429,11 +454,17 @@ internal static class ProgramChecker
     public static bool Close(double a, double b, double tolerance) =>
         a.Equals(b) || Math.Abs(a - b) <= tolerance * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
 
+    /// <summary>The same kind of failure; for a diagnostic, the same id (a shrink must not trade CS0117 for CS0103).</summary>
+    private static bool SameFailure(Verdict a, Verdict b) =>
+        a.Kind == b.Kind && (a.Kind is not (FailureKind.SymGradDiagnostic or FailureKind.UserCodeError or FailureKind.GeneratedCodeError)
+                             || a.Detail.Split(' ')[0] == b.Detail.Split(' ')[0]);
+
     /// <summary>
     /// Greedy structural shrinking: keep the first smaller program that still fails the same way, until none does.
     /// Candidates are compiled in batches, so a shrink costs a few compilations, not hundreds.
     /// </summary>
-    public static (Program Program, Verdict Verdict, int Steps) Shrink(Program program, Verdict verdict, int budget = 600)
+    public static (TProgram Program, Verdict Verdict, int Steps) Shrink<TProgram>(TProgram program, Verdict verdict, int budget = 600)
+        where TProgram : ICheckedProgram<TProgram>
     {
         int tried = 0, steps = 0;
         while (tried < budget)
@@ -443,7 +474,7 @@ internal static class ProgramChecker
             if (candidates.Count == 0) break;
             tried += candidates.Count;
             Verdict[] results = CheckBatch(candidates, new Counts());
-            int found = Array.FindIndex(results, r => r.Kind == verdict.Kind);
+            int found = Array.FindIndex(results, r => SameFailure(r, verdict));
             if (found < 0)
             {
                 // The first 40 shrinks all pass: try the next ones.
@@ -451,7 +482,7 @@ internal static class ProgramChecker
                 if (more.Count == 0) break;
                 tried += more.Count;
                 results = CheckBatch(more, new Counts());
-                found = Array.FindIndex(results, r => r.Kind == verdict.Kind);
+                found = Array.FindIndex(results, r => SameFailure(r, verdict));
                 if (found < 0) break;
                 candidates = more;
             }

@@ -177,12 +177,24 @@ internal sealed record Point(ImmutableArray<double> Inputs, double S, int N)
 {
     public static readonly string[] Names = ["x", "y", "v[0]", "v[1]", "v[2]", "w[0, 0]", "w[0, 1]", "w[1, 0]", "w[1, 1]"];
 
+    /// <summary>The inputs' names, if not <see cref="Names"/> (a loop program's arrays have the point's own lengths).</summary>
+    public ImmutableArray<string> InputNames { get; init; }
+
+    /// <summary>Ints the glue reads (a loop program's lengths and index table); none for <see cref="Program"/>.</summary>
+    public ImmutableArray<int> Ints { get; init; }
+
+    public string[] Labels => InputNames.IsDefault ? Names : [.. InputNames];
+
     /// <summary>A fresh copy of the inputs (finite differences change one).</summary>
     public double[] Z => [.. Inputs];
 
+    /// <summary>A fresh copy of the ints.</summary>
+    public int[] K => Ints.IsDefault ? [] : [.. Ints];
+
     public override string ToString() =>
-        string.Join(", ", Names.Select((name, i) => name + "=" + Inputs[i].ToString("R", CultureInfo.InvariantCulture)))
-        + string.Create(CultureInfo.InvariantCulture, $", s={S:R}, n={N}");
+        string.Join(", ", Labels.Select((name, i) => name + "=" + Inputs[i].ToString("R", CultureInfo.InvariantCulture)))
+        + string.Create(CultureInfo.InvariantCulture, $", s={S:R}, n={N}")
+        + (Ints.IsDefaultOrEmpty ? "" : ", k=[" + string.Join(", ", Ints) + "]");
 }
 
 /// <summary>
@@ -190,8 +202,10 @@ internal sealed record Point(ImmutableArray<double> Inputs, double S, int N)
 /// int n)</c>, an optional [Differentiable] helper <c>H(p, q)</c> it may call, and the points it is checked at.
 /// <see cref="ToString"/> is the whole source (with the points as a comment), so a failure prints the program.
 /// </summary>
-internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> Body, Expr Result, ImmutableArray<Point> Points)
+internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> Body, Expr Result, ImmutableArray<Point> Points) : ICheckedProgram<Program>
 {
+    public string Glue(int index) => ProgramChecker.Glue(index);
+
     /// <summary>When set, H starts with <c>if (guard) return alternative;</c>: an early return inside an inlined callee.</summary>
     public (Expr Guard, Expr Alternative)? HelperGuard { get; init; }
 

@@ -21,6 +21,15 @@ internal static class RandomPrograms
     {
         public int Next { get; init; }
 
+        /// <summary>
+        /// v and w have the point's own lengths (<see cref="LoopPrograms"/>): no leaf reads them at constant indices,
+        /// and no call passes v where 3 elements are expected; the caller puts its safe element reads in Doubles.
+        /// </summary>
+        public bool RuntimeShapes { get; init; }
+
+        /// <summary>Whether v and w have <see cref="Program"/>'s fixed shapes (3 and 2 × 2) here.</summary>
+        public bool FixedShapes => Doubles.Contains("x") && !RuntimeShapes;
+
         public static Scope Start(bool helper) => new(
             ["x", "y", "s"], [], ["n"], [], [], [], helper, 0, 0);
 
@@ -61,7 +70,7 @@ internal static class RandomPrograms
             (2, Pick(Constants).Select(Expr.Leaf)),
         };
         if (!scope.Ints.IsEmpty || !scope.Loops.IsEmpty) options.Add((1, Pick(scope.Ints.AddRange(scope.Loops).ToArray()).Select(Expr.Leaf)));
-        if (scope.Doubles.Contains("x"))
+        if (scope.FixedShapes)
         {
             options.Add((6, Index(scope, 3).Select(i => Expr.Leaf($"v[{i}]"))));
             options.Add((4, Gen.Select(Index(scope, 2), Index(scope, 2), (i, j) => Expr.Leaf($"w[{i}, {j}]"))));
@@ -140,7 +149,7 @@ internal static class RandomPrograms
             // A guarded index: past the array's end the left operand is false and the right one must not be evaluated.
             string loop = scope.Loops[^1];
             var arrays = scope.Arrays.Select(a => (a.Name, a.Length)).ToList();
-            if (scope.Doubles.Contains("x")) arrays.Add(("v", 3));
+            if (scope.FixedShapes) arrays.Add(("v", 3));
             foreach ((string name, int length) in arrays)
             {
                 options.Add((1, operand.Select(e => Expr.Condition($"{loop} < {length} && {name}[{loop}] > $0", e))));
@@ -166,7 +175,7 @@ internal static class RandomPrograms
         };
         if (scope.HasHelper) options.Add((2, Gen.Select(sub, sub, (a, b) => Expr.Node("H($0, $1)", true, a, b))));
         // An array or span passed to a [Differentiable] method of another class: v, or a local array of 3 or more.
-        string[] spans = [.. (main ? ["v"] : Array.Empty<string>()), .. scope.Arrays.Where(a => a.Length >= 3).Select(a => a.Name)];
+        string[] spans = [.. (scope.FixedShapes ? ["v"] : Array.Empty<string>()), .. scope.Arrays.Where(a => a.Length >= 3).Select(a => a.Name)];
         if (spans.Length > 0) options.Add((1, Gen.Select(Pick(spans), sub, (a, e) => Expr.Node($"Shared.Dot3({a}, $0)", true, e))));
         return Gen.Frequency(options.ToArray());
     }
@@ -341,7 +350,7 @@ internal static class RandomPrograms
     /// Uniform on a fine grid in [-1.5, 1.5], offset off the round numbers: CsCheck's own doubles favour 0, ±1 and
     /// tiny values, exactly the kinks where finite differences say nothing (NumericsTests covers those values).
     /// </summary>
-    private static readonly Gen<double> Coordinate = Gen.Int[-1_500_000, 1_500_000].Select(i => i * 1e-6 + 3.7e-8);
+    internal static readonly Gen<double> Coordinate = Gen.Int[-1_500_000, 1_500_000].Select(i => i * 1e-6 + 3.7e-8);
 
     private static readonly Gen<Point> PointGen =
         Gen.Select(Coordinate.Array[Point.Names.Length], Coordinate.Select(c => c / 1.5), Gen.Int[1, 3],
