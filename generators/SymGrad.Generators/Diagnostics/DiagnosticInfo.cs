@@ -23,6 +23,10 @@ internal sealed record DiagnosticInfo(
             arguments.ToEquatableArray());
     }
 
+    /// <summary>A diagnostic at a spot recorded earlier (the method's name, for an error found after lowering).</summary>
+    public static DiagnosticInfo At(DiagnosticDescriptor descriptor, SourceSpot spot, params string[] arguments) =>
+        new(descriptor.Id, spot.FilePath, spot.Span, spot.LineSpan, arguments.ToEquatableArray());
+
     public Diagnostic ToDiagnostic()
     {
         DiagnosticDescriptor descriptor = DiagnosticDescriptors.ById(Id);

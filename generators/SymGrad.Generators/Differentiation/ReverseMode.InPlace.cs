@@ -92,7 +92,7 @@ internal sealed partial class ReverseMode
         for (int k = 0; k < accumulators.Count; k++)
         {
             if (nexts[k] == accumulators[k].Id) continue; // the loop adds nothing to this outer value's adjoint
-            vars.Add(new LoopVar(accumulators[k].Id, ValType.Double, zero, nexts[k], _b.NewId(), null) { AdjointOf = accumulators[k].Of });
+            vars.Add(new LoopVar(accumulators[k].Id, ValType.Double, zero, nexts[k], _b.RegionResult(ValType.Double), null) { AdjointOf = accumulators[k].Of });
         }
         _inPlace[loop] = new InPlaceLoop(code, vars, forwardMoved, moved);
 

@@ -275,6 +275,17 @@ internal sealed class IrBuilder
         return id;
     }
 
+    /// <summary>
+    /// A value a region defines for the code after it, typed now: a region built outside this builder (a loop
+    /// differentiated in place, emitted later) still has results that the code after it may combine.
+    /// </summary>
+    public int RegionResult(ValType type)
+    {
+        int id = _next++;
+        _defs[id] = new PhiDef(id, type);
+        return id;
+    }
+
     /// <summary>Adds a loop region; the variables' ids come from <see cref="LoopVariable"/> and <see cref="NewId"/>.</summary>
     public void AddLoop(IReadOnlyList<LoopVar> vars, Block header, int cond, Block body)
     {

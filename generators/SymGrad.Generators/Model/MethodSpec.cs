@@ -13,14 +13,18 @@ internal enum DerivativeModes
     Hessian = 8,
 }
 
-/// <summary>Everything the emitter needs about one <c>[Differentiable]</c> method, as plain equatable data.</summary>
+/// <summary>
+/// Everything the emitter needs about one <c>[Differentiable]</c> method, as plain equatable data. <see cref="Where"/>
+/// is the method's name in the source: an error of a later phase (SG0099) is reported there.
+/// </summary>
 internal sealed record MethodSpec(
     string Namespace,
     EquatableArray<TypeDecl> Types,
     string Name,
     string Accessibility,
     MethodIr Ir,
-    DerivativeModes Modes = DerivativeModes.Reverse)
+    DerivativeModes Modes = DerivativeModes.Reverse,
+    SourceSpot? Where = null)
 {
     /// <summary>The containing type's namespace and declarations: all a generated file needs of it.</summary>
     public TypeShell Shell => new(Namespace, Types);

@@ -27,7 +27,7 @@ internal static class DeadCodeElimination
     {
         var reads = new Dictionary<int, IEnumerable<int>>();
         var work = new Stack<int>(roots);
-        foreach (Block block in blocks) Index(block, reads, work);
+        foreach (Block block in blocks) Index(block, reads, work, System.Array.Empty<int>());
         var live = new HashSet<int>();
         while (work.Count > 0)
         {
@@ -38,15 +38,19 @@ internal static class DeadCodeElimination
         return live;
     }
 
-    /// <summary>Records what each value reads; what an effect, or a region holding one, reads is a root.</summary>
-    private static void Index(Block block, Dictionary<int, IEnumerable<int>> reads, Stack<int> roots)
+    /// <summary>
+    /// Records what each value reads; what an effect, or a region holding one, reads is a root. A value made inside
+    /// regions also reads their conditions (<paramref name="guards"/>): the tape may keep a value of a branch for the
+    /// backward sweep though no phi of the branch is live, and the branch must then still run.
+    /// </summary>
+    private static void Index(Block block, Dictionary<int, IEnumerable<int>> reads, Stack<int> roots, int[] guards)
     {
         foreach (Node node in block.Nodes)
         {
             switch (node)
             {
                 case Instr instr:
-                    reads[instr.Id] = IrWalk.Operands(instr);
+                    reads[instr.Id] = guards.Length == 0 ? IrWalk.Operands(instr) : IrWalk.Operands(instr).Concat(guards).ToList();
                     if (IrWalk.IsPinned(instr)) roots.Push(instr.Id);
                     continue;
                 case Effect effect:
@@ -67,7 +71,13 @@ internal static class DeadCodeElimination
                     if (IrWalk.HasEffects(region)) roots.Push(region.Cond);
                     break;
             }
-            foreach (Block inner in IrWalk.Blocks(node)) Index(inner, reads, roots);
+            int[] inside = node switch
+            {
+                IfInstr region => guards.Append(region.Cond).ToArray(),
+                LoopRegion loop => guards.Append(loop.Cond).ToArray(),
+                _ => guards,
+            };
+            foreach (Block inner in IrWalk.Blocks(node)) Index(inner, reads, roots, inside);
         }
     }
 
@@ -85,7 +95,7 @@ internal static class DeadCodeElimination
                 case Effect:
                     kept.Add(node);
                     break;
-                case IfInstr region when region.Phis.Any(p => live.Contains(p.Id)) || IrWalk.HasEffects(region):
+                case IfInstr region when region.Phis.Any(p => live.Contains(p.Id)) || IrWalk.HasEffects(region) || IrWalk.Defined(region).Any(live.Contains):
                     kept.Add(region with
                     {
                         Then = Sweep(region.Then, live), Else = Sweep(region.Else, live),

@@ -50,6 +50,7 @@ internal sealed partial class BodyLowerer
             // iteration of the loop (a break there sets the flag the loop then tests, a continue goes to c).
             if (ContainsReturn(loop.Body) || Breaks(loop, loop.Body)) env.Scalars[loop.ExitLabel] = _b.Bool(false);
             if (ContainsReturn(loop.Body)) OpenReturnSlots(env);
+            var outside = new HashSet<ISymbol>(env.Scalars.Keys.Concat(env.Arrays.Keys), SymbolEqualityComparer.Default);
             _loopDepth++;
             _keptLoops.Push(loop);
             try
@@ -60,6 +61,12 @@ internal sealed partial class BodyLowerer
             {
                 _keptLoops.Pop();
                 _loopDepth--;
+            }
+            // The body's own locals end with the first iteration: left in scope, the loop would carry them from it.
+            foreach (ISymbol local in env.Scalars.Keys.Concat(env.Arrays.Keys).OfType<ILocalSymbol>().Where(l => !outside.Contains(l)).ToList())
+            {
+                env.Scalars.Remove(local);
+                env.Arrays.Remove(local);
             }
         }
         KeepLoop(loop, loop.Condition, loop.Body, System.Array.Empty<IOperation>(), env);
@@ -233,7 +240,13 @@ internal sealed partial class BodyLowerer
         {
             _keptLoops.Pop();
         }
-        if (breaks && steps.Count > 0)
+        double brokenValue = 0;
+        bool brokenKnown = breaks && _b.TryGetConst(bodyEnv.Scalars[own.ExitLabel], out brokenValue);
+        if (brokenKnown && brokenValue != 0)
+        {
+            // Every path of the body breaks: the steps never run (an if (true) here would be unreachable code, CS0162).
+        }
+        else if (breaks && steps.Count > 0 && !brokenKnown)
         {
             // The steps run only when the iteration did not break (C# leaves a for loop before its step).
             Env stepped = bodyEnv.Clone(), skipped = bodyEnv.Clone();

@@ -184,7 +184,7 @@ internal static class MethodParser
 
         var ir = new MethodIr(parameters, block, result, lowerer.Builder.NextId, lowerer.SourceLines.ToEquatableArray());
         string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-        var spec = new MethodSpec(ns, types.ToEquatableArray(), Identifier(method.Name), Accessibility(method), ir, modes);
+        var spec = new MethodSpec(ns, types.ToEquatableArray(), Identifier(method.Name), Accessibility(method), ir, modes, SourceSpot.Of(NameLocation(node)));
         return new LoweringResult(spec, EquatableArray<DiagnosticInfo>.Empty);
     }
 

@@ -53,7 +53,10 @@ internal static class MethodPipeline
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // The generator never throws: an exception would silently drop every generated file (CS8785).
-            var error = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, spec.Name, e.GetType().Name + ": " + e.Message);
+            string what = e.GetType().Name + ": " + e.Message;
+            var error = spec.Where is { } where
+                ? DiagnosticInfo.At(DiagnosticDescriptors.InternalError, where, spec.Name, what)
+                : DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, spec.Name, what);
             return new EmittedMethod(Emitter.HintName(spec), spec.Shell, "", error);
         }
     }

@@ -9,7 +9,8 @@ namespace SymGrad.Tests.Fuzz;
 /// Hessian), each at 3 points whose arrays have their own lengths, zero included. The same programs every run (a
 /// fixed seed, one per batch: <see cref="FixedSample"/>); count and checksum go to TestResults/fuzz-manifest.txt.
 /// <c>SYMGRAD_LOOP_FUZZ_PROGRAMS=N</c> runs a campaign, <c>SYMGRAD_LOOP_FUZZ_SEED</c> picks another seed, and
-/// <c>SYMGRAD_LOOP_FUZZ_RETURN=1</c> also draws <c>return</c> inside loops (SG0005 today).
+/// <c>SYMGRAD_LOOP_FUZZ_RETURN=0</c>, <c>_FOREACH_INT=0</c> and <c>_NESTED_BREAK=0</c> leave out return inside loops,
+/// foreach over ints and break in nested loops (to tell a failure's cause).
 /// </summary>
 public class LoopFuzzTests(ITestOutputHelper output)
 {
@@ -28,7 +29,8 @@ public class LoopFuzzTests(ITestOutputHelper output)
         int programs = DifferentialTests.EnvInt("SYMGRAD_LOOP_FUZZ_PROGRAMS", CiPrograms);
         int batches = (programs + BatchSize - 1) / BatchSize;
         ulong seed = FixedSample.Seed(CiSeed, "SYMGRAD_LOOP_FUZZ_SEED");
-        output.WriteLine($"Seed {seed}, {batches * BatchSize} programs, return inside loops {(LoopPrograms.ReturnInLoops ? "on" : "off")}.");
+        output.WriteLine($"Seed {seed}, {batches * BatchSize} programs, return inside loops {(LoopPrograms.ReturnInLoops ? "on" : "off")}, " +
+            $"foreach over ints {(LoopPrograms.ForeachInt ? "on" : "off")}, break in nested loops {(LoopPrograms.NestedBreak ? "on" : "off")}.");
         (Counts counts, var failures) = DifferentialTests.CheckDrawn(output, nameof(Random_loop_programs_match_the_tape_and_finite_differences),
             Batches, seed, batches, BatchSize);
 
@@ -61,6 +63,9 @@ public class LoopFuzzTests(ITestOutputHelper output)
             " += ", "* 0.5 +", "*= 0.5 + SymMath.Sigmoid(", "if (Math.Tanh(", "ReadOnlySpan<double> v",
         ];
         Assert.All(forms, f => Assert.Contains(f, all));
+        if (LoopPrograms.ForeachInt) Assert.Contains("foreach (int", all);
+        // A do loop whose body ends in a lone break or continue under an if (the shape of bug 3).
+        Assert.Matches(@"(continue|break);\n\s*\}\n\s*\}\n\s*while \(", all);
         // Triangular nests (an inner bound that is an outer index) and depth 3.
         Assert.Matches(@"for \(int i\d+ = 0; i\d+ < i\d+; i\d+\+\+\)", all);
         Assert.Matches(@"for \(int i\d+ = i\d+ \+ 1;", all);

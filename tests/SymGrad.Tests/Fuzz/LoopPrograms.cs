@@ -16,25 +16,22 @@ namespace SymGrad.Tests.Fuzz;
 internal static class LoopPrograms
 {
     /// <summary>
-    /// Draw <c>return</c> inside loops (SG0005 today, so off by default). SYMGRAD_LOOP_FUZZ_RETURN=1 turns it on
-    /// once the generator supports it.
+    /// Draw <c>return</c> inside loops (on; SYMGRAD_LOOP_FUZZ_RETURN=0 turns it off, to tell a failure's cause).
     /// </summary>
-    public static readonly bool ReturnInLoops = Environment.GetEnvironmentVariable("SYMGRAD_LOOP_FUZZ_RETURN") == "1";
+    public static readonly bool ReturnInLoops = Environment.GetEnvironmentVariable("SYMGRAD_LOOP_FUZZ_RETURN") != "0";
 
     /// <summary>
-    /// Draw <c>foreach (int j in idx)</c> (SG0005 today: a foreach variable must be one double; README, Loops), so
-    /// off by default; SYMGRAD_LOOP_FUZZ_FOREACH_INT=1 turns it on. <c>for (...; i &lt; idx.Length; ...)</c> with
-    /// <c>v[idx[i]]</c> is drawn instead.
+    /// Draw <c>foreach (int j in idx)</c> beside <c>for (...; i &lt; idx.Length; ...)</c> with <c>v[idx[i]]</c>
+    /// (on; SYMGRAD_LOOP_FUZZ_FOREACH_INT=0 turns it off).
     /// </summary>
-    public static readonly bool ForeachInt = Environment.GetEnvironmentVariable("SYMGRAD_LOOP_FUZZ_FOREACH_INT") == "1";
+    public static readonly bool ForeachInt = Environment.GetEnvironmentVariable("SYMGRAD_LOOP_FUZZ_FOREACH_INT") != "0";
 
     /// <summary>
-    /// Draw <c>break</c> directly in a for or foreach loop nested in another loop: the backward sweep gets its trip
-    /// counts wrong today (wrong gradients, IndexOutOfRangeException; /work/notes/loop-fuzz-bugs.md, bug 1), so off
-    /// by default; SYMGRAD_LOOP_FUZZ_NESTED_BREAK=1 turns it on once fixed. break in outermost loops and in nested
-    /// while and do loops, and continue everywhere, are drawn.
+    /// Draw <c>break</c> directly in a for or foreach loop nested in another loop, whose trip count then differs
+    /// between outer iterations (docs/loop-fuzz-bugs.md, bug 1, fixed); on, SYMGRAD_LOOP_FUZZ_NESTED_BREAK=0 turns
+    /// it off. break in outermost loops and in nested while and do loops, and continue everywhere, are always drawn.
     /// </summary>
-    public static readonly bool NestedBreak = Environment.GetEnvironmentVariable("SYMGRAD_LOOP_FUZZ_NESTED_BREAK") == "1";
+    public static readonly bool NestedBreak = Environment.GetEnvironmentVariable("SYMGRAD_LOOP_FUZZ_NESTED_BREAK") != "0";
 
     /// <summary>A length known at run time, by the name F spells it.</summary>
     internal static readonly string[] Lengths = ["v.Length", "n", "w.GetLength(0)", "w.GetLength(1)"];
@@ -96,9 +93,9 @@ internal static class LoopPrograms
     private static Gen<Expr> Condition(LoopScope scope) => RandomPrograms.Condition(scope.Expressions, 1);
 
     /// <summary>
-    /// A comparison of a parameter's value (x or an element of v or w) with an expression: never a constant, as a
-    /// condition made of constants and constant locals (<c>0.5 &lt; Math.E</c>) is folded by the generator into
-    /// generated code with unreachable statements (CS0162; /work/notes/loop-fuzz-bugs.md, bug 2).
+    /// A comparison of a parameter's value (x or an element of v or w) with an expression: a break that depends on
+    /// the data. Conditions the generator may fold (constants, constant locals: bug 2 of docs/loop-fuzz-bugs.md, a
+    /// certain break) come from <see cref="ExitCondition"/>'s other arm.
     /// </summary>
     private static Gen<Expr> DataCondition(LoopScope scope)
     {
@@ -106,6 +103,9 @@ internal static class LoopPrograms
         return Gen.Select(Pick(["$0 < $1", "$0 > $1", "$0 <= $1", "$0 >= $1"]), Pick(data), Expression(scope), (t, d, e) => Expr.Condition(t, Expr.Leaf(d), e))
             .Where(c => c.Args[0].Render() != c.Args[1].Render());
     }
+
+    /// <summary>The condition of a break or continue: mostly on data, sometimes any condition (constants too).</summary>
+    private static Gen<Expr> ExitCondition(LoopScope scope) => Gen.Frequency((4, DataCondition(scope)), (1, Condition(scope)));
 
     private static Gen<(ImmutableArray<Stmt> Block, LoopScope Scope)> Block(LoopScope scope, int count)
     {
@@ -187,7 +187,7 @@ internal static class LoopPrograms
         if (scope.Depth > 0)
         {
             // break and continue under conditions on active data (and, behind a switch, return).
-            options.Add((2, One(Gen.Select(DataCondition(scope), scope.BreakAllowed ? Pick("break;", "continue;") : Gen.Const("continue;"), (c, j) =>
+            options.Add((2, One(Gen.Select(ExitCondition(scope), scope.BreakAllowed ? Pick("break;", "continue;") : Gen.Const("continue;"), (c, j) =>
                 (Stmt)new IfStmt(c, [new PlainStmt(j)], null)), scope)));
             if (ReturnInLoops)
             {
@@ -280,20 +280,22 @@ internal static class LoopPrograms
                 };
                 return Build($"while ({condition})", inside, (loop, after) =>
                     ([new PlainStmt($"int {k} = 0;"), new PlainStmt($"double {tv} = 0.0;"),
-                      // t grows last: a do loop ending in `if (...) continue;` is an internal error today (bug 3).
+                      // t grows last, so a continue before it leaves the cap on k to end the loop.
                       loop with { Body = loop.Body.Add(new LineStmt($"{tv} += 0.25 + SymMath.Sigmoid($0);", step)) }],
                      after with { Doubles = after.Doubles.Add(tv) }),
                     [new PlainStmt($"{k}++;")]);
             })),
             // do/while: at least one trip, whatever the cap (n = 0 included); no index, as k - 1 may be past the end.
-            (2, Gen.Select(Pick("n", "v.Length", "3"), Pick("1.5", "0.5 + x * x"), Expression(scope)).SelectMany(t =>
+            (2, Gen.Select(Pick("n", "v.Length", "3"), Pick("1.5", "0.5 + x * x"), Expression(scope), Gen.Bool).SelectMany(t =>
             {
-                (string cap, string limit, Expr step) = t;
+                (string cap, string limit, Expr step, bool growFirst) = t;
                 string k = "k" + id, tv = "t" + id;
                 return Build("do", fresh with { Doubles = fresh.Doubles.Add(tv) }, (loop, after) =>
                     ([new PlainStmt($"int {k} = 0;"), new PlainStmt($"double {tv} = 0.0;"),
-                      // t grows last: a do loop ending in `if (...) continue;` is an internal error today (bug 3).
-                      loop with { Body = loop.Body.Add(new LineStmt($"{tv} += 0.25 + SymMath.Sigmoid($0);", step)) }],
+                      // t grows first or last: first, the body may end in `if (...) continue;` (bug 3's shape).
+                      loop with { Body = growFirst
+                          ? loop.Body.Insert(0, new LineStmt($"{tv} += 0.25 + SymMath.Sigmoid($0);", step))
+                          : loop.Body.Add(new LineStmt($"{tv} += 0.25 + SymMath.Sigmoid($0);", step)) }],
                      after with { Doubles = after.Doubles.Add(tv) }),
                     [new PlainStmt($"{k}++;")], $"{k} < {cap} && {tv} < {limit}");
             })),

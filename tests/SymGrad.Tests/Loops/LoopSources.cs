@@ -401,6 +401,68 @@ internal static class LoopSources
                 } while (i < v.Length);
                 return s + cap;
             }
+            /// <summary>
+            /// A do loop ending in an if whose branch only continues (the loop fuzz's bug 3: SG0099). In place: the
+            /// loop's sum is also read before the loop, by the peeled first iteration.
+            /// </summary>
+            [Differentiable]
+            public static double DoEndsInContinue(double x, [NoDerivative] double s, int n)
+            {
+                int k = 0;
+                double t = 0.0;
+                do
+                {
+                    k++;
+                    t += x * x;
+                    if (s < 0.5) continue;
+                } while (k < n);
+                return t + x;
+            }
+
+            /// <summary>
+            /// Do loops with values nothing reads, made in a branch from a carried value (bug 3, second shape, and
+            /// bug 4): a local of the body, a variable declared before the loop, and a branch around an inner loop.
+            /// </summary>
+            [Differentiable]
+            public static double DoDeadBranches(double x, int n)
+            {
+                double c5 = x;
+                double dead = 1.0;
+                int k = 0;
+                double t = 0.0;
+                do
+                {
+                    k++;
+                    double c7 = c5;
+                    if (3.0 < x)
+                    {
+                        c7 += Math.Tanh(Math.Cos(x));
+                        dead += Math.Tanh(t);
+                        if (t >= Math.PI)
+                        {
+                            for (int i = 0; i < n; i++) c5 *= Math.Tanh(x);
+                        }
+                    }
+                    c5 = 0.5 * c5 + x;
+                    t += x;
+                } while (k < 3);
+                return c5 + t;
+            }
+
+            /// <summary>A for loop whose break is certain (bug 2: its step was emitted under if (true), CS0162).</summary>
+            [Differentiable]
+            public static double CertainBreak(double x, int n)
+            {
+                double c = 1.0;
+                double t = 0.0;
+                for (int i = 0; i < n; i++)
+                {
+                    c += c * x;
+                    if (t <= 0.25) break;
+                }
+                return c;
+            }
+
             /// <summary>foreach over an int[] parameter (an index table), and over a span of ints.</summary>
             [Differentiable]
             public static double ForEachInt(double[] v, int[] idx, ReadOnlySpan<int> weights)

@@ -12,7 +12,8 @@ public class RuntimeLoopTests
         Probe.Load(GeneratorHarness.Run(LoopSources.Runtime, SampleSources.ImplicitUsings),
             "SumSquares", "Dot", "Logistic", "Recurrence", "Power", "Heron", "Triangular", "Down", "Pairs", "BranchInLoop",
             "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach", "BranchLoad", "BreakContinue", "IndexAfterBreak", "Converge", "InitFromParameter", "NextFromOutside", "WhileAfterReturn",
-            "DoBreakContinue", "FirstAbove", "NewtonSqrt", "SumOfRoots", "ForEachInt").Probes);
+            "DoBreakContinue", "FirstAbove", "NewtonSqrt", "SumOfRoots", "ForEachInt",
+            "DoEndsInContinue", "DoDeadBranches", "CertainBreak").Probes);
 
     private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
 
@@ -176,5 +177,21 @@ public class RuntimeLoopTests
         int[] idx = Enumerable.Range(0, n).Select(k => (3 * k + 1) % 4).ToArray();
         int[] weights = Enumerable.Range(0, n).Select(k => k - 2).ToArray();
         Check("ForEachInt", [v, idx, weights]);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4)]
+    public void Do_loops_with_dead_branch_values_and_certain_breaks(int n)
+    {
+        // The loop fuzz's bugs 2, 3 and 4 (docs/loop-fuzz-bugs.md): these did not compile or were SG0099.
+        foreach (double x in new[] { 0.7, 3.4, 4.2 })
+        {
+            Check("DoEndsInContinue", [x, 0.2, n]);
+            Check("DoEndsInContinue", [x, 0.8, n]);
+            Check("DoDeadBranches", [x, n]);
+            Check("CertainBreak", [x, n]);
+        }
     }
 }

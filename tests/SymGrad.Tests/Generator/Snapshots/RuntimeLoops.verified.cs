@@ -4019,6 +4019,306 @@ partial class RuntimeLoops
     }
 
     /// <summary>
+    /// Computes <see cref="DoEndsInContinue(double, double, int)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="x">As for <c>DoEndsInContinue</c>.</param>
+    /// <param name="s">As for <c>DoEndsInContinue</c>.</param>
+    /// <param name="n">As for <c>DoEndsInContinue</c>.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <returns>The value of <see cref="DoEndsInContinue(double, double, int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double DoEndsInContinueGradient(double x, double s, int n, ref double dX)
+    {
+        // Forward sweep.
+        // line 410: t += x * x;
+        double t_2 = x * x;
+        // line 407: do ...
+        double t = 0.0 + t_2;
+        double dt_2 = 0.0;
+        for (int k = 1; k < n; k++)
+        {
+            t += t_2;
+            dt_2 += 1.0;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 410: t += x * x;
+        double t_3 = x * (dt_2 + 1.0);
+
+        // The gradient.
+        dX = 1.0 + t_3 + t_3;
+        return t + x;
+    }
+
+    /// <summary>
+    /// <see cref="DoEndsInContinue(double, double, int)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value DoEndsInContinueTape(global::SymGrad.Value x, double s, int n)
+    {
+        // line 410: t += x * x;
+        global::SymGrad.Value t_2 = x * x;
+        // line 407: do ...
+        global::SymGrad.Value t = 0.0 + t_2;
+        for (int k = 1; k < n; k++)
+        {
+            t += t_2;
+        }
+        return t + x;
+    }
+
+    /// <summary>
+    /// Computes <see cref="DoDeadBranches(double, int)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="x">As for <c>DoDeadBranches</c>.</param>
+    /// <param name="n">As for <c>DoDeadBranches</c>.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <returns>The value of <see cref="DoDeadBranches(double, int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double DoDeadBranchesGradient(double x, int n, ref double dX)
+    {
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        // line 431: 3.0 < x
+        bool cond = 3.0 < x;
+        double tanh = 0.0; // set below, read after its branch
+        bool cond_2 = false; // set below, read after its branch
+        bool cond_3 = false; // set below, read after its branch
+        // line 427: do ...
+        double c5 = 0.5 * x + x;
+        double t = 0.0 + x;
+        for (int k = 1; k < 3; k++)
+        {
+            // line 431: 3.0 < x
+            double c5_2;
+            if (cond)
+            {
+                // line 434: dead += Math.Tanh(t);
+                tanh = global::System.Math.Tanh(t);
+                // line 435: t >= Math.PI
+                cond_2 = t >= 3.141592653589793;
+                double c5_3;
+                if (cond_2)
+                {
+                    // line 437: int i = 0
+                    cond_3 = 0 < n;
+                    // line 437: for (int i = 0; i < n; i++) c5 *= Math.Tanh(x);
+                    double c5_4 = c5;
+                    for (int i = 0; i < n; i++)
+                    {
+                        // line 437: for (int i = 0; i < n; i++) c5 *= Math.Tanh(x);
+                        tape.Push(c5_4); // for the backward sweep
+                        c5_4 *= global::System.Math.Tanh(x);
+                    }
+                    c5_3 = c5_4;
+                }
+                else
+                {
+                    c5_3 = c5;
+                }
+                c5_2 = c5_3;
+            }
+            else
+            {
+                c5_2 = c5;
+            }
+            // line 427: do ...
+            tape.Push(tanh); // for the backward sweep
+            tape.Push(cond_2 ? 1.0 : 0.0); // for the backward sweep
+            tape.Push(cond_3 ? 1.0 : 0.0); // for the backward sweep
+            c5 = 0.5 * c5_2 + x;
+            t += x;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 427: do ...
+        double dc5 = 1.0;
+        double dt = 0.0;
+        double dt_2 = 1.0;
+        double dx = 0.0;
+        for (int k_2 = 2; k_2 >= 1; k_2--)
+        {
+            // line 427: do ...
+            bool t_2 = tape.Pop() != 0.0;
+            bool t_3 = tape.Pop() != 0.0;
+            double t_4 = tape.Pop();
+            // line 440: c5 = 0.5 * c5 + x;
+            double dx_5 = dx + dt_2 + dc5;
+            double dc5_2_2 = 0.5 * dc5;
+            // line 431: 3.0 < x
+            double dx_2;
+            double dc5_2;
+            double dt_3;
+            if (cond)
+            {
+                // line 435: t >= Math.PI
+                double dx_3;
+                double dc5_3;
+                if (t_3)
+                {
+                    // line 437: for (int i = 0; i < n; i++) c5 *= Math.Tanh(x);
+                    double dc5_4 = dc5_2_2;
+                    double dx_4 = dx_5;
+                    for (int i_2 = (t_2 ? n : 0) - 1; i_2 >= 0; i_2--)
+                    {
+                        // line 437: for (int i = 0; i < n; i++) c5 *= Math.Tanh(x);
+                        double c5_5 = tape.Pop();
+                        // line 437: c5 *= Math.Tanh(x);
+                        double tanh_2 = global::System.Math.Tanh(x);
+                        double dc5_4Next = tanh_2 * dc5_4;
+                        double dx_4Next = dx_4 + (1.0 - tanh_2 * tanh_2) * (c5_5 * dc5_4);
+                        dc5_4 = dc5_4Next;
+                        dx_4 = dx_4Next;
+                    }
+                    dx_3 = dx_4;
+                    dc5_3 = dc5_4;
+                }
+                else
+                {
+                    dx_3 = dx_5;
+                    dc5_3 = dc5_2_2;
+                }
+                dx_2 = dx_3;
+                dc5_2 = dc5_3;
+                dt_3 = dt_2 + (1.0 - t_4 * t_4) * dt;
+            }
+            else
+            {
+                dx_2 = dx_5;
+                dc5_2 = dc5_2_2;
+                dt_3 = dt_2;
+            }
+            dc5 = dc5_2;
+            dt_2 = dt_3;
+            dx = dx_2;
+        }
+
+        // The gradient.
+        dX = dx + dt_2 + dc5 + 0.5 * dc5;
+        return c5 + t;
+    }
+
+    /// <summary>
+    /// <see cref="DoDeadBranches(double, int)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value DoDeadBranchesTape(global::SymGrad.Value x, int n)
+    {
+        // line 431: 3.0 < x
+        bool cond = 3.0 < x.Data;
+        // line 427: do ...
+        global::SymGrad.Value c5 = 0.5 * x + x;
+        global::SymGrad.Value t = 0.0 + x;
+        for (int k = 1; k < 3; k++)
+        {
+            // line 431: 3.0 < x
+            global::SymGrad.Value c5_2;
+            if (cond)
+            {
+                // line 435: t >= Math.PI
+                global::SymGrad.Value c5_3;
+                if (t.Data >= 3.141592653589793)
+                {
+                    // line 437: for (int i = 0; i < n; i++) c5 *= Math.Tanh(x);
+                    global::SymGrad.Value c5_4 = c5;
+                    for (int i = 0; i < n; i++)
+                    {
+                        c5_4 *= global::SymGrad.ValueMath.Tanh(x);
+                    }
+                    c5_3 = c5_4;
+                }
+                else
+                {
+                    c5_3 = c5;
+                }
+                c5_2 = c5_3;
+            }
+            else
+            {
+                c5_2 = c5;
+            }
+            c5 = 0.5 * c5_2 + x;
+            t += x;
+        }
+        return c5 + t;
+    }
+
+    /// <summary>
+    /// Computes <see cref="CertainBreak(double, int)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="x">As for <c>CertainBreak</c>.</param>
+    /// <param name="n">As for <c>CertainBreak</c>.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <returns>The value of <see cref="CertainBreak(double, int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double CertainBreakGradient(double x, int n, ref double dX)
+    {
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        // line 452: for (int i = 0; i < n; i++) ...
+        double c = 1.0;
+        int i = 0;
+        bool broken = false;
+        int iteration;
+        for (iteration = 0; !broken && i < n; iteration++)
+        {
+            // line 452: for (int i = 0; i < n; i++) ...
+            tape.Push(c); // for the backward sweep
+            c += c * x;
+            broken = true;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 452: for (int i = 0; i < n; i++) ...
+        double dc = 1.0;
+        double dx = 0.0;
+        for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
+        {
+            // line 452: for (int i = 0; i < n; i++) ...
+            double c_2 = tape.Pop();
+            double dcNext = dc + x * dc;
+            double dxNext = dx + c_2 * dc;
+            dc = dcNext;
+            dx = dxNext;
+        }
+
+        // The gradient.
+        dX = dx;
+        return c;
+    }
+
+    /// <summary>
+    /// <see cref="CertainBreak(double, int)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value CertainBreakTape(global::SymGrad.Value x, int n)
+    {
+        // line 452: for (int i = 0; i < n; i++) ...
+        global::SymGrad.Value c = 1.0;
+        int i = 0;
+        bool broken = false;
+        while (!broken && i < n)
+        {
+            c += c * x;
+            broken = true;
+        }
+        return c;
+    }
+
+    /// <summary>
     /// Computes <see cref="ForEachInt(double[], int[], global::System.ReadOnlySpan{int})"/> and its gradient by reverse-mode differentiation.
     /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
     /// </summary>
@@ -4041,13 +4341,13 @@ partial class RuntimeLoops
         dV.Clear();
 
         // Forward sweep.
-        // line 403: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+        // line 465: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
         double s = 0.0;
         for (int kIndex = 0; kIndex < idx.Length; kIndex++)
         {
             s += v[idx[kIndex]] * global::System.Math.Sin(v[idx[kIndex]]);
         }
-        // line 404: foreach (int m in weights) s = s * 0.5 + m * v[0];
+        // line 466: foreach (int m in weights) s = s * 0.5 + m * v[0];
         double s_2 = s;
         for (int mIndex = 0; mIndex < weights.Length; mIndex++)
         {
@@ -4055,7 +4355,7 @@ partial class RuntimeLoops
         }
 
         // Backward sweep: the adjoint of each value, from the result back to the parameters.
-        // line 404: foreach (int m in weights) s = s * 0.5 + m * v[0];
+        // line 466: foreach (int m in weights) s = s * 0.5 + m * v[0];
         double ds_2 = 1.0;
         double dv_0 = 0.0;
         for (int mIndex_2 = weights.Length - 1; mIndex_2 >= 0; mIndex_2--)
@@ -4065,13 +4365,13 @@ partial class RuntimeLoops
             ds_2 = ds_2Next;
             dv_0 = dv_0Next;
         }
-        // line 404: s = s * 0.5 + m * v[0];
+        // line 466: s = s * 0.5 + m * v[0];
         dV[0] += dv_0;
-        // line 403: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+        // line 465: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
         double ds = ds_2;
         for (int kIndex_2 = idx.Length - 1; kIndex_2 >= 0; kIndex_2--)
         {
-            // line 403: s += v[k] * Math.Sin(v[k]);
+            // line 465: s += v[k] * Math.Sin(v[k]);
             dV[idx[kIndex_2]] += global::System.Math.Sin(v[idx[kIndex_2]]) * ds + global::System.Math.Cos(v[idx[kIndex_2]]) * (v[idx[kIndex_2]] * ds);
         }
         return s_2;
@@ -4084,13 +4384,13 @@ partial class RuntimeLoops
     [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
     public static global::SymGrad.Value ForEachIntTape(global::SymGrad.Value[] v, int[] idx, global::System.ReadOnlySpan<int> weights)
     {
-        // line 403: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+        // line 465: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
         global::SymGrad.Value s = 0.0;
         for (int kIndex = 0; kIndex < idx.Length; kIndex++)
         {
             s += v[idx[kIndex]] * global::SymGrad.ValueMath.Sin(v[idx[kIndex]]);
         }
-        // line 404: foreach (int m in weights) s = s * 0.5 + m * v[0];
+        // line 466: foreach (int m in weights) s = s * 0.5 + m * v[0];
         global::SymGrad.Value s_2 = s;
         for (int mIndex = 0; mIndex < weights.Length; mIndex++)
         {
