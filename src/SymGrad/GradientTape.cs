@@ -69,6 +69,32 @@ public sealed class GradientTape
     }
 
     /// <summary>
+    /// Room for the next <paramref name="count"/> values on top of the tape, in push order: filling it is
+    /// <paramref name="count"/> pushes with one capacity check. The span is valid until the next push or reservation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Span<double> Reserve(int count)
+    {
+        int start = _count;
+        if ((uint)(start + count) > (uint)_data.Length) Grow(start + count);
+        _count = start + count;
+        return new Span<double>(_data, start, count);
+    }
+
+    /// <summary>
+    /// The top <paramref name="count"/> values, removed: slot <c>count - 1</c> is the value pushed last, so reading
+    /// the slots downwards is <paramref name="count"/> pops. Valid until the next push or reservation.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public ReadOnlySpan<double> Take(int count)
+    {
+        int start = _count - count;
+        var values = new ReadOnlySpan<double>(_data, start, count); // throws if more are taken than were pushed: a generator bug, never silent
+        _count = start;
+        return values;
+    }
+
+    /// <summary>
     /// A zeroed block of <paramref name="length"/> doubles for a local array, valid until <see cref="Release"/> or
     /// the thread's next <see cref="Rent"/>. The arena grows geometrically; blocks handed out before keep their memory.
     /// </summary>
@@ -111,4 +137,7 @@ public sealed class GradientTape
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Grow() => Array.Resize(ref _data, checked(_data.Length * 2));
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Grow(int needed) => Array.Resize(ref _data, Math.Max(checked(_data.Length * 2), needed));
 }

@@ -261,7 +261,59 @@ internal abstract class ProgramEmitter
 
     private void EmitBlock(CodeWriter w, Block block)
     {
-        foreach (Node node in block.Nodes) EmitNode(w, node);
+        for (int k = 0; k < block.Nodes.Count; k++)
+        {
+            int run = TapeRun(block, k);
+            if (run >= 2)
+            {
+                EmitTapeRun(w, block, k, run);
+                k += run - 1;
+                continue;
+            }
+            EmitNode(w, block.Nodes[k]);
+        }
+    }
+
+    /// <summary>How many pushes, or how many pops (written as statements), follow one another from <paramref name="start"/>.</summary>
+    private int TapeRun(Block block, int start)
+    {
+        Node first = block.Nodes[start];
+        if (first is not TapePush && (first is not TapePop || IsInline(first))) return 0;
+        int end = start + 1;
+        while (end < block.Nodes.Count && block.Nodes[end].GetType() == first.GetType() && !IsInline(block.Nodes[end])) end++;
+        return end - start;
+    }
+
+    /// <summary>
+    /// Several values saved, or restored, at once: one reservation on the tape (one capacity check and one count
+    /// update) and plain stores, instead of a push or a pop each. The tape's order is the same as one at a time:
+    /// the k-th push of a run lands in slot k, and the k-th pop of a run of n reads slot n - 1 - k.
+    /// </summary>
+    private void EmitTapeRun(CodeWriter w, Block block, int start, int count)
+    {
+        _emittedAny = true;
+        Comment(w, block.Nodes[start].Origin);
+        if (block.Nodes[start] is TapePush)
+        {
+            string saved = ReserveName("saved");
+            w.Line($"global::System.Span<double> {saved} = tape.Reserve({count}); // for the backward sweep");
+            for (int k = 0; k < count; k++)
+            {
+                int value = ((TapePush)block.Nodes[start + k]).Value;
+                string text = TypeOf(value) == ValType.Bool ? $"{Operand(value, Prec.Conditional + 1)} ? 1.0 : 0.0" : Operand(value, Prec.Conditional);
+                w.Line($"{saved}[{k}] = {text};");
+            }
+            return;
+        }
+        string restored = ReserveName("restored");
+        w.Line($"global::System.ReadOnlySpan<double> {restored} = tape.Take({count});");
+        for (int k = 0; k < count; k++)
+        {
+            var pop = (TapePop)block.Nodes[start + k];
+            string slot = $"{restored}[{count - 1 - k}]";
+            string value = pop.Type switch { ValType.Int => "(int)" + slot, ValType.Bool => slot + " != 0.0", _ => slot };
+            w.Line(Assignment(pop.Id, value, declare: !_uses.Hoisted.Contains(pop.Id)));
+        }
     }
 
     /// <summary>Whether a node is written into its uses rather than as a statement (regions never are).</summary>

@@ -343,8 +343,9 @@ partial class RuntimeLoops
             double t = a / x;
             double next = 0.5 * (x + t);
             // line 62: while (change > 1e-10) ...
-            tape.Push(x); // for the backward sweep
-            tape.Push(t); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
+            saved[0] = x;
+            saved[1] = t;
             change = global::System.Math.Abs(next - x);
             x = next;
         }
@@ -357,8 +358,9 @@ partial class RuntimeLoops
         for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
         {
             // line 62: while (change > 1e-10) ...
-            double t_2 = tape.Pop();
-            double x_2 = tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(2);
+            double t_2 = restored[1];
+            double x_2 = restored[0];
             // line 65: change = Math.Abs(next - x);
             double t_3 = 0.5 * (x_2 + t_2) - x_2;
             double dt_4 = (t_3 > 0.0 ? 1.0 : t_3 < 0.0 ? -1.0 : 0.0) * dchange;
@@ -499,8 +501,9 @@ partial class RuntimeLoops
             // line 86: s = s * 0.5 + Math.Tanh(v[i] * s + v[i]);
             double tanh = global::System.Math.Tanh(v[i_2] * s + v[i_2]);
             // line 86: for (int i = v.Length - 1; i >= 0; i--) s = s * 0.5 + Math.Tanh(v[i] * s + v[i]);
-            tape.Push(s); // for the backward sweep
-            tape.Push(tanh); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
+            saved[0] = s;
+            saved[1] = tanh;
             s = s * 0.5 + tanh;
         }
 
@@ -510,8 +513,9 @@ partial class RuntimeLoops
         for (int i_3 = (i > -1 ? -1 : i) - -1; i_3 <= i; i_3++)
         {
             // line 86: for (int i = v.Length - 1; i >= 0; i--) s = s * 0.5 + Math.Tanh(v[i] * s + v[i]);
-            double t = tape.Pop();
-            double s_2 = tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(2);
+            double t = restored[1];
+            double s_2 = restored[0];
             // line 86: s = s * 0.5 + Math.Tanh(v[i] * s + v[i]);
             double dt_2 = (1.0 - t * t) * ds;
             dV[i_3] += dt_2 + s_2 * dt_2;
@@ -629,8 +633,9 @@ partial class RuntimeLoops
                 s_2 = s - t_2 * c;
             }
             // line 102: for (int i = 0; i < v.Length; i++) ...
-            tape.Push(t); // for the backward sweep
-            tape.Push(t_2); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
+            saved[0] = t;
+            saved[1] = t_2;
             s = s_2;
         }
 
@@ -641,8 +646,9 @@ partial class RuntimeLoops
         for (int i_2 = v.Length - 1; i_2 >= 0; i_2--)
         {
             // line 102: for (int i = 0; i < v.Length; i++) ...
-            double t_3 = tape.Pop();
-            double t_4 = tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(2);
+            double t_3 = restored[1];
+            double t_4 = restored[0];
             // line 104: v[i] > 0
             double dc_2;
             double dv_i;
@@ -908,8 +914,9 @@ partial class RuntimeLoops
             // line 148: h = Math.Tanh(w * h + u * xs[t]);
             double h_2 = global::System.Math.Tanh(w * h + u * xs[t]);
             // line 146: for (int t = 0; t < xs.Length; t++) ...
-            tape.Push(h); // for the backward sweep
-            tape.Push(h_2); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
+            saved[0] = h;
+            saved[1] = h_2;
             h = h_2;
             total += h_2 * h_2;
         }
@@ -923,8 +930,9 @@ partial class RuntimeLoops
         for (int t_2 = xs.Length - 1; t_2 >= 0; t_2--)
         {
             // line 146: for (int t = 0; t < xs.Length; t++) ...
-            double h_3 = tape.Pop();
-            double h_4 = tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(2);
+            double h_3 = restored[1];
+            double h_4 = restored[0];
             // line 149: total += h * h;
             double t_3 = h_3 * dtotal;
             // line 148: h = Math.Tanh(w * h + u * xs[t]);
@@ -1065,8 +1073,9 @@ partial class RuntimeLoops
                 // line 174: logits[c] = z;
                 logits[c] = z_2;
                 // line 170: for (int c = 0; c < classes; c++) ...
-                tape.Push(max); // for the backward sweep
-                tape.Push(z_2); // for the backward sweep
+                global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
+                saved[0] = max;
+                saved[1] = z_2;
                 max = global::System.Math.Max(max, z_2);
             }
             // line 178: for (int c = 0; c < classes; c++) sum += Math.Exp(logits[c] - max);
@@ -1102,8 +1111,9 @@ partial class RuntimeLoops
             for (int c_4 = t_6; c_4 >= 0; c_4--)
             {
                 // line 170: for (int c = 0; c < classes; c++) ...
-                double z_3 = tape.Pop();
-                double max_2 = tape.Pop();
+                global::System.ReadOnlySpan<double> restored = tape.Take(2);
+                double z_3 = restored[1];
+                double max_2 = restored[0];
                 // line 175: max = Math.Max(max, z);
                 bool cond = max_2 > z_3;
                 // line 174: logits[c] = z;
@@ -1678,11 +1688,12 @@ partial class RuntimeLoops
             double tanh = global::System.Math.Tanh(a0);
             double cos = global::System.Math.Cos(acc);
             // line 243: for (int r = 0; r < 40; r++) ...
-            tape.Push(acc); // for the backward sweep
-            tape.Push(t); // for the backward sweep
-            tape.Push(t_2); // for the backward sweep
-            tape.Push(tanh); // for the backward sweep
-            tape.Push(cos); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(5); // for the backward sweep
+            saved[0] = acc;
+            saved[1] = t;
+            saved[2] = t_2;
+            saved[3] = tanh;
+            saved[4] = cos;
             acc = 0.9 * acc + tanh * cos;
         }
 
@@ -1692,11 +1703,12 @@ partial class RuntimeLoops
         for (int r_2 = 39; r_2 >= 0; r_2--)
         {
             // line 243: for (int r = 0; r < 40; r++) ...
-            double t_3 = tape.Pop();
-            double t_4 = tape.Pop();
-            double t_5 = tape.Pop();
-            int t_6 = (int)tape.Pop();
-            double acc_2 = tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(5);
+            double t_3 = restored[4];
+            double t_4 = restored[3];
+            double t_5 = restored[2];
+            int t_6 = (int)restored[1];
+            double acc_2 = restored[0];
             // line 247: acc = 0.9 * acc + Math.Tanh(a0) * Math.Cos(acc);
             double da0 = (1.0 - t_4 * t_4) * (t_3 * dacc);
             double dacc_3 = -(global::System.Math.Sin(acc_2) * (t_4 * dacc)) + 0.9 * dacc;
@@ -1826,15 +1838,16 @@ partial class RuntimeLoops
             double cos = global::System.Math.Cos(acc);
             double tcos = -(global::System.Math.Sin(acc) * tacc);
             // line 243: for (int r = 0; r < 40; r++) ...
-            tape.Push(acc); // for the backward sweep
-            tape.Push(tacc); // for the backward sweep
-            tape.Push(t); // for the backward sweep
-            tape.Push(t_2); // for the backward sweep
-            tape.Push(t_3); // for the backward sweep
-            tape.Push(tanh); // for the backward sweep
-            tape.Push(ttanh); // for the backward sweep
-            tape.Push(cos); // for the backward sweep
-            tape.Push(tcos); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(9); // for the backward sweep
+            saved[0] = acc;
+            saved[1] = tacc;
+            saved[2] = t;
+            saved[3] = t_2;
+            saved[4] = t_3;
+            saved[5] = tanh;
+            saved[6] = ttanh;
+            saved[7] = cos;
+            saved[8] = tcos;
             acc = 0.9 * acc + tanh * cos;
             tacc = 0.9 * tacc + (cos * ttanh + tanh * tcos);
         }
@@ -1844,15 +1857,16 @@ partial class RuntimeLoops
         for (int r_2 = 39; r_2 >= 0; r_2--)
         {
             // line 243: for (int r = 0; r < 40; r++) ...
-            double tt_4 = tape.Pop();
-            double t_4 = tape.Pop();
-            double tt_5 = tape.Pop();
-            double t_5 = tape.Pop();
-            double tt_6 = tape.Pop();
-            double t_6 = tape.Pop();
-            int t_7 = (int)tape.Pop();
-            double tacc_2 = tape.Pop();
-            double acc_2 = tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(9);
+            double tt_4 = restored[8];
+            double t_4 = restored[7];
+            double tt_5 = restored[6];
+            double t_5 = restored[5];
+            double tt_6 = restored[4];
+            double t_6 = restored[3];
+            int t_7 = (int)restored[2];
+            double tacc_2 = restored[1];
+            double acc_2 = restored[0];
             // line 247: acc = 0.9 * acc + Math.Tanh(a0) * Math.Cos(acc);
             double dtanh = t_4 * dacc;
             double dcos = t_5 * dacc;
@@ -2023,10 +2037,11 @@ partial class RuntimeLoops
                 i_2 = i + 1;
             }
             // line 256: for (int i = 0; i < v.Length; i++) ...
-            tape.Push(i); // for the backward sweep
-            tape.Push(s); // for the backward sweep
-            tape.Push(cond ? 1.0 : 0.0); // for the backward sweep
-            tape.Push(sin); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(4); // for the backward sweep
+            saved[0] = i;
+            saved[1] = s;
+            saved[2] = cond ? 1.0 : 0.0;
+            saved[3] = sin;
             i = i_2;
             s = s_2;
             broken = broken_2;
@@ -2039,10 +2054,11 @@ partial class RuntimeLoops
         for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
         {
             // line 256: for (int i = 0; i < v.Length; i++) ...
-            double t = tape.Pop();
-            bool t_2 = tape.Pop() != 0.0;
-            double s_4 = tape.Pop();
-            int i_3 = (int)tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(4);
+            double t = restored[3];
+            bool t_2 = restored[2] != 0.0;
+            double s_4 = restored[1];
+            int i_3 = (int)restored[0];
             // line 258: v[i] > limit
             double dlimit_2;
             double ds_2;
@@ -2250,12 +2266,13 @@ partial class RuntimeLoops
                 i_2 = i + 1;
             }
             // line 256: for (int i = 0; i < v.Length; i++) ...
-            tape.Push(i); // for the backward sweep
-            tape.Push(s); // for the backward sweep
-            tape.Push(ts); // for the backward sweep
-            tape.Push(cond ? 1.0 : 0.0); // for the backward sweep
-            tape.Push(sin); // for the backward sweep
-            tape.Push(tsin); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(6); // for the backward sweep
+            saved[0] = i;
+            saved[1] = s;
+            saved[2] = ts;
+            saved[3] = cond ? 1.0 : 0.0;
+            saved[4] = sin;
+            saved[5] = tsin;
             i = i_2;
             s = s_2;
             broken = broken_2;
@@ -2269,12 +2286,13 @@ partial class RuntimeLoops
         for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
         {
             // line 256: for (int i = 0; i < v.Length; i++) ...
-            double tt = tape.Pop();
-            double t = tape.Pop();
-            bool t_2 = tape.Pop() != 0.0;
-            double ts_4 = tape.Pop();
-            double s_4 = tape.Pop();
-            int i_3 = (int)tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(6);
+            double tt = restored[5];
+            double t = restored[4];
+            bool t_2 = restored[3] != 0.0;
+            double ts_4 = restored[2];
+            double s_4 = restored[1];
+            int i_3 = (int)restored[0];
             // line 258: v[i] > limit
             double dlimit_2;
             double ds_2;
@@ -2558,8 +2576,9 @@ partial class RuntimeLoops
                 broken_2 = broken;
             }
             // line 280: while (true) ...
-            tape.Push(y); // for the backward sweep
-            tape.Push(sin); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
+            saved[0] = y;
+            saved[1] = sin;
             y = y_2;
             broken = broken_2;
         }
@@ -2570,8 +2589,9 @@ partial class RuntimeLoops
         for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
         {
             // line 280: while (true) ...
-            double t = tape.Pop();
-            double y_3 = tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(2);
+            double t = restored[1];
+            double y_3 = restored[0];
             // line 283: Math.Abs(next - y) < 1e-9
             double dy_2;
             double dnext;
@@ -3283,8 +3303,9 @@ partial class RuntimeLoops
                 i_2 = i + 1;
             }
             // line 351: for (int i = 0; i < v.Length; i++) ...
-            tape.Push(i); // for the backward sweep
-            tape.Push(iteration_2); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
+            saved[0] = i;
+            saved[1] = iteration_2;
             returned = returned_2;
             result = result_2;
             i = i_2;
@@ -3325,8 +3346,9 @@ partial class RuntimeLoops
         for (int iteration_3 = iteration - 1; iteration_3 >= 0; iteration_3--)
         {
             // line 351: for (int i = 0; i < v.Length; i++) ...
-            int iteration_4 = (int)tape.Pop();
-            int i_3 = (int)tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(2);
+            int iteration_4 = (int)restored[1];
+            int i_3 = (int)restored[0];
             // line 353: for (int j = 0; j < i; j++) ...
             double dresult_2_2 = dresult_2;
             double ds_2_2 = ds_2;
@@ -3514,8 +3536,9 @@ partial class RuntimeLoops
                 result_2 = result;
             }
             // line 369: while (k < 50) ...
-            tape.Push(x); // for the backward sweep
-            tape.Push(t); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
+            saved[0] = x;
+            saved[1] = t;
             returned = returned_2;
             result = result_2;
             k = k_2;
@@ -3554,8 +3577,9 @@ partial class RuntimeLoops
         for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
         {
             // line 369: while (k < 50) ...
-            double t_2 = tape.Pop();
-            double x_3 = tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(2);
+            double t_2 = restored[1];
+            double x_3 = restored[0];
             // line 371: double next = 0.5 * (x + a / x);
             double next_2 = 0.5 * (x_3 + t_2);
             // line 372: Math.Abs(next - x) < 1e-12 * next
@@ -4130,9 +4154,10 @@ partial class RuntimeLoops
                 c5_2 = c5;
             }
             // line 427: do ...
-            tape.Push(tanh); // for the backward sweep
-            tape.Push(cond_2 ? 1.0 : 0.0); // for the backward sweep
-            tape.Push(cond_3 ? 1.0 : 0.0); // for the backward sweep
+            global::System.Span<double> saved = tape.Reserve(3); // for the backward sweep
+            saved[0] = tanh;
+            saved[1] = cond_2 ? 1.0 : 0.0;
+            saved[2] = cond_3 ? 1.0 : 0.0;
             c5 = 0.5 * c5_2 + x;
             t += x;
         }
@@ -4146,9 +4171,10 @@ partial class RuntimeLoops
         for (int k_2 = 2; k_2 >= 1; k_2--)
         {
             // line 427: do ...
-            bool t_2 = tape.Pop() != 0.0;
-            bool t_3 = tape.Pop() != 0.0;
-            double t_4 = tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(3);
+            bool t_2 = restored[2] != 0.0;
+            bool t_3 = restored[1] != 0.0;
+            double t_4 = restored[0];
             // line 440: c5 = 0.5 * c5 + x;
             double dx_5 = dx + dt_2 + dc5;
             double dc5_2_2 = 0.5 * dc5;
