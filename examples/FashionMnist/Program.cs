@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using Spectre.Console;
+
+namespace FashionMnist;
+
+/// <summary>
+/// Fashion-MNIST with an MLP 784-128-10 trained on the gradient SymGrad generates (<c>FashionNet.LossGradient</c>),
+/// mini-batch Adam, each batch's gradient computed over the cores. Arguments: the data folder (by default
+/// <see cref="FashionData.DefaultFolder"/>, where Debian's dataset-fashion-mnist puts it), the pictures' folder (by
+/// default out/), the number of epochs (by default <see cref="DefaultEpochs"/>). Exit code 2 when the data is missing.
+/// </summary>
+public static class Program
+{
+    public const int DefaultEpochs = 8;
+    public const ulong InitSeed = 7;
+
+    public static int Main(string[] args)
+    {
+        CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+        string folder = args.Length > 0 ? args[0] : FashionData.DefaultFolder;
+        string outputDir = args.Length > 1 ? args[1] : "out";
+        int epochs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : DefaultEpochs;
+        if (!FashionData.IsPresent(folder))
+        {
+            Console.Error.WriteLine(FashionData.HowToGet(folder));
+            return 2;
+        }
+
+        Console.WriteLine("SymGrad: Fashion-MNIST, an MLP 784-128-10 trained on its generated gradient");
+        long loadStart = Stopwatch.GetTimestamp();
+        FashionSplit train = FashionData.LoadTrain(folder), test = FashionData.LoadTest(folder);
+        Console.WriteLine($"  data: {folder}: {train.Count} training and {test.Count} test images of {train.Raw.Rows} x {train.Raw.Columns} " +
+                          $"(read and scaled in {Stopwatch.GetElapsedTime(loadStart).TotalSeconds:0.0} s)");
+        var options = new TrainingOptions();
+        FashionModel model = FashionModel.He(InitSeed);
+        Console.WriteLine($"  model: {model.ParameterCount} parameters, He initialisation (SplitMix64 seed {InitSeed}); " +
+                          $"Adam lr {options.LearningRate}, batch {options.BatchSize}, {epochs} epochs, shuffle seed {options.Seed}");
+        bool optimised = !(typeof(Program).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled ?? false);
+        Console.WriteLine($"  build: {(optimised ? "Release (optimised)" : "Debug (JIT optimisations off: add -c Release, about 10x faster)")}; " +
+                          $"{options.Threads} threads (one chunk of each batch per thread), {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+        Console.WriteLine();
+
+        var trainer = new Trainer(model, train, options);
+        var records = new List<EpochRecord>();
+        double initialTest = Metrics.Accuracy(model, test), initialTrain = Metrics.Accuracy(model, train);
+        records.Add(new EpochRecord(0, double.NaN, initialTrain, initialTest, 0, 0));
+        Console.WriteLine($"epoch 0: train accuracy {100 * initialTrain:0.00}%, test accuracy {100 * initialTest:0.00}% (initial weights)");
+        for (int epoch = 1; epoch <= epochs; epoch++)
+        {
+            (double meanLoss, double seconds) = RunEpochWithProgress(trainer, epoch, epochs, train.Count);
+            double trainAccuracy = Metrics.Accuracy(model, train), testAccuracy = Metrics.Accuracy(model, test);
+            var record = new EpochRecord(epoch, meanLoss, trainAccuracy, testAccuracy, seconds, train.Count / seconds);
+            records.Add(record);
+            Console.WriteLine($"epoch {epoch}: loss {meanLoss:0.0000}, train accuracy {100 * trainAccuracy:0.00}%, " +
+                              $"test accuracy {100 * testAccuracy:0.00}%  [{seconds:0.0} s, {record.SamplesPerSecond:0} images/s]");
+        }
+        return 0;
+    }
+
+    /// <summary>One epoch under a Spectre.Console progress bar: images done, images per second, running loss.</summary>
+    private static (double, double) RunEpochWithProgress(Trainer trainer, int epoch, int epochs, int images)
+    {
+        (double, double) result = default;
+        AnsiConsole.Progress()
+            .AutoClear(true)
+            .HideCompleted(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .Start(ctx =>
+            {
+                ProgressTask task = ctx.AddTask($"epoch {epoch}/{epochs}", maxValue: images);
+                result = trainer.RunEpoch((done, loss, rate) =>
+                {
+                    task.Value = done;
+                    task.Description = $"epoch {epoch}/{epochs}  loss {loss:0.0000}  {rate,6:0} images/s";
+                });
+            });
+        return result;
+    }
+}
