@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using ScottPlot;
 using Spectre.Console;
 
 namespace FashionMnist;
@@ -55,6 +56,28 @@ public static class Program
             records.Add(record);
             Console.WriteLine($"epoch {epoch}: loss {meanLoss:0.0000}, train accuracy {100 * trainAccuracy:0.00}%, " +
                               $"test accuracy {100 * testAccuracy:0.00}%  [{seconds:0.0} s, {record.SamplesPerSecond:0} images/s]");
+        }
+        Console.WriteLine();
+        EpochRecord last = records[^1];
+        var trained = records.Skip(1).ToList();
+        Console.WriteLine($"after {epochs} epochs: test accuracy {100 * last.TestAccuracy:0.00}%; per epoch (training only) " +
+                          $"{trained.Average(r => r.Seconds):0.0} s on average, {trained.Average(r => r.SamplesPerSecond):0} images/s on {options.Threads} threads");
+
+        Directory.CreateDirectory(outputDir);
+        Console.WriteLine();
+        Console.WriteLine($"Pictures (written under {outputDir}/):");
+        int[] predictions = model.PredictAll(test.Images);
+        var pictures = new (Plot Plot, string Name, int Width, int Height)[]
+        {
+            (Plots.Curves(trainer.BatchLosses, trainer.BatchesPerEpoch, records, 100,
+                $"Fashion-MNIST, MLP 784-128-10, Adam: test accuracy {100 * last.TestAccuracy:0.0}% after {epochs} epochs"), "fashion-training", 900, 500),
+            (Plots.Grid(test, predictions, 5, 8, "The first 40 test images: predicted class (true class); wrong in red"), "fashion-predictions", 1100, 1000),
+            (Plots.Confusion(Metrics.Confusion(predictions, test.Labels, FashionModel.Classes),
+                $"Confusion matrix on the {test.Count} test images ({100 * last.TestAccuracy:0.00}% right)"), "fashion-confusion", 900, 800),
+        };
+        foreach ((Plot plot, string name, int width, int height) in pictures)
+        {
+            foreach (string path in Plots.Save(plot, outputDir, name, width, height)) Console.WriteLine($"  wrote {Path.GetFullPath(path)}");
         }
         return 0;
     }
