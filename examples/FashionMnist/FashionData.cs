@@ -6,14 +6,15 @@ namespace FashionMnist;
 /// </summary>
 public sealed class FashionSplit
 {
-    public FashionSplit(IdxImages images, byte[] labels)
+    /// <summary>The split of the first <paramref name="count"/> images and labels (all by default).</summary>
+    public FashionSplit(IdxImages images, byte[] labels, int count = -1)
     {
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.Length != images.Count)
             throw new InvalidDataException($"{images.Count} images but {labels.Length} labels");
-        Raw = images;
-        int n = images.Count, p = images.PixelsPerImage;
+        int n = count < 0 ? images.Count : Math.Min(count, images.Count), p = images.PixelsPerImage;
+        Raw = n == images.Count ? images : new IdxImages(n, images.Rows, images.Columns, images.Pixels[..(n * p)]);
         Images = new double[n, p];
         for (int s = 0; s < n; s++)
         {
@@ -32,17 +33,6 @@ public sealed class FashionSplit
     public int[] Labels { get; }
     public int Count => Labels.Length;
 
-    /// <summary>The first <paramref name="count"/> images (all of them when there are fewer).</summary>
-    public FashionSplit Take(int count)
-    {
-        count = Math.Min(count, Count);
-        int p = Raw.PixelsPerImage;
-        var pixels = new byte[count * p];
-        Array.Copy(Raw.Pixels, pixels, pixels.Length);
-        var labels = new byte[count];
-        for (int s = 0; s < count; s++) labels[s] = (byte)Labels[s];
-        return new FashionSplit(new IdxImages(count, Raw.Rows, Raw.Columns, pixels), labels);
-    }
 }
 
 /// <summary>Fashion-MNIST's four files in one folder, by default where Debian's <c>dataset-fashion-mnist</c> puts them.</summary>
@@ -79,15 +69,17 @@ public static class FashionData
                "as the first argument.";
     }
 
-    public static FashionSplit LoadTrain(string folder = DefaultFolder) => Load(folder, TrainImages, TrainLabels);
+    /// <summary>The first <paramref name="count"/> training images (all 60,000 by default).</summary>
+    public static FashionSplit LoadTrain(string folder = DefaultFolder, int count = -1) => Load(folder, TrainImages, TrainLabels, count);
 
-    public static FashionSplit LoadTest(string folder = DefaultFolder) => Load(folder, TestImages, TestLabels);
+    /// <summary>The first <paramref name="count"/> test images (all 10,000 by default).</summary>
+    public static FashionSplit LoadTest(string folder = DefaultFolder, int count = -1) => Load(folder, TestImages, TestLabels, count);
 
-    private static FashionSplit Load(string folder, string images, string labels)
+    private static FashionSplit Load(string folder, string images, string labels, int count)
     {
         string imagesPath = Find(folder, images) ?? throw new FileNotFoundException(HowToGet(folder), Path.Combine(folder, images));
         string labelsPath = Find(folder, labels) ?? throw new FileNotFoundException(HowToGet(folder), Path.Combine(folder, labels));
-        return new FashionSplit(IdxReader.ReadImages(imagesPath), IdxReader.ReadLabels(labelsPath));
+        return new FashionSplit(IdxReader.ReadImages(imagesPath), IdxReader.ReadLabels(labelsPath), count);
     }
 
     /// <summary><c>folder/name</c>, or the same without <c>.gz</c> (a decompressed copy), or null.</summary>
