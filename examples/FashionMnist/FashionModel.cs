@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace FashionMnist;
 
 /// <summary>
@@ -66,33 +69,40 @@ public sealed class FashionModel
     /// <summary>The four arrays as flat spans, in the loss's order (a <c>double[,]</c> is one block, row by row).</summary>
     public Span<double> Part(int i) => i switch
     {
-        0 => System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref W1[0, 0], W1.Length),
+        0 => MemoryMarshal.CreateSpan(ref W1[0, 0], W1.Length),
         1 => B1,
-        2 => System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref W2[0, 0], W2.Length),
+        2 => MemoryMarshal.CreateSpan(ref W2[0, 0], W2.Length),
         3 => B2,
         _ => throw new ArgumentOutOfRangeException(nameof(i)),
     };
 
     public const int Parts = 4;
 
-    /// <summary>The ten logits of row <paramref name="s"/> of <paramref name="images"/> into <paramref name="logits"/>.</summary>
+    /// <summary>
+    /// The ten logits of row <paramref name="s"/> of <paramref name="images"/> into <paramref name="logits"/>: the same
+    /// sums as the loss's, on rows taken as spans with SIMD dot products (evaluation only: no gradient flows here).
+    /// </summary>
     public void Logits(double[,] images, int s, Span<double> logits)
     {
         ArgumentNullException.ThrowIfNull(images);
         int inputs = InputCount, hidden = HiddenCount;
+        if (images.GetLength(1) != inputs) throw new ArgumentException($"images have {images.GetLength(1)} pixels, the model {inputs} inputs", nameof(images));
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual((uint)s, (uint)images.GetLength(0), nameof(s));
+        ReadOnlySpan<double> x = MemoryMarshal.CreateReadOnlySpan(ref images[s, 0], inputs);
         Span<double> h = stackalloc double[hidden];
-        for (int j = 0; j < hidden; j++)
-        {
-            double z = B1[j];
-            for (int k = 0; k < inputs; k++) z += W1[j, k] * images[s, k];
-            h[j] = Math.Max(0, z);
-        }
-        for (int c = 0; c < ClassCount; c++)
-        {
-            double z = B2[c];
-            for (int j = 0; j < hidden; j++) z += W2[c, j] * h[j];
-            logits[c] = z;
-        }
+        for (int j = 0; j < hidden; j++) h[j] = Math.Max(0, B1[j] + Dot(MemoryMarshal.CreateReadOnlySpan(ref W1[j, 0], inputs), x));
+        for (int c = 0; c < ClassCount; c++) logits[c] = B2[c] + Dot(MemoryMarshal.CreateReadOnlySpan(ref W2[c, 0], hidden), h);
+    }
+
+    private static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
+    {
+        int n = a.Length, i = 0;
+        var acc = Vector<double>.Zero;
+        for (; i + Vector<double>.Count <= n; i += Vector<double>.Count)
+            acc += new Vector<double>(a.Slice(i, Vector<double>.Count)) * new Vector<double>(b.Slice(i, Vector<double>.Count));
+        double sum = Vector.Sum(acc);
+        for (; i < n; i++) sum += a[i] * b[i];
+        return sum;
     }
 
     /// <summary>The class of the largest logit of row <paramref name="s"/> (the first on a tie).</summary>
