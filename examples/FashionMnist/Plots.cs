@@ -51,7 +51,7 @@ public static class Plots
         plot.Axes.SetLimitsY(Math.Max(0, low), 100, plot.Axes.Right);
         plot.Axes.SetLimitsX(0, epochs.Max(r => r.Epoch) + 0.05);
         plot.XLabel("epoch");
-        plot.ShowLegend(Alignment.MiddleRight);
+        plot.ShowLegend(Alignment.LowerLeft);
         plot.Title(title);
         return plot;
     }
