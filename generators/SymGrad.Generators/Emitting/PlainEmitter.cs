@@ -193,7 +193,7 @@ internal abstract class PlainEmitter : ProgramEmitter
     {
         TapePush t when TypeOf(t.Value) == ValType.Bool => $"tape.Push({Operand(t.Value, Prec.Conditional + 1)} ? 1.0 : 0.0); // for the backward sweep",
         TapePush t => $"tape.Push({Operand(t.Value, Prec.Conditional)}); // for the backward sweep",
-        NewArray a => $"global::System.Span<double> {ArrayName(a.Array)} = tape.Allocate({ElementCount(a)});",
+        NewArray a => $"{(IsHoistedArray(a.Array) ? "" : "global::System.Span<double> ")}{ArrayName(a.Array)} = tape.Allocate({ElementCount(a)});",
         StoreLocal st => $"{Element(st.Array, st.Index0, st.Index1)} = {Operand(st.Value, Prec.Conditional)};",
         AddToLocal add => $"{Element(add.Array, add.Index0, add.Index1)} += {Operand(add.Value, Prec.Conditional)};",
         _ => base.RenderEffect(effect),

@@ -74,6 +74,12 @@ internal abstract class ProgramEmitter
     /// <summary>The local of a local array.</summary>
     protected string ArrayName(int array) => _arrayNames[array];
 
+    /// <summary>Whether a local array is declared before its region (<see cref="UseAnalysis.HoistedArrays"/>) and only assigned where it is made.</summary>
+    protected bool IsHoistedArray(int array) => _uses.HoistedArrays.Contains(array);
+
+    /// <summary>The declaration of a hoisted local array, before its region, holding no array yet.</summary>
+    protected virtual string HoistedArrayDeclaration(string name) => $"global::System.Span<double> {name} = default;";
+
     /// <summary>Whether a local array is two-dimensional.</summary>
     protected bool IsTwoDimensional(int array) => _arrays[array].Length1 >= 0;
 
@@ -243,6 +249,10 @@ internal abstract class ProgramEmitter
             {
                 if (!declared.Add(NameOf(id))) continue; // a loop variable's two ids are one local
                 w.Line($"{TypeName(id)} {NameOf(id)} = {DefaultValue(id)}; // set below, read after its branch");
+            }
+            foreach (NewArray made in IrWalk.Blocks(node).SelectMany(IrWalk.All).OfType<NewArray>().Where(a => _uses.HoistedArrays.Contains(a.Array)))
+            {
+                w.Line($"{HoistedArrayDeclaration(ArrayName(made.Array))} // made below, used after its branch");
             }
             EmitNode(w, node);
         }

@@ -35,7 +35,32 @@ internal sealed class UseAnalysis
         {
             if (DefBlock.TryGetValue(id, out int defBlock) && defBlock != 0 && !IsWithin(block, defBlock)) Hoisted.Add(id);
         }
+        foreach ((int array, int block) in _arrayUses)
+        {
+            if (_arrayBlock.TryGetValue(array, out int made) && made != 0 && !IsWithin(block, made)) HoistedArrays.Add(array);
+        }
     }
+
+    private readonly Dictionary<int, int> _arrayBlock = new();
+    private readonly List<(int Array, int Block)> _arrayUses = new();
+
+    /// <summary>
+    /// Local arrays made in a region and used outside it: a forward branch's array that the backward sweep of that
+    /// branch (another region) reads or adds to. They are declared before their outermost region, as hoisted values are.
+    /// </summary>
+    public HashSet<int> HoistedArrays { get; } = new();
+
+    private void UseArray(int array, int blockId)
+    {
+        if (array >= 0) _arrayUses.Add((array, blockId));
+    }
+
+    private static int ArrayOf(Effect effect) => effect switch
+    {
+        StoreLocal s => s.Array,
+        AddToLocal a => a.Array,
+        _ => -1,
+    };
 
     public Dictionary<int, Instr> Defs { get; } = new();
 
@@ -75,6 +100,8 @@ internal sealed class UseAnalysis
             {
                 case Effect effect:
                     foreach (int operand in IrWalk.Operands(effect)) Use(operand, blockId);
+                    if (effect is NewArray made) _arrayBlock[made.Array] = blockId;
+                    else UseArray(ArrayOf(effect), blockId);
                     break;
                 case IfInstr region:
                     Use(region.Cond, blockId);
@@ -106,6 +133,7 @@ internal sealed class UseAnalysis
                     foreach (LoopVar v in loop.Vars) Use(v.Next, _blockIds[loop.Body]);
                     break;
                 case Instr instr:
+                    if (instr is LoadLocal load) UseArray(load.Array, blockId);
                     Defs[instr.Id] = instr;
                     DefBlock[instr.Id] = blockId;
                     DefItem[instr.Id] = _currentItem;

@@ -463,6 +463,40 @@ internal static class LoopSources
                 return c;
             }
 
+            /// <summary>
+            /// A local array made after a loop that returns, read by loops that never write it (so the backward sweep
+            /// rereads it rather than taping its elements): it lives in the branch that runs when the loop did not
+            /// return, and the backward sweep of that branch, another region, reads it too (the campaign's CS0103).
+            /// The loop fuzz's program, shrunk.
+            /// </summary>
+            #pragma warning disable CS0162 // the loop's step: the body always returns (the user's code, as the fuzz drew it)
+            [Differentiable]
+            public static double ArrayAfterReturn(double x, double[,] w, int n)
+            {
+                double c0 = x;
+                for (int i1 = 0; i1 < n; i1 += 2)
+                {
+                    return c0;
+                }
+                Span<double> a5 = stackalloc double[w.GetLength(0)];
+                foreach (double i6 in a5)
+                {
+                    foreach (double i7 in a5)
+                    {
+                        if ((1.0 <= c0) && (c0 >= i6))
+                        {
+                            for (int i8 = n - 1; i8 >= 0; i8--)
+                            {
+                                double c9 = c0;
+                                c0 *= 0.5 + SymMath.Sigmoid(c9);
+                            }
+                        }
+                    }
+                }
+                return c0;
+            }
+            #pragma warning restore CS0162
+
             /// <summary>foreach over an int[] parameter (an index table), and over a span of ints.</summary>
             [Differentiable]
             public static double ForEachInt(double[] v, int[] idx, ReadOnlySpan<int> weights)

@@ -13,7 +13,7 @@ public class RuntimeLoopTests
             "SumSquares", "Dot", "Logistic", "Recurrence", "Power", "Heron", "Triangular", "Down", "Pairs", "BranchInLoop",
             "QuadraticForm", "DoubleIndex", "DoWhile", "Rnn", "Mlp", "Smooth", "Grid", "PerIteration", "ForEach", "BranchLoad", "BreakContinue", "IndexAfterBreak", "Converge", "InitFromParameter", "NextFromOutside", "WhileAfterReturn",
             "DoBreakContinue", "FirstAbove", "NewtonSqrt", "SumOfRoots", "ForEachInt",
-            "DoEndsInContinue", "DoDeadBranches", "CertainBreak").Probes);
+            "DoEndsInContinue", "DoDeadBranches", "CertainBreak", "ArrayAfterReturn").Probes);
 
     private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
 
@@ -164,6 +164,8 @@ public class RuntimeLoopTests
         Check("SumOfRoots", [v.Select(Math.Abs).Select(e => e + 0.1).ToArray(), 0.4]); // no negative: returns in the do loop or after
         Check("SumOfRoots", [v.Select(e => Math.Abs(e) - 0.3 < 0 && Math.Abs(Math.Abs(e) - 0.3) < 0.02 ? 0.5 : e).ToArray(), 3.0]);
         Check("NewtonSqrt", [0.5 + n]);
+        Check("ArrayAfterReturn", [1.3, new double[2, 3], 0]);  // the loop does not run: the array is made and read
+        Check("ArrayAfterReturn", [1.3, new double[2, 3], n]);  // returns in the loop when n > 0
     }
 
     [Theory]

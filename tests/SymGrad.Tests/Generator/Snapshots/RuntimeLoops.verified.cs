@@ -4345,6 +4345,233 @@ partial class RuntimeLoops
     }
 
     /// <summary>
+    /// Computes <see cref="ArrayAfterReturn(double, double[,], int)"/> and its gradient by reverse-mode differentiation.
+    /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
+    /// </summary>
+    /// <param name="x">As for <c>ArrayAfterReturn</c>.</param>
+    /// <param name="w">As for <c>ArrayAfterReturn</c>.</param>
+    /// <param name="n">As for <c>ArrayAfterReturn</c>.</param>
+    /// <param name="dX">Receives the derivative of the result with respect to <paramref name="x"/>.</param>
+    /// <param name="dW">Receives the derivative of the result with respect to <paramref name="w"/>.</param>
+    /// <returns>The value of <see cref="ArrayAfterReturn(double, double[,], int)"/>.</returns>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public static double ArrayAfterReturnGradient(double x, double[,] w, int n, ref double dX, double[,] dW)
+    {
+        // The indices read below must exist, and each adjoint must have its parameter's shape.
+        global::System.ArgumentNullException.ThrowIfNull(w);
+        global::System.ArgumentNullException.ThrowIfNull(dW);
+        if (dW.GetLength(0) != w.GetLength(0) || dW.GetLength(1) != w.GetLength(1)) throw new global::System.ArgumentException("dW must have the shape of w.", nameof(dW));
+
+        // Adjoint elements past the extent the method reads are zero; the others are written below.
+        if (w.GetLength(0) != 0 || w.GetLength(1) != 0) global::System.Array.Clear(dW);
+
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
+
+        // Forward sweep.
+        // line 471: for (int i1 = 0; i1 < n; i1 += 2) ...
+        bool returned = false;
+        double result = 0.0;
+        int i1 = 0;
+        bool broken = false;
+        int iteration;
+        for (iteration = 0; !broken && i1 < n; iteration++)
+        {
+            returned = true;
+            result = x;
+            broken = true;
+        }
+        int i8 = 0; // set below, read after its branch
+        global::System.Span<double> a5 = default; // made below, used after its branch
+        // line 471: for (int i1 = 0; i1 < n; i1 += 2) ...
+        double result_2;
+        if (returned)
+        {
+            result_2 = result;
+        }
+        else
+        {
+            // line 475: Span<double> a5 = stackalloc double[w.GetLength(0)];
+            a5 = tape.Allocate(w.GetLength(0));
+            // line 476: foreach (double i6 in a5) ...
+            double c0 = x;
+            for (int i6Index = 0; i6Index < w.GetLength(0); i6Index++)
+            {
+                // line 476: foreach (double i6 in a5) ...
+                double i6 = a5[i6Index];
+                // line 478: foreach (double i7 in a5) ...
+                double c0_2 = c0;
+                for (int i7Index = 0; i7Index < w.GetLength(0); i7Index++)
+                {
+                    // line 480: (1.0 <= c0) && (c0 >= i6)
+                    double c0_3;
+                    if (1.0 <= c0_2 && c0_2 >= i6)
+                    {
+                        // line 482: int i8 = n - 1
+                        i8 = n - 1;
+                        // line 482: for (int i8 = n - 1; i8 >= 0; i8--) ...
+                        double c0_4 = c0_2;
+                        for (int i8_2 = i8; i8_2 >= 0; i8_2--)
+                        {
+                            // line 485: c0 *= 0.5 + SymMath.Sigmoid(c9);
+                            double sigmoid = global::SymGrad.SymMath.Sigmoid(c0_4);
+                            // line 482: for (int i8 = n - 1; i8 >= 0; i8--) ...
+                            global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
+                            saved[0] = c0_4;
+                            saved[1] = sigmoid;
+                            c0_4 *= 0.5 + sigmoid;
+                        }
+                        c0_3 = c0_4;
+                    }
+                    else
+                    {
+                        c0_3 = c0_2;
+                    }
+                    // line 478: foreach (double i7 in a5) ...
+                    global::System.Span<double> saved_2 = tape.Reserve(2); // for the backward sweep
+                    saved_2[0] = c0_2;
+                    saved_2[1] = i8;
+                    c0_2 = c0_3;
+                }
+                c0 = c0_2;
+            }
+            result_2 = c0;
+        }
+
+        // Backward sweep: the adjoint of each value, from the result back to the parameters.
+        // line 471: for (int i1 = 0; i1 < n; i1 += 2) ...
+        double dx;
+        double dresult;
+        if (returned)
+        {
+            dx = 0.0;
+            dresult = 1.0;
+        }
+        else
+        {
+            // line 476: foreach (double i6 in a5) ...
+            int t = w.GetLength(0) - 1;
+            double dc0 = 1.0;
+            for (int i6Index_2 = t; i6Index_2 >= 0; i6Index_2--)
+            {
+                // line 476: foreach (double i6 in a5) ...
+                double i6_2 = a5[i6Index_2];
+                // line 478: foreach (double i7 in a5) ...
+                double dc0_2 = dc0;
+                for (int i7Index_2 = t; i7Index_2 >= 0; i7Index_2--)
+                {
+                    // line 478: foreach (double i7 in a5) ...
+                    global::System.ReadOnlySpan<double> restored = tape.Take(2);
+                    int i8_3 = (int)restored[1];
+                    double c0_5 = restored[0];
+                    // line 480: (1.0 <= c0) && (c0 >= i6)
+                    double dc0_2_2;
+                    if (1.0 <= c0_5 && c0_5 >= i6_2)
+                    {
+                        // line 482: for (int i8 = n - 1; i8 >= 0; i8--) ...
+                        double dc0_4 = dc0_2;
+                        for (int i8_4 = (i8_3 > -1 ? -1 : i8_3) - -1; i8_4 <= i8_3; i8_4++)
+                        {
+                            // line 482: for (int i8 = n - 1; i8 >= 0; i8--) ...
+                            global::System.ReadOnlySpan<double> restored_2 = tape.Take(2);
+                            double t_2 = restored_2[1];
+                            double c0_6 = restored_2[0];
+                            dc0_4 = (0.5 + t_2) * dc0_4 + t_2 * (1.0 - t_2) * (c0_6 * dc0_4);
+                        }
+                        dc0_2_2 = dc0_4;
+                    }
+                    else
+                    {
+                        dc0_2_2 = dc0_2;
+                    }
+                    dc0_2 = dc0_2_2;
+                }
+                dc0 = dc0_2;
+            }
+            dx = dc0;
+            dresult = 0.0;
+        }
+        // line 471: for (int i1 = 0; i1 < n; i1 += 2) ...
+        double dresult_2 = dresult;
+        double dx_2 = dx;
+        for (int iteration_2 = iteration - 1; iteration_2 >= 0; iteration_2--)
+        {
+            double dresult_2Next = 0.0;
+            double dx_2Next = dx_2 + dresult_2;
+            dresult_2 = dresult_2Next;
+            dx_2 = dx_2Next;
+        }
+
+        // The gradient.
+        dX = dx_2;
+        return result_2;
+    }
+
+    /// <summary>
+    /// <see cref="ArrayAfterReturn(double, double[,], int)"/> on the <see cref="global::SymGrad.Value"/> tape engine: call
+    /// <see cref="global::SymGrad.Value.Backward"/> on the result to get the gradient the reference way, or draw its graph.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
+    public static global::SymGrad.Value ArrayAfterReturnTape(global::SymGrad.Value x, global::SymGrad.Value[,] w, int n)
+    {
+        // line 471: for (int i1 = 0; i1 < n; i1 += 2) ...
+        bool returned = false;
+        global::SymGrad.Value result = 0.0;
+        int i1 = 0;
+        bool broken = false;
+        while (!broken && i1 < n)
+        {
+            returned = true;
+            result = x;
+            broken = true;
+        }
+        // line 471: for (int i1 = 0; i1 < n; i1 += 2) ...
+        global::SymGrad.Value result_2;
+        if (returned)
+        {
+            result_2 = result;
+        }
+        else
+        {
+            // line 475: Span<double> a5 = stackalloc double[w.GetLength(0)];
+            double[] a5 = new double[w.GetLength(0)];
+            // line 476: foreach (double i6 in a5) ...
+            global::SymGrad.Value c0 = x;
+            for (int i6Index = 0; i6Index < w.GetLength(0); i6Index++)
+            {
+                // line 476: foreach (double i6 in a5) ...
+                double i6 = a5[i6Index];
+                // line 478: foreach (double i7 in a5) ...
+                global::SymGrad.Value c0_2 = c0;
+                for (int i7Index = 0; i7Index < w.GetLength(0); i7Index++)
+                {
+                    // line 480: (1.0 <= c0) && (c0 >= i6)
+                    global::SymGrad.Value c0_3;
+                    if (1.0 <= c0_2.Data && c0_2.Data >= i6)
+                    {
+                        // line 482: for (int i8 = n - 1; i8 >= 0; i8--) ...
+                        global::SymGrad.Value c0_4 = c0_2;
+                        for (int i8 = n - 1; i8 >= 0; i8--)
+                        {
+                            c0_4 *= 0.5 + global::SymGrad.ValueMath.Sigmoid(c0_4);
+                        }
+                        c0_3 = c0_4;
+                    }
+                    else
+                    {
+                        c0_3 = c0_2;
+                    }
+                    c0_2 = c0_3;
+                }
+                c0 = c0_2;
+            }
+            result_2 = c0;
+        }
+        return result_2;
+    }
+
+    /// <summary>
     /// Computes <see cref="ForEachInt(double[], int[], global::System.ReadOnlySpan{int})"/> and its gradient by reverse-mode differentiation.
     /// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).
     /// </summary>
@@ -4367,13 +4594,13 @@ partial class RuntimeLoops
         dV.Clear();
 
         // Forward sweep.
-        // line 465: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+        // line 499: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
         double s = 0.0;
         for (int kIndex = 0; kIndex < idx.Length; kIndex++)
         {
             s += v[idx[kIndex]] * global::System.Math.Sin(v[idx[kIndex]]);
         }
-        // line 466: foreach (int m in weights) s = s * 0.5 + m * v[0];
+        // line 500: foreach (int m in weights) s = s * 0.5 + m * v[0];
         double s_2 = s;
         for (int mIndex = 0; mIndex < weights.Length; mIndex++)
         {
@@ -4381,7 +4608,7 @@ partial class RuntimeLoops
         }
 
         // Backward sweep: the adjoint of each value, from the result back to the parameters.
-        // line 466: foreach (int m in weights) s = s * 0.5 + m * v[0];
+        // line 500: foreach (int m in weights) s = s * 0.5 + m * v[0];
         double ds_2 = 1.0;
         double dv_0 = 0.0;
         for (int mIndex_2 = weights.Length - 1; mIndex_2 >= 0; mIndex_2--)
@@ -4391,13 +4618,13 @@ partial class RuntimeLoops
             ds_2 = ds_2Next;
             dv_0 = dv_0Next;
         }
-        // line 466: s = s * 0.5 + m * v[0];
+        // line 500: s = s * 0.5 + m * v[0];
         dV[0] += dv_0;
-        // line 465: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+        // line 499: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
         double ds = ds_2;
         for (int kIndex_2 = idx.Length - 1; kIndex_2 >= 0; kIndex_2--)
         {
-            // line 465: s += v[k] * Math.Sin(v[k]);
+            // line 499: s += v[k] * Math.Sin(v[k]);
             dV[idx[kIndex_2]] += global::System.Math.Sin(v[idx[kIndex_2]]) * ds + global::System.Math.Cos(v[idx[kIndex_2]]) * (v[idx[kIndex_2]] * ds);
         }
         return s_2;
@@ -4410,13 +4637,13 @@ partial class RuntimeLoops
     [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
     public static global::SymGrad.Value ForEachIntTape(global::SymGrad.Value[] v, int[] idx, global::System.ReadOnlySpan<int> weights)
     {
-        // line 465: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+        // line 499: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
         global::SymGrad.Value s = 0.0;
         for (int kIndex = 0; kIndex < idx.Length; kIndex++)
         {
             s += v[idx[kIndex]] * global::SymGrad.ValueMath.Sin(v[idx[kIndex]]);
         }
-        // line 466: foreach (int m in weights) s = s * 0.5 + m * v[0];
+        // line 500: foreach (int m in weights) s = s * 0.5 + m * v[0];
         global::SymGrad.Value s_2 = s;
         for (int mIndex = 0; mIndex < weights.Length; mIndex++)
         {
