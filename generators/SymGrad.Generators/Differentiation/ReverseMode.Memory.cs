@@ -31,12 +31,41 @@ internal sealed partial class ReverseMode
         }
     }
 
-    private void ReverseStore(StoreLocal store, Dictionary<int, int> adj)
+    private void ReverseStore(StoreLocal store, Dictionary<int, int> adj, Block block, int position)
     {
         int adjoint = AdjointArray(store.Array);
         int g = _b.LoadLocal(adjoint, store.Index0, store.Index1);
+        if (InPlaceUpdate(store, block, position) is { } update)
+        {
+            // a[i] += e: the element's adjoint is also its old value's, so it stays where it is (no zeroing, and no
+            // adding it back when the sweep reaches the read of a[i]); only e takes it.
+            if (_active.Contains(update.Term)) Accumulate(adj, update.Term, g, update.Subtract);
+            return;
+        }
         _b.AddEffect(new StoreLocal(adjoint, store.Index0, store.Index1, _b.Const(0.0)));
         if (_active.Contains(store.Value)) Accumulate(adj, store.Value, g);
+    }
+
+    /// <summary>
+    /// Whether a store is <c>a[i] = a[i] + e</c> (or <c>e + a[i]</c>, <c>a[i] - e</c>) whose read is in the same
+    /// block with no write to <c>a</c> in between: then the old element and the new one have one adjoint. The sum
+    /// itself may have other uses (their adjoints still reach the read through it); e is returned with its sign.
+    /// </summary>
+    private (int Term, bool Subtract)? InPlaceUpdate(StoreLocal store, Block block, int position)
+    {
+        if (_b.Def(store.Value) is not BinaryInstr { Op: Op.Add or Op.Sub } sum) return null;
+        bool SameElement(int id) => _b.Def(id) is LoadLocal l && l.Array == store.Array && l.Index0 == store.Index0 && l.Index1 == store.Index1;
+        (int read, int term, bool subtract) = SameElement(sum.A) ? (sum.A, sum.B, sum.Op == Op.Sub)
+            : sum.Op == Op.Add && SameElement(sum.B) ? (sum.B, sum.A, false)
+            : (-1, -1, false);
+        if (read < 0 || term == read) return null;
+        for (int k = position - 1; k >= 0; k--)
+        {
+            Node node = block.Nodes[k];
+            if (node is LoadLocal l && l.Id == read) return _active.Contains(read) ? (term, subtract) : null;
+            if (node is Region || (node is StoreLocal s && s.Array == store.Array) || (node is AddToLocal a && a.Array == store.Array)) return null;
+        }
+        return null; // the read is in another block
     }
 
     /// <summary>Whether a region writes an active local array (its backward sweep then matters even with no result flowing back).</summary>

@@ -64,7 +64,7 @@ internal sealed partial class ReverseMode
             switch (node)
             {
                 case StoreLocal store when _active.Contains(store.Array):
-                    ReverseStore(store, adj);
+                    ReverseStore(store, adj, block, k);
                     break;
                 case IfInstr region:
                     ReverseIf(region, adj);

@@ -35,8 +35,9 @@ internal sealed class PartPlan
     /// <summary>A plan when the program is too long for one method (and may be split), otherwise null.</summary>
     public static PartPlan? For(Block body, int outputs, bool allowSplit)
     {
-        // A program with loops is small (its loops are not unrolled): it is never split.
-        if (!allowSplit || IrWalk.Size(body) <= 4 * PartStatements || body.Nodes.Any(n => n is LoopRegion)) return null;
+        // A program with loops is small (its loops are not unrolled): it is never split. Loops inside branches count
+        // too (the code after a loop that may return is a branch): parts share no tape, views or local arrays.
+        if (!allowSplit || IrWalk.Size(body) <= 4 * PartStatements || IrWalk.All(body).Any(n => n is LoopRegion)) return null;
         // Cut before inlining is decided, so that inlining can stay within a part.
         int items = body.Nodes.Count + outputs;
         var itemPart = new int[items];

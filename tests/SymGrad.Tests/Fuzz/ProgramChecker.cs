@@ -128,7 +128,7 @@ internal static class ProgramChecker
         """;
 
     /// <summary>A [Differentiable] method of another class that programs call (calls across classes, inlined).</summary>
-    private const string Shared = """
+    internal const string Shared = """
         using SymGrad;
 
         namespace Fuzz;
