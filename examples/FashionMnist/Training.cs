@@ -77,7 +77,10 @@ public sealed class Trainer
         return (sum / batches, Stopwatch.GetElapsedTime(start).TotalSeconds);
     }
 
-    public static void Shuffle(int[] order, SplitMix64 rng)
+    /// <summary>Shuffles <paramref name="order"/> with a fresh generator of that seed (what an epoch does with the trainer's own).</summary>
+    public static void Shuffle(int[] order, ulong seed) => Shuffle(order, new SplitMix64(seed));
+
+    internal static void Shuffle(int[] order, SplitMix64 rng)
     {
         ArgumentNullException.ThrowIfNull(order);
         ArgumentNullException.ThrowIfNull(rng);

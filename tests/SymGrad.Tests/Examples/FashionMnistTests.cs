@@ -153,7 +153,7 @@ public class FashionMnistTests
         (double[,] images, int[] labels) = Synthetic(200, FashionModel.Inputs, seed: 23);
         FashionModel model = FashionModel.He(9);
         int[] order = Enumerable.Range(0, 200).ToArray();
-        Trainer.Shuffle(order, new SplitMix64(1));
+        Trainer.Shuffle(order, 1);
         var sequential = new FashionModel();
         var parallel = new FashionModel();
         var engine = new ParallelGradient(model, chunks);

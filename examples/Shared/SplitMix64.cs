@@ -1,12 +1,12 @@
-namespace FashionMnist;
+namespace SymGrad.Examples;
 
 /// <summary>
-/// (A copy of examples/Moons/SplitMix64.cs, so that the two examples stay independent.)
-/// A small seeded generator of our own, so the data and the initialisation are the same on every machine and every
+/// (One file, linked into each example and into the tests: internal, so each assembly has its own copy of the
+/// type and no two clash.) A small seeded generator of our own, so the data and the initialisation are the same on every machine and every
 /// .NET version: SplitMix64 (Steele, Lea and Flood, 2014) for 64 random bits, the top 53 of them for a uniform double
 /// in [0, 1), and Box-Muller for normal deviates (both of a pair used, the second cached).
 /// </summary>
-public sealed class SplitMix64
+internal sealed class SplitMix64
 {
     private ulong _state;
     private double _spareNormal;
