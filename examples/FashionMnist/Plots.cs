@@ -143,16 +143,6 @@ public static class Plots
         return plot;
     }
 
-    /// <summary>Saves <paramref name="plot"/> as <c>name.png</c> and <c>name.svg</c> and returns both paths.</summary>
-    public static IEnumerable<string> Save(Plot plot, string directory, string name, int width, int height)
-    {
-        ArgumentNullException.ThrowIfNull(plot);
-        string png = Path.Combine(directory, name + ".png"), svg = Path.Combine(directory, name + ".svg");
-        plot.SavePng(png, width, height);
-        plot.SaveSvg(svg, width, height);
-        return [png, svg];
-    }
-
     /// <summary>White at 0 to dark blue at 1, so an empty cell is white and the diagonal stands out.</summary>
     private sealed class WhiteToBlue : IColormap
     {

@@ -84,7 +84,7 @@ public static class Program
         };
         foreach ((Plot plot, string name, int width, int height) in pictures)
         {
-            foreach (string path in Plots.Save(plot, outputDir, name, width, height)) Console.WriteLine($"  wrote {Path.GetFullPath(path)}");
+            foreach (string path in PlotFiles.SavePngAndSvg(plot, outputDir, name, width, height)) Console.WriteLine($"  wrote {Path.GetFullPath(path)}");
         }
         return 0;
     }

@@ -89,16 +89,6 @@ public static class MoonsPlots
         return plot;
     }
 
-    /// <summary>Saves <paramref name="plot"/> as <c>name.png</c> and <c>name.svg</c> and returns both paths.</summary>
-    public static IEnumerable<string> Save(Plot plot, string directory, string name, int width, int height)
-    {
-        ArgumentNullException.ThrowIfNull(plot);
-        string png = Path.Combine(directory, name + ".png"), svg = Path.Combine(directory, name + ".svg");
-        plot.SavePng(png, width, height);
-        plot.SaveSvg(svg, width, height);
-        return [png, svg];
-    }
-
     private static void AddSamples(Plot plot, MoonsData data, double label, Color color, string legend)
     {
         var xs = new List<double>();

@@ -73,10 +73,10 @@ public static class Program
         Console.WriteLine($"Pictures (written under {outputDir}/):");
         var boundary = MoonsPlots.DecisionBoundary(generated, data, 0.02,
             $"Decision boundary after {gen.Count} SGD steps: accuracy {100 * finalAccuracy:0.#}%");
-        foreach (string path in MoonsPlots.Save(boundary, outputDir, "moons-decision-boundary", 800, 600))
+        foreach (string path in PlotFiles.SavePngAndSvg(boundary, outputDir, "moons-decision-boundary", 800, 600))
             Console.WriteLine($"  wrote {Path.GetFullPath(path)}");
         var curves = MoonsPlots.Curves(gen, "micrograd's moons demo: SGD on the generated gradient");
-        foreach (string path in MoonsPlots.Save(curves, outputDir, "moons-training", 800, 450))
+        foreach (string path in PlotFiles.SavePngAndSvg(curves, outputDir, "moons-training", 800, 450))
             Console.WriteLine($"  wrote {Path.GetFullPath(path)}");
         return 0;
     }

@@ -209,8 +209,8 @@ public class MoonsTests
             List<StepRecord> steps = Training.Run(m, Data, Training.GeneratedLoss, 20);
             string[] files =
             [
-                .. MoonsPlots.Save(MoonsPlots.DecisionBoundary(m, Data, 0.05, "boundary"), dir, "boundary", 400, 300),
-                .. MoonsPlots.Save(MoonsPlots.Curves(steps, "curves"), dir, "curves", 400, 300),
+                .. PlotFiles.SavePngAndSvg(MoonsPlots.DecisionBoundary(m, Data, 0.05, "boundary"), dir, "boundary", 400, 300),
+                .. PlotFiles.SavePngAndSvg(MoonsPlots.Curves(steps, "curves"), dir, "curves", 400, 300),
             ];
             Assert.Equal(4, files.Length);
             foreach (string f in files.Where(f => f.EndsWith(".png", StringComparison.Ordinal)))
