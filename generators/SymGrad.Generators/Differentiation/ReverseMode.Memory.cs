@@ -59,14 +59,18 @@ internal sealed partial class ReverseMode
             : sum.Op == Op.Add && SameElement(sum.B) ? (sum.B, sum.A, false)
             : (-1, -1, false);
         if (read < 0 || term == read) return null;
-        for (int k = position - 1; k >= 0; k--)
+        // Looked for among the nodes just before the store, as IrBuilder.LoadLocal forwards within a window: a scan to
+        // the block's start for every store would be quadratic in a long unrolled block.
+        for (int k = position - 1; k >= System.Math.Max(0, position - UpdateWindow); k--)
         {
             Node node = block.Nodes[k];
             if (node is LoadLocal l && l.Id == read) return _active.Contains(read) ? (term, subtract) : null;
             if (node is Region || (node is StoreLocal s && s.Array == store.Array) || (node is AddToLocal a && a.Array == store.Array)) return null;
         }
-        return null; // the read is in another block
+        return null; // the read is in another block, or further back
     }
+
+    private const int UpdateWindow = 32;
 
     /// <summary>Whether a region writes an active local array (its backward sweep then matters even with no result flowing back).</summary>
     private bool WritesActiveMemory(Node region) =>
