@@ -39,6 +39,14 @@ public enum DerivativeModes
     /// generates <c>{Name}Hvp</c>, which it calls once per row.
     /// </summary>
     Hessian = 8,
+
+    /// <summary>
+    /// Jacobians of a vector output (a <c>void</c> method with an <see cref="OutputAttribute"/> span):
+    /// <c>{Name}Jacobian(inputs, r, double[,] jacobian)</c>, rows the outputs, columns the inputs (every scalar of every
+    /// differentiable parameter, in parameter order, arrays row-major). It runs one reverse sweep per row or one
+    /// forward sweep per column, whichever is fewer, so it also generates <c>{Name}Vjp</c> and <c>{Name}Jvp</c>.
+    /// </summary>
+    Jacobian = 16,
 }
 
 /// <summary>
@@ -47,5 +55,18 @@ public enum DerivativeModes
 /// </summary>
 [AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
 public sealed class NoDerivativeAttribute : Attribute
+{
+}
+
+/// <summary>
+/// Marks the vector output of a <c>void</c> <see cref="DifferentiableAttribute"/> method: a <c>Span&lt;double&gt;</c>
+/// (or <c>double[]</c>) parameter, the last one, that the method writes its results into (residuals, a layer's
+/// activations). Its elements are the outputs whose derivatives the generated methods compute:
+/// <c>{Name}Vjp(inputs, r, dR, adjoints)</c> (reverse mode with the seed <c>dR</c>),
+/// <c>{Name}Jvp(inputs, tangents, r, tR)</c> (forward mode) and <c>{Name}Jacobian(inputs, r, jacobian)</c>.
+/// An element the method reads before writing it is the caller's value, a constant.
+/// </summary>
+[AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
+public sealed class OutputAttribute : Attribute
 {
 }

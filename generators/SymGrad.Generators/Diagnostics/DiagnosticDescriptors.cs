@@ -80,6 +80,10 @@ internal static class DiagnosticDescriptors
         "No derivative mode, or an unknown one",
         "'{0}' asks for {1}: ask for DerivativeModes.Reverse (the gradient), Forward (Jacobian-vector products), HessianVector (Hessian-vector products) or Hessian, combined with |");
 
+    public static readonly DiagnosticDescriptor VectorOutput = Error("SG0017",
+        "A vector output that cannot be differentiated",
+        "'{0}' {1}: {2}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SG0099",
         "SymGrad internal error",
         "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -88,7 +92,7 @@ internal static class DiagnosticDescriptors
     {
         MethodNotStatic, TypeNotPartial, UnsupportedReturnType, UnsupportedParameterType, UnsupportedStatement,
         UnsupportedLoop, UnsupportedCall, AssignmentToParameter, IndexNotConstant, Recursion,
-        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, ModeNotAvailable, InternalError,
+        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, ModeNotAvailable, VectorOutput, InternalError,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -13,7 +13,9 @@ internal static class Activity
 {
     public static HashSet<int> Of(MethodIr ir)
     {
-        var active = new HashSet<int>();
+        // The vector output is what is differentiated: active even where only constants are written to it, so that
+        // every generated method binds it the same way (its tangent and adjoint are the caller's tR and dR).
+        var active = new HashSet<int>(IrWalk.All(ir.Body).OfType<NewArray>().Where(a => a.Source is { Kind: ArraySourceKind.Output }).Select(a => a.Array));
         var values = IrWalk.Values(ir.Body).ToList();
         var results = Results(ir.Body).ToList();
         // A local array is active when an active value is written into it; its elements are then active when read.

@@ -112,7 +112,15 @@ internal sealed class ForwardMode
                 break;
             case NewArray array:
                 _b.AddEffect(array);
-                if (_active.Contains(array.Array)) _b.AddEffect(new NewArray(TangentArray(array.Array), array.Length0, array.Length1, "t" + array.Name));
+                if (array.Source is { Kind: ArraySourceKind.Output } output)
+                {
+                    // The vector output's tangent is the caller's tR, cleared even when nothing active is written to the output.
+                    _b.AddEffect(new NewArray(TangentArray(array.Array), array.Length0, array.Length1, "t" + array.Name) { Source = new ArraySource(ArraySourceKind.OutputTangent, output.Param) });
+                }
+                else if (_active.Contains(array.Array))
+                {
+                    _b.AddEffect(new NewArray(TangentArray(array.Array), array.Length0, array.Length1, "t" + array.Name));
+                }
                 break;
             case StoreLocal store:
                 _b.AddEffect(store);

@@ -27,7 +27,9 @@ internal sealed partial class ReverseMode
         foreach (NewArray array in block.Nodes.OfType<NewArray>().Where(a => _active.Contains(a.Array)))
         {
             _b.Origin = array.Origin;
-            _b.AddEffect(new NewArray(AdjointArray(array.Array), array.Length0, array.Length1, "d" + array.Name));
+            // The vector output's adjoint starts from the caller's seed (dR), not from zero: that is the VJP.
+            ArraySource? seed = array.Source is { Kind: ArraySourceKind.Output } output ? new ArraySource(ArraySourceKind.OutputSeed, output.Param) : null;
+            _b.AddEffect(new NewArray(AdjointArray(array.Array), array.Length0, array.Length1, "d" + array.Name) { Source = seed });
         }
     }
 

@@ -16,14 +16,15 @@ internal sealed class GradientEmitter : PlainEmitter
     private readonly Dictionary<int, string> _adjoints;
     private readonly HashSet<int> _accumulated;
 
-    private GradientEmitter(GradientIr gradient, Dictionary<int, string> adjoints, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved)
+    private GradientEmitter(GradientIr gradient, Dictionary<int, string> adjoints, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved,
+                            IReadOnlyDictionary<ArraySourceKind, string>? boundArrays)
         : base(gradient.Primal, new[]
             {
                 new Section(gradient.Forward, IrWalk.All(gradient.Forward).Any(n => n is AddToAdjoint or AddToLocal)
                     ? "// Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it."
                     : "// Forward sweep."),
                 new Section(gradient.Backward, "// Backward sweep: the adjoint of each value, from the result back to the parameters."),
-            }, gradient.Return, outputs, reserved, allowSplit: true)
+            }, gradient.Return, outputs, reserved, allowSplit: boundArrays is null, boundArrays)
     {
         _adjoints = adjoints;
         _accumulated = new HashSet<int>(gradient.Accumulated);
@@ -38,23 +39,45 @@ internal sealed class GradientEmitter : PlainEmitter
         {
             if (ir.Params[i].IsDifferentiable) adjoints[i] = Naming.AdjointParameter(ir.Params[i], paramNames.Concat(adjoints.Values).ToList());
         }
-        var emitter = new GradientEmitter(gradient, adjoints, OutputWrites(gradient, adjoints), adjoints.Values.Select(n => n.TrimStart('@')));
+        // A vector output r: the backward sweep starts from the caller's seed dR (a VJP), named like an adjoint.
+        int output = ir.Params.ToList().FindIndex(p => p.IsOutput);
+        string? seed = output < 0 ? null : Naming.DerivedParameter("d", ir.Params[output], paramNames.Concat(adjoints.Values).ToList());
+        var bound = seed is null ? null : new Dictionary<ArraySourceKind, string> { [ArraySourceKind.OutputSeed] = seed };
+        var reserved = adjoints.Values.Concat(seed is null ? Enumerable.Empty<string>() : new[] { seed }).Select(n => n.TrimStart('@'));
+        var emitter = new GradientEmitter(gradient, adjoints, OutputWrites(gradient, adjoints), reserved, bound);
 
         string cref = XmlDocs.Cref(spec, ir);
         w.Line("/// <summary>");
-        w.Line($"/// Computes <see cref=\"{cref}\"/> and its gradient by reverse-mode differentiation.");
-        w.Line("/// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).");
+        if (seed is null)
+        {
+            w.Line($"/// Computes <see cref=\"{cref}\"/> and its gradient by reverse-mode differentiation.");
+            w.Line("/// The gradient is written into the adjoint arguments, overwriting them (nothing needs zeroing first).");
+        }
+        else
+        {
+            string r = ir.Params[output].Name.TrimStart('@');
+            w.Line($"/// Computes <see cref=\"{cref}\"/> and the vector-Jacobian product <c>{seed}ᵀ·J</c> by reverse-mode differentiation:");
+            w.Line($"/// the gradient of <c>Σ {seed}[k] {r}[k]</c>, written into the adjoint arguments, overwriting them. One forward and one backward sweep.");
+        }
         w.Line("/// </summary>");
         XmlDocs.MethodParameters(w, spec, ir);
-        XmlDocs.Derived(w, adjoints, ir, p => $"Receives the derivative of the result with respect to {p}.");
-        XmlDocs.Returns(w, cref);
+        if (seed is not null) w.Line($"/// <param name=\"{seed}\">The seed: the weight of each element of <paramref name=\"{ir.Params[output].Name.TrimStart('@')}\"/>, of its length.</param>");
+        XmlDocs.Derived(w, adjoints, ir, p => seed is null
+            ? $"Receives the derivative of the result with respect to {p}."
+            : $"Receives the derivative of the seeded sum of the outputs with respect to {p}.");
+        if (seed is null) XmlDocs.Returns(w, cref);
         EmitExtentRemarks(w, ir, adjoints);
         w.Line(Emitter.GeneratedCodeAttribute);
         var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
+            .Concat(seed is null ? Enumerable.Empty<string>() : new[] { "global::System.ReadOnlySpan<double> " + seed })
             .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind) + " " + a.Value)).ToList();
         EmitOptimization(w, new[] { gradient.Forward, gradient.Backward });
-        w.Open($"{spec.Accessibility} static double {spec.Name}Gradient({string.Join(", ", parameters)})");
-        ArgumentChecks.Emit(w, ir, adjoints, "adjoint");
+        w.Open(seed is null
+            ? $"{spec.Accessibility} static double {spec.Name}Gradient({string.Join(", ", parameters)})"
+            : $"{spec.Accessibility} static void {spec.Name}Vjp({string.Join(", ", parameters)})");
+        var shaped = new List<IReadOnlyDictionary<int, string>> { adjoints };
+        if (seed is not null) shaped.Add(new Dictionary<int, string> { [output] = seed });
+        ArgumentChecks.Emit(w, ir, shaped, "adjoint");
         emitter.EmitClears(w, adjoints);
         EmitTape(w, new[] { gradient.Forward, gradient.Backward });
         emitter.EmitViews(w, IrWalk.All(gradient.Forward).Concat(IrWalk.All(gradient.Backward)).OfType<AddToAdjoint>()
@@ -62,7 +85,7 @@ internal sealed class GradientEmitter : PlainEmitter
         if (!emitter.IsSplit)
         {
             emitter.EmitBody(w, "// The gradient.");
-            w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
+            if (seed is null) w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
             w.Close();
             return;
         }

@@ -104,7 +104,7 @@ internal static class HessianEmitter
     }
 
     /// <summary>The number of scalars a parameter holds, as a C# expression.</summary>
-    private static string Size(ParamSpec p) => p.Kind switch
+    internal static string Size(ParamSpec p) => p.Kind switch
     {
         ParamKind.Double => "1",
         ParamKind.Array2D => $"{p.Name}.GetLength(0) * {p.Name}.GetLength(1)",

@@ -13,9 +13,11 @@ namespace SymGrad.Generators.Emitting;
 /// </summary>
 internal sealed class JvpEmitter : PlainEmitter
 {
-    private JvpEmitter(JvpIr jvp, MethodIr program)
+    private JvpEmitter(JvpIr jvp, MethodIr program, string? outputTangent)
         : base(program, new[] { new Section(jvp.Body, "// Forward sweep: each value, then its tangent (its derivative along the tangents).") },
-               jvp.Return, new[] { new OutputWrite("derivative", jvp.Derivative) }, new[] { "derivative" }, allowSplit: false)
+               jvp.Return, outputTangent is null ? new[] { new OutputWrite("derivative", jvp.Derivative) } : System.Array.Empty<OutputWrite>(),
+               new[] { outputTangent ?? "derivative" }, allowSplit: false,
+               outputTangent is null ? null : new Dictionary<ArraySourceKind, string> { [ArraySourceKind.OutputTangent] = outputTangent })
     {
     }
 
@@ -23,30 +25,55 @@ internal sealed class JvpEmitter : PlainEmitter
     {
         MethodIr ir = jvp.Primal;
         var program = ir with { Params = jvp.AllParams };
-        var emitter = new JvpEmitter(jvp, program);
+        // A vector output r: its tangent tR (the Jacobian times the tangents) is written in place, as r is.
+        int output = ir.Params.ToList().FindIndex(p => p.IsOutput);
+        string? tR = output < 0 ? null : Naming.DerivedParameter("t", ir.Params[output], program.Params.Select(p => p.Name.TrimStart('@')).ToList());
+        var emitter = new JvpEmitter(jvp, program, tR);
         var tangents = new Dictionary<int, string>();
         for (int k = 0; k < jvp.Tangents.Count; k++) tangents[jvp.TangentOf[k]] = jvp.Tangents[k].Name;
 
         string cref = XmlDocs.Cref(spec, ir);
         w.Line("/// <summary>");
-        w.Line($"/// Computes <see cref=\"{cref}\"/> and its directional derivative along the tangents, by forward-mode");
-        w.Line("/// differentiation: one sweep, no tape, no allocation.");
+        if (tR is null)
+        {
+            w.Line($"/// Computes <see cref=\"{cref}\"/> and its directional derivative along the tangents, by forward-mode");
+            w.Line("/// differentiation: one sweep, no tape, no allocation.");
+        }
+        else
+        {
+            w.Line($"/// Computes <see cref=\"{cref}\"/> and the Jacobian-vector product <c>J·t</c> along the tangents, by forward-mode");
+            w.Line("/// differentiation: one sweep, no tape, no allocation.");
+        }
         w.Line("/// </summary>");
-        XmlDocs.MethodParameters(w, spec, ir);
+        var inputs = ir.Params.Where(p => !p.IsOutput).ToList();
+        foreach (ParamSpec p in inputs) w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">As for <c>{spec.Name}</c>.</param>");
         XmlDocs.Derived(w, tangents, ir, p => $"The direction's component along {p}, of its shape.");
-        w.Line("/// <param name=\"derivative\">Receives the derivative of the result along the tangents: the gradient dotted with them.</param>");
-        XmlDocs.Returns(w, cref);
+        if (tR is null)
+        {
+            w.Line("/// <param name=\"derivative\">Receives the derivative of the result along the tangents: the gradient dotted with them.</param>");
+            XmlDocs.Returns(w, cref);
+        }
+        else
+        {
+            string r = ir.Params[output].Name.TrimStart('@');
+            w.Line($"/// <param name=\"{r}\">As for <c>{spec.Name}</c>: receives the results.</param>");
+            w.Line($"/// <param name=\"{tR}\">Receives the derivative of each element of <paramref name=\"{r}\"/> along the tangents (of its length).</param>");
+        }
         w.Line(Emitter.GeneratedCodeAttribute);
-        var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name)
+        var parameters = inputs.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name)
             .Concat(jvp.Tangents.Select(t => GradientEmitter.ParamType(t.Kind) + " " + t.Name))
-            .Append("out double derivative");
+            .Concat(tR is null
+                ? new[] { "out double derivative" }
+                : new[] { GradientEmitter.ParamType(ir.Params[output].Kind) + " " + ir.Params[output].Name, "global::System.Span<double> " + tR });
         EmitOptimization(w, new[] { jvp.Body });
-        w.Open($"{spec.Accessibility} static double {spec.Name}Jvp({string.Join(", ", parameters)})");
-        ArgumentChecks.Emit(w, ir, tangents, "tangent");
+        w.Open($"{spec.Accessibility} static {(tR is null ? "double" : "void")} {spec.Name}Jvp({string.Join(", ", parameters)})");
+        var shaped = new List<IReadOnlyDictionary<int, string>> { tangents };
+        if (tR is not null) shaped.Add(new Dictionary<int, string> { [output] = tR });
+        ArgumentChecks.Emit(w, ir, shaped, "tangent");
         EmitTape(w, new[] { jvp.Body });
         emitter.EmitViews(w, System.Array.Empty<(Effect, string)>());
-        emitter.EmitBody(w, "// The directional derivative.");
-        w.Line($"return {emitter.Operand(jvp.Return, Prec.Conditional)};");
+        emitter.EmitBody(w, tR is null ? "// The directional derivative." : null);
+        if (tR is null) w.Line($"return {emitter.Operand(jvp.Return, Prec.Conditional)};");
         w.Close();
     }
 }

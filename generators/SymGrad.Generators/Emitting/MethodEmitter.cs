@@ -36,6 +36,11 @@ internal static class MethodEmitter
             JvpEmitter.Emit(w, spec, jvp);
             w.Line();
         }
+        if (spec.HasVectorOutput && spec.Modes.HasFlag(DerivativeModes.Jacobian))
+        {
+            JacobianEmitter.Emit(w, spec, spec.Ir);
+            w.Line();
+        }
         if (hvp is { } h)
         {
             HvpEmitter.Emit(w, spec, h.Gradient, h.Program);

@@ -29,10 +29,17 @@ internal sealed class Naming
     }
 
     /// <summary>An adjoint parameter's name: <c>d</c> and the parameter's name with its first letter upper-cased.</summary>
-    public static string AdjointParameter(ParamSpec p, IReadOnlyCollection<string> taken)
+    public static string AdjointParameter(ParamSpec p, IReadOnlyCollection<string> taken) => DerivedParameter("d", p, taken);
+
+    /// <summary>
+    /// The name of an argument that goes with parameter <paramref name="p"/>: <paramref name="prefix"/> and its name
+    /// with the first letter upper-cased (<c>dX</c>, <c>tX</c>, <c>dR</c> for the seed of an output <c>r</c>), with
+    /// <c>_</c> appended while it is taken.
+    /// </summary>
+    public static string DerivedParameter(string prefix, ParamSpec p, IReadOnlyCollection<string> taken)
     {
         string bare = p.Name.TrimStart('@');
-        string name = "d" + char.ToUpperInvariant(bare[0]) + bare.Substring(1);
+        string name = prefix + char.ToUpperInvariant(bare[0]) + bare.Substring(1);
         while (taken.Contains(name)) name += "_";
         return name;
     }

@@ -14,8 +14,8 @@ internal abstract class PlainEmitter : ProgramEmitter
 {
     /// <param name="program">The program's parameters (the method's, then any tangents) and source lines.</param>
     protected PlainEmitter(MethodIr program, IReadOnlyList<Section> sections, int result, IReadOnlyList<OutputWrite> outputs,
-                           IEnumerable<string> reservedNames, bool allowSplit)
-        : base(sections, result, outputs, program.Params.Select(p => p.Name).ToList(), reservedNames, program.SourceLines, allowSplit)
+                           IEnumerable<string> reservedNames, bool allowSplit, IReadOnlyDictionary<ArraySourceKind, string>? boundArrays = null)
+        : base(sections, result, outputs, program.Params.Select(p => p.Name).ToList(), reservedNames, program.SourceLines, allowSplit, boundArrays)
     {
         Program = program;
     }
@@ -193,6 +193,10 @@ internal abstract class PlainEmitter : ProgramEmitter
     {
         TapePush t when TypeOf(t.Value) == ValType.Bool => $"tape.Push({Operand(t.Value, Prec.Conditional + 1)} ? 1.0 : 0.0); // for the backward sweep",
         TapePush t => $"tape.Push({Operand(t.Value, Prec.Conditional)}); // for the backward sweep",
+        NewArray { Source.Kind: ArraySourceKind.Output } => "", // the caller's span, written in place
+        NewArray { Source.Kind: ArraySourceKind.OutputTangent } a => $"{ArrayName(a.Array)}.Clear(); // the tangent of every result the method does not write is zero",
+        NewArray { Source.Kind: ArraySourceKind.OutputSeed } a =>
+            $"global::System.Span<double> {ArrayName(a.Array)} = tape.Allocate({ElementCount(a)}); {BoundName(ArraySourceKind.OutputSeed)}.CopyTo({ArrayName(a.Array)}); // the backward sweep starts from the seed",
         NewArray a => $"{(IsHoistedArray(a.Array) ? "" : "global::System.Span<double> ")}{ArrayName(a.Array)} = tape.Allocate({ElementCount(a)});",
         StoreLocal st => $"{Element(st.Array, st.Index0, st.Index1)} = {Operand(st.Value, Prec.Conditional)};",
         AddToLocal add => $"{Element(add.Array, add.Index0, add.Index1)} += {Operand(add.Value, Prec.Conditional)};",
@@ -200,7 +204,8 @@ internal abstract class PlainEmitter : ProgramEmitter
     };
 
     /// <summary>Whether the program uses the tape (its loops keep values for their backward sweeps).</summary>
-    protected static bool UsesTape(Block block) => block.Nodes.Any(n => n is TapePush or TapePop or NewArray || IrWalk.Blocks(n).Any(UsesTape));
+    protected static bool UsesTape(Block block) =>
+        block.Nodes.Any(n => n is TapePush or TapePop or NewArray { Source: null or { Kind: ArraySourceKind.OutputSeed } } || IrWalk.Blocks(n).Any(UsesTape));
 
     private int _marks;
 

@@ -37,8 +37,10 @@ internal abstract class ProgramEmitter
     /// <param name="allowSplit">Whether a program too large for one optimised method may be split into parts.</param>
     /// <param name="parameters">The method's parameter names.</param>
     /// <param name="reservedNames">Names locals may not take, besides the parameters' (the adjoints').</param>
+    /// <param name="boundArrays">The parameters a vector output's tangent and seed arrays are bound to, by kind.</param>
     protected ProgramEmitter(IReadOnlyList<Section> sections, int result, IReadOnlyList<OutputWrite> outputs, IReadOnlyList<string> parameters,
-                             IEnumerable<string> reservedNames, IReadOnlyList<string> sourceLines, bool allowSplit)
+                             IEnumerable<string> reservedNames, IReadOnlyList<string> sourceLines, bool allowSplit,
+                             IReadOnlyDictionary<ArraySourceKind, string>? boundArrays = null)
     {
         var items = new List<Node>();
         foreach (Section section in sections)
@@ -55,15 +57,26 @@ internal abstract class ProgramEmitter
         _parts?.AssignFrameSlots(_uses, _inline);
         _frameSlot = _parts?.FrameSlots ?? new Dictionary<int, int>();
         _naming = new Naming(parameters, parameters.Select(p => p.TrimStart('@')).Concat(reservedNames).Append("frame").Append("tape"), _uses);
+        _boundNames = boundArrays ?? new Dictionary<ArraySourceKind, string>();
         foreach (NewArray array in IrWalk.All(Body).OfType<NewArray>())
         {
             _arrays[array.Array] = array;
-            _arrayNames[array.Array] = _naming.Reserve(array.Name);
+            // The vector output and its tangent are the method's own parameters: their elements are written in place.
+            _arrayNames[array.Array] = array.Source switch
+            {
+                { Kind: ArraySourceKind.Output } s => parameters[s.Param],
+                { Kind: ArraySourceKind.OutputTangent } => _boundNames[ArraySourceKind.OutputTangent],
+                _ => _naming.Reserve(array.Name),
+            };
         }
         _naming.NameSourceVariables(Body, _inline);
     }
 
     private readonly Dictionary<int, NewArray> _arrays = new();
+    private readonly IReadOnlyDictionary<ArraySourceKind, string> _boundNames;
+
+    /// <summary>The parameter a vector output's array is bound to (<see cref="ArraySource"/>): its tangent <c>tR</c> or its seed <c>dR</c>.</summary>
+    protected string BoundName(ArraySourceKind kind) => _boundNames[kind];
     private readonly Dictionary<int, string> _arrayNames = new();
 
     /// <summary>Takes a unique name for a local the emitter adds (not a value's).</summary>
@@ -343,8 +356,10 @@ internal abstract class ProgramEmitter
             case Region other:
                 throw new System.InvalidOperationException($"the emitter does not know the region {other.GetType().Name}");
             case Effect effect:
+                string statement = RenderEffect(effect);
+                if (statement.Length == 0) return; // nothing to write: the vector output is the caller's span
                 Comment(w, effect.Origin);
-                w.Line(RenderEffect(effect));
+                w.Line(statement);
                 return;
         }
         var instr = (Instr)node;

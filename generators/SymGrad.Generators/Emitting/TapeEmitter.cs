@@ -31,18 +31,23 @@ internal sealed class TapeEmitter : ProgramEmitter
         w.Line("/// <summary>");
         string cref = XmlDocs.Cref(spec, ir);
         w.Line($"/// <see cref=\"{cref}\"/> on the <see cref=\"global::SymGrad.Value\"/> tape engine: call");
-        w.Line("/// <see cref=\"global::SymGrad.Value.Backward\"/> on the result to get the gradient the reference way, or draw its graph.");
+        w.Line(spec.HasVectorOutput
+            ? "/// <see cref=\"global::SymGrad.Value.Backward\"/> on an element of the output to get its gradient (a row of the Jacobian) the reference way."
+            : "/// <see cref=\"global::SymGrad.Value.Backward\"/> on the result to get the gradient the reference way, or draw its graph.");
         w.Line("/// </summary>");
         w.Line(Emitter.GeneratedCodeAttribute);
         string parameters = string.Join(", ", ir.Params.Select(p => TapeType(p) + " " + p.Name));
-        w.Open($"{spec.Accessibility} static {ValueType} {spec.Name}Tape({parameters})");
+        bool vector = spec.HasVectorOutput;
+        w.Open($"{spec.Accessibility} static {(vector ? "void" : ValueType)} {spec.Name}Tape({parameters})");
         emitter.EmitBody(w);
-        w.Line($"return {emitter.Operand(ir.Return, Prec.Conditional)};");
+        if (!vector) w.Line($"return {emitter.Operand(ir.Return, Prec.Conditional)};");
         w.Close();
     }
 
     private static string TapeType(ParamSpec p)
     {
+        // The vector output holds Values: the caller calls Backward on the element it wants the gradient of.
+        if (p.IsOutput) return p.Kind == ParamKind.Array ? ValueType + "[]" : "global::System.Span<" + ValueType + ">";
         if (!p.IsDifferentiable) return GradientEmitter.ParamType(p.Kind);
         return p.Kind switch
         {
@@ -59,6 +64,7 @@ internal sealed class TapeEmitter : ProgramEmitter
     /// <summary>A local array: of <c>Value</c>s (zeros) when active, of doubles otherwise; its elements written in place.</summary>
     protected override string RenderEffect(Effect effect) => effect switch
     {
+        NewArray { Source.Kind: ArraySourceKind.Output } => "", // the caller's span of Values, written in place
         NewArray a when Active(a.Array) =>
             $"{ValueType}[] {ArrayName(a.Array)} = new {ValueType}[{ElementCount(a)}]; global::System.Array.Fill({ArrayName(a.Array)}, ({ValueType})0.0);",
         NewArray a => $"double[] {ArrayName(a.Array)} = new double[{ElementCount(a)}];",

@@ -146,7 +146,27 @@ internal sealed record LoopVar(int Id, ValType Type, int Init, int Next, int Res
 /// elements, or <see cref="Length0"/> x <see cref="Length1"/> (-1 for one dimension). Named after
 /// <see cref="Name"/>. Its elements are memory: read by <see cref="LoadLocal"/>, written by <see cref="StoreLocal"/>.
 /// </summary>
-internal sealed record NewArray(int Array, int Length0, int Length1, string Name) : Effect;
+internal sealed record NewArray(int Array, int Length0, int Length1, string Name) : Effect
+{
+    /// <summary>Where the elements live when not in fresh zeroed memory: a parameter's span (the vector output), or null.</summary>
+    public ArraySource? Source { get; init; }
+}
+
+/// <summary>How a vector output's arrays are bound to the generated method's parameters.</summary>
+internal enum ArraySourceKind : byte
+{
+    /// <summary>The output parameter itself, as the caller passed it (the method writes its results there).</summary>
+    Output,
+
+    /// <summary>The output's tangent parameter (<c>tR</c>), cleared first: forward mode writes the tangents of the results there.</summary>
+    OutputTangent,
+
+    /// <summary>Fresh memory filled from the output's seed parameter (<c>dR</c>): the adjoints the backward sweep starts from.</summary>
+    OutputSeed,
+}
+
+/// <summary>A local array that stands for parameter <see cref="Param"/>'s memory (or is seeded from its seed), as <see cref="Kind"/> says.</summary>
+internal sealed record ArraySource(ArraySourceKind Kind, int Param);
 
 /// <summary>An element of a local array, as it is when the load runs (it reads memory: never shared or moved).</summary>
 internal sealed record LoadLocal(int Id, int Array, int Index0, int Index1) : Instr(Id, ValType.Double);

@@ -11,13 +11,20 @@ internal enum ParamKind : byte { Double, Int, Array, Array2D, ReadOnlySpan, Span
 /// </summary>
 internal sealed record ParamSpec(string Name, ParamKind Kind, bool NoDerivative, int MinLength0, int MinLength1)
 {
+    /// <summary>
+    /// The method's vector output (an <c>[Output]</c> span, its last parameter): memory the body writes its results
+    /// into, lowered as a local array bound to the caller's span (<see cref="ArraySource"/>). It has no adjoint of its
+    /// own: its seed, tangent or Jacobian rows are extra parameters of the generated methods.
+    /// </summary>
+    public bool IsOutput { get; init; }
+
     public bool IsArrayLike => Kind is ParamKind.Array or ParamKind.Array2D or ParamKind.ReadOnlySpan or ParamKind.Span or ParamKind.IntArray or ParamKind.IntReadOnlySpan;
 
     /// <summary>An <c>int[]</c> or <c>ReadOnlySpan&lt;int&gt;</c>: labels, index tables; read as data.</summary>
     public bool IsIntArray => Kind is ParamKind.IntArray or ParamKind.IntReadOnlySpan;
 
     /// <summary>Differentiable parameters get an adjoint: doubles and double arrays not marked [NoDerivative].</summary>
-    public bool IsDifferentiable => !NoDerivative && Kind is not (ParamKind.Int or ParamKind.IntArray or ParamKind.IntReadOnlySpan);
+    public bool IsDifferentiable => !NoDerivative && !IsOutput && Kind is not (ParamKind.Int or ParamKind.IntArray or ParamKind.IntReadOnlySpan);
 }
 
 /// <summary>

@@ -11,6 +11,7 @@ internal enum DerivativeModes
     Forward = 2,
     HessianVector = 4,
     Hessian = 8,
+    Jacobian = 16,
 }
 
 /// <summary>
@@ -30,6 +31,9 @@ internal sealed record MethodSpec(
     public TypeShell Shell => new(Namespace, Types);
 
     /// <summary>The containing type's full name, used to group methods into one file per type.</summary>
+    /// <summary>Whether the method writes a vector output (an <c>[Output]</c> span) instead of returning a double.</summary>
+    public bool HasVectorOutput => System.Linq.Enumerable.Any(Ir.Params, p => p.IsOutput);
+
     public string TypeKey => (Namespace.Length > 0 ? Namespace + "." : "") + string.Join(".", System.Linq.Enumerable.Select(Types, t => t.Name + t.TypeParameters));
 }
 

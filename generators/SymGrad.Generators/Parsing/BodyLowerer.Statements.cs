@@ -44,6 +44,18 @@ internal sealed partial class BodyLowerer
         if (ofInts) _intArrays.Add(param);
     }
 
+    /// <summary>
+    /// Binds the vector output (parameter <paramref name="param"/>) as a local array in memory: the caller's span,
+    /// written by the body like any local array, so that every pass treats it as one (<see cref="ArraySource"/>).
+    /// </summary>
+    public ArrayBinding DeclareOutput(int param, string name)
+    {
+        int memory = _b.NewId();
+        int length = _b.Length(param, 0);
+        _b.AddEffect(new NewArray(memory, length, -1, name) { Source = new ArraySource(ArraySourceKind.Output, param) });
+        return ArrayBinding.ForLocal(LocalArray.InMemory(name, memory, length, -1));
+    }
+
     /// <param name="memoryArrays">Local arrays to keep in memory from their declaration (a loop indexes them at run time).</param>
     public BodyLowerer(Compilation compilation, string rootName, ISet<ISymbol> memoryArrays, CancellationToken ct)
     {
@@ -58,12 +70,13 @@ internal sealed partial class BodyLowerer
     public IReadOnlyList<string> SourceLines => _sourceLines;
 
     /// <summary>Lowers the body of <paramref name="method"/> with its parameters bound in <paramref name="env"/>; returns the returned value.</summary>
-    public int LowerMethodBody(IMethodSymbol method, IOperation body, Env env)
+    /// <param name="returnsVoid">The method writes a vector output and returns nothing: its end and each <c>return;</c> return 0.</param>
+    public int LowerMethodBody(IMethodSymbol method, IOperation body, Env env, bool returnsVoid = false)
     {
         _callStack.Push(method);
         try
         {
-            Lower(new Work(body, null), env);
+            Lower(new Work(body, returnsVoid ? Work.EndOfVoidMethod : null), env);
         }
         catch (LoweringException e) when (_callStack.Count == 1 && _errors.Count > 0)
         {
@@ -88,7 +101,13 @@ internal sealed partial class BodyLowerer
         while (work is not null)
         {
             _ct.ThrowIfCancellationRequested();
-            IOperation op = work.Head;
+            if (work.IsEndOfVoidMethod)
+            {
+                // Falling off the end of a void method: the path returns, with no value.
+                env.Return = _b.Const(0.0);
+                return;
+            }
+            IOperation op = work.Head!;
             work = work.Tail;
             if (!Recovering)
             {
@@ -138,7 +157,7 @@ internal sealed partial class BodyLowerer
                     return true; // the iteration ends here: the rest of the body is not lowered on this path
                 case IReturnOperation ret:
                     SetOrigin(op);
-                    int returned = Scalar(ret.ReturnedValue!, env);
+                    int returned = ret.ReturnedValue is null ? _b.Const(0.0) : Scalar(ret.ReturnedValue, env); // return; in a void method
                     if (_loopDepth > 0) ReturnFromLoop(returned, env);
                     else env.Return = returned;
                     return true;

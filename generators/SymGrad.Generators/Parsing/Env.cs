@@ -106,7 +106,17 @@ internal sealed class Work
         Tail = tail;
     }
 
-    public IOperation Head { get; }
+    private Work()
+    {
+    }
+
+    /// <summary>The end of a void method's body (a vector output's): reaching it returns, as <c>return;</c> does.</summary>
+    public static readonly Work EndOfVoidMethod = new();
+
+    public bool IsEndOfVoidMethod => Head is null;
+
+    /// <summary>The statement to lower next; null only for <see cref="EndOfVoidMethod"/>.</summary>
+    public IOperation? Head { get; }
     public Work? Tail { get; }
 
     public static Work? Prepend(IReadOnlyList<IOperation> items, Work? tail)

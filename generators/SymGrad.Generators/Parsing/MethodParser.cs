@@ -95,11 +95,13 @@ internal static class MethodParser
             types.Insert(0, new TypeDecl(keyword, typeName, typeParameters));
         }
 
-        if (method.ReturnType.SpecialType != SpecialType.System_Double)
+        bool isVoid = method.ReturnsVoid;
+        if (method.ReturnType.SpecialType != SpecialType.System_Double && !isVoid)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, declaration.ReturnType.GetLocation(),
                 method.Name, method.ReturnType.ToDisplayString()));
         }
+        int output = OutputParameter(method, declaration, isVoid, ct, diagnostics);
 
         var kinds = new List<(IParameterSymbol Symbol, ParamKind Kind, bool NoDerivative)>();
         foreach (IParameterSymbol p in method.Parameters)
@@ -115,12 +117,22 @@ internal static class MethodParser
             bool noDerivative = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
             kinds.Add((p, kind.Value, noDerivative));
         }
-        DerivativeModes modes = Modes(method, ct, diagnostics);
+        DerivativeModes modes = Modes(method, ct, diagnostics, output >= 0);
         var suffixes = new List<string> { "Tape" };
-        if (modes.HasFlag(DerivativeModes.Reverse)) suffixes.Insert(0, "Gradient");
-        if (modes.HasFlag(DerivativeModes.Forward)) suffixes.Add("Jvp");
-        if (modes.HasFlag(DerivativeModes.HessianVector) || modes.HasFlag(DerivativeModes.Hessian)) suffixes.Add("Hvp"); // a Hessian is made of them
-        if (modes.HasFlag(DerivativeModes.Hessian)) suffixes.Add("Hessian");
+        if (output >= 0)
+        {
+            // A vector output: reverse mode is a VJP, and a Jacobian is made of VJPs or JVPs.
+            if (modes.HasFlag(DerivativeModes.Reverse) || modes.HasFlag(DerivativeModes.Jacobian)) suffixes.Insert(0, "Vjp");
+            if (modes.HasFlag(DerivativeModes.Forward) || modes.HasFlag(DerivativeModes.Jacobian)) suffixes.Add("Jvp");
+            if (modes.HasFlag(DerivativeModes.Jacobian)) suffixes.Add("Jacobian");
+        }
+        else
+        {
+            if (modes.HasFlag(DerivativeModes.Reverse)) suffixes.Insert(0, "Gradient");
+            if (modes.HasFlag(DerivativeModes.Forward)) suffixes.Add("Jvp");
+            if (modes.HasFlag(DerivativeModes.HessianVector) || modes.HasFlag(DerivativeModes.Hessian)) suffixes.Add("Hvp"); // a Hessian is made of them
+            if (modes.HasFlag(DerivativeModes.Hessian)) suffixes.Add("Hessian");
+        }
         foreach (string suffix in suffixes)
         {
             // The compilation the generator sees holds no generated code, so a member of that name is the user's.
@@ -144,6 +156,11 @@ internal static class MethodParser
             for (int i = 0; i < kinds.Count; i++)
             {
                 (IParameterSymbol symbol, ParamKind kind, _) = kinds[i];
+                if (i == output)
+                {
+                    env.Arrays[symbol] = lowerer.DeclareOutput(i, symbol.Name);
+                    continue;
+                }
                 switch (kind)
                 {
                     case ParamKind.Double: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Double); break;
@@ -156,13 +173,15 @@ internal static class MethodParser
             }
             try
             {
-                result = lowerer.LowerMethodBody(method, body, env);
+                result = lowerer.LowerMethodBody(method, body, env, returnsVoid: output >= 0);
                 break;
             }
             catch (NeedsMemoryException e) when (memoryArrays.Add(e.Array))
             {
             }
         }
+        // A void method returns nothing: the paths' zeros (and the phis joining them) are left for dead code to remove.
+        if (output >= 0) result = lowerer.Builder.Const(0.0);
         if (lowerer.Builder.TypeOf(result) == ValType.Int) result = lowerer.Builder.Unary(Op.IntToDouble, result);
         Block block = lowerer.Builder.Finish();
 
@@ -179,7 +198,7 @@ internal static class MethodParser
         var parameters = kinds.Select((k, i) =>
         {
             extents.TryGetValue(i, out (int I, int J) e);
-            return new ParamSpec(Identifier(k.Symbol.Name), k.Kind, k.NoDerivative, e.I, e.J);
+            return new ParamSpec(Identifier(k.Symbol.Name), k.Kind, k.NoDerivative, e.I, e.J) { IsOutput = i == output };
         }).ToEquatableArray();
 
         var ir = new MethodIr(parameters, block, result, lowerer.Builder.NextId, lowerer.SourceLines.ToEquatableArray());
@@ -192,22 +211,82 @@ internal static class MethodParser
     /// The attribute's <c>Modes</c> (Reverse when absent). No mode, or a value that is not a combination of the
     /// modes, is SG0016 on the attribute.
     /// </summary>
-    private static DerivativeModes Modes(IMethodSymbol method, CancellationToken ct, List<DiagnosticInfo> diagnostics)
+    private static DerivativeModes Modes(IMethodSymbol method, CancellationToken ct, List<DiagnosticInfo> diagnostics, bool vectorOutput)
     {
         AttributeData? attribute = method.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == TypeNames.DifferentiableAttribute);
         if (attribute is null) return DerivativeModes.Reverse;
         TypedConstant value = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Modes").Value;
         if (value.Value is not int bits) return DerivativeModes.Reverse;
         var modes = (DerivativeModes)bits;
-        const DerivativeModes available = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector | DerivativeModes.Hessian;
+        const DerivativeModes available = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector | DerivativeModes.Hessian | DerivativeModes.Jacobian;
+        Location location = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? Location.None;
         if ((modes & ~available) != 0 || modes == 0)
         {
-            Location location = attribute.ApplicationSyntaxReference?.GetSyntax(ct).GetLocation() ?? Location.None;
             string asked = modes == 0 ? "no derivative at all (Modes = 0)"
                 : $"the mode value {bits.ToString(System.Globalization.CultureInfo.InvariantCulture)}, which is not a combination of DerivativeModes";
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModeNotAvailable, location, method.Name, asked));
         }
+        if (vectorOutput && (modes & (DerivativeModes.HessianVector | DerivativeModes.Hessian)) != 0)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VectorOutput, location, method.Name,
+                "asks for a Hessian of a vector output",
+                "second order needs a double result; ask for DerivativeModes.Reverse (Vjp), Forward (Jvp) or Jacobian, or return a double (a sum of squares) and ask for its Hessian"));
+        }
+        if (!vectorOutput && modes.HasFlag(DerivativeModes.Jacobian))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VectorOutput, location, method.Name,
+                "asks for DerivativeModes.Jacobian but returns a double",
+                "the Jacobian of a double result is its gradient; ask for DerivativeModes.Reverse, or make the method void and write its results into a last parameter [Output] Span<double> r"));
+        }
         return modes & available;
+    }
+
+    /// <summary>
+    /// The index of the method's <c>[Output]</c> parameter, or -1. A vector output is one <c>Span&lt;double&gt;</c> or
+    /// <c>double[]</c> parameter, the last, of a <c>void</c> method; anything else is SG0017 on the offending syntax.
+    /// </summary>
+    private static int OutputParameter(IMethodSymbol method, MethodDeclarationSyntax declaration, bool isVoid, CancellationToken ct, List<DiagnosticInfo> diagnostics)
+    {
+        var marked = method.Parameters.Where(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.OutputAttribute)).ToList();
+        Location At(IParameterSymbol p) => p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct).GetLocation() ?? NameLocation(declaration);
+        void Report(Location location, string what, string advice) =>
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.VectorOutput, location, method.Name, what, advice));
+        if (marked.Count == 0)
+        {
+            if (isVoid)
+            {
+                Report(declaration.ReturnType.GetLocation(), "returns void and has no [Output] parameter",
+                    "return a double, or write the results into a last parameter [Output] Span<double> r");
+            }
+            return -1;
+        }
+        if (!isVoid)
+        {
+            Report(declaration.ReturnType.GetLocation(), $"returns '{method.ReturnType.ToDisplayString()}' and has the [Output] parameter '{marked[0].Name}'",
+                "a method with a vector output returns void; make it void, or return a double and drop [Output]");
+        }
+        foreach (IParameterSymbol extra in marked.Skip(1))
+        {
+            Report(At(extra), $"has a second [Output] parameter, '{extra.Name}'",
+                "write every result into one [Output] span (concatenate them), or split the method in two");
+        }
+        IParameterSymbol output = marked[0];
+        if (output.RefKind != RefKind.None || KindOf(output.Type) is not (ParamKind.Span or ParamKind.Array))
+        {
+            Report(At(output), $"marks '{output.Name}' of type '{output.Type.ToDisplayString()}' as its [Output]",
+                "an output is a Span<double> or a double[] passed by value");
+        }
+        if (!SymbolEqualityComparer.Default.Equals(output, method.Parameters[method.Parameters.Length - 1]))
+        {
+            Report(At(output), $"has its [Output] parameter '{output.Name}' before other parameters",
+                "make the output the last parameter, so that the generated Vjp, Jvp and Jacobian put its seed, tangent and rows after it");
+        }
+        if (output.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute))
+        {
+            Report(At(output), $"marks its output '{output.Name}' [NoDerivative]",
+                "drop [NoDerivative]: the output's elements are what is differentiated");
+        }
+        return isVoid && marked.Count == 1 ? output.Ordinal : -1;
     }
 
     private static LoweringResult Fail(DiagnosticDescriptor descriptor, Location location, params string[] args) =>

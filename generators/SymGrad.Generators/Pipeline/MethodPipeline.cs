@@ -26,7 +26,10 @@ internal static class MethodPipeline
         {
             MethodIr ir = spec.Ir;
             HashSet<int> active = Activity.Of(ir);
-            GradientIr? gradient = spec.Modes.HasFlag(DerivativeModes.Reverse) || spec.Modes.HasFlag(DerivativeModes.HessianVector) || spec.Modes.HasFlag(DerivativeModes.Hessian)
+            // A Jacobian is made of VJPs (a row each) or JVPs (a column each): it needs both programs.
+            bool jacobian = spec.HasVectorOutput && spec.Modes.HasFlag(DerivativeModes.Jacobian);
+            bool reverse = spec.Modes.HasFlag(DerivativeModes.Reverse) || jacobian;
+            GradientIr? gradient = reverse || spec.Modes.HasFlag(DerivativeModes.HessianVector) || spec.Modes.HasFlag(DerivativeModes.Hessian)
                 ? DeadCodeElimination.Run(AdjointWrites.Run(ReverseMode.Differentiate(ir, active)))
                 : null;
             JvpIr? hvp = null;
@@ -40,14 +43,14 @@ internal static class MethodPipeline
             }
             ct.ThrowIfCancellationRequested();
             JvpIr? jvp = null;
-            if (spec.Modes.HasFlag(DerivativeModes.Forward))
+            if (spec.Modes.HasFlag(DerivativeModes.Forward) || jacobian)
             {
                 JvpIr unoptimised = ForwardMode.Differentiate(ir, active);
                 jvp = unoptimised with { Body = DeadCodeElimination.Run(unoptimised.Body, new[] { unoptimised.Return, unoptimised.Derivative }) };
             }
             ct.ThrowIfCancellationRequested();
             Block tape = DeadCodeElimination.Run(ir.Body, new[] { ir.Return });
-            string members = MethodEmitter.Emit(spec, spec.Modes.HasFlag(DerivativeModes.Reverse) ? gradient : null, jvp, hvp is null ? null : (gradient!, hvp), tape, active);
+            string members = MethodEmitter.Emit(spec, reverse ? gradient : null, jvp, hvp is null ? null : (gradient!, hvp), tape, active);
             return new EmittedMethod(Emitter.HintName(spec), spec.Shell, members, null);
         }
         catch (Exception e) when (e is not OperationCanceledException)

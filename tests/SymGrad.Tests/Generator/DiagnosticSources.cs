@@ -36,10 +36,11 @@ internal static class DiagnosticSources
         new("SG0014", "[Differentiable] public static double CallsBroken(double x) => Broken(x) + 1;\n    [Differentiable] public static double Broken(double x) { try { x = x * 2; } finally { } return x; }", "Broken", "Broken"),
         new("SG0015", "[Differentiable] public static double Clashes(double x) => x * x;\n    public static double ClashesGradient(double x, ref double dX) => 0;", "Clashes", "'ClashesGradient'"),
         new("SG0016", "[Differentiable(Modes = 0)] public static double NoMode(double x) => x * x;", "Differentiable(Modes = 0)", "no derivative"),
+        new("SG0017", "[Differentiable] public static void NoOutput(double x, Span<double> r) { r[0] = x; }", "void", "[Output]"),
     ];
 
     /// <summary>The name of the (first) bad method of an entry.</summary>
-    public static string MethodName(BadMethod bad) => System.Text.RegularExpressions.Regex.Match(bad.Code, @"(?:double|float) (\w+)[<(]").Groups[1].Value;
+    public static string MethodName(BadMethod bad) => System.Text.RegularExpressions.Regex.Match(bad.Code, @"(?:double|float|void) (\w+)[<(]").Groups[1].Value;
 
     /// <summary>A compilable file holding the given bad members (in <c>partial class Methods</c> unless they are types).</summary>
     public static string File(params BadMethod[] methods)

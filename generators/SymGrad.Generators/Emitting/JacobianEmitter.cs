@@ -1,0 +1,177 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generators.Ir;
+using SymGrad.Generators.Model;
+
+namespace SymGrad.Generators.Emitting;
+
+/// <summary>
+/// Writes <c>{Name}Jacobian</c> for a method with a vector output r: the dense m x n Jacobian, rows the outputs,
+/// columns the inputs (every scalar of every differentiable parameter, in parameter order, arrays row-major). With
+/// no more outputs than inputs it runs one VJP per row (the row's unit seed gives the row); otherwise one JVP per
+/// column (the column's unit tangent gives the column): whichever is fewer sweeps, decided at run time from the
+/// lengths. Its seed, tangent and adjoint buffers are kept per thread, so a warm call allocates nothing.
+/// </summary>
+internal static class JacobianEmitter
+{
+    public static void Emit(CodeWriter w, MethodSpec spec, MethodIr ir)
+    {
+        int output = ir.Params.ToList().FindIndex(p => p.IsOutput);
+        ParamSpec r = ir.Params[output];
+        var differentiable = Enumerable.Range(0, ir.Params.Count).Where(p => ir.Params[p].IsDifferentiable).ToList();
+        var taken = ir.Params.Select(p => p.Name.TrimStart('@')).Append("jacobian").ToList();
+        // Locals of this method must not shadow a parameter (a user's n, row, ...): each takes the first free name.
+        string Fresh(string wanted)
+        {
+            string name = wanted;
+            while (taken.Contains(name)) name += "_";
+            taken.Add(name);
+            return name;
+        }
+        string m = Fresh("m"), n = Fresh("n"), row = Fresh("row"), column = Fresh("column"), k = Fresh("k");
+        string flat = Fresh("jacobianFlat"), scratch = Fresh("scratch"), seed = Fresh("seed"), tr = Fresh("tangentOfResults");
+        string scratchField = $"{spec.Name}JacobianScratch", kept = Fresh("kept");
+        string cref = XmlDocs.Cref(spec, ir);
+        string rName = r.Name.TrimStart('@');
+
+        w.Line("/// <summary>");
+        w.Line($"/// Computes <see cref=\"{cref}\"/> and its Jacobian: rows the elements of <paramref name=\"{rName}\"/>, columns the inputs");
+        w.Line("/// (every scalar of every differentiable parameter, in parameter order, arrays row-major). One reverse sweep per row");
+        w.Line("/// when there are no more rows than columns, else one forward sweep per column.");
+        w.Line("/// </summary>");
+        XmlDocs.MethodParameters(w, spec, ir);
+        w.Line($"/// <param name=\"jacobian\">Receives the Jacobian: {rName}.Length x n, n the number of inputs; overwritten.</param>");
+        w.Line(Emitter.GeneratedCodeAttribute);
+        var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name).Append("double[,] jacobian");
+        w.Open($"{spec.Accessibility} static void {spec.Name}Jacobian({string.Join(", ", parameters)})");
+        ArgumentChecks.Emit(w, ir, System.Array.Empty<IReadOnlyDictionary<int, string>>(), "argument");
+        w.Line("global::System.ArgumentNullException.ThrowIfNull(jacobian);");
+        w.Line($"int {m} = {r.Name}.Length, {n} = {string.Join(" + ", differentiable.Select(p => HessianEmitter.Size(ir.Params[p])).DefaultIfEmpty("0"))};");
+        w.Line($"if (jacobian.GetLength(0) != {m} || jacobian.GetLength(1) != {n}) " +
+               $"throw new global::System.ArgumentException(\"jacobian must be {rName}.Length x n, n the number of inputs (\" + {m} + \" x \" + {n} + \").\", nameof(jacobian));");
+        string call = $"{spec.Name}({string.Join(", ", ir.Params.Select(p => p.Name))})";
+        w.Line($"if ({n} == 0 || {m} == 0)");
+        w.Line("{");
+        w.Line($"    {call}; // no sweep to compute the results in");
+        w.Line("    return;");
+        w.Line("}");
+        w.Line($"global::System.Span<double> {flat} = global::SymGrad.GradientTape.Flat(jacobian);");
+        w.Line($"global::System.Span<double> {scratch} = {scratchField} is {{ }} {kept} && {kept}.Length >= {m} + {n} ? {kept} : ({scratchField} = new double[{m} + {n}]);");
+        w.Line($"{scratch}.Slice(0, {m} + {n}).Clear();");
+
+        // Each differentiable parameter's buffer (an adjoint in the VJPs, a tangent in the JVPs), of its shape.
+        var buffer = new Dictionary<int, string>();
+        var offsetOf = new Dictionary<int, string>();
+        string offset = m;
+        var twoDimensional = new List<(string Field, ParamSpec P)>();
+        foreach (int p in differentiable)
+        {
+            ParamSpec spec0 = ir.Params[p];
+            buffer[p] = Fresh("d" + Pascal(spec0.Name));
+            offsetOf[p] = offset;
+            switch (spec0.Kind)
+            {
+                case ParamKind.Double:
+                    w.Line($"double {buffer[p]} = 0.0;");
+                    break;
+                case ParamKind.Array2D:
+                    string field = $"{spec.Name}Jacobian{Pascal(spec0.Name)}";
+                    twoDimensional.Add((field, spec0));
+                    string keptArray = Fresh("kept" + Pascal(spec0.Name));
+                    w.Line($"double[,] {buffer[p]} = {field} is {{ }} {keptArray} && {keptArray}.GetLength(0) == {spec0.Name}.GetLength(0) && {keptArray}.GetLength(1) == {spec0.Name}.GetLength(1)");
+                    w.Line($"    ? {keptArray} : ({field} = new double[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)]);");
+                    w.Line($"global::System.Array.Clear({buffer[p]});");
+                    break;
+                default:
+                    w.Line($"global::System.Span<double> {buffer[p]} = {scratch}.Slice({offset}, {spec0.Name}.Length);");
+                    break;
+            }
+            offset = $"{offset} + {HessianEmitter.Size(spec0)}";
+        }
+        w.Open($"if ({m} <= {n})");
+        w.Line($"// One reverse sweep per row: the row's unit seed, and the adjoints it gives are the row.");
+        w.Line($"global::System.Span<double> {seed} = {scratch}.Slice(0, {m});");
+        w.Open($"for (int {row} = 0; {row} < {m}; {row}++)");
+        w.Line($"{seed}[{row}] = 1.0;");
+        w.Line($"{spec.Name}Vjp({string.Join(", ", ir.Params.Select(p => p.Name).Append(seed).Concat(differentiable.Select(p => (ir.Params[p].Kind == ParamKind.Double ? "ref " : "") + buffer[p])))});");
+        w.Line($"{seed}[{row}] = 0.0;");
+        w.Line($"int {column} = {row} * {n};");
+        foreach (int p in differentiable)
+        {
+            ParamSpec spec0 = ir.Params[p];
+            switch (spec0.Kind)
+            {
+                case ParamKind.Double:
+                    w.Line($"{flat}[{column}++] = {buffer[p]};");
+                    break;
+                case ParamKind.Array2D:
+                    w.Line($"global::SymGrad.GradientTape.Flat({buffer[p]}).CopyTo({flat}.Slice({column}));");
+                    w.Line($"{column} += {buffer[p]}.Length;");
+                    break;
+                default:
+                    w.Line($"{buffer[p]}.CopyTo({flat}.Slice({column}));");
+                    w.Line($"{column} += {buffer[p]}.Length;");
+                    break;
+            }
+        }
+        w.Close();
+        w.Close();
+        w.Open("else");
+        w.Line($"// One forward sweep per column: the column's unit tangent, and the tangents of the results it gives are the column.");
+        w.Line($"global::System.Span<double> {tr} = {scratch}.Slice(0, {m});");
+        w.Line($"int {column} = 0;");
+        string jvp = $"{spec.Name}Jvp({string.Join(", ", ir.Params.Where(p => !p.IsOutput).Select(p => p.Name).Concat(differentiable.Select(p => buffer[p])).Append(r.Name).Append(tr))})";
+        foreach (int p in differentiable)
+        {
+            ParamSpec spec0 = ir.Params[p];
+            w.Line($"// The columns of {spec0.Name.TrimStart('@')}.");
+            void Column(string unit)
+            {
+                w.Line($"{unit} = 1.0;");
+                w.Line($"{jvp};");
+                w.Line($"{unit} = 0.0;");
+                w.Line($"for (int {k} = 0; {k} < {m}; {k}++) {flat}[{k} * {n} + {column}] = {tr}[{k}];");
+                w.Line($"{column}++;");
+            }
+            switch (spec0.Kind)
+            {
+                case ParamKind.Double:
+                    w.OpenBlock();
+                    Column(buffer[p]);
+                    w.Close();
+                    break;
+                case ParamKind.Array2D:
+                    string flatBuffer = Fresh(buffer[p] + "Flat");
+                    w.Line($"global::System.Span<double> {flatBuffer} = global::SymGrad.GradientTape.Flat({buffer[p]});");
+                    w.Open($"for (int {row} = 0; {row} < {flatBuffer}.Length; {row}++)");
+                    Column($"{flatBuffer}[{row}]");
+                    w.Close();
+                    break;
+                default:
+                    w.Open($"for (int {row} = 0; {row} < {buffer[p]}.Length; {row}++)");
+                    Column($"{buffer[p]}[{row}]");
+                    w.Close();
+                    break;
+            }
+        }
+        w.Close();
+        w.Close();
+        w.Line();
+        w.Line($"/// <summary>The seed or tangent buffers of <see cref=\"{spec.Name}Jacobian\"/>, one per thread (the sweeps call no user code, so a call never re-enters).</summary>");
+        w.Line("[global::System.ThreadStatic]");
+        w.Line($"private static double[]? {scratchField};");
+        foreach ((string field, ParamSpec p) in twoDimensional)
+        {
+            w.Line();
+            w.Line($"/// <summary>The buffer of <see cref=\"{spec.Name}Jacobian\"/> for {p.Name.TrimStart('@')}, one per thread.</summary>");
+            w.Line("[global::System.ThreadStatic]");
+            w.Line($"private static double[,]? {field};");
+        }
+    }
+
+    private static string Pascal(string name)
+    {
+        string bare = name.TrimStart('@');
+        return char.ToUpperInvariant(bare[0]) + bare.Substring(1);
+    }
+}
