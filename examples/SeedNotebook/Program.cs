@@ -16,3 +16,6 @@ SeedNotebook.Pictures.PicturesSection.Run("out");
 
 // 6. Beyond the notebook: second order, with the generated Hessian.
 Section6Newton.Run();
+
+// 7. Beyond the notebook: least squares, with the generated Jacobian of a vector output.
+Section7CurveFit.Run("out");

@@ -112,6 +112,16 @@ public sealed class GradientTape
         return block;
     }
 
+    /// <summary>
+    /// Sets the tape back to <paramref name="count"/> values, as it stood after a forward sweep: a Jacobian runs one
+    /// forward sweep, then one backward sweep per row, each popping the same values (the pops leave them in place).
+    /// </summary>
+    public void Rewind(int count)
+    {
+        if ((uint)count > (uint)_data.Length) throw new ArgumentOutOfRangeException(nameof(count));
+        _count = count;
+    }
+
     /// <summary>Where the arena stands: <see cref="Release"/> with it takes back every block allocated after.</summary>
     public int Mark => _arenaTop;
 

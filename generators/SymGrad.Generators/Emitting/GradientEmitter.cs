@@ -16,6 +16,9 @@ internal sealed class GradientEmitter : PlainEmitter
     private readonly Dictionary<int, string> _adjoints;
     private readonly HashSet<int> _accumulated;
 
+    /// <summary>In a Jacobian's rows: the local holding the row, whose unit vector seeds the backward sweep (else null: the caller's seed).</summary>
+    private string? _unitSeedRow;
+
     private GradientEmitter(GradientIr gradient, Dictionary<int, string> adjoints, IReadOnlyList<OutputWrite> outputs, IEnumerable<string> reserved,
                             IReadOnlyDictionary<ArraySourceKind, string>? boundArrays)
         : base(gradient.Primal, new[]
@@ -132,6 +135,73 @@ internal sealed class GradientEmitter : PlainEmitter
     }
 
     /// <summary>
+    /// Whether a Jacobian's rows can share one forward sweep: each backward sweep then reads the forward sweep's values
+    /// and tape as they were left, and writes only memory of its own. So the backward sweep pushes nothing (it only
+    /// pops, and the tape is rewound for the next row), writes no array the forward sweep made, and the forward sweep
+    /// runs no backward sweep of its own (a loop differentiated in place) and starts from no seed.
+    /// </summary>
+    internal static bool SharesForward(GradientIr gradient)
+    {
+        if (IrWalk.All(gradient.Forward).Any(n => n is AddToAdjoint || n is NewArray { Source.Kind: ArraySourceKind.OutputSeed })) return false;
+        if (IrWalk.All(gradient.Backward).Any(n => n is TapePush)) return false;
+        var own = new HashSet<int>(IrWalk.All(gradient.Backward).OfType<NewArray>().Select(a => a.Array));
+        return IrWalk.All(gradient.Backward).All(n => n switch
+        {
+            StoreLocal st => own.Contains(st.Array),
+            AddToLocal add => own.Contains(add.Array),
+            _ => true,
+        });
+    }
+
+    /// <summary>
+    /// Writes <c>{Name}JacobianRows</c>, which <c>{Name}Jacobian</c> calls when it goes by rows and
+    /// <see cref="SharesForward"/> holds: the forward sweep once, then for each row the backward sweep from the
+    /// row's unit seed, its adjoints copied into the row. A VJP per row would run the forward sweep once per row.
+    /// </summary>
+    internal static void EmitJacobianRows(CodeWriter w, MethodSpec spec, GradientIr gradient)
+    {
+        MethodIr ir = gradient.Primal;
+        var paramNames = ir.Params.Select(p => p.Name).ToList();
+        var adjoints = new Dictionary<int, string>();
+        for (int i = 0; i < ir.Params.Count; i++)
+        {
+            if (ir.Params[i].IsDifferentiable) adjoints[i] = Naming.AdjointParameter(ir.Params[i], paramNames.Concat(adjoints.Values).ToList());
+        }
+        int output = ir.Params.ToList().FindIndex(p => p.IsOutput);
+        var emitter = new GradientEmitter(gradient, adjoints, OutputWrites(gradient, adjoints), adjoints.Values.Select(n => n.TrimStart('@')),
+            new Dictionary<ArraySourceKind, string> { [ArraySourceKind.OutputSeed] = "" });
+        string row = emitter.ReserveName("row"), top = emitter.ReserveName("top"), mark = emitter.ReserveName("mark");
+        string flat = emitter.ReserveName("jacobianFlat"), columns = emitter.ReserveName("columns"), at = emitter.ReserveName("at");
+        emitter._unitSeedRow = row;
+
+        w.Line($"/// <summary>The rows of <see cref=\"{spec.Name}Jacobian\"/>: one forward sweep, then one backward sweep per row from the row's unit seed.</summary>");
+        w.Line(Emitter.GeneratedCodeAttribute);
+        var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
+            .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind) + " " + a.Value))
+            .Append("global::System.Span<double> " + flat).Append("int " + columns);
+        EmitOptimization(w, new[] { gradient.Forward, gradient.Backward });
+        w.Open($"private static void {spec.Name}JacobianRows({string.Join(", ", parameters)})");
+        w.Line("global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();");
+        emitter.EmitViews(w, IrWalk.All(gradient.Forward).Concat(IrWalk.All(gradient.Backward)).OfType<AddToAdjoint>()
+            .Where(a => a.Index1 >= 0 && ir.Params[a.Param].Kind == ParamKind.Array2D).Select(a => ((Effect)a, adjoints[a.Param])));
+        emitter.EmitSections(w, 0, 1);
+        w.Line();
+        w.Line("// Each row's backward sweep pops what the forward sweep pushed, and frees the arrays it made.");
+        w.Line($"int {top} = tape.Count, {mark} = tape.Mark;");
+        w.Open($"for (int {row} = 0; {row} < {ir.Params[output].Name}.Length; {row}++)");
+        w.Line($"tape.Rewind({top});");
+        w.Line($"tape.Release({mark});");
+        EmitClears(w, emitter.Program, adjoints, emitter._accumulated, blankAfter: false);
+        emitter.EmitSections(w, 1, 2, "// The row's adjoints.");
+        w.Line();
+        w.Line("// The row of the Jacobian: the adjoints, in parameter order.");
+        w.Line($"int {at} = {row} * {columns};");
+        JacobianEmitter.CopyRow(w, ir, adjoints, flat, at);
+        w.Close();
+        w.Close();
+    }
+
+    /// <summary>
     /// Says which elements of each array or span the method reads (its loops have constant bounds, so an argument
     /// longer than that is accepted and the rest of it is ignored, as the method itself ignores it).
     /// </summary>
@@ -223,7 +293,7 @@ internal sealed class GradientEmitter : PlainEmitter
     /// </summary>
     private void EmitClears(CodeWriter w, Dictionary<int, string> adjoints) => EmitClears(w, Program, adjoints, _accumulated);
 
-    internal static void EmitClears(CodeWriter w, MethodIr ir, IReadOnlyCollection<KeyValuePair<int, string>> adjoints, ISet<int> accumulated)
+    internal static void EmitClears(CodeWriter w, MethodIr ir, IReadOnlyCollection<KeyValuePair<int, string>> adjoints, ISet<int> accumulated, bool blankAfter = true)
     {
         if (adjoints.Select(a => a.Key).Any(k => ir.Params[k].IsArrayLike && !accumulated.Contains(k)))
         {
@@ -251,7 +321,7 @@ internal sealed class GradientEmitter : PlainEmitter
                 w.Line($"{a.Value}.Slice({p.MinLength0}).Clear();");
             }
         }
-        if (adjoints.Select(a => a.Key).Any(k => ir.Params[k].IsArrayLike || accumulated.Contains(k))) w.Line();
+        if (blankAfter && adjoints.Select(a => a.Key).Any(k => ir.Params[k].IsArrayLike || accumulated.Contains(k))) w.Line();
     }
 
     /// <summary><c>dV[i] += g;</c>: the backward sweep adding to an adjoint kept in memory.</summary>
@@ -260,6 +330,10 @@ internal sealed class GradientEmitter : PlainEmitter
 
     protected override string RenderEffect(Effect effect)
     {
+        if (effect is NewArray { Source.Kind: ArraySourceKind.OutputSeed } seed && _unitSeedRow is { } row)
+        {
+            return $"global::System.Span<double> {ArrayName(seed.Array)} = tape.Allocate({ElementCount(seed)}); {ArrayName(seed.Array)}[{row}] = 1.0; // the row's unit seed";
+        }
         if (effect is not AddToAdjoint add) return base.RenderEffect(effect);
         string target = _adjoints[add.Param];
         if (add.Index1 >= 0 && HasView(target)) return $"{ViewElement(target, add.Param, add.Index0, add.Index1)} += {Operand(add.Value, Prec.Conditional)};";

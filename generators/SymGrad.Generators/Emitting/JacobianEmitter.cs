@@ -14,7 +14,8 @@ namespace SymGrad.Generators.Emitting;
 /// </summary>
 internal static class JacobianEmitter
 {
-    public static void Emit(CodeWriter w, MethodSpec spec, MethodIr ir)
+    /// <param name="sharedRows">Whether the rows share one forward sweep (<c>{Name}JacobianRows</c>, see <see cref="GradientEmitter.SharesForward"/>) rather than one VJP each.</param>
+    public static void Emit(CodeWriter w, MethodSpec spec, MethodIr ir, bool sharedRows)
     {
         int output = ir.Params.ToList().FindIndex(p => p.IsOutput);
         ParamSpec r = ir.Params[output];
@@ -89,32 +90,24 @@ internal static class JacobianEmitter
             offset = $"{offset} + {HessianEmitter.Size(spec0)}";
         }
         w.Open($"if ({m} <= {n})");
-        w.Line($"// One reverse sweep per row: the row's unit seed, and the adjoints it gives are the row.");
-        w.Line($"global::System.Span<double> {seed} = {scratch}.Slice(0, {m});");
-        w.Open($"for (int {row} = 0; {row} < {m}; {row}++)");
-        w.Line($"{seed}[{row}] = 1.0;");
-        w.Line($"{spec.Name}Vjp({string.Join(", ", ir.Params.Select(p => p.Name).Append(seed).Concat(differentiable.Select(p => (ir.Params[p].Kind == ParamKind.Double ? "ref " : "") + buffer[p])))});");
-        w.Line($"{seed}[{row}] = 0.0;");
-        w.Line($"int {column} = {row} * {n};");
-        foreach (int p in differentiable)
+        string adjointArguments = string.Join(", ", differentiable.Select(p => (ir.Params[p].Kind == ParamKind.Double ? "ref " : "") + buffer[p]));
+        if (sharedRows)
         {
-            ParamSpec spec0 = ir.Params[p];
-            switch (spec0.Kind)
-            {
-                case ParamKind.Double:
-                    w.Line($"{flat}[{column}++] = {buffer[p]};");
-                    break;
-                case ParamKind.Array2D:
-                    w.Line($"global::SymGrad.GradientTape.Flat({buffer[p]}).CopyTo({flat}.Slice({column}));");
-                    w.Line($"{column} += {buffer[p]}.Length;");
-                    break;
-                default:
-                    w.Line($"{buffer[p]}.CopyTo({flat}.Slice({column}));");
-                    w.Line($"{column} += {buffer[p]}.Length;");
-                    break;
-            }
+            w.Line("// One forward sweep, then one backward sweep per row from the row's unit seed: its adjoints are the row.");
+            w.Line($"{spec.Name}JacobianRows({string.Join(", ", ir.Params.Select(p => p.Name))}, {adjointArguments}, {flat}, {n});");
         }
-        w.Close();
+        else
+        {
+            w.Line("// One reverse sweep per row: the row's unit seed, and the adjoints it gives are the row.");
+            w.Line($"global::System.Span<double> {seed} = {scratch}.Slice(0, {m});");
+            w.Open($"for (int {row} = 0; {row} < {m}; {row}++)");
+            w.Line($"{seed}[{row}] = 1.0;");
+            w.Line($"{spec.Name}Vjp({string.Join(", ", ir.Params.Select(p => p.Name))}, {seed}, {adjointArguments});");
+            w.Line($"{seed}[{row}] = 0.0;");
+            w.Line($"int {column} = {row} * {n};");
+            CopyRow(w, ir, differentiable.ToDictionary(p => p, p => buffer[p]), flat, column);
+            w.Close();
+        }
         w.Close();
         w.Open("else");
         w.Line($"// One forward sweep per column: the column's unit tangent, and the tangents of the results it gives are the column.");
@@ -166,6 +159,25 @@ internal static class JacobianEmitter
             w.Line($"/// <summary>The buffer of <see cref=\"{spec.Name}Jacobian\"/> for {p.Name.TrimStart('@')}, one per thread.</summary>");
             w.Line("[global::System.ThreadStatic]");
             w.Line($"private static double[,]? {field};");
+        }
+    }
+
+    /// <summary>
+    /// Copies the adjoints (by parameter, in parameter order) into the row of <paramref name="flat"/> that starts at
+    /// <paramref name="at"/>, advancing it past each one but the last.
+    /// </summary>
+    internal static void CopyRow(CodeWriter w, MethodIr ir, IReadOnlyDictionary<int, string> adjoints, string flat, string at)
+    {
+        int last = adjoints.Keys.DefaultIfEmpty(-1).Max();
+        foreach (KeyValuePair<int, string> a in adjoints.OrderBy(a => a.Key))
+        {
+            bool more = a.Key != last;
+            w.Line(ir.Params[a.Key].Kind switch
+            {
+                ParamKind.Double => $"{flat}[{at}{(more ? "++" : "")}] = {a.Value};",
+                ParamKind.Array2D => $"global::SymGrad.GradientTape.Flat({a.Value}).CopyTo({flat}.Slice({at}));{(more ? $" {at} += {a.Value}.Length;" : "")}",
+                _ => $"{a.Value}.CopyTo({flat}.Slice({at}));{(more ? $" {at} += {a.Value}.Length;" : "")}",
+            });
         }
     }
 

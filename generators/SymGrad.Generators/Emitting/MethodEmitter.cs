@@ -38,8 +38,14 @@ internal static class MethodEmitter
         }
         if (spec.HasVectorOutput && spec.Modes.HasFlag(DerivativeModes.Jacobian))
         {
-            JacobianEmitter.Emit(w, spec, spec.Ir);
+            bool shared = GradientEmitter.SharesForward(gradient!);
+            JacobianEmitter.Emit(w, spec, spec.Ir, shared);
             w.Line();
+            if (shared)
+            {
+                GradientEmitter.EmitJacobianRows(w, spec, gradient!);
+                w.Line();
+            }
         }
         if (hvp is { } h)
         {

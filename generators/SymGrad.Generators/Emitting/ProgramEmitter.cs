@@ -234,6 +234,16 @@ internal abstract class ProgramEmitter
         EmitItems(w, 0, Body.Nodes.Count + _outputs.Count, outputsHeading);
     }
 
+    /// <summary>
+    /// Sections <paramref name="from"/> up to <paramref name="to"/> (exclusive) of the program, with the outputs after
+    /// the last section: a Jacobian writes its forward sweep once and its backward sweep in a loop over the rows.
+    /// </summary>
+    public void EmitSections(CodeWriter w, int from, int to, string? outputsHeading = null)
+    {
+        int end = to < _sections.Count ? _sections[to].FirstItem : Body.Nodes.Count + _outputs.Count;
+        EmitItems(w, _sections[from].FirstItem, end, outputsHeading);
+    }
+
     /// <summary>Part <paramref name="part"/> of a split program: its items, reading and writing shared values in <c>frame</c>.</summary>
     public void EmitPart(CodeWriter w, int part)
     {

@@ -276,7 +276,8 @@ internal static class MethodParser
             Report(At(output), $"marks '{output.Name}' of type '{output.Type.ToDisplayString()}' as its [Output]",
                 "an output is a Span<double> or a double[] passed by value");
         }
-        if (!SymbolEqualityComparer.Default.Equals(output, method.Parameters[method.Parameters.Length - 1]))
+        // With two outputs, the first one is not last either: one error (the second output) is enough.
+        if (marked.Count == 1 && !SymbolEqualityComparer.Default.Equals(output, method.Parameters[method.Parameters.Length - 1]))
         {
             Report(At(output), $"has its [Output] parameter '{output.Name}' before other parameters",
                 "make the output the last parameter, so that the generated Vjp, Jvp and Jacobian put its seed, tangent and rows after it");

@@ -46,6 +46,32 @@ public class SnapshotTests
     public void Dense_hessian() =>
         Snapshot.Match(Generated(GeneratorHarness.Run(HessianVectorSample.Replace("DerivativeModes.HessianVector", "DerivativeModes.Hessian"))), "Hessian");
 
+    [Fact]
+    public void Jacobian_of_a_vector_output() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(JacobianSample)), "Jacobian");
+
+    /// <summary>A small residual vector r(p) over data of runtime length, with its VJP, JVP and Jacobian.</summary>
+    internal const string JacobianSample = """
+        using System;
+        using SymGrad;
+
+        namespace Demo;
+
+        public static partial class Fit
+        {
+            [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.Jacobian)]
+            public static void Residuals(double[] p, double scale, [NoDerivative] double[] xs, [Output] Span<double> r)
+            {
+                for (int i = 0; i < xs.Length; i++)
+                {
+                    double model = p[0] * Math.Exp(p[1] * xs[i]);
+                    r[i] = scale * model - 1.0;
+                }
+                r[xs.Length] = p[0] * p[0] + p[1] * p[1]; // a penalty row
+            }
+        }
+        """;
+
     /// <summary>f(x, v) = x² v₀ + sin(x v₁), asking for H·t only (and so for no gradient method of its own).</summary>
     internal const string HessianVectorSample = """
         using System;

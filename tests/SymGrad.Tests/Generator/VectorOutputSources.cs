@@ -16,6 +16,7 @@ internal static class VectorOutputSources
         ("Matrix", 7, 3),           // a 2-D input and a double, nested loops, a double[] output
         ("Residual", 6, 2),         // straight-line, constant indices (bundle adjustment's shape)
         ("Accumulate", 3, 4),       // += into the output in a while loop that breaks on data
+        ("Recurrence", 5, 3),       // a scalar carried through a loop (taped), more columns than rows: rows share one forward sweep
     ];
 
     public const string Source = """
@@ -181,6 +182,34 @@ internal static class VectorOutputSources
             {
                 Value[] p = Array.ConvertAll(z, x => new Value(x));
                 var r = new Value[4];
+                FTape(p, r);
+                r[row].Backward();
+                return Array.ConvertAll(p, x => x.Grad);
+            }
+        }
+
+        public static partial class Recurrence
+        {
+            [Differentiable(Modes = DerivativeModes.Jacobian)]
+            public static void F(double[] p, [Output] Span<double> r)
+            {
+                double x = p[0];
+                for (int k = 1; k < p.Length; k++)
+                {
+                    x = Math.Sin(x * p[k]) + 0.5 * x;
+                    if (k < r.Length) r[k] = x * p[k - 1];
+                }
+                r[0] = x * x;
+            }
+
+            public static void Primal(double[] z, double[] r) => F(z, r);
+            public static void Vjp(double[] z, double[] r, double[] dR, double[] g) => FVjp(z, r, dR, g);
+            public static void Jvp(double[] z, double[] t, double[] r, double[] tR) => FJvp(z, t, r, tR);
+            public static void Jacobian(double[] z, double[] r, double[,] j) => FJacobian(z, r, j);
+            public static double[] TapeRow(double[] z, int row)
+            {
+                Value[] p = Array.ConvertAll(z, x => new Value(x));
+                var r = new Value[3];
                 FTape(p, r);
                 r[row].Backward();
                 return Array.ConvertAll(p, x => x.Grad);

@@ -170,6 +170,16 @@ public class VectorOutputTests
     }
 
     [Fact]
+    public void Rows_share_one_forward_sweep_where_each_backward_sweep_only_pops_and_writes_its_own_memory()
+    {
+        var shared = VectorOutputSources.Cases.Where(c => c.Outputs <= c.Inputs)
+            .Where(c => Loaded.Value.Assembly.Assembly.GetType("Vec." + c.Name)!.GetMethod("FJacobianRows", BindingFlags.NonPublic | BindingFlags.Static) is not null)
+            .Select(c => c.Name);
+        // Recurrence's backward sweep pops the carried x from the tape: each row rewinds it.
+        Assert.Equal(["Branches", "Matrix", "Residual", "Recurrence"], shared);
+    }
+
+    [Fact]
     public void Mis_shaped_seed_tangent_or_jacobian_is_an_argument_exception_naming_it()
     {
         Case c = Loaded.Value.Cases["Residual"];
@@ -180,5 +190,43 @@ public class VectorOutputTests
         Assert.Equal("jacobian", Name(() => c.Jacobian(z, new double[2], new double[2, 5])));
         Assert.Equal("jacobian", Name(() => c.Jacobian(z, new double[2], new double[3, 6])));
         Assert.Equal("dX", Name(() => c.Vjp(z, new double[2], new double[2], new double[5])));
+    }
+}
+
+/// <summary>SG0017: each wrong shape of a vector output is named, located on its syntax, and says what to write.</summary>
+public class VectorOutputDiagnosticTests
+{
+    private static (string Id, string Located, string Message) Only(string member)
+    {
+        GeneratorRun run = GeneratorHarness.Run($$"""
+            using System;
+            using SymGrad;
+
+            public static partial class Fns
+            {
+                {{member}}
+            }
+            """);
+        Microsoft.CodeAnalysis.Diagnostic d = Assert.Single(run.SymGradDiagnostics);
+        Assert.Empty(run.Sources);
+        return (d.Id, run.LocatedText(d), d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    [Theory]
+    [InlineData("[Differentiable] public static void F(double x, Span<double> r) { r[0] = x; }", "void", "no [Output] parameter")]
+    [InlineData("[Differentiable] public static double F(double x, [Output] Span<double> r) { r[0] = x; return x; }", "double", "returns void")]
+    [InlineData("[Differentiable] public static void F(double x, [Output] Span<double> a, [Output] Span<double> b) { a[0] = x; b[0] = x; }", "[Output] Span<double> b", "second [Output]")]
+    [InlineData("[Differentiable] public static void F([Output] Span<double> r, double x) { r[0] = x; }", "[Output] Span<double> r", "last parameter")]
+    [InlineData("[Differentiable] public static void F(double x, [Output] ReadOnlySpan<double> r) { }", "[Output] ReadOnlySpan<double> r", "Span<double> or a double[]")]
+    [InlineData("[Differentiable] public static void F(double x, [Output, NoDerivative] double[] r) { r[0] = x; }", "[Output, NoDerivative] double[] r", "drop [NoDerivative]")]
+    [InlineData("[Differentiable(Modes = DerivativeModes.Hessian)] public static void F(double x, [Output] double[] r) { r[0] = x * x; }", "Differentiable(Modes = DerivativeModes.Hessian)", "sum of squares")]
+    [InlineData("[Differentiable(Modes = DerivativeModes.Jacobian)] public static double F(double x) => x * x;", "Differentiable(Modes = DerivativeModes.Jacobian)", "DerivativeModes.Reverse")]
+    public void Wrong_vector_outputs_are_sg0017_on_their_syntax(string member, string located, string advice)
+    {
+        (string id, string where, string message) = Only(member);
+        Assert.Equal("SG0017", id);
+        Assert.Equal(located, where);
+        Assert.Contains("'F'", message);
+        Assert.Contains(advice, message);
     }
 }

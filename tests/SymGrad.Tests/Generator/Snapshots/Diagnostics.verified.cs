@@ -14,4 +14,5 @@ SG0014 23:68 'Bad.Methods.Broken(double)' is [Differentiable] but cannot be inli
 SG0005 24:62 A try statement is not supported in a [Differentiable] method: validate the arguments before the call; the method itself must not throw
 SG0015 25:43 'Clashes' cannot get its generated 'ClashesGradient': type 'Methods' already has a member of that name; rename one of them
 SG0016 27:6 'NoMode' asks for no derivative at all (Modes = 0): ask for DerivativeModes.Reverse (the gradient), Forward (Jacobian-vector products), HessianVector (Hessian-vector products) or Hessian, combined with |
-SG0002 30:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
+SG0017 28:36 'NoOutput' returns void and has no [Output] parameter: return a double, or write the results into a last parameter [Output] Span<double> r
+SG0002 31:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
