@@ -44,6 +44,8 @@ public class LoopFuzzTests(ITestOutputHelper output)
         // 3 × 3 elements, and a program's loops read only some (often none: zero trips); 0 = 0 is still compared.
         Assert.True(counts.NonZero * 8 > counts.Coordinates, counts.ToString());
         Assert.True(counts.HvpNonZero * 10 > counts.HvpEntries, counts.ToString());
+        // Every other program's vector wrapper: its Jacobian rows, at 2 rows and at more rows than inputs, at each point.
+        Assert.True(counts.JacobianRows > counts.Points, counts.ToString());
     }
 
     /// <summary>

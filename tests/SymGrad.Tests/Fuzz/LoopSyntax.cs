@@ -43,6 +43,11 @@ internal sealed record LoopProgram(string VType, ImmutableArray<Stmt> Body, Expr
         s.Append("    public static double F(double x, ").Append(VType).Append(" v, double[,] w, [NoDerivative] double s, int n, int[] idx)\n    {\n");
         foreach (Stmt st in Body) st.Render(s, "        ");
         s.Append("        return ").Append(Result.Render()).Append(";\n    }\n}\n");
+        if (index % 2 == 0)
+        {
+            // Every other program also as a vector output, for its Jacobian (see ProgramChecker.CheckJacobian).
+            s.Append(ProgramChecker.VectorWrapper(index, $"double x, {VType} v, double[,] w, [NoDerivative] double s, int n, int[] idx", "x, v, w, s, n, idx"));
+        }
         return s.ToString();
     }
 
@@ -51,7 +56,29 @@ internal sealed record LoopProgram(string VType, ImmutableArray<Stmt> Body, Expr
     /// garbage (1e3), as in <see cref="ProgramChecker.Glue"/>. Glue 0 also holds the unpacking helpers, once per
     /// compilation (every batch has a program 0).
     /// </summary>
-    public string Glue(int index) => (index == 0 ? LoopPoint.Helpers : "") + $$"""
+    public string Glue(int index) => (index == 0 ? LoopPoint.Helpers : "") + Glue0(index) + (index % 2 == 0 ? JacobianGlue(index) : "");
+
+    /// <summary>J{index}: the vector wrapper's Jacobian and VJP on a point's flat inputs (even programs only).</summary>
+    private static string JacobianGlue(int index) => $$"""
+
+        public static class J{{index}}
+        {
+            public static void Jacobian(double[] z, double s, int n, int[] k, double[] r, double[,] j) =>
+                V{{index}}.FJacobian(z[0], LoopGlue.V(z, k), LoopGlue.W(z, k), s, n, LoopGlue.Idx(k), r, j);
+
+            public static void Vjp(double[] z, double s, int n, int[] k, double[] r, double[] seed, double[] g)
+            {
+                double dX = 1e3;
+                double[] dV = LoopGlue.Garbage(k[0]);
+                double[,] dW = LoopGlue.Garbage(k[1], k[2]);
+                V{{index}}.FVjp(z[0], LoopGlue.V(z, k), LoopGlue.W(z, k), s, n, LoopGlue.Idx(k), r, seed, ref dX, dV, dW);
+                LoopGlue.Flatten(dX, dV, dW, g);
+            }
+        }
+
+        """;
+
+    private static string Glue0(int index) => $$"""
 
         public static class G{{index}}
         {

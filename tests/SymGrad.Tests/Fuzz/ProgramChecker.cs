@@ -17,12 +17,12 @@ internal sealed record Verdict(FailureKind Kind, string Detail)
 /// <summary>How many comparisons a batch made, and how many points or coordinates it had to skip (and why).</summary>
 internal sealed class Counts
 {
-    public int Programs, Points, NonFinitePoints, NonFiniteIntermediates, Coordinates, UnstableDifferences, NonZero, Split, Jvps, HvpEntries, HvpUnstable, HvpNonZero, Hessians;
+    public int Programs, Points, NonFinitePoints, NonFiniteIntermediates, Coordinates, UnstableDifferences, NonZero, Split, Jvps, HvpEntries, HvpUnstable, HvpNonZero, Hessians, JacobianRows;
 
     public void Add(Counts o)
     {
         Programs += o.Programs; Points += o.Points; NonFinitePoints += o.NonFinitePoints; NonFiniteIntermediates += o.NonFiniteIntermediates; Jvps += o.Jvps;
-        HvpEntries += o.HvpEntries; HvpUnstable += o.HvpUnstable; HvpNonZero += o.HvpNonZero; Hessians += o.Hessians;
+        HvpEntries += o.HvpEntries; HvpUnstable += o.HvpUnstable; HvpNonZero += o.HvpNonZero; Hessians += o.Hessians; JacobianRows += o.JacobianRows;
         Coordinates += o.Coordinates; UnstableDifferences += o.UnstableDifferences; NonZero += o.NonZero; Split += o.Split;
     }
 
@@ -31,7 +31,7 @@ internal sealed class Counts
         $"{NonFiniteIntermediates} checked against the tape only: an intermediate value not finite), " +
         $"{Coordinates} partial derivatives vs finite differences ({NonZero} of them nonzero; {UnstableDifferences} skipped: differences unstable, near a kink or branch), " +
         $"{Jvps} forward-mode JVPs = gradient · tangent, {HvpEntries} entries of H·t vs differences of the gradient ({HvpNonZero} nonzero; {HvpUnstable} skipped: unstable), " +
-        $"{Hessians} dense Hessians = rows of H·e_k, symmetric";
+        $"{Hessians} dense Hessians = rows of H·e_k, symmetric, {JacobianRows} Jacobian rows of vector outputs = VJPs and the gradient's chain rule";
 }
 
 /// <summary>
@@ -169,7 +169,85 @@ internal static class ProgramChecker
         }
         """;
 
-    private static readonly Regex GeneratedType = new(@"P(\d+)\b", RegexOptions.Compiled);
+    /// <summary>
+    /// A vector output made of program <paramref name="i"/>'s F (inlined): r[0] = F, then r[q] = r[q - 1] + (q / 2) r[0]²
+    /// for the rest of r, whose length the caller picks (few rows: the Jacobian by reverse sweeps; many: by forward
+    /// sweeps). So row q of its Jacobian is (1 + F q (q + 1) / 2) ∇F, which <see cref="CheckJacobian"/> holds it to.
+    /// </summary>
+    internal static string VectorWrapper(int i, string parameters, string arguments) => $$"""
+
+        public static partial class V{{i}}
+        {
+            [Differentiable(Modes = DerivativeModes.Jacobian)]
+            public static void F({{parameters}}, [Output] Span<double> r)
+            {
+                r[0] = P{{i}}.F({{arguments}});
+                for (int q = 1; q < r.Length; q++) r[q] = r[q - 1] + 0.5 * q * (r[0] * r[0]);
+            }
+        }
+
+        """;
+
+    private delegate void JacobianRun(double[] z, double s, int n, int[] k, double[] r, double[,] j);
+
+    private delegate void VjpRun(double[] z, double s, int n, int[] k, double[] r, double[] seed, double[] g);
+
+    /// <summary>
+    /// The vector wrapper's Jacobian, with 2 rows (reverse sweeps) and with one more row than inputs (forward sweeps):
+    /// r[0] is F bit for bit; each row equals the VJP with that row's unit seed (bit for bit when taken by reverse
+    /// sweeps), and (1 + F q (q + 1) / 2) ∇F from FGradient to 1e-12; a VJP with a mixed seed is the seed times the rows.
+    /// </summary>
+    private static Verdict? CheckJacobian(JacobianRun jacobian, VjpRun vjp, Point p, double f, double[] gradient, Counts counts)
+    {
+        int n = gradient.Length;
+        foreach (int m in new[] { 2, n + 1 })
+        {
+            double[] r = new double[m];
+            var j = new double[m, n];
+            jacobian(p.Z, p.S, p.N, p.K, r, j);
+            if (!r[0].Equals(f)) return new(FailureKind.JvpMismatch, $"at {p}: FJacobian's r[0] = {r[0]:R}, F {f:R}");
+            if (r.Any(x => !double.IsFinite(x))) continue; // r[0]² overflowed: nothing left to compare
+            bool byRows = m <= n;
+            double[] seed = new double[m], g = new double[n];
+            for (int q = 0; q < m; q++)
+            {
+                seed[q] = 1;
+                vjp(p.Z, p.S, p.N, p.K, new double[m], seed, g);
+                seed[q] = 0;
+                double factor = 1 + f * (q * (q + 1) / 2.0);
+                for (int k = 0; k < n; k++)
+                {
+                    bool same = byRows ? g[k].Equals(j[q, k]) : Close(g[k], j[q, k], TapeTolerance);
+                    if (!same) return new(FailureKind.JvpMismatch, $"at {p}: FJacobian[{q}, {p.Labels[k]}] = {j[q, k]:R} ({m} rows), the VJP's {g[k]:R}");
+                    double expected = factor * gradient[k];
+                    if (double.IsFinite(expected) && !Close(j[q, k], expected, TapeTolerance * Math.Max(1, Math.Abs(factor))))
+                    {
+                        return new(FailureKind.JvpMismatch, $"at {p}: FJacobian[{q}, {p.Labels[k]}] = {j[q, k]:R} ({m} rows), (1 + F q(q+1)/2) ∂F = {expected:R}");
+                    }
+                }
+                counts.JacobianRows++;
+            }
+            // A mixed seed: the VJP is linear in it.
+            double[] mixed = Tangent(m), combined = new double[n];
+            vjp(p.Z, p.S, p.N, p.K, new double[m], mixed, combined);
+            for (int k = 0; k < n; k++)
+            {
+                double sum = 0, scale = 0;
+                for (int q = 0; q < m; q++)
+                {
+                    sum += mixed[q] * j[q, k];
+                    scale += Math.Abs(mixed[q] * j[q, k]);
+                }
+                if (Math.Abs(combined[k] - sum) > TapeTolerance * Math.Max(1, scale))
+                {
+                    return new(FailureKind.JvpMismatch, $"at {p}: the VJP with seed (0.7, -1.3, ...) gives d/d{p.Labels[k]} = {combined[k]:R}, the seed times the Jacobian {sum:R}");
+                }
+            }
+        }
+        return null;
+    }
+
+    private static readonly Regex GeneratedType = new(@"[PV](\d+)\b", RegexOptions.Compiled);
     private static readonly Regex SourceFile = new(@"^Source(\d+)\.cs$", RegexOptions.Compiled);
 
     /// <summary>Checks every program; a batch-wide failure (a generator exception) is narrowed down one program at a time.</summary>
@@ -222,7 +300,7 @@ internal static class ProgramChecker
             if (verdicts[i] is not null) continue;
             counts.Programs++;
             Type glue = loaded.Assembly.GetType("Fuzz.G" + i)!;
-            verdicts[i] = CheckPoints(programs[i].Points, glue, counts);
+            verdicts[i] = CheckPoints(programs[i].Points, glue, loaded.Assembly.GetType("Fuzz.J" + i), counts);
         }
         return verdicts;
     }
@@ -363,8 +441,10 @@ internal static class ProgramChecker
         return agree ? null : new(FailureKind.JvpMismatch, $"at {p}: FJvp's derivative {derivative:R}, gradient · tangent {dot:R}");
     }
 
-    private static Verdict CheckPoints(ImmutableArray<Point> points, Type glue, Counts counts)
+    private static Verdict CheckPoints(ImmutableArray<Point> points, Type glue, Type? vector, Counts counts)
     {
+        var jacobian = vector?.GetMethod("Jacobian")!.CreateDelegate<JacobianRun>();
+        var vjp = vector?.GetMethod("Vjp")!.CreateDelegate<VjpRun>();
         var value = glue.GetMethod("Value")!.CreateDelegate<Func<double[], double, int, int[], double>>();
         var gradient = glue.GetMethod("Gradient")!.CreateDelegate<Func<double[], double, int, int[], double[], double>>();
         var tape = glue.GetMethod("Tape")!.CreateDelegate<TapeRun>();
@@ -391,6 +471,7 @@ internal static class ProgramChecker
                 if (CheckJvp(jvp, p, f, generated, counts) is { } jvpFailure) return jvpFailure;
                 if (CheckHvp(hvp, gradient, p, f, generated, counts) is { } hvpFailure) return hvpFailure;
                 if (CheckHessian(hessian, hvp, p, f, counts) is { } hessianFailure) return hessianFailure;
+                if (jacobian is not null && CheckJacobian(jacobian, vjp!, p, f, generated, counts) is { } jacobianFailure) return jacobianFailure;
                 if (!Close(tapeValue, f, TapeTolerance)) return new(FailureKind.TapeMismatch, $"at {p}: FTape's value {tapeValue:R}, F {f:R}");
                 for (int k = 0; k < names.Length; k++)
                 {
