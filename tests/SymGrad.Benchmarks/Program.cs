@@ -17,7 +17,7 @@ BenchmarkSwitcher
                 typeof(GmmBenchmarks), typeof(LstmBenchmarks),
                 typeof(GeneratorCostBenchmarks),
 #if GENERATED
-                typeof(SeedModeBenchmarks), typeof(BundleAdjustmentModeBenchmarks),
+                typeof(SeedModeBenchmarks), typeof(BundleAdjustmentModeBenchmarks), typeof(BundleAdjustmentJacobianBenchmarks),
 #endif
                ])
     .Run(rest, BenchConfig.Create(quick));

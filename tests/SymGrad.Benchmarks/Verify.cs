@@ -22,6 +22,8 @@ public static class Verify
         Mlp(MlpProblem.Wide(), expectedLoss: null);
         BundleAdjustmentCase(BundleAdjustmentProblem.Typical(), "rotated");
         BundleAdjustmentCase(BundleAdjustmentProblem.Typical(zeroRotation: true), "zero rotation (first-order branch)");
+        BundleAdjustmentJacobianCase(BundleAdjustmentProblem.Typical(), "rotated");
+        BundleAdjustmentJacobianCase(BundleAdjustmentProblem.Typical(zeroRotation: true), "zero rotation");
         Mnist(MnistProblem.Create());
         GmmCase(GmmProblem.Create());
         GmmCase(GmmProblem.Create(gamma: 0.7, m: 3, seed: 4242)); // the prior's -m sum log diag Q term, and gamma != 1
@@ -114,6 +116,44 @@ public static class Verify
         Check("hand-derived: bytes allocated per call", BytesPerCall(
             () => BundleAdjustmentHandWritten.ObjectiveGradient(b.Cam, b.X, b.W, b.Feat, b.DCam, b.DX, ref b.DW)), 0);
     }
+
+    /// <summary>The residuals' 3 x 15 Jacobian: hand-derived against finite differences, generated against hand-derived.</summary>
+    private static void BundleAdjustmentJacobianCase(BundleAdjustmentProblem b, string what)
+    {
+        Console.WriteLine($"== bundle adjustment residuals' Jacobian, {what} ==");
+        double[] r = new double[3], rHand = new double[3];
+        var hand = new double[3, 15];
+        BundleAdjustmentJacobianHandWritten.Jacobian(b.Cam, b.X, b.W, b.Feat, rHand, hand);
+        double[] z = [.. b.Cam, .. b.X, b.W];
+        void Residuals(double[] at, double[] into) => BundleAdjustmentResiduals.Residuals(at.AsSpan(0, 11), at.AsSpan(11, 3), at[14], b.Feat, into);
+        Residuals(z, r);
+        Check("hand-derived residuals vs the method's", RelDiff(rHand, r), SameMath);
+        var fd = new double[3, 15];
+        for (int k = 0; k < 15; k++)
+        {
+            double h = 1e-6 * Math.Max(1, Math.Abs(z[k]));
+            double[] plus = (double[])z.Clone(), minus = (double[])z.Clone(), rp = new double[3], rm = new double[3];
+            plus[k] += h;
+            minus[k] -= h;
+            Residuals(plus, rp);
+            Residuals(minus, rm);
+            for (int i = 0; i < 3; i++) fd[i, k] = (rp[i] - rm[i]) / (2 * h);
+        }
+        Check("hand-derived Jacobian vs finite differences", RelDiff(Flatten(hand), Flatten(fd)), FiniteDifferenceTolerance);
+#if GENERATED
+        var generated = new double[3, 15];
+        BundleAdjustmentResiduals.ResidualsJacobian(b.Cam, b.X, b.W, b.Feat, r, generated);
+        Check("generated Jacobian vs hand-derived", RelDiff(Flatten(generated), Flatten(hand)), SameMath);
+        Check("generated Jacobian: bytes allocated per call", BytesPerCall(
+            () =>
+            {
+                BundleAdjustmentResiduals.ResidualsJacobian(b.Cam, b.X, b.W, b.Feat, r, generated);
+                return generated[0, 0];
+            }), 0);
+#endif
+    }
+
+    private static double[] Flatten(double[,] m) => m.Cast<double>().ToArray();
 
     /// <summary>
     /// Case (f), 101,770 parameters: generated against hand-written on the whole gradient (summation orders differ,

@@ -176,9 +176,12 @@ internal sealed class GradientEmitter : PlainEmitter
 
         w.Line($"/// <summary>The rows of <see cref=\"{spec.Name}Jacobian\"/>: one forward sweep, then one backward sweep per row from the row's unit seed.</summary>");
         w.Line(Emitter.GeneratedCodeAttribute);
+        // The adjoints are the row itself (a slice of it, or a ref to its element), but a two-dimensional one, which
+        // needs a double[,] of its own (a buffer the caller keeps) and is copied into the row after the sweep.
+        var twoDimensional = adjoints.Where(a => ir.Params[a.Key].Kind == ParamKind.Array2D).ToList();
         var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
-            .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind) + " " + a.Value))
-            .Append("global::System.Span<double> " + flat).Append("int " + columns);
+            .Append("global::System.Span<double> " + flat).Append("int " + columns)
+            .Concat(twoDimensional.Select(a => "double[,] " + a.Value));
         EmitOptimization(w, new[] { gradient.Forward, gradient.Backward });
         w.Open($"private static void {spec.Name}JacobianRows({string.Join(", ", parameters)})");
         w.Line("global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();");
@@ -191,12 +194,30 @@ internal sealed class GradientEmitter : PlainEmitter
         w.Open($"for (int {row} = 0; {row} < {ir.Params[output].Name}.Length; {row}++)");
         w.Line($"tape.Rewind({top});");
         w.Line($"tape.Release({mark});");
+        w.Line("// The row of the Jacobian: each parameter's adjoints in turn, in parameter order.");
+        w.Line($"int {at} = {row} * {columns};");
+        var copies = new List<(string Name, string From)>();
+        foreach (KeyValuePair<int, string> a in adjoints)
+        {
+            ParamSpec p = ir.Params[a.Key];
+            switch (p.Kind)
+            {
+                case ParamKind.Double:
+                    w.Line($"ref double {a.Value} = ref {flat}[{at}++];");
+                    break;
+                case ParamKind.Array2D:
+                    string from = emitter.ReserveName("at" + a.Value);
+                    w.Line($"int {from} = {at}; {at} += {a.Value}.Length;");
+                    copies.Add((a.Value, from));
+                    break;
+                default:
+                    w.Line($"global::System.Span<double> {a.Value} = {flat}.Slice({at}, {p.Name}.Length); {at} += {p.Name}.Length;");
+                    break;
+            }
+        }
         EmitClears(w, emitter.Program, adjoints, emitter._accumulated, blankAfter: false);
         emitter.EmitSections(w, 1, 2, "// The row's adjoints.");
-        w.Line();
-        w.Line("// The row of the Jacobian: the adjoints, in parameter order.");
-        w.Line($"int {at} = {row} * {columns};");
-        JacobianEmitter.CopyRow(w, ir, adjoints, flat, at);
+        foreach ((string name, string from) in copies) w.Line($"global::SymGrad.GradientTape.Flat({name}).CopyTo({flat}.Slice({from}));");
         w.Close();
         w.Close();
     }

@@ -57,47 +57,45 @@ internal static class JacobianEmitter
         w.Line("    return;");
         w.Line("}");
         w.Line($"global::System.Span<double> {flat} = global::SymGrad.GradientTape.Flat(jacobian);");
-        w.Line($"global::System.Span<double> {scratch} = {scratchField} is {{ }} {kept} && {kept}.Length >= {m} + {n} ? {kept} : ({scratchField} = new double[{m} + {n}]);");
-        w.Line($"{scratch}.Slice(0, {m} + {n}).Clear();");
 
-        // Each differentiable parameter's buffer (an adjoint in the VJPs, a tangent in the JVPs), of its shape.
+        // Each differentiable parameter's buffer (an adjoint in the VJPs, a tangent in the JVPs), of its shape: the
+        // two-dimensional ones kept per thread, the others in the scratch span (after the m seeds or tangents of r).
         var buffer = new Dictionary<int, string>();
-        var offsetOf = new Dictionary<int, string>();
-        string offset = m;
         var twoDimensional = new List<(string Field, ParamSpec P)>();
         foreach (int p in differentiable)
         {
             ParamSpec spec0 = ir.Params[p];
             buffer[p] = Fresh("d" + Pascal(spec0.Name));
-            offsetOf[p] = offset;
-            switch (spec0.Kind)
-            {
-                case ParamKind.Double:
-                    w.Line($"double {buffer[p]} = 0.0;");
-                    break;
-                case ParamKind.Array2D:
-                    string field = $"{spec.Name}Jacobian{Pascal(spec0.Name)}";
-                    twoDimensional.Add((field, spec0));
-                    string keptArray = Fresh("kept" + Pascal(spec0.Name));
-                    w.Line($"double[,] {buffer[p]} = {field} is {{ }} {keptArray} && {keptArray}.GetLength(0) == {spec0.Name}.GetLength(0) && {keptArray}.GetLength(1) == {spec0.Name}.GetLength(1)");
-                    w.Line($"    ? {keptArray} : ({field} = new double[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)]);");
-                    w.Line($"global::System.Array.Clear({buffer[p]});");
-                    break;
-                default:
-                    w.Line($"global::System.Span<double> {buffer[p]} = {scratch}.Slice({offset}, {spec0.Name}.Length);");
-                    break;
-            }
-            offset = $"{offset} + {HessianEmitter.Size(spec0)}";
+            if (spec0.Kind != ParamKind.Array2D) continue;
+            string field = $"{spec.Name}Jacobian{Pascal(spec0.Name)}";
+            twoDimensional.Add((field, spec0));
+            string keptArray = Fresh("kept" + Pascal(spec0.Name));
+            w.Line($"double[,] {buffer[p]} = {field} is {{ }} {keptArray} && {keptArray}.GetLength(0) == {spec0.Name}.GetLength(0) && {keptArray}.GetLength(1) == {spec0.Name}.GetLength(1)");
+            w.Line($"    ? {keptArray} : ({field} = new double[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)]);");
+            w.Line($"global::System.Array.Clear({buffer[p]});");
         }
-        w.Open($"if ({m} <= {n})");
-        string adjointArguments = string.Join(", ", differentiable.Select(p => (ir.Params[p].Kind == ParamKind.Double ? "ref " : "") + buffer[p]));
         if (sharedRows)
         {
-            w.Line("// One forward sweep, then one backward sweep per row from the row's unit seed: its adjoints are the row.");
-            w.Line($"{spec.Name}JacobianRows({string.Join(", ", ir.Params.Select(p => p.Name))}, {adjointArguments}, {flat}, {n});");
+            w.Open($"if ({m} <= {n})");
+            w.Line("// One forward sweep, then one backward sweep per row from the row's unit seed, written into the row.");
+            w.Line($"{spec.Name}JacobianRows({string.Join(", ", ir.Params.Select(p => p.Name).Append(flat).Append(n).Concat(twoDimensional.Select(t => buffer[ir.Params.ToList().IndexOf(t.P)])))});");
+            w.Line("return;");
+            w.Close();
         }
-        else
+        w.Line($"global::System.Span<double> {scratch} = {scratchField} is {{ }} {kept} && {kept}.Length >= {m} + {n} ? {kept} : ({scratchField} = new double[{m} + {n}]);");
+        w.Line($"{scratch}.Slice(0, {m} + {n}).Clear();");
+        string offset = m;
+        foreach (int p in differentiable)
         {
+            ParamSpec spec0 = ir.Params[p];
+            if (spec0.Kind == ParamKind.Double) w.Line($"double {buffer[p]} = 0.0;");
+            else if (spec0.Kind != ParamKind.Array2D) w.Line($"global::System.Span<double> {buffer[p]} = {scratch}.Slice({offset}, {spec0.Name}.Length);");
+            offset = $"{offset} + {HessianEmitter.Size(spec0)}";
+        }
+        if (!sharedRows)
+        {
+            w.Open($"if ({m} <= {n})");
+            string adjointArguments = string.Join(", ", differentiable.Select(p => (ir.Params[p].Kind == ParamKind.Double ? "ref " : "") + buffer[p]));
             w.Line("// One reverse sweep per row: the row's unit seed, and the adjoints it gives are the row.");
             w.Line($"global::System.Span<double> {seed} = {scratch}.Slice(0, {m});");
             w.Open($"for (int {row} = 0; {row} < {m}; {row}++)");
@@ -107,9 +105,9 @@ internal static class JacobianEmitter
             w.Line($"int {column} = {row} * {n};");
             CopyRow(w, ir, differentiable.ToDictionary(p => p, p => buffer[p]), flat, column);
             w.Close();
+            w.Close();
+            w.Line();
         }
-        w.Close();
-        w.Open("else");
         w.Line($"// One forward sweep per column: the column's unit tangent, and the tangents of the results it gives are the column.");
         w.Line($"global::System.Span<double> {tr} = {scratch}.Slice(0, {m});");
         w.Line($"int {column} = 0;");
@@ -147,7 +145,6 @@ internal static class JacobianEmitter
                     break;
             }
         }
-        w.Close();
         w.Close();
         w.Line();
         w.Line($"/// <summary>The seed or tangent buffers of <see cref=\"{spec.Name}Jacobian\"/>, one per thread (the sweeps call no user code, so a call never re-enters).</summary>");

@@ -145,37 +145,35 @@ namespace Demo
                 return;
             }
             global::System.Span<double> jacobianFlat = global::SymGrad.GradientTape.Flat(jacobian);
+            if (m <= n)
+            {
+                // One forward sweep, then one backward sweep per row from the row's unit seed, written into the row.
+                ResidualsJacobianRows(p, scale, xs, r, jacobianFlat, n);
+                return;
+            }
             global::System.Span<double> scratch = ResidualsJacobianScratch is { } kept && kept.Length >= m + n ? kept : (ResidualsJacobianScratch = new double[m + n]);
             scratch.Slice(0, m + n).Clear();
             global::System.Span<double> dP = scratch.Slice(m, p.Length);
             double dScale = 0.0;
-            if (m <= n)
+            // One forward sweep per column: the column's unit tangent, and the tangents of the results it gives are the column.
+            global::System.Span<double> tangentOfResults = scratch.Slice(0, m);
+            int column = 0;
+            // The columns of p.
+            for (int row = 0; row < dP.Length; row++)
             {
-                // One forward sweep, then one backward sweep per row from the row's unit seed: its adjoints are the row.
-                ResidualsJacobianRows(p, scale, xs, r, dP, ref dScale, jacobianFlat, n);
+                dP[row] = 1.0;
+                ResidualsJvp(p, scale, xs, dP, dScale, r, tangentOfResults);
+                dP[row] = 0.0;
+                for (int k = 0; k < m; k++) jacobianFlat[k * n + column] = tangentOfResults[k];
+                column++;
             }
-            else
+            // The columns of scale.
             {
-                // One forward sweep per column: the column's unit tangent, and the tangents of the results it gives are the column.
-                global::System.Span<double> tangentOfResults = scratch.Slice(0, m);
-                int column = 0;
-                // The columns of p.
-                for (int row = 0; row < dP.Length; row++)
-                {
-                    dP[row] = 1.0;
-                    ResidualsJvp(p, scale, xs, dP, dScale, r, tangentOfResults);
-                    dP[row] = 0.0;
-                    for (int k = 0; k < m; k++) jacobianFlat[k * n + column] = tangentOfResults[k];
-                    column++;
-                }
-                // The columns of scale.
-                {
-                    dScale = 1.0;
-                    ResidualsJvp(p, scale, xs, dP, dScale, r, tangentOfResults);
-                    dScale = 0.0;
-                    for (int k = 0; k < m; k++) jacobianFlat[k * n + column] = tangentOfResults[k];
-                    column++;
-                }
+                dScale = 1.0;
+                ResidualsJvp(p, scale, xs, dP, dScale, r, tangentOfResults);
+                dScale = 0.0;
+                for (int k = 0; k < m; k++) jacobianFlat[k * n + column] = tangentOfResults[k];
+                column++;
             }
         }
 
@@ -186,7 +184,7 @@ namespace Demo
         /// <summary>The rows of <see cref="ResidualsJacobian"/>: one forward sweep, then one backward sweep per row from the row's unit seed.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void ResidualsJacobianRows(double[] p, double scale, double[] xs, global::System.Span<double> r, global::System.Span<double> dP, ref double dScale, global::System.Span<double> jacobianFlat, int columns)
+        private static void ResidualsJacobianRows(double[] p, double scale, double[] xs, global::System.Span<double> r, global::System.Span<double> jacobianFlat, int columns)
         {
             global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
             // Forward sweep.
@@ -205,6 +203,10 @@ namespace Demo
             {
                 tape.Rewind(top);
                 tape.Release(mark);
+                // The row of the Jacobian: each parameter's adjoints in turn, in parameter order.
+                int at = row * columns;
+                global::System.Span<double> dP = jacobianFlat.Slice(at, p.Length); at += p.Length;
+                ref double dScale = ref jacobianFlat[at++];
                 // Adjoint elements past the extent the method reads are zero; the others are written below.
                 dP.Slice(2).Clear();
 
@@ -235,11 +237,6 @@ namespace Demo
                 dP[0] = dp_0;
                 dP[1] = dp_1;
                 dScale = dscale;
-
-                // The row of the Jacobian: the adjoints, in parameter order.
-                int at = row * columns;
-                dP.CopyTo(jacobianFlat.Slice(at)); at += dP.Length;
-                jacobianFlat[at] = dScale;
             }
         }
 
