@@ -37,11 +37,7 @@ internal sealed class GradientEmitter : PlainEmitter
     {
         MethodIr ir = gradient.Primal;
         var paramNames = ir.Params.Select(p => p.Name).ToList();
-        var adjoints = new Dictionary<int, string>();
-        for (int i = 0; i < ir.Params.Count; i++)
-        {
-            if (ir.Params[i].IsDifferentiable) adjoints[i] = Naming.AdjointParameter(ir.Params[i], paramNames.Concat(adjoints.Values).ToList());
-        }
+        Dictionary<int, string> adjoints = Naming.AdjointParameters(ir);
         // A vector output r: the backward sweep starts from the caller's seed dR (a VJP), named like an adjoint.
         int output = ir.Params.ToList().FindIndex(p => p.IsOutput);
         string? seed = output < 0 ? null : Naming.DerivedParameter("d", ir.Params[output], paramNames.Concat(adjoints.Values).ToList());
@@ -156,17 +152,12 @@ internal sealed class GradientEmitter : PlainEmitter
     /// <summary>
     /// Writes <c>{Name}JacobianRows</c>, which <c>{Name}Jacobian</c> calls when it goes by rows and
     /// <see cref="SharesForward"/> holds: the forward sweep once, then for each row the backward sweep from the
-    /// row's unit seed, its adjoints copied into the row. A VJP per row would run the forward sweep once per row.
+    /// row's unit seed, its adjoints slices of the row itself. A VJP per row would run the forward sweep once per row.
     /// </summary>
     internal static void EmitJacobianRows(CodeWriter w, MethodSpec spec, GradientIr gradient)
     {
         MethodIr ir = gradient.Primal;
-        var paramNames = ir.Params.Select(p => p.Name).ToList();
-        var adjoints = new Dictionary<int, string>();
-        for (int i = 0; i < ir.Params.Count; i++)
-        {
-            if (ir.Params[i].IsDifferentiable) adjoints[i] = Naming.AdjointParameter(ir.Params[i], paramNames.Concat(adjoints.Values).ToList());
-        }
+        Dictionary<int, string> adjoints = Naming.AdjointParameters(ir);
         int output = ir.Params.ToList().FindIndex(p => p.IsOutput);
         var emitter = new GradientEmitter(gradient, adjoints, OutputWrites(gradient, adjoints), adjoints.Values.Select(n => n.TrimStart('@')),
             new Dictionary<ArraySourceKind, string> { [ArraySourceKind.OutputSeed] = "" });

@@ -31,6 +31,18 @@ internal sealed class Naming
     /// <summary>An adjoint parameter's name: <c>d</c> and the parameter's name with its first letter upper-cased.</summary>
     public static string AdjointParameter(ParamSpec p, IReadOnlyCollection<string> taken) => DerivedParameter("d", p, taken);
 
+    /// <summary>The adjoint parameter of each differentiable parameter, by index, in parameter order, none taking a name already given.</summary>
+    public static Dictionary<int, string> AdjointParameters(MethodIr ir)
+    {
+        var names = ir.Params.Select(p => p.Name).ToList();
+        var adjoints = new Dictionary<int, string>();
+        for (int i = 0; i < ir.Params.Count; i++)
+        {
+            if (ir.Params[i].IsDifferentiable) adjoints[i] = AdjointParameter(ir.Params[i], names.Concat(adjoints.Values).ToList());
+        }
+        return adjoints;
+    }
+
     /// <summary>
     /// The name of an argument that goes with parameter <paramref name="p"/>: <paramref name="prefix"/> and its name
     /// with the first letter upper-cased (<c>dX</c>, <c>tX</c>, <c>dR</c> for the seed of an output <c>r</c>), with
