@@ -29,7 +29,7 @@ internal static class JacobianEmitter
             taken.Add(name);
             return name;
         }
-        string m = Fresh("m"), n = Fresh("n"), row = Fresh("row"), column = Fresh("column"), k = Fresh("k");
+        string m = Fresh("m"), n = Fresh("n"), row = Fresh("row"), column = Fresh("column"), at = Fresh("at"), k = Fresh("k");
         string flat = Fresh("jacobianFlat"), scratch = Fresh("scratch"), seed = Fresh("seed"), tr = Fresh("tangentOfResults");
         string scratchField = $"{spec.Name}JacobianScratch", kept = Fresh("kept");
         string cref = XmlDocs.Cref(spec, ir);
@@ -102,9 +102,10 @@ internal static class JacobianEmitter
             w.Line($"{seed}[{row}] = 1.0;");
             w.Line($"{spec.Name}Vjp({string.Join(", ", ir.Params.Select(p => p.Name))}, {seed}, {adjointArguments});");
             w.Line($"{seed}[{row}] = 0.0;");
-            w.Line($"int {column} = {row} * {n};");
-            CopyRow(w, ir, differentiable.ToDictionary(p => p, p => buffer[p]), flat, column);
+            w.Line($"int {at} = {row} * {n};");
+            CopyRow(w, ir, differentiable.ToDictionary(p => p, p => buffer[p]), flat, at);
             w.Close();
+            w.Line("return;");
             w.Close();
             w.Line();
         }

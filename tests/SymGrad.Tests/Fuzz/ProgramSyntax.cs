@@ -204,7 +204,29 @@ internal sealed record Point(ImmutableArray<double> Inputs, double S, int N)
 /// </summary>
 internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> Body, Expr Result, ImmutableArray<Point> Points) : ICheckedProgram<Program>
 {
-    public string Glue(int index) => ProgramChecker.Glue(index);
+    public string Glue(int index) => ProgramChecker.Glue(index) + (index % 2 == 0 ? JacobianGlue(index) : "");
+
+    /// <summary>J{index}: the vector wrapper's Jacobian and VJP on a point's flat inputs (even programs only).</summary>
+    private string JacobianGlue(int i) => $$"""
+
+        public static class J{{i}}
+        {
+            public static void Jacobian(double[] z, double s, int n, int[] k, double[] r, double[,] j) =>
+                V{{i}}.FJacobian(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n, r, j);
+
+            public static void Vjp(double[] z, double s, int n, int[] k, double[] r, double[] seed, double[] g)
+            {
+                double dX = 1e3, dY = -1e3;
+                double[] dV = [1e3, 1e3, 1e3];
+                var dW = new double[,] { { 1e3, 1e3 }, { 1e3, 1e3 } };
+                V{{i}}.FVjp(z[0], z[1], new double[] { z[2], z[3], z[4] }, new double[,] { { z[5], z[6] }, { z[7], z[8] } }, s, n, r, seed,
+                    ref dX, ref dY, dV, dW);
+                g[0] = dX; g[1] = dY; g[2] = dV[0]; g[3] = dV[1]; g[4] = dV[2];
+                g[5] = dW[0, 0]; g[6] = dW[0, 1]; g[7] = dW[1, 0]; g[8] = dW[1, 1];
+            }
+        }
+
+        """;
 
     /// <summary>When set, H starts with <c>if (guard) return alternative;</c>: an early return inside an inlined callee.</summary>
     public (Expr Guard, Expr Alternative)? HelperGuard { get; init; }
@@ -238,6 +260,11 @@ internal sealed record Program(string VType, Expr? Helper, ImmutableArray<Stmt> 
         foreach (Stmt st in Body) st.Render(s, "        ");
         s.Append("        return ").Append(Result.Render()).Append(";\n");
         s.Append("    }\n}\n");
+        if (index % 2 == 0)
+        {
+            // Every other program also as a vector output, for its Jacobian (see ProgramChecker.CheckJacobian).
+            s.Append(ProgramChecker.VectorWrapper(index, $"double x, double y, {VType} v, double[,] w, [NoDerivative] double s, int n", "x, y, v, w, s, n"));
+        }
         return s.ToString();
     }
 

@@ -17,6 +17,7 @@ internal static class VectorOutputSources
         ("Residual", 6, 2),         // straight-line, constant indices (bundle adjustment's shape)
         ("Accumulate", 3, 4),       // += into the output in a while loop that breaks on data
         ("Recurrence", 5, 3),       // a scalar carried through a loop (taped), more columns than rows: rows share one forward sweep
+        ("Fallback", 7, 2),         // a backward sweep that cannot be rerun (found by the fuzz): one VJP per row
     ];
 
     public const string Source = """
@@ -185,6 +186,48 @@ internal static class VectorOutputSources
                 FTape(p, r);
                 r[row].Backward();
                 return Array.ConvertAll(p, x => x.Grad);
+            }
+        }
+
+        public static partial class Fallback
+        {
+            [Differentiable(Modes = DerivativeModes.Jacobian)]
+            public static void F(double x, Span<double> v, double[,] w, [NoDerivative] double s, [Output] Span<double> r)
+            {
+                double acc = 0.0;
+                for (int k = 0; k < 163; k++)
+                {
+                    ReadOnlySpan<double> r0 = [w[k % 2, (k + 1) % 2], acc, x];
+                    for (int i1 = 0; i1 < 3; i1++)
+                    {
+                        double a2 = w[0, i1 % 2] / (1.5 + r0[k % 3] * r0[k % 3]);
+                    }
+                    acc = 0.9 * acc + Math.Tanh(s) * Math.Cos(acc);
+                }
+                r[0] = w[0, 0] * acc + x * Math.Sin(v[1]) + v[0];
+                for (int q = 1; q < r.Length; q++) r[q] = r[q - 1] + 0.5 * q * (r[0] * r[0]);
+            }
+
+            static double[,] W(double[] z) => new double[,] { { z[3], z[4] }, { z[5], z[6] } };
+            public static void Primal(double[] z, double[] r) => F(z[0], z.AsSpan(1, 2), W(z), 0.6, r);
+            public static void Vjp(double[] z, double[] r, double[] dR, double[] g)
+            {
+                double dX = 0;
+                var dW = new double[2, 2];
+                FVjp(z[0], z.AsSpan(1, 2), W(z), 0.6, r, dR, ref dX, g.AsSpan(1, 2), dW);
+                g[0] = dX;
+                for (int k = 0; k < 4; k++) g[3 + k] = dW[k / 2, k % 2];
+            }
+            public static void Jvp(double[] z, double[] t, double[] r, double[] tR) => FJvp(z[0], z.AsSpan(1, 2), W(z), 0.6, t[0], t.AsSpan(1, 2), W(t), r, tR);
+            public static void Jacobian(double[] z, double[] r, double[,] j) => FJacobian(z[0], z.AsSpan(1, 2), W(z), 0.6, r, j);
+            public static double[] TapeRow(double[] z, int row)
+            {
+                Value[] leaves = Array.ConvertAll(z, x => new Value(x));
+                var w = new Value[,] { { leaves[3], leaves[4] }, { leaves[5], leaves[6] } };
+                var r = new Value[2];
+                FTape(leaves[0], leaves.AsSpan(1, 2), w, 0.6, r);
+                r[row].Backward();
+                return Array.ConvertAll(leaves, x => x.Grad);
             }
         }
 
