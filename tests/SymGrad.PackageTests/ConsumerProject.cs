@@ -73,6 +73,13 @@ public static class ConsumerProject
             {
                 [Differentiable]
                 public static double F(double x, double y) => x * x * y + Math.Sin(x);
+
+                [Differentiable(Modes = DerivativeModes.Jacobian)]
+                public static void R(double x, double y, [Output] Span<double> r)
+                {
+                    r[0] = x * y;
+                    r[1] = Math.Sin(x);
+                }
             }
             """);
 
@@ -96,6 +103,12 @@ public static class ConsumerProject
             string R(double d) => d.ToString("R", CultureInfo.InvariantCulture);
             Console.WriteLine($"gradient {R(value)} {R(dX)} {R(dY)}");
             Console.WriteLine($"tape {R(tape.Data)} {R(vx.Grad)} {R(vy.Grad)}");
+
+            // A vector output's generated Jacobian (2 x 2, by reverse sweeps): d(xy)/dx, d(xy)/dy, d(sin x)/dx.
+            double[] r = new double[2];
+            var jacobian = new double[2, 2];
+            {{Type}}.RJacobian(x, y, r, jacobian);
+            Console.WriteLine($"jacobian {R(jacobian[0, 0])} {R(jacobian[0, 1])} {R(jacobian[1, 0])}");
             """);
     }
 }

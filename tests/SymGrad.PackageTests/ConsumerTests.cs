@@ -39,6 +39,10 @@ public sealed class ConsumerTests(PackedPackage package)
             AssertClose(tape[i], gradient[i], $"{names[i]}: generated vs tape\n{run.Transcript}");
             AssertClose(exact[i], gradient[i], $"{names[i]}: generated vs closed form\n{run.Transcript}");
         }
+        // The vector output's Jacobian against its closed form: (y, x) and (cos x, 0).
+        double[] jacobian = Numbers(run, "jacobian");
+        double[] exactJacobian = [y, x, Math.Cos(x)];
+        for (int i = 0; i < 3; i++) AssertClose(exactJacobian[i], jacobian[i], $"Jacobian entry {i}: generated vs closed form\n{run.Transcript}");
     }
 
     private static double[] Numbers(CommandResult run, string tag)
