@@ -8,7 +8,8 @@ namespace SymGrad.Generators.Emitting;
 /// <summary>
 /// Writes <c>{Name}Jacobian</c> for a method with a vector output r: the dense m x n Jacobian, rows the outputs,
 /// columns the inputs (every scalar of every differentiable parameter, in parameter order, arrays row-major). With
-/// no more outputs than inputs it runs one VJP per row (the row's unit seed gives the row); otherwise one JVP per
+/// no more outputs than inputs it goes by rows: <c>{Name}JacobianRows</c> (one forward sweep, one backward sweep per row)
+/// where <see cref="GradientEmitter.SharesForward"/> holds, else one VJP per row (the row's unit seed gives the row); otherwise one JVP per
 /// column (the column's unit tangent gives the column): whichever is fewer sweeps, decided at run time from the
 /// lengths. Its seed, tangent and adjoint buffers are kept per thread, so a warm call allocates nothing.
 /// </summary>

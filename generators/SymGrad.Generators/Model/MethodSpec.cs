@@ -30,10 +30,10 @@ internal sealed record MethodSpec(
     /// <summary>The containing type's namespace and declarations: all a generated file needs of it.</summary>
     public TypeShell Shell => new(Namespace, Types);
 
-    /// <summary>The containing type's full name, used to group methods into one file per type.</summary>
     /// <summary>Whether the method writes a vector output (an <c>[Output]</c> span) instead of returning a double.</summary>
     public bool HasVectorOutput => System.Linq.Enumerable.Any(Ir.Params, p => p.IsOutput);
 
+    /// <summary>The containing type's full name, used to group methods into one file per type.</summary>
     public string TypeKey => (Namespace.Length > 0 ? Namespace + "." : "") + string.Join(".", System.Linq.Enumerable.Select(Types, t => t.Name + t.TypeParameters));
 }
 
