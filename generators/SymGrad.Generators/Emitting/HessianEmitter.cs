@@ -60,8 +60,7 @@ internal static class HessianEmitter
         foreach (int p in differentiable)
         {
             ParamSpec spec0 = ir.Params[p];
-            string bare = spec0.Name.TrimStart('@');
-            string pascal = char.ToUpperInvariant(bare[0]) + bare.Substring(1);
+            string pascal = Naming.Pascal(spec0.Name);
             tangent[p] = Fresh("t" + pascal);
             product[p] = Fresh("hv" + pascal);
             w.Line(spec0.Kind switch

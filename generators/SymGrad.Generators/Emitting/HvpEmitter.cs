@@ -37,13 +37,7 @@ internal sealed class HvpEmitter : PlainEmitter
     }
 
     /// <summary>The output of H·t for a parameter: <c>hv</c> and its PascalCase name (<c>hvX</c>).</summary>
-    public static string OutputName(ParamSpec p, IReadOnlyCollection<string> taken)
-    {
-        string bare = p.Name.TrimStart('@');
-        string name = "hv" + char.ToUpperInvariant(bare[0]) + bare.Substring(1);
-        while (taken.Contains(name)) name += "_";
-        return name;
-    }
+    public static string OutputName(ParamSpec p, IReadOnlyCollection<string> taken) => Naming.DerivedParameter("hv", p, taken);
 
     public static void Emit(CodeWriter w, MethodSpec spec, GradientIr gradient, JvpIr hvp)
     {

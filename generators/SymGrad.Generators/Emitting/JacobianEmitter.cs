@@ -30,7 +30,7 @@ internal static class JacobianEmitter
             taken.Add(name);
             return name;
         }
-        string m = Fresh("m"), n = Fresh("n"), row = Fresh("row"), column = Fresh("column"), at = Fresh("at"), k = Fresh("k");
+        string m = Fresh("m"), n = Fresh("n"), row = Fresh("row"), column = Fresh("column"), at = Fresh("at"), k = Fresh("k"), input = Fresh("input");
         string flat = Fresh("jacobianFlat"), scratch = Fresh("scratch"), seed = Fresh("seed"), tr = Fresh("tangentOfResults");
         string scratchField = $"{spec.Name}JacobianScratch", kept = Fresh("kept");
         string cref = XmlDocs.Cref(spec, ir);
@@ -66,11 +66,11 @@ internal static class JacobianEmitter
         foreach (int p in differentiable)
         {
             ParamSpec spec0 = ir.Params[p];
-            buffer[p] = Fresh("d" + Pascal(spec0.Name));
+            buffer[p] = Fresh("d" + Naming.Pascal(spec0.Name));
             if (spec0.Kind != ParamKind.Array2D) continue;
-            string field = $"{spec.Name}Jacobian{Pascal(spec0.Name)}";
+            string field = $"{spec.Name}Jacobian{Naming.Pascal(spec0.Name)}";
             twoDimensional.Add((field, spec0));
-            string keptArray = Fresh("kept" + Pascal(spec0.Name));
+            string keptArray = Fresh("kept" + Naming.Pascal(spec0.Name));
             w.Line($"double[,] {buffer[p]} = {field} is {{ }} {keptArray} && {keptArray}.GetLength(0) == {spec0.Name}.GetLength(0) && {keptArray}.GetLength(1) == {spec0.Name}.GetLength(1)");
             w.Line($"    ? {keptArray} : ({field} = new double[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)]);");
             w.Line($"global::System.Array.Clear({buffer[p]});");
@@ -136,13 +136,13 @@ internal static class JacobianEmitter
                 case ParamKind.Array2D:
                     string flatBuffer = Fresh(buffer[p] + "Flat");
                     w.Line($"global::System.Span<double> {flatBuffer} = global::SymGrad.GradientTape.Flat({buffer[p]});");
-                    w.Open($"for (int {row} = 0; {row} < {flatBuffer}.Length; {row}++)");
-                    Column($"{flatBuffer}[{row}]");
+                    w.Open($"for (int {input} = 0; {input} < {flatBuffer}.Length; {input}++)");
+                    Column($"{flatBuffer}[{input}]");
                     w.Close();
                     break;
                 default:
-                    w.Open($"for (int {row} = 0; {row} < {buffer[p]}.Length; {row}++)");
-                    Column($"{buffer[p]}[{row}]");
+                    w.Open($"for (int {input} = 0; {input} < {buffer[p]}.Length; {input}++)");
+                    Column($"{buffer[p]}[{input}]");
                     w.Close();
                     break;
             }
@@ -178,11 +178,5 @@ internal static class JacobianEmitter
                 _ => $"{a.Value}.CopyTo({flat}.Slice({at}));{(more ? $" {at} += {a.Value}.Length;" : "")}",
             });
         }
-    }
-
-    private static string Pascal(string name)
-    {
-        string bare = name.TrimStart('@');
-        return char.ToUpperInvariant(bare[0]) + bare.Substring(1);
     }
 }

@@ -50,10 +50,16 @@ internal sealed class Naming
     /// </summary>
     public static string DerivedParameter(string prefix, ParamSpec p, IReadOnlyCollection<string> taken)
     {
-        string bare = p.Name.TrimStart('@');
-        string name = prefix + char.ToUpperInvariant(bare[0]) + bare.Substring(1);
+        string name = prefix + Pascal(p.Name);
         while (taken.Contains(name)) name += "_";
         return name;
+    }
+
+    /// <summary>A parameter's name without its <c>@</c>, first letter upper-cased: the stem of every name derived from it (<c>dX</c>, <c>tX</c>, <c>hvX</c>).</summary>
+    public static string Pascal(string name)
+    {
+        string bare = name.TrimStart('@');
+        return char.ToUpperInvariant(bare[0]) + bare.Substring(1);
     }
 
     /// <summary>Takes a name for something that is not a value (a local array), made unique; given before any value's.</summary>

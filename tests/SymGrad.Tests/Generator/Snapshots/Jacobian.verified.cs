@@ -159,11 +159,11 @@ namespace Demo
             global::System.Span<double> tangentOfResults = scratch.Slice(0, m);
             int column = 0;
             // The columns of p.
-            for (int row = 0; row < dP.Length; row++)
+            for (int input = 0; input < dP.Length; input++)
             {
-                dP[row] = 1.0;
+                dP[input] = 1.0;
                 ResidualsJvp(p, scale, xs, dP, dScale, r, tangentOfResults);
-                dP[row] = 0.0;
+                dP[input] = 0.0;
                 for (int k = 0; k < m; k++) jacobianFlat[k * n + column] = tangentOfResults[k];
                 column++;
             }
