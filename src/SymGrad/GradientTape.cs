@@ -129,6 +129,7 @@ public sealed class GradientTape
     public void Release(int mark) => _arenaTop = mark;
 
     /// <summary>The elements of a two-dimensional array as one span, row after row (element [i, j] at i * columns + j).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Span<double> Flat(double[,] array) =>
         MemoryMarshal.CreateSpan(ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(array)), array.Length);
 

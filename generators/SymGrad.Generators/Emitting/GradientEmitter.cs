@@ -330,7 +330,8 @@ internal sealed class GradientEmitter : PlainEmitter
             }
             else if (p.IsArrayLike)
             {
-                w.Line($"{a.Value}.Slice({p.MinLength0}).Clear();");
+                // Guarded: in a method too large for the JIT to inline into, Slice and Clear are calls even when empty.
+                w.Line($"if ({a.Value}.Length != {p.MinLength0}) {a.Value}.Slice({p.MinLength0}).Clear();");
             }
         }
         if (blankAfter && adjoints.Select(a => a.Key).Any(k => ir.Params[k].IsArrayLike || accumulated.Contains(k))) w.Line();

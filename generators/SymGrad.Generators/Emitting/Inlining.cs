@@ -5,7 +5,8 @@ using SymGrad.Generators.Ir;
 namespace SymGrad.Generators.Emitting;
 
 /// <summary>
-/// Which values are written into their single use rather than as a local: leaves always; an operation used once,
+/// Which values are written into their single use rather than as a local: leaves always (an element read once is
+/// one); an operation used once,
 /// in its own block (and part), not hoisted, and small enough to read (<see cref="InlineLimit"/> operations).
 /// </summary>
 internal static class Inlining
@@ -28,8 +29,11 @@ internal static class Inlining
             if (node is not Instr instr || IrWalk.ReadsMemory(instr)) continue; // memory reads stay where they are
             // A load is a leaf where it is read in its own block (or blocks inside it); read after its branch (a loop
             // pushing it), it is a local assigned in the branch: its index may be valid only there.
-            bool leaf = instr is ConstInstr or ParamInstr or LengthInstr || (instr is LoadInstr && !uses.Hoisted.Contains(instr.Id));
             int count = uses.UseCount.TryGetValue(instr.Id, out int n) ? n : 0;
+            // An element read more than once is read once, into a local: unrolled code reads w[i, j] in every sample,
+            // and an index computed and checked at each read costs more than the arithmetic around it (the JIT's CSE
+            // gives up on methods that large).
+            bool leaf = instr is ConstInstr or ParamInstr or LengthInstr || (instr is LoadInstr && !uses.Hoisted.Contains(instr.Id) && count < 2);
             int operations = 1 + IrWalk.Operands(instr).Sum(o => inline.Contains(o) && size.TryGetValue(o, out int s) ? s : 0);
             bool sameBlock = uses.FirstUseBlock.TryGetValue(instr.Id, out int useBlock) && useBlock == uses.DefBlock[instr.Id]
                 // A split program inlines only within a part: an expression never reaches into another part.

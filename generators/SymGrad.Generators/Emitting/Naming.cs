@@ -120,10 +120,14 @@ internal sealed class Naming
     private string Stem(int primal) => _uses.Defs.TryGetValue(primal, out Instr? def) switch
     {
         true when def is ParamInstr p => _parameters[p.Param].TrimStart('@'),
-        true when def is LoadInstr l => _parameters[l.Param].TrimStart('@') + "_" + IndexStem(l.Index0) + (l.Index1 >= 0 ? "_" + IndexStem(l.Index1) : ""),
+        true when def is LoadInstr l => ElementStem(l),
         _ when def is not null || _uses.Phis.ContainsKey(primal) || _uses.LoopVars.ContainsKey(primal) => Local(primal).TrimStart('@'),
         _ => "t",
     };
+
+    /// <summary>An element's name: <c>w_0_1</c> for <c>w[0, 1]</c>, <c>v_i</c> for <c>v[i]</c>.</summary>
+    private string ElementStem(LoadInstr l) =>
+        _parameters[l.Param].TrimStart('@') + "_" + IndexStem(l.Index0) + (l.Index1 >= 0 ? "_" + IndexStem(l.Index1) : "");
 
     private string IndexStem(int index) =>
         _uses.Defs.TryGetValue(index, out Instr? def) && def is ConstInstr c ? ((long)c.Value).ToString(System.Globalization.CultureInfo.InvariantCulture) : Local(index);
@@ -135,6 +139,7 @@ internal sealed class Naming
         UnaryInstr u => OpRules.Of(u.Op).Temporary,
         BinaryInstr b => OpRules.Of(b.Op).Temporary,
         CompareInstr => "cond",
+        LoadInstr l => ElementStem(l), // an element read more than once, read into a local once
         _ => null,
     };
 

@@ -46,17 +46,16 @@ internal abstract class PlainEmitter : ProgramEmitter
     private HashSet<int>? _headerValues;
     private Dictionary<int, LoopRegion>? _loopOf;
 
-    /// <summary>The two-dimensional arrays (parameters, and the outputs <paramref name="targets"/> names) that loops index.</summary>
+    /// <summary>The two-dimensional arrays (parameters, and the outputs <paramref name="targets"/> names) the program indexes.</summary>
     private IEnumerable<string> ViewedArrays(IEnumerable<(Effect Effect, string Target)> targets) =>
-        IrWalk.All(Body).OfType<LoopRegion>().Any()
-            ? IrWalk.All(Body).OfType<LoadInstr>().Where(l => l.Index1 >= 0 && Program.Params[l.Param].Kind == ParamKind.Array2D)
-                .Select(l => Program.Params[l.Param].Name).Concat(targets.Select(t => t.Target)).Distinct()
-            : Enumerable.Empty<string>();
+        IrWalk.All(Body).OfType<LoadInstr>().Where(l => l.Index1 >= 0 && Program.Params[l.Param].Kind == ParamKind.Array2D)
+            .Select(l => Program.Params[l.Param].Name).Concat(targets.Select(t => t.Target)).Distinct();
 
     /// <summary>
-    /// In a program with loops, each two-dimensional array it indexes is read through a flat span of its elements
-    /// (row after row), its row and column counts in locals: a <c>double[,]</c> access reloads both lengths from the
-    /// array and checks both indices every time, which dominates a dense inner loop. Each index is still checked
+    /// Each two-dimensional array the program indexes is read through a flat span of its elements (row after row),
+    /// its row and column counts in locals: a <c>double[,]</c> access reloads both lengths and lower bounds from the
+    /// array and checks both indices every time, which dominates a dense inner loop, and unrolled code too (the
+    /// seed's H·v spent most of its time there). Each index is still checked
     /// against its own dimension, exactly where C# would throw, unless the loop it comes from is bounded by that very
     /// dimension (<c>for (int k = 0; k &lt; w.GetLength(1); k++)</c>, or that loop run backwards).
     /// </summary>
@@ -64,7 +63,7 @@ internal abstract class PlainEmitter : ProgramEmitter
     {
         var names = ViewedArrays(targets).ToList();
         if (names.Count == 0) return;
-        w.Line("// Two-dimensional arrays indexed in loops, as flat spans of their rows.");
+        w.Line("// Two-dimensional arrays, as flat spans of their rows.");
         foreach (string name in names)
         {
             string bare = name.TrimStart('@');

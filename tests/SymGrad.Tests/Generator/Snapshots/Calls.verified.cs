@@ -51,22 +51,31 @@ namespace Samples
             // The indices read below must exist, and each adjoint must have its parameter's shape.
             if (a.Length < 3) throw new global::System.ArgumentException("a must have at least 3 elements: the method reads a[2].", nameof(a));
             if (dA.Length != a.Length) throw new global::System.ArgumentException("dA must have the length of a.", nameof(dA));
-            global::System.ArgumentNullException.ThrowIfNull(b);
+            if (b is null) throw new global::System.ArgumentNullException(nameof(b));
             if (b.Length < 3) throw new global::System.ArgumentException("b must have at least 3 elements: the method reads b[2].", nameof(b));
             if (dB.Length != b.Length) throw new global::System.ArgumentException("dB must have the length of b.", nameof(dB));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            dA.Slice(3).Clear();
-            dB.Slice(3).Clear();
+            if (dA.Length != 3) dA.Slice(3).Clear();
+            if (dB.Length != 3) dB.Slice(3).Clear();
+
+            // Forward sweep.
+            // line 15: s += a[i] * b[i];
+            double a_0 = a[0];
+            double b_0 = b[0];
+            double a_1 = a[1];
+            double b_1 = b[1];
+            double a_2 = a[2];
+            double b_2 = b[2];
 
             // The gradient.
-            dA[0] = b[0];
-            dA[1] = b[1];
-            dA[2] = b[2];
-            dB[0] = a[0];
-            dB[1] = a[1];
-            dB[2] = a[2];
-            return 0.0 + a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+            dA[0] = b_0;
+            dA[1] = b_1;
+            dA[2] = b_2;
+            dB[0] = a_0;
+            dB[1] = a_1;
+            dB[2] = a_2;
+            return 0.0 + a_0 * b_0 + a_1 * b_1 + a_2 * b_2;
         }
 
         /// <summary>
@@ -98,49 +107,56 @@ namespace Samples
         public static double OuterGradient(double x, double[] v, double[] w, ref double dX, global::System.Span<double> dV, global::System.Span<double> dW)
         {
             // The indices read below must exist, and each adjoint must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(v);
+            if (v is null) throw new global::System.ArgumentNullException(nameof(v));
             if (v.Length < 3) throw new global::System.ArgumentException("v must have at least 3 elements: the method reads v[2].", nameof(v));
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
-            global::System.ArgumentNullException.ThrowIfNull(w);
+            if (w is null) throw new global::System.ArgumentNullException(nameof(w));
             if (w.Length < 3) throw new global::System.ArgumentException("w must have at least 3 elements: the method reads w[2].", nameof(w));
             if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            dV.Slice(3).Clear();
-            dW.Slice(3).Clear();
+            if (dV.Length != 3) dV.Slice(3).Clear();
+            if (dW.Length != 3) dW.Slice(3).Clear();
 
             // Forward sweep.
             // Square, line 9: x * x
             double t_1 = x * x;
+            // Dot, line 15: s += a[i] * b[i];
+            double v_0 = v[0];
+            double w_0 = w[0];
+            double v_1 = v[1];
+            double w_1 = w[1];
+            double v_2 = v[2];
+            double w_2 = w[2];
             // line 23: return Square(Square(Dot(v, w) + x)) / 10 + Helpers.Inner.Scale(Dot(t, w), 2.0) - Dot(v, v);
-            double t = 0.0 + v[0] * w[0] + v[1] * w[1] + v[2] * w[2] + x;
+            double t = 0.0 + v_0 * w_0 + v_1 * w_1 + v_2 * w_2 + x;
             // Square, line 9: x * x
             double t_2 = t * t;
             // Scale, line 32: Math.Tanh(x * k) * k
-            double tanh = global::System.Math.Tanh((0.0 + x * w[0] + t_1 * w[1] + 1.5 * w[2]) * 2.0);
+            double tanh = global::System.Math.Tanh((0.0 + x * w_0 + t_1 * w_1 + 1.5 * w_2) * 2.0);
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
             // Dot, line 15: s += a[i] * b[i];
-            double dv_2 = -v[2];
-            double dv_1 = -v[1];
-            double dv_0 = -v[0];
+            double dv_2 = -v_2;
+            double dv_1 = -v_1;
+            double dv_0 = -v_0;
             // Scale, line 32: Math.Tanh(x * k) * k
             double ds = 2.0 * ((1.0 - tanh * tanh) * 2.0);
             // Square, line 9: x * x
             double dt_2 = t_2 * 0.1;
             double dt = t * (dt_2 + dt_2);
             double dt_3 = dt + dt;
-            double t_3 = x * (w[1] * ds);
+            double t_3 = x * (w_1 * ds);
 
             // The gradient.
-            dX = w[0] * ds + dt_3 + t_3 + t_3;
-            dV[0] = dv_0 + dv_0 + w[0] * dt_3;
-            dV[1] = dv_1 + dv_1 + w[1] * dt_3;
-            dV[2] = dv_2 + dv_2 + w[2] * dt_3;
-            dW[0] = x * ds + v[0] * dt_3;
-            dW[1] = t_1 * ds + v[1] * dt_3;
-            dW[2] = 1.5 * ds + v[2] * dt_3;
-            return t_2 * t_2 / 10.0 + tanh * 2.0 - (0.0 + v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+            dX = w_0 * ds + dt_3 + t_3 + t_3;
+            dV[0] = dv_0 + dv_0 + w_0 * dt_3;
+            dV[1] = dv_1 + dv_1 + w_1 * dt_3;
+            dV[2] = dv_2 + dv_2 + w_2 * dt_3;
+            dW[0] = x * ds + v_0 * dt_3;
+            dW[1] = t_1 * ds + v_1 * dt_3;
+            dW[2] = 1.5 * ds + v_2 * dt_3;
+            return t_2 * t_2 / 10.0 + tanh * 2.0 - (0.0 + v_0 * v_0 + v_1 * v_1 + v_2 * v_2);
         }
 
         /// <summary>
@@ -150,13 +166,20 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static global::SymGrad.Value OuterTape(global::SymGrad.Value x, global::SymGrad.Value[] v, global::SymGrad.Value[] w)
         {
+            // Dot, line 15: s += a[i] * b[i];
+            global::SymGrad.Value v_0 = v[0];
+            global::SymGrad.Value w_0 = w[0];
+            global::SymGrad.Value v_1 = v[1];
+            global::SymGrad.Value w_1 = w[1];
+            global::SymGrad.Value v_2 = v[2];
+            global::SymGrad.Value w_2 = w[2];
             // line 23: return Square(Square(Dot(v, w) + x)) / 10 + Helpers.Inner.Scale(Dot(t, w), 2.0) - Dot(v, v);
-            global::SymGrad.Value t = 0.0 + v[0] * w[0] + v[1] * w[1] + v[2] * w[2] + x;
+            global::SymGrad.Value t = 0.0 + v_0 * w_0 + v_1 * w_1 + v_2 * w_2 + x;
             // Square, line 9: x * x
             global::SymGrad.Value t_2 = t * t;
             // line 23: return Square(Square(Dot(v, w) + x)) / 10 + Helpers.Inner.Scale(Dot(t, w), 2.0) - Dot(v, v);
-            global::SymGrad.Value t_3 = t_2 * t_2 / 10.0 + global::SymGrad.ValueMath.Tanh((0.0 + x * w[0] + x * x * w[1] + 1.5 * w[2]) * 2.0) * 2.0;
-            return t_3 - (0.0 + v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+            global::SymGrad.Value t_3 = t_2 * t_2 / 10.0 + global::SymGrad.ValueMath.Tanh((0.0 + x * w_0 + x * x * w_1 + 1.5 * w_2) * 2.0) * 2.0;
+            return t_3 - (0.0 + v_0 * v_0 + v_1 * v_1 + v_2 * v_2);
         }
     }
 }

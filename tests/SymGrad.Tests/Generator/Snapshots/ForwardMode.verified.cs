@@ -24,16 +24,18 @@ namespace Demo
         public static double FGradient(double x, double[] v, double s, ref double dX, global::System.Span<double> dV)
         {
             // The indices read below must exist, and each adjoint must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(v);
+            if (v is null) throw new global::System.ArgumentNullException(nameof(v));
             if (v.Length < 2) throw new global::System.ArgumentException("v must have at least 2 elements: the method reads v[1].", nameof(v));
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            dV.Slice(2).Clear();
+            if (dV.Length != 2) dV.Slice(2).Clear();
 
             // Forward sweep.
             // line 11: double z = x * v[0] + Math.Sin(v[1]);
-            double z = x * v[0] + global::System.Math.Sin(v[1]);
+            double v_0 = v[0];
+            double v_1 = v[1];
+            double z = x * v_0 + global::System.Math.Sin(v_1);
             // line 12: z > s
             bool cond = z > s;
             double z_3 = 0.0; // set below, read after its branch
@@ -69,9 +71,9 @@ namespace Demo
             }
 
             // The gradient.
-            dX = dx + dx + v[0] * dz;
+            dX = dx + dx + v_0 * dz;
             dV[0] = x * dz;
-            dV[1] = global::System.Math.Cos(v[1]) * dz;
+            dV[1] = global::System.Math.Cos(v_1) * dz;
             return t_2;
         }
 
@@ -90,14 +92,16 @@ namespace Demo
         public static double FJvp(double x, double[] v, double s, double tX, global::System.ReadOnlySpan<double> tV, out double derivative)
         {
             // The indices read below must exist, and each tangent must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(v);
+            if (v is null) throw new global::System.ArgumentNullException(nameof(v));
             if (v.Length < 2) throw new global::System.ArgumentException("v must have at least 2 elements: the method reads v[1].", nameof(v));
             if (tV.Length != v.Length) throw new global::System.ArgumentException("tV must have the length of v.", nameof(tV));
 
             // Forward sweep: each value, then its tangent (its derivative along the tangents).
             // line 11: double z = x * v[0] + Math.Sin(v[1]);
-            double z = x * v[0] + global::System.Math.Sin(v[1]);
-            double tz = v[0] * tX + x * tV[0] + global::System.Math.Cos(v[1]) * tV[1];
+            double v_0 = v[0];
+            double v_1 = v[1];
+            double z = x * v_0 + global::System.Math.Sin(v_1);
+            double tz = v_0 * tX + x * tV[0] + global::System.Math.Cos(v_1) * tV[1];
             // line 12: z > s
             double z_2;
             double tz_2;

@@ -22,21 +22,22 @@ namespace Demo
         public static double FGradient(double x, double[] v, ref double dX, global::System.Span<double> dV)
         {
             // The indices read below must exist, and each adjoint must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(v);
+            if (v is null) throw new global::System.ArgumentNullException(nameof(v));
             if (v.Length < 2) throw new global::System.ArgumentException("v must have at least 2 elements: the method reads v[1].", nameof(v));
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            dV.Slice(2).Clear();
+            if (dV.Length != 2) dV.Slice(2).Clear();
 
             // Forward sweep.
+            double v_0 = v[0];
             // line 1: if (x > 0)
             bool cond = x > 0.0;
             double exp = 0.0; // set below, read after its branch
             double y;
             if (cond)
             {
-                y = x * v[0];
+                y = x * v_0;
             }
             else
             {
@@ -52,7 +53,7 @@ namespace Demo
             double dv_1;
             if (cond)
             {
-                dx = v[0];
+                dx = v_0;
                 dv_0 = x;
                 dv_1 = 0.0;
             }

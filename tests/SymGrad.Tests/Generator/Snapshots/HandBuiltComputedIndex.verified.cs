@@ -18,18 +18,22 @@ namespace Demo
         public static double GGradient(double[] v, int n, global::System.Span<double> dV)
         {
             // The indices read below must exist, and each adjoint must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(v);
+            if (v is null) throw new global::System.ArgumentNullException(nameof(v));
             if (v.Length < 1) throw new global::System.ArgumentException("v must have at least 1 element: the method reads v[0].", nameof(v));
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
             // Adjoints the backward sweep adds to start at zero.
             dV.Clear();
 
-            // Backward sweep: the adjoint of each value, from the result back to the parameters.
+            // Forward sweep.
             // line 1: return v[n] * v[n] + Math.Sin(v[0]);
-            dV[0] += global::System.Math.Cos(v[0]);
-            dV[n] += v[n] + v[n];
-            return v[n] * v[n] + global::System.Math.Sin(v[0]);
+            double v_t = v[n];
+            double v_0 = v[0];
+
+            // Backward sweep: the adjoint of each value, from the result back to the parameters.
+            dV[0] += global::System.Math.Cos(v_0);
+            dV[n] += v_t + v_t;
+            return v_t * v_t + global::System.Math.Sin(v_0);
         }
 
         /// <summary>
@@ -39,7 +43,9 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static global::SymGrad.Value GTape(global::SymGrad.Value[] v, int n)
         {
-            return v[n] * v[n] + global::SymGrad.ValueMath.Sin(v[0]);
+            // line 1: return v[n] * v[n] + Math.Sin(v[0]);
+            global::SymGrad.Value v_t = v[n];
+            return v_t * v_t + global::SymGrad.ValueMath.Sin(v[0]);
         }
     }
 }

@@ -24,35 +24,38 @@ namespace Demo
         public static double FHvp(double x, double[] v, double tX, global::System.ReadOnlySpan<double> tV, ref double dX, global::System.Span<double> dV, ref double hvX, global::System.Span<double> hvV)
         {
             // The indices read below must exist, and each tangent and output must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(v);
+            if (v is null) throw new global::System.ArgumentNullException(nameof(v));
             if (v.Length < 2) throw new global::System.ArgumentException("v must have at least 2 elements: the method reads v[1].", nameof(v));
             if (tV.Length != v.Length) throw new global::System.ArgumentException("tV must have the length of v.", nameof(tV));
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
             if (hvV.Length != v.Length) throw new global::System.ArgumentException("hvV must have the length of v.", nameof(hvV));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            dV.Slice(2).Clear();
-            hvV.Slice(2).Clear();
+            if (dV.Length != 2) dV.Slice(2).Clear();
+            if (hvV.Length != 2) hvV.Slice(2).Clear();
 
             // Forward and backward sweeps, each value followed by its tangent.
             // line 9: x * x * v[0] + Math.Sin(x * v[1])
             double t = x * x;
             double t_2 = x * tX;
-            double t_3 = x * v[1];
+            double v_0 = v[0];
+            double v_1 = v[1];
+            double tV_1 = tV[1];
+            double t_3 = x * v_1;
             double sin = global::System.Math.Sin(t_3);
             double dt_3 = global::System.Math.Cos(t_3);
-            double tdt_3 = -(sin * (v[1] * tX + x * tV[1]));
-            double t_4 = x * v[0];
-            double tt_4 = v[0] * tX + x * tV[0];
+            double tdt_3 = -(sin * (v_1 * tX + x * tV_1));
+            double t_4 = x * v_0;
+            double tt_4 = v_0 * tX + x * tV[0];
 
             // The gradient and the Hessian-vector product.
-            dX = v[1] * dt_3 + t_4 + t_4;
+            dX = v_1 * dt_3 + t_4 + t_4;
             dV[0] = t;
             dV[1] = x * dt_3;
-            hvX = dt_3 * tV[1] + v[1] * tdt_3 + tt_4 + tt_4;
+            hvX = dt_3 * tV_1 + v_1 * tdt_3 + tt_4 + tt_4;
             hvV[0] = t_2 + t_2;
             hvV[1] = dt_3 * tX + x * tdt_3;
-            return t * v[0] + sin;
+            return t * v_0 + sin;
         }
 
         /// <summary>
@@ -70,7 +73,7 @@ namespace Demo
         public static double FHessian(double x, double[] v, ref double dX, global::System.Span<double> dV, double[,] hessian)
         {
             // The indices read below must exist, and each adjoint must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(v);
+            if (v is null) throw new global::System.ArgumentNullException(nameof(v));
             if (v.Length < 2) throw new global::System.ArgumentException("v must have at least 2 elements: the method reads v[1].", nameof(v));
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 

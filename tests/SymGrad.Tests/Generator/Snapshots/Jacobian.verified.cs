@@ -26,34 +26,37 @@ namespace Demo
         public static void ResidualsVjp(double[] p, double scale, double[] xs, global::System.Span<double> r, global::System.ReadOnlySpan<double> dR, global::System.Span<double> dP, ref double dScale)
         {
             // The indices read below must exist, and each adjoint must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(p);
+            if (p is null) throw new global::System.ArgumentNullException(nameof(p));
             if (p.Length < 2) throw new global::System.ArgumentException("p must have at least 2 elements: the method reads p[1].", nameof(p));
             if (dP.Length != p.Length) throw new global::System.ArgumentException("dP must have the length of p.", nameof(dP));
-            global::System.ArgumentNullException.ThrowIfNull(xs);
+            if (xs is null) throw new global::System.ArgumentNullException(nameof(xs));
             if (dR.Length != r.Length) throw new global::System.ArgumentException("dR must have the length of r.", nameof(dR));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            dP.Slice(2).Clear();
+            if (dP.Length != 2) dP.Slice(2).Clear();
 
             // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
             global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
             // Forward sweep.
+            // line 13: double model = p[0] * Math.Exp(p[1] * xs[i]);
+            double p_0 = p[0];
+            double p_1 = p[1];
             // line 11: for (int i = 0; i < xs.Length; i++) ...
             for (int i = 0; i < xs.Length; i++)
             {
                 // line 14: r[i] = scale * model - 1.0;
-                r[i] = scale * (p[0] * global::System.Math.Exp(p[1] * xs[i])) - 1.0;
+                r[i] = scale * (p_0 * global::System.Math.Exp(p_1 * xs[i])) - 1.0;
             }
             // line 16: r[xs.Length] = p[0] * p[0] + p[1] * p[1];
-            r[xs.Length] = p[0] * p[0] + p[1] * p[1];
+            r[xs.Length] = p_0 * p_0 + p_1 * p_1;
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
             global::System.Span<double> dr = tape.Allocate(r.Length); dR.CopyTo(dr); // the backward sweep starts from the seed
             double dt = dr[xs.Length];
             dr[xs.Length] = 0.0;
-            double dp_1_2 = p[1] * dt;
-            double dp_0_2 = p[0] * dt;
+            double dp_1_2 = p_1 * dt;
+            double dp_0_2 = p_0 * dt;
             // line 11: for (int i = 0; i < xs.Length; i++) ...
             double dscale = 0.0;
             double dp_0 = dp_0_2 + dp_0_2;
@@ -61,14 +64,15 @@ namespace Demo
             for (int i_2 = xs.Length - 1; i_2 >= 0; i_2--)
             {
                 // line 13: double model = p[0] * Math.Exp(p[1] * xs[i]);
-                double exp = global::System.Math.Exp(p[1] * xs[i_2]);
+                double xs_i_2 = xs[i_2];
+                double exp = global::System.Math.Exp(p_1 * xs_i_2);
                 // line 14: r[i] = scale * model - 1.0;
                 double dt_2 = dr[i_2];
                 dr[i_2] = 0.0;
                 double dmodel = scale * dt_2;
-                dscale += p[0] * exp * dt_2;
+                dscale += p_0 * exp * dt_2;
                 dp_0 += exp * dmodel;
-                dp_1 += xs[i_2] * (exp * (p[0] * dmodel));
+                dp_1 += xs_i_2 * (exp * (p_0 * dmodel));
             }
 
             // The gradient.
@@ -93,28 +97,34 @@ namespace Demo
         public static void ResidualsJvp(double[] p, double scale, double[] xs, global::System.ReadOnlySpan<double> tP, double tScale, global::System.Span<double> r, global::System.Span<double> tR)
         {
             // The indices read below must exist, and each tangent must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(p);
+            if (p is null) throw new global::System.ArgumentNullException(nameof(p));
             if (p.Length < 2) throw new global::System.ArgumentException("p must have at least 2 elements: the method reads p[1].", nameof(p));
             if (tP.Length != p.Length) throw new global::System.ArgumentException("tP must have the length of p.", nameof(tP));
-            global::System.ArgumentNullException.ThrowIfNull(xs);
+            if (xs is null) throw new global::System.ArgumentNullException(nameof(xs));
             if (tR.Length != r.Length) throw new global::System.ArgumentException("tR must have the length of r.", nameof(tR));
 
             // Forward sweep: each value, then its tangent (its derivative along the tangents).
             tR.Clear(); // the tangent of every result the method does not write is zero
+            // line 13: double model = p[0] * Math.Exp(p[1] * xs[i]);
+            double p_0 = p[0];
+            double tP_0 = tP[0];
+            double p_1 = p[1];
+            double tP_1 = tP[1];
             // line 11: for (int i = 0; i < xs.Length; i++) ...
             for (int i = 0; i < xs.Length; i++)
             {
                 // line 13: double model = p[0] * Math.Exp(p[1] * xs[i]);
-                double exp = global::System.Math.Exp(p[1] * xs[i]);
-                double model = p[0] * exp;
+                double xs_i = xs[i];
+                double exp = global::System.Math.Exp(p_1 * xs_i);
+                double model = p_0 * exp;
                 // line 14: r[i] = scale * model - 1.0;
                 r[i] = scale * model - 1.0;
-                tR[i] = model * tScale + scale * (exp * tP[0] + p[0] * (exp * (xs[i] * tP[1])));
+                tR[i] = model * tScale + scale * (exp * tP_0 + p_0 * (exp * (xs_i * tP_1)));
             }
             // line 16: r[xs.Length] = p[0] * p[0] + p[1] * p[1];
-            double t = p[0] * tP[0];
-            double t_2 = p[1] * tP[1];
-            r[xs.Length] = p[0] * p[0] + p[1] * p[1];
+            double t = p_0 * tP_0;
+            double t_2 = p_1 * tP_1;
+            r[xs.Length] = p_0 * p_0 + p_1 * p_1;
             tR[xs.Length] = t + t + (t_2 + t_2);
         }
 
@@ -132,9 +142,9 @@ namespace Demo
         public static void ResidualsJacobian(double[] p, double scale, double[] xs, global::System.Span<double> r, double[,] jacobian)
         {
             // The indices read below must exist, and each argument must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(p);
+            if (p is null) throw new global::System.ArgumentNullException(nameof(p));
             if (p.Length < 2) throw new global::System.ArgumentException("p must have at least 2 elements: the method reads p[1].", nameof(p));
-            global::System.ArgumentNullException.ThrowIfNull(xs);
+            if (xs is null) throw new global::System.ArgumentNullException(nameof(xs));
 
             global::System.ArgumentNullException.ThrowIfNull(jacobian);
             int m = r.Length, n = p.Length + 1;
@@ -188,14 +198,17 @@ namespace Demo
         {
             global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
             // Forward sweep.
+            // line 13: double model = p[0] * Math.Exp(p[1] * xs[i]);
+            double p_0 = p[0];
+            double p_1 = p[1];
             // line 11: for (int i = 0; i < xs.Length; i++) ...
             for (int i = 0; i < xs.Length; i++)
             {
                 // line 14: r[i] = scale * model - 1.0;
-                r[i] = scale * (p[0] * global::System.Math.Exp(p[1] * xs[i])) - 1.0;
+                r[i] = scale * (p_0 * global::System.Math.Exp(p_1 * xs[i])) - 1.0;
             }
             // line 16: r[xs.Length] = p[0] * p[0] + p[1] * p[1];
-            r[xs.Length] = p[0] * p[0] + p[1] * p[1];
+            r[xs.Length] = p_0 * p_0 + p_1 * p_1;
 
             // Each row's backward sweep pops what the forward sweep pushed, and frees the arrays it made.
             int top = tape.Count, mark = tape.Mark;
@@ -208,14 +221,14 @@ namespace Demo
                 global::System.Span<double> dP = jacobianFlat.Slice(at, p.Length); at += p.Length;
                 ref double dScale = ref jacobianFlat[at++];
                 // Adjoint elements past the extent the method reads are zero; the others are written below.
-                dP.Slice(2).Clear();
+                if (dP.Length != 2) dP.Slice(2).Clear();
 
                 // Backward sweep: the adjoint of each value, from the result back to the parameters.
                 global::System.Span<double> dr = tape.Allocate(r.Length); dr[row] = 1.0; // the row's unit seed
                 double dt = dr[xs.Length];
                 dr[xs.Length] = 0.0;
-                double dp_1_2 = p[1] * dt;
-                double dp_0_2 = p[0] * dt;
+                double dp_1_2 = p_1 * dt;
+                double dp_0_2 = p_0 * dt;
                 // line 11: for (int i = 0; i < xs.Length; i++) ...
                 double dscale = 0.0;
                 double dp_0 = dp_0_2 + dp_0_2;
@@ -223,14 +236,15 @@ namespace Demo
                 for (int i_2 = xs.Length - 1; i_2 >= 0; i_2--)
                 {
                     // line 13: double model = p[0] * Math.Exp(p[1] * xs[i]);
-                    double exp = global::System.Math.Exp(p[1] * xs[i_2]);
+                    double xs_i_2 = xs[i_2];
+                    double exp = global::System.Math.Exp(p_1 * xs_i_2);
                     // line 14: r[i] = scale * model - 1.0;
                     double dt_2 = dr[i_2];
                     dr[i_2] = 0.0;
                     double dmodel = scale * dt_2;
-                    dscale += p[0] * exp * dt_2;
+                    dscale += p_0 * exp * dt_2;
                     dp_0 += exp * dmodel;
-                    dp_1 += xs[i_2] * (exp * (p[0] * dmodel));
+                    dp_1 += xs_i_2 * (exp * (p_0 * dmodel));
                 }
 
                 // The row's adjoints.
@@ -247,14 +261,17 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static void ResidualsTape(global::SymGrad.Value[] p, global::SymGrad.Value scale, double[] xs, global::System.Span<global::SymGrad.Value> r)
         {
+            // line 13: double model = p[0] * Math.Exp(p[1] * xs[i]);
+            global::SymGrad.Value p_0 = p[0];
+            global::SymGrad.Value p_1 = p[1];
             // line 11: for (int i = 0; i < xs.Length; i++) ...
             for (int i = 0; i < xs.Length; i++)
             {
                 // line 14: r[i] = scale * model - 1.0;
-                r[i] = scale * (p[0] * global::SymGrad.ValueMath.Exp(p[1] * xs[i])) - 1.0;
+                r[i] = scale * (p_0 * global::SymGrad.ValueMath.Exp(p_1 * xs[i])) - 1.0;
             }
             // line 16: r[xs.Length] = p[0] * p[0] + p[1] * p[1];
-            r[xs.Length] = p[0] * p[0] + p[1] * p[1];
+            r[xs.Length] = p_0 * p_0 + p_1 * p_1;
         }
     }
 }

@@ -24,27 +24,45 @@ namespace Samples
         public static double NestedGradient(double[,] m, double[] v, double[,] dM, global::System.Span<double> dV)
         {
             // The indices read below must exist, and each adjoint must have its parameter's shape.
-            global::System.ArgumentNullException.ThrowIfNull(m);
+            if (m is null) throw new global::System.ArgumentNullException(nameof(m));
             if (m.GetLength(0) < 3 || m.GetLength(1) < 4) throw new global::System.ArgumentException("m must be at least 3 x 4: the method reads m[2, 3].", nameof(m));
-            global::System.ArgumentNullException.ThrowIfNull(dM);
+            if (dM is null) throw new global::System.ArgumentNullException(nameof(dM));
             if (dM.GetLength(0) != m.GetLength(0) || dM.GetLength(1) != m.GetLength(1)) throw new global::System.ArgumentException("dM must have the shape of m.", nameof(dM));
-            global::System.ArgumentNullException.ThrowIfNull(v);
+            if (v is null) throw new global::System.ArgumentNullException(nameof(v));
             if (v.Length < 4) throw new global::System.ArgumentException("v must have at least 4 elements: the method reads v[3].", nameof(v));
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
             if (m.GetLength(0) != 3 || m.GetLength(1) != 4) global::System.Array.Clear(dM);
-            dV.Slice(4).Clear();
+            if (dV.Length != 4) dV.Slice(4).Clear();
+
+            // Two-dimensional arrays, as flat spans of their rows.
+            global::System.Span<double> mFlat = global::SymGrad.GradientTape.Flat(m);
+            int mRows = m.GetLength(0), mColumns = m.GetLength(1);
 
             // Forward sweep.
-            // line 19: s -= v[i];
-            double s = 0.0 + m[0, 0] * v[0] - v[0] + m[0, 1] * v[1] + m[0, 2] * v[2] + m[0, 3] * v[3] + m[1, 1] * v[1] * 2.0 - v[1];
             // line 18: s += m[i, j] * v[j] * (i + 1);
-            double s_2 = s + m[1, 2] * v[2] * 2.0 + m[1, 3] * v[3] * 2.0 + m[2, 2] * v[2] * 3.0 - v[2] + m[2, 3] * v[3] * 3.0;
+            double m_0_0 = mFlat[0];
+            double v_0 = v[0];
+            double m_0_1 = mFlat[1];
+            double v_1 = v[1];
+            double m_0_2 = mFlat[2];
+            double v_2 = v[2];
+            double m_0_3 = mFlat[3];
+            double v_3 = v[3];
+            double m_1_1 = mFlat[1 * mColumns + 1];
+            // line 19: s -= v[i];
+            double s = 0.0 + m_0_0 * v_0 - v_0 + m_0_1 * v_1 + m_0_2 * v_2 + m_0_3 * v_3 + m_1_1 * v_1 * 2.0 - v_1;
+            // line 18: s += m[i, j] * v[j] * (i + 1);
+            double m_1_2 = mFlat[1 * mColumns + 2];
+            double m_1_3 = mFlat[1 * mColumns + 3];
+            double m_2_2 = mFlat[2 * mColumns + 2];
+            double m_2_3 = mFlat[2 * mColumns + 3];
+            double s_2 = s + m_1_2 * v_2 * 2.0 + m_1_3 * v_3 * 2.0 + m_2_2 * v_2 * 3.0 - v_2 + m_2_3 * v_3 * 3.0;
             // line 25: s *= 1 + 0.1 * v[l / 2];
-            double t = 1.0 + 0.1 * v[0];
+            double t = 1.0 + 0.1 * v_0;
             double s_3 = s_2 * t;
-            double t_2 = 1.0 + 0.1 * v[1];
+            double t_2 = 1.0 + 0.1 * v_1;
             double s_4 = s_3 * t_2;
 
             // Backward sweep: the adjoint of each value, from the result back to the parameters.
@@ -55,22 +73,22 @@ namespace Samples
             double dt_4 = 2.0 * ds_2;
 
             // The gradient.
-            dM[0, 0] = v[0] * ds_2;
-            dM[0, 1] = v[1] * ds_2;
-            dM[0, 2] = v[2] * ds_2;
-            dM[0, 3] = v[3] * ds_2;
+            dM[0, 0] = v_0 * ds_2;
+            dM[0, 1] = v_1 * ds_2;
+            dM[0, 2] = v_2 * ds_2;
+            dM[0, 3] = v_3 * ds_2;
             dM[1, 0] = 0.0;
-            dM[1, 1] = v[1] * dt_4;
-            dM[1, 2] = v[2] * dt_4;
-            dM[1, 3] = v[3] * dt_4;
+            dM[1, 1] = v_1 * dt_4;
+            dM[1, 2] = v_2 * dt_4;
+            dM[1, 3] = v_3 * dt_4;
             dM[2, 0] = 0.0;
             dM[2, 1] = 0.0;
-            dM[2, 2] = v[2] * dt_3;
-            dM[2, 3] = v[3] * dt_3;
-            dV[0] = 0.1 * (s_4 + s_2 * ds_3) - ds_2 + m[0, 0] * ds_2;
-            dV[1] = 0.1 * (s_3 * t) - ds_2 + m[1, 1] * dt_4 + m[0, 1] * ds_2;
-            dV[2] = -ds_2 + m[2, 2] * dt_3 + m[1, 2] * dt_4 + m[0, 2] * ds_2;
-            dV[3] = m[2, 3] * dt_3 + m[1, 3] * dt_4 + m[0, 3] * ds_2;
+            dM[2, 2] = v_2 * dt_3;
+            dM[2, 3] = v_3 * dt_3;
+            dV[0] = 0.1 * (s_4 + s_2 * ds_3) - ds_2 + m_0_0 * ds_2;
+            dV[1] = 0.1 * (s_3 * t) - ds_2 + m_1_1 * dt_4 + m_0_1 * ds_2;
+            dV[2] = -ds_2 + m_2_2 * dt_3 + m_1_2 * dt_4 + m_0_2 * ds_2;
+            dV[3] = m_2_3 * dt_3 + m_1_3 * dt_4 + m_0_3 * ds_2;
             return s_4 * t;
         }
 
@@ -81,13 +99,18 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static global::SymGrad.Value NestedTape(global::SymGrad.Value[,] m, global::SymGrad.Value[] v)
         {
-            // line 19: s -= v[i];
-            global::SymGrad.Value s = 0.0 + m[0, 0] * v[0] - v[0] + m[0, 1] * v[1] + m[0, 2] * v[2] + m[0, 3] * v[3] + m[1, 1] * v[1] * 2.0 - v[1];
             // line 18: s += m[i, j] * v[j] * (i + 1);
-            global::SymGrad.Value s_2 = s + m[1, 2] * v[2] * 2.0 + m[1, 3] * v[3] * 2.0 + m[2, 2] * v[2] * 3.0 - v[2] + m[2, 3] * v[3] * 3.0;
+            global::SymGrad.Value v_0 = v[0];
+            global::SymGrad.Value v_1 = v[1];
+            global::SymGrad.Value v_2 = v[2];
+            global::SymGrad.Value v_3 = v[3];
+            // line 19: s -= v[i];
+            global::SymGrad.Value s = 0.0 + m[0, 0] * v_0 - v_0 + m[0, 1] * v_1 + m[0, 2] * v_2 + m[0, 3] * v_3 + m[1, 1] * v_1 * 2.0 - v_1;
+            // line 18: s += m[i, j] * v[j] * (i + 1);
+            global::SymGrad.Value s_2 = s + m[1, 2] * v_2 * 2.0 + m[1, 3] * v_3 * 2.0 + m[2, 2] * v_2 * 3.0 - v_2 + m[2, 3] * v_3 * 3.0;
             // line 25: s *= 1 + 0.1 * v[l / 2];
-            global::SymGrad.Value t = 1.0 + 0.1 * v[0];
-            return s_2 * t * (1.0 + 0.1 * v[1]) * t;
+            global::SymGrad.Value t = 1.0 + 0.1 * v_0;
+            return s_2 * t * (1.0 + 0.1 * v_1) * t;
         }
     }
 }

@@ -17,7 +17,7 @@ partial class RuntimeLoops
     public static double SumSquaresGradient(double[] x, global::System.Span<double> dX)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(x);
+        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
         if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x.", nameof(dX));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -29,8 +29,9 @@ partial class RuntimeLoops
         for (int i = 0; i < x.Length; i++)
         {
             // line 10: s += x[i] * x[i];
-            dX[i] += x[i] + x[i];
-            s += x[i] * x[i];
+            double x_i = x[i];
+            dX[i] += x_i + x_i;
+            s += x_i * x_i;
         }
         return s;
     }
@@ -46,7 +47,9 @@ partial class RuntimeLoops
         global::SymGrad.Value s = 0.0;
         for (int i = 0; i < x.Length; i++)
         {
-            s += x[i] * x[i];
+            // line 10: s += x[i] * x[i];
+            global::SymGrad.Value x_i = x[i];
+            s += x_i * x_i;
         }
         return s;
     }
@@ -78,9 +81,11 @@ partial class RuntimeLoops
         for (int i = 0; i < a.Length; i++)
         {
             // line 18: s += a[i] * b[i];
-            dB[i] += a[i];
-            dA[i] += b[i];
-            s += a[i] * b[i];
+            double a_i = a[i];
+            double b_i = b[i];
+            dB[i] += a_i;
+            dA[i] += b_i;
+            s += a_i * b_i;
         }
         return s;
     }
@@ -117,15 +122,15 @@ partial class RuntimeLoops
     public static double LogisticGradient(double[,] xs, double[] ys, double[] w, double b, global::System.Span<double> dW, ref double dB)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(xs);
-        global::System.ArgumentNullException.ThrowIfNull(ys);
-        global::System.ArgumentNullException.ThrowIfNull(w);
+        if (xs is null) throw new global::System.ArgumentNullException(nameof(xs));
+        if (ys is null) throw new global::System.ArgumentNullException(nameof(ys));
+        if (w is null) throw new global::System.ArgumentNullException(nameof(w));
         if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
 
         // Adjoints the backward sweep adds to start at zero.
         dW.Clear();
 
-        // Two-dimensional arrays indexed in loops, as flat spans of their rows.
+        // Two-dimensional arrays, as flat spans of their rows.
         global::System.Span<double> xsFlat = global::SymGrad.GradientTape.Flat(xs);
         int xsRows = xs.GetLength(0), xsColumns = xs.GetLength(1);
 
@@ -149,11 +154,12 @@ partial class RuntimeLoops
             double exp = global::System.Math.Exp(-z);
             double p = 1.0 / (1.0 + exp);
             // line 32: loss -= ys[i] * Math.Log(p) + (1 - ys[i]) * Math.Log(1 - p);
-            double t_2 = 1.0 - ys[i];
+            double ys_i = ys[i];
+            double t_2 = 1.0 - ys_i;
             double t_3 = 1.0 - p;
             double dt_4 = -dloss;
             // line 31: double p = 1 / (1 + Math.Exp(-z));
-            double dz_2 = -(exp * -(p * p * (-(1.0 / t_3 * (t_2 * dt_4)) + 1.0 / p * (ys[i] * dt_4))));
+            double dz_2 = -(exp * -(p * p * (-(1.0 / t_3 * (t_2 * dt_4)) + 1.0 / p * (ys_i * dt_4))));
             // line 30: for (int j = 0; j < xs.GetLength(1); j++) z += w[j] * xs[i, j];
             double dz = dz_2;
             global::System.Span<double> xsRow_2 = global::SymGrad.GradientTape.Row(xsFlat, i, xsRows, xsColumns);
@@ -162,7 +168,7 @@ partial class RuntimeLoops
                 // line 30: z += w[j] * xs[i, j];
                 dW[j_2] += xsRow_2[j_2] * dz;
             }
-            loss -= ys[i] * global::System.Math.Log(p) + t_2 * global::System.Math.Log(t_3);
+            loss -= ys_i * global::System.Math.Log(p) + t_2 * global::System.Math.Log(t_3);
             db += dz;
         }
 
@@ -190,7 +196,9 @@ partial class RuntimeLoops
             }
             // line 31: double p = 1 / (1 + Math.Exp(-z));
             global::SymGrad.Value p = 1.0 / (1.0 + global::SymGrad.ValueMath.Exp(-z));
-            loss -= ys[i] * global::SymGrad.ValueMath.Log(p) + (1.0 - ys[i]) * global::SymGrad.ValueMath.Log(1.0 - p);
+            // line 32: loss -= ys[i] * Math.Log(p) + (1 - ys[i]) * Math.Log(1 - p);
+            double ys_i = ys[i];
+            loss -= ys_i * global::SymGrad.ValueMath.Log(p) + (1.0 - ys_i) * global::SymGrad.ValueMath.Log(1.0 - p);
         }
         return loss / (double)xs.GetLength(0);
     }
@@ -409,7 +417,7 @@ partial class RuntimeLoops
     public static double TriangularGradient(double[] v, global::System.Span<double> dV)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -424,7 +432,9 @@ partial class RuntimeLoops
             double s_2 = s;
             for (int j = 0; j < i; j++)
             {
-                s_2 += v[i] * v[j] * global::System.Math.Sin(v[j]);
+                // line 77: s += v[i] * v[j] * Math.Sin(v[j]);
+                double v_j = v[j];
+                s_2 += v[i] * v_j * global::System.Math.Sin(v_j);
             }
             s = s_2;
         }
@@ -439,9 +449,11 @@ partial class RuntimeLoops
             for (int j_2 = (0 < i_2 ? i_2 : 0) - 1; j_2 >= 0; j_2--)
             {
                 // line 77: s += v[i] * v[j] * Math.Sin(v[j]);
-                double dt = global::System.Math.Sin(v[j_2]) * ds_2;
-                dV[j_2] += global::System.Math.Cos(v[j_2]) * (v[i_2] * v[j_2] * ds_2) + v[i_2] * dt;
-                dV[i_2] += v[j_2] * dt;
+                double v_i_2 = v[i_2];
+                double v_j_2 = v[j_2];
+                double dt = global::System.Math.Sin(v_j_2) * ds_2;
+                dV[j_2] += global::System.Math.Cos(v_j_2) * (v_i_2 * v_j_2 * ds_2) + v_i_2 * dt;
+                dV[i_2] += v_j_2 * dt;
             }
             ds = ds_2;
         }
@@ -463,7 +475,9 @@ partial class RuntimeLoops
             global::SymGrad.Value s_2 = s;
             for (int j = 0; j < i; j++)
             {
-                s_2 += v[i] * v[j] * global::SymGrad.ValueMath.Sin(v[j]);
+                // line 77: s += v[i] * v[j] * Math.Sin(v[j]);
+                global::SymGrad.Value v_j = v[j];
+                s_2 += v[i] * v_j * global::SymGrad.ValueMath.Sin(v_j);
             }
             s = s_2;
         }
@@ -482,7 +496,7 @@ partial class RuntimeLoops
     public static double DownGradient(double[] v, global::System.Span<double> dV)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -499,7 +513,8 @@ partial class RuntimeLoops
         for (int i_2 = i; i_2 >= 0; i_2--)
         {
             // line 86: s = s * 0.5 + Math.Tanh(v[i] * s + v[i]);
-            double tanh = global::System.Math.Tanh(v[i_2] * s + v[i_2]);
+            double v_i_2 = v[i_2];
+            double tanh = global::System.Math.Tanh(v_i_2 * s + v_i_2);
             // line 86: for (int i = v.Length - 1; i >= 0; i--) s = s * 0.5 + Math.Tanh(v[i] * s + v[i]);
             global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
             saved[0] = s;
@@ -535,7 +550,9 @@ partial class RuntimeLoops
         global::SymGrad.Value s = 0.0;
         for (int i = v.Length - 1; i >= 0; i--)
         {
-            s = s * 0.5 + global::SymGrad.ValueMath.Tanh(v[i] * s + v[i]);
+            // line 86: s = s * 0.5 + Math.Tanh(v[i] * s + v[i]);
+            global::SymGrad.Value v_i = v[i];
+            s = s * 0.5 + global::SymGrad.ValueMath.Tanh(v_i * s + v_i);
         }
         return s;
     }
@@ -552,7 +569,7 @@ partial class RuntimeLoops
     public static double PairsGradient(double[] v, global::System.Span<double> dV)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -564,10 +581,12 @@ partial class RuntimeLoops
         for (int i = 1; i < v.Length; i += 2)
         {
             // line 94: s += v[i] * v[i - 1];
+            double v_i = v[i];
             int t = i - 1;
-            dV[t] += v[i];
-            dV[i] += v[t];
-            s += v[i] * v[t];
+            double v_t = v[t];
+            dV[t] += v_i;
+            dV[i] += v_t;
+            s += v_i * v_t;
         }
         return s;
     }
@@ -602,7 +621,7 @@ partial class RuntimeLoops
     public static double BranchInLoopGradient(double[] v, double c, global::System.Span<double> dV, ref double dC)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -619,17 +638,18 @@ partial class RuntimeLoops
         for (int i = 0; i < v.Length; i++)
         {
             // line 104: v[i] > 0
+            double v_i = v[i];
             double s_2;
-            if (v[i] > 0.0)
+            if (v_i > 0.0)
             {
                 // line 104: s += Math.Log(1 + v[i] * c);
-                t = 1.0 + v[i] * c;
+                t = 1.0 + v_i * c;
                 s_2 = s + global::System.Math.Log(t);
             }
             else
             {
                 // line 105: s -= v[i] * v[i] * c;
-                t_2 = v[i] * v[i];
+                t_2 = v_i * v_i;
                 s_2 = s - t_2 * c;
             }
             // line 102: for (int i = 0; i < v.Length; i++) ...
@@ -650,20 +670,21 @@ partial class RuntimeLoops
             double t_3 = restored[1];
             double t_4 = restored[0];
             // line 104: v[i] > 0
+            double v_i_2 = v[i_2];
             double dc_2;
             double dv_i;
-            if (v[i_2] > 0.0)
+            if (v_i_2 > 0.0)
             {
                 // line 104: s += Math.Log(1 + v[i] * c);
                 double dt = 1.0 / t_4 * ds;
-                dc_2 = dc + v[i_2] * dt;
+                dc_2 = dc + v_i_2 * dt;
                 dv_i = c * dt;
             }
             else
             {
                 // line 105: s -= v[i] * v[i] * c;
                 double dt_5 = -ds;
-                double dv_i_2 = v[i_2] * (c * dt_5);
+                double dv_i_2 = v_i_2 * (c * dt_5);
                 dc_2 = dc + t_3 * dt_5;
                 dv_i = dv_i_2 + dv_i_2;
             }
@@ -689,14 +710,15 @@ partial class RuntimeLoops
         for (int i = 0; i < v.Length; i++)
         {
             // line 104: v[i] > 0
+            global::SymGrad.Value v_i = v[i];
             global::SymGrad.Value s_2;
-            if (v[i].Data > 0.0)
+            if (v_i.Data > 0.0)
             {
-                s_2 = s + global::SymGrad.ValueMath.Log(1.0 + v[i] * c);
+                s_2 = s + global::SymGrad.ValueMath.Log(1.0 + v_i * c);
             }
             else
             {
-                s_2 = s - v[i] * v[i] * c;
+                s_2 = s - v_i * v_i * c;
             }
             s = s_2;
         }
@@ -717,17 +739,17 @@ partial class RuntimeLoops
     public static double QuadraticFormGradient(double[] x, double[,] a, global::System.Span<double> dX, double[,] dA)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(x);
+        if (x is null) throw new global::System.ArgumentNullException(nameof(x));
         if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x.", nameof(dX));
-        global::System.ArgumentNullException.ThrowIfNull(a);
-        global::System.ArgumentNullException.ThrowIfNull(dA);
+        if (a is null) throw new global::System.ArgumentNullException(nameof(a));
+        if (dA is null) throw new global::System.ArgumentNullException(nameof(dA));
         if (dA.GetLength(0) != a.GetLength(0) || dA.GetLength(1) != a.GetLength(1)) throw new global::System.ArgumentException("dA must have the shape of a.", nameof(dA));
 
         // Adjoints the backward sweep adds to start at zero.
         dX.Clear();
         global::System.Array.Clear(dA);
 
-        // Two-dimensional arrays indexed in loops, as flat spans of their rows.
+        // Two-dimensional arrays, as flat spans of their rows.
         global::System.Span<double> aFlat = global::SymGrad.GradientTape.Flat(a);
         int aRows = a.GetLength(0), aColumns = a.GetLength(1);
         global::System.Span<double> dAFlat = global::SymGrad.GradientTape.Flat(dA);
@@ -760,10 +782,12 @@ partial class RuntimeLoops
             for (int j_2 = 99; j_2 >= 0; j_2--)
             {
                 // line 116: s += x[i] * a[i, j] * x[j];
+                double x_i_2 = x[i_2];
+                double a_i_2_j_2 = aRow_2[j_2];
                 double dt = x[j_2] * ds_2;
-                dX[j_2] += x[i_2] * aRow_2[j_2] * ds_2;
-                dARow[j_2] += x[i_2] * dt;
-                dX[i_2] += aRow_2[j_2] * dt;
+                dX[j_2] += x_i_2 * a_i_2_j_2 * ds_2;
+                dARow[j_2] += x_i_2 * dt;
+                dX[i_2] += a_i_2_j_2 * dt;
             }
             ds = ds_2;
         }
@@ -896,7 +920,7 @@ partial class RuntimeLoops
     public static double RnnGradient(double[] xs, double w, double u, global::System.Span<double> dXs, ref double dW, ref double dU)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(xs);
+        if (xs is null) throw new global::System.ArgumentNullException(nameof(xs));
         if (dXs.Length != xs.Length) throw new global::System.ArgumentException("dXs must have the length of xs.", nameof(dXs));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -989,18 +1013,18 @@ partial class RuntimeLoops
     public static double MlpGradient(double[,] w1, double[] b1, double[,] w2, double[] b2, double[,] xs, double[] labels, double[,] dW1, global::System.Span<double> dB1, double[,] dW2, global::System.Span<double> dB2)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(w1);
-        global::System.ArgumentNullException.ThrowIfNull(dW1);
+        if (w1 is null) throw new global::System.ArgumentNullException(nameof(w1));
+        if (dW1 is null) throw new global::System.ArgumentNullException(nameof(dW1));
         if (dW1.GetLength(0) != w1.GetLength(0) || dW1.GetLength(1) != w1.GetLength(1)) throw new global::System.ArgumentException("dW1 must have the shape of w1.", nameof(dW1));
-        global::System.ArgumentNullException.ThrowIfNull(b1);
+        if (b1 is null) throw new global::System.ArgumentNullException(nameof(b1));
         if (dB1.Length != b1.Length) throw new global::System.ArgumentException("dB1 must have the length of b1.", nameof(dB1));
-        global::System.ArgumentNullException.ThrowIfNull(w2);
-        global::System.ArgumentNullException.ThrowIfNull(dW2);
+        if (w2 is null) throw new global::System.ArgumentNullException(nameof(w2));
+        if (dW2 is null) throw new global::System.ArgumentNullException(nameof(dW2));
         if (dW2.GetLength(0) != w2.GetLength(0) || dW2.GetLength(1) != w2.GetLength(1)) throw new global::System.ArgumentException("dW2 must have the shape of w2.", nameof(dW2));
-        global::System.ArgumentNullException.ThrowIfNull(b2);
+        if (b2 is null) throw new global::System.ArgumentNullException(nameof(b2));
         if (dB2.Length != b2.Length) throw new global::System.ArgumentException("dB2 must have the length of b2.", nameof(dB2));
-        global::System.ArgumentNullException.ThrowIfNull(xs);
-        global::System.ArgumentNullException.ThrowIfNull(labels);
+        if (xs is null) throw new global::System.ArgumentNullException(nameof(xs));
+        if (labels is null) throw new global::System.ArgumentNullException(nameof(labels));
 
         // Adjoints the backward sweep adds to start at zero.
         global::System.Array.Clear(dW1);
@@ -1011,7 +1035,7 @@ partial class RuntimeLoops
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
-        // Two-dimensional arrays indexed in loops, as flat spans of their rows.
+        // Two-dimensional arrays, as flat spans of their rows.
         global::System.Span<double> w1Flat = global::SymGrad.GradientTape.Flat(w1);
         int w1Rows = w1.GetLength(0), w1Columns = w1.GetLength(1);
         global::System.Span<double> xsFlat = global::SymGrad.GradientTape.Flat(xs);
@@ -1230,7 +1254,7 @@ partial class RuntimeLoops
     public static double SmoothGradient(double[] v, int passes, global::System.Span<double> dV)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -1354,7 +1378,7 @@ partial class RuntimeLoops
     public static double GridGradient(double[] v, global::System.Span<double> dV)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -1488,7 +1512,7 @@ partial class RuntimeLoops
     public static double PerIterationGradient(double[] v, global::System.Span<double> dV)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -1499,7 +1523,9 @@ partial class RuntimeLoops
         double s = 0.0;
         for (int i = 0; i < v.Length; i++)
         {
-            s = s + global::System.Math.Exp(v[i] * 0.3) + global::System.Math.Exp(v[i] * v[i] * 0.3);
+            // line 220: pair[0] = v[i];
+            double v_i = v[i];
+            s = s + global::System.Math.Exp(v_i * 0.3) + global::System.Math.Exp(v_i * v_i * 0.3);
         }
 
         // Backward sweep: the adjoint of each value, from the result back to the parameters.
@@ -1507,10 +1533,12 @@ partial class RuntimeLoops
         double ds = 1.0;
         for (int i_2 = v.Length - 1; i_2 >= 0; i_2--)
         {
-            // line 221: pair[1] = pair[0] * pair[0];
-            double t = v[i_2] * (0.3 * (global::System.Math.Exp(v[i_2] * v[i_2] * 0.3) * ds));
             // line 220: pair[0] = v[i];
-            dV[i_2] += 0.3 * (global::System.Math.Exp(v[i_2] * 0.3) * ds) + t + t;
+            double v_i_2 = v[i_2];
+            // line 221: pair[1] = pair[0] * pair[0];
+            double t = v_i_2 * (0.3 * (global::System.Math.Exp(v_i_2 * v_i_2 * 0.3) * ds));
+            // line 220: pair[0] = v[i];
+            dV[i_2] += 0.3 * (global::System.Math.Exp(v_i_2 * 0.3) * ds) + t + t;
         }
         return s;
     }
@@ -1526,7 +1554,9 @@ partial class RuntimeLoops
         global::SymGrad.Value s = 0.0;
         for (int i = 0; i < v.Length; i++)
         {
-            s = s + global::SymGrad.ValueMath.Exp(v[i] * 0.3) + global::SymGrad.ValueMath.Exp(v[i] * v[i] * 0.3);
+            // line 220: pair[0] = v[i];
+            global::SymGrad.Value v_i = v[i];
+            s = s + global::SymGrad.ValueMath.Exp(v_i * 0.3) + global::SymGrad.ValueMath.Exp(v_i * v_i * 0.3);
         }
         return s;
     }
@@ -1546,7 +1576,7 @@ partial class RuntimeLoops
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
-        global::System.ArgumentNullException.ThrowIfNull(w);
+        if (w is null) throw new global::System.ArgumentNullException(nameof(w));
         if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -1561,7 +1591,9 @@ partial class RuntimeLoops
         double s = 0.0;
         for (int xIndex = 0; xIndex < v.Length; xIndex++)
         {
-            s += global::System.Math.Sin(v[xIndex]) * v[xIndex];
+            // line 231: foreach (double x in v) s += Math.Sin(x) * x;
+            double v_xIndex = v[xIndex];
+            s += global::System.Math.Sin(v_xIndex) * v_xIndex;
         }
         // line 232: double[] squares = new double[w.Length];
         global::System.Span<double> squares = tape.Allocate(w.Length);
@@ -1569,7 +1601,8 @@ partial class RuntimeLoops
         for (int i = 0; i < w.Length; i++)
         {
             // line 233: squares[i] = w[i] * w[i];
-            squares[i] = w[i] * w[i];
+            double w_i = w[i];
+            squares[i] = w_i * w_i;
         }
         // line 234: foreach (double q in squares) s = s * 0.5 + q;
         double s_2 = s;
@@ -1606,7 +1639,8 @@ partial class RuntimeLoops
         for (int xIndex_2 = v.Length - 1; xIndex_2 >= 0; xIndex_2--)
         {
             // line 231: foreach (double x in v) s += Math.Sin(x) * x;
-            dV[xIndex_2] += global::System.Math.Sin(v[xIndex_2]) * ds + global::System.Math.Cos(v[xIndex_2]) * (v[xIndex_2] * ds);
+            double v_xIndex_2 = v[xIndex_2];
+            dV[xIndex_2] += global::System.Math.Sin(v_xIndex_2) * ds + global::System.Math.Cos(v_xIndex_2) * (v_xIndex_2 * ds);
         }
         return s_2;
     }
@@ -1622,7 +1656,9 @@ partial class RuntimeLoops
         global::SymGrad.Value s = 0.0;
         for (int xIndex = 0; xIndex < v.Length; xIndex++)
         {
-            s += global::SymGrad.ValueMath.Sin(v[xIndex]) * v[xIndex];
+            // line 231: foreach (double x in v) s += Math.Sin(x) * x;
+            global::SymGrad.Value v_xIndex = v[xIndex];
+            s += global::SymGrad.ValueMath.Sin(v_xIndex) * v_xIndex;
         }
         // line 232: double[] squares = new double[w.Length];
         global::SymGrad.Value[] squares = new global::SymGrad.Value[w.Length]; global::System.Array.Fill(squares, (global::SymGrad.Value)0.0);
@@ -1630,7 +1666,8 @@ partial class RuntimeLoops
         for (int i = 0; i < w.Length; i++)
         {
             // line 233: squares[i] = w[i] * w[i];
-            squares[i] = w[i] * w[i];
+            global::SymGrad.Value w_i = w[i];
+            squares[i] = w_i * w_i;
         }
         // line 234: foreach (double q in squares) s = s * 0.5 + q;
         global::SymGrad.Value s_2 = s;
@@ -1666,7 +1703,7 @@ partial class RuntimeLoops
 
         // Forward sweep.
         int t = 0; // set below, read after its branch
-        double t_2 = 0.0; // set below, read after its branch
+        double v_t = 0.0; // set below, read after its branch
         // line 243: for (int r = 0; r < 40; r++) ...
         double acc = 0.0;
         for (int r = 0; r < 40; r++)
@@ -1677,8 +1714,8 @@ partial class RuntimeLoops
             {
                 // line 246: a0 += SymMath.Softplus(v[r % v.Length]);
                 t = r % v.Length;
-                t_2 = v[t];
-                a0 = acc + global::SymGrad.SymMath.Softplus(t_2);
+                v_t = v[t];
+                a0 = acc + global::SymGrad.SymMath.Softplus(v_t);
             }
             else
             {
@@ -1691,7 +1728,7 @@ partial class RuntimeLoops
             global::System.Span<double> saved = tape.Reserve(5); // for the backward sweep
             saved[0] = acc;
             saved[1] = t;
-            saved[2] = t_2;
+            saved[2] = v_t;
             saved[3] = tanh;
             saved[4] = cos;
             acc = 0.9 * acc + tanh * cos;
@@ -1704,20 +1741,20 @@ partial class RuntimeLoops
         {
             // line 243: for (int r = 0; r < 40; r++) ...
             global::System.ReadOnlySpan<double> restored = tape.Take(5);
-            double t_3 = restored[4];
-            double t_4 = restored[3];
-            double t_5 = restored[2];
-            int t_6 = (int)restored[1];
+            double t_2 = restored[4];
+            double t_3 = restored[3];
+            double t_4 = restored[2];
+            int t_5 = (int)restored[1];
             double acc_2 = restored[0];
             // line 247: acc = 0.9 * acc + Math.Tanh(a0) * Math.Cos(acc);
-            double da0 = (1.0 - t_4 * t_4) * (t_3 * dacc);
-            double dacc_3 = -(global::System.Math.Sin(acc_2) * (t_4 * dacc)) + 0.9 * dacc;
+            double da0 = (1.0 - t_3 * t_3) * (t_2 * dacc);
+            double dacc_3 = -(global::System.Math.Sin(acc_2) * (t_3 * dacc)) + 0.9 * dacc;
             // line 246: n != 2
             double dacc_2;
             if (n != 2)
             {
                 // line 246: a0 += SymMath.Softplus(v[r % v.Length]);
-                dV[t_6] += global::SymGrad.SymMath.Sigmoid(t_5) * da0;
+                dV[t_5] += global::SymGrad.SymMath.Sigmoid(t_4) * da0;
                 dacc_2 = dacc_3 + da0;
             }
             else
@@ -1758,8 +1795,9 @@ partial class RuntimeLoops
             {
                 // line 246: a0 += SymMath.Softplus(v[r % v.Length]);
                 int t = r % v.Length;
-                a0 = acc + global::SymGrad.SymMath.Softplus(v[t]);
-                ta0 = tacc + global::SymGrad.SymMath.Sigmoid(v[t]) * tV[t];
+                double v_t = v[t];
+                a0 = acc + global::SymGrad.SymMath.Softplus(v_t);
+                ta0 = tacc + global::SymGrad.SymMath.Sigmoid(v_t) * tV[t];
             }
             else
             {
@@ -1808,8 +1846,8 @@ partial class RuntimeLoops
 
         // Forward and backward sweeps, each value followed by its tangent.
         int t = 0; // set below, read after its branch
-        double t_2 = 0.0; // set below, read after its branch
-        double t_3 = 0.0; // set below, read after its branch
+        double v_t = 0.0; // set below, read after its branch
+        double tV_t = 0.0; // set below, read after its branch
         // line 243: for (int r = 0; r < 40; r++) ...
         double acc = 0.0;
         double tacc = 0.0;
@@ -1822,10 +1860,10 @@ partial class RuntimeLoops
             {
                 // line 246: a0 += SymMath.Softplus(v[r % v.Length]);
                 t = r % v.Length;
-                t_2 = v[t];
-                t_3 = tV[t];
-                a0 = acc + global::SymGrad.SymMath.Softplus(t_2);
-                ta0 = tacc + global::SymGrad.SymMath.Sigmoid(t_2) * t_3;
+                v_t = v[t];
+                tV_t = tV[t];
+                a0 = acc + global::SymGrad.SymMath.Softplus(v_t);
+                ta0 = tacc + global::SymGrad.SymMath.Sigmoid(v_t) * tV_t;
             }
             else
             {
@@ -1842,8 +1880,8 @@ partial class RuntimeLoops
             saved[0] = acc;
             saved[1] = tacc;
             saved[2] = t;
-            saved[3] = t_2;
-            saved[4] = t_3;
+            saved[3] = v_t;
+            saved[4] = tV_t;
             saved[5] = tanh;
             saved[6] = ttanh;
             saved[7] = cos;
@@ -1858,34 +1896,34 @@ partial class RuntimeLoops
         {
             // line 243: for (int r = 0; r < 40; r++) ...
             global::System.ReadOnlySpan<double> restored = tape.Take(9);
-            double tt_4 = restored[8];
-            double t_4 = restored[7];
-            double tt_5 = restored[6];
-            double t_5 = restored[5];
-            double tt_6 = restored[4];
-            double t_6 = restored[3];
-            int t_7 = (int)restored[2];
+            double tt_2 = restored[8];
+            double t_2 = restored[7];
+            double tt_3 = restored[6];
+            double t_3 = restored[5];
+            double tt_4 = restored[4];
+            double t_4 = restored[3];
+            int t_5 = (int)restored[2];
             double tacc_2 = restored[1];
             double acc_2 = restored[0];
             // line 247: acc = 0.9 * acc + Math.Tanh(a0) * Math.Cos(acc);
-            double dtanh = t_4 * dacc;
-            double dcos = t_5 * dacc;
+            double dtanh = t_2 * dacc;
+            double dcos = t_3 * dacc;
             double sin = global::System.Math.Sin(acc_2);
-            double t_8 = t_5 * tt_5;
-            double t_9 = 1.0 - t_5 * t_5;
-            double da0 = t_9 * dtanh;
-            double tda0 = dtanh * -(t_8 + t_8) + t_9 * (dacc * tt_4 + t_4 * tdacc);
+            double t_6 = t_3 * tt_3;
+            double t_7 = 1.0 - t_3 * t_3;
+            double da0 = t_7 * dtanh;
+            double tda0 = dtanh * -(t_6 + t_6) + t_7 * (dacc * tt_2 + t_2 * tdacc);
             double dacc_3 = -(sin * dcos) + 0.9 * dacc;
-            double tdacc_3 = -(dcos * (global::System.Math.Cos(acc_2) * tacc_2) + sin * (dacc * tt_5 + t_5 * tdacc)) + 0.9 * tdacc;
+            double tdacc_3 = -(dcos * (global::System.Math.Cos(acc_2) * tacc_2) + sin * (dacc * tt_3 + t_3 * tdacc)) + 0.9 * tdacc;
             // line 246: n != 2
             double dacc_2;
             double tdacc_2;
             if (n != 2)
             {
                 // line 246: a0 += SymMath.Softplus(v[r % v.Length]);
-                double sigmoid = global::SymGrad.SymMath.Sigmoid(t_6);
-                dV[t_7] += sigmoid * da0;
-                hvV[t_7] += da0 * (sigmoid * (1.0 - sigmoid) * tt_6) + sigmoid * tda0;
+                double sigmoid = global::SymGrad.SymMath.Sigmoid(t_4);
+                dV[t_5] += sigmoid * da0;
+                hvV[t_5] += da0 * (sigmoid * (1.0 - sigmoid) * tt_4) + sigmoid * tda0;
                 dacc_2 = dacc_3 + da0;
                 tdacc_2 = tdacc_3 + tda0;
             }
@@ -1981,7 +2019,7 @@ partial class RuntimeLoops
     public static double BreakContinueGradient(double[] v, double limit, global::System.Span<double> dV, ref double dLimit)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -2001,9 +2039,10 @@ partial class RuntimeLoops
         for (iteration = 0; !broken && i < v.Length; iteration++)
         {
             // line 258: v[i] > limit
+            double v_i = v[i];
             double s_2;
             bool broken_2;
-            if (v[i] > limit)
+            if (v_i > limit)
             {
                 s_2 = s;
                 broken_2 = true;
@@ -2011,7 +2050,7 @@ partial class RuntimeLoops
             else
             {
                 // line 259: v[i] < -0.5
-                cond = v[i] < -0.5;
+                cond = v_i < -0.5;
                 double s_3;
                 if (cond)
                 {
@@ -2020,8 +2059,8 @@ partial class RuntimeLoops
                 else
                 {
                     // line 260: s += Math.Sin(v[i]) * s + v[i] * limit;
-                    sin = global::System.Math.Sin(v[i]);
-                    s_3 = s + (sin * s + v[i] * limit);
+                    sin = global::System.Math.Sin(v_i);
+                    s_3 = s + (sin * s + v_i * limit);
                 }
                 s_2 = s_3;
                 broken_2 = broken;
@@ -2060,10 +2099,11 @@ partial class RuntimeLoops
             double s_4 = restored[1];
             int i_3 = (int)restored[0];
             // line 258: v[i] > limit
+            double v_i_3 = v[i_3];
             double dlimit_2;
             double ds_2;
             double dv_i;
-            if (v[i_3] > limit)
+            if (v_i_3 > limit)
             {
                 dlimit_2 = dlimit;
                 ds_2 = ds;
@@ -2083,9 +2123,9 @@ partial class RuntimeLoops
                 }
                 else
                 {
-                    dlimit_3 = dlimit + v[i_3] * ds;
+                    dlimit_3 = dlimit + v_i_3 * ds;
                     ds_3 = ds + t * ds;
-                    dv_i_2 = limit * ds + global::System.Math.Cos(v[i_3]) * (s_4 * ds);
+                    dv_i_2 = limit * ds + global::System.Math.Cos(v_i_3) * (s_4 * ds);
                 }
                 dlimit_2 = dlimit_3;
                 ds_2 = ds_3;
@@ -2117,7 +2157,7 @@ partial class RuntimeLoops
     public static double BreakContinueJvp(double[] v, double limit, global::System.ReadOnlySpan<double> tV, double tLimit, out double derivative)
     {
         // The indices read below must exist, and each tangent must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (tV.Length != v.Length) throw new global::System.ArgumentException("tV must have the length of v.", nameof(tV));
 
         // Forward sweep: each value, then its tangent (its derivative along the tangents).
@@ -2129,10 +2169,12 @@ partial class RuntimeLoops
         while (!broken && i < v.Length)
         {
             // line 258: v[i] > limit
+            double v_i = v[i];
+            double tV_i = tV[i];
             double s_2;
             bool broken_2;
             double ts_2;
-            if (v[i] > limit)
+            if (v_i > limit)
             {
                 s_2 = s;
                 broken_2 = true;
@@ -2143,7 +2185,7 @@ partial class RuntimeLoops
                 // line 259: v[i] < -0.5
                 double s_3;
                 double ts_3;
-                if (v[i] < -0.5)
+                if (v_i < -0.5)
                 {
                     s_3 = s;
                     ts_3 = ts;
@@ -2151,9 +2193,9 @@ partial class RuntimeLoops
                 else
                 {
                     // line 260: s += Math.Sin(v[i]) * s + v[i] * limit;
-                    double sin = global::System.Math.Sin(v[i]);
-                    s_3 = s + (sin * s + v[i] * limit);
-                    ts_3 = ts + (s * (global::System.Math.Cos(v[i]) * tV[i]) + sin * ts + (limit * tV[i] + v[i] * tLimit));
+                    double sin = global::System.Math.Sin(v_i);
+                    s_3 = s + (sin * s + v_i * limit);
+                    ts_3 = ts + (s * (global::System.Math.Cos(v_i) * tV_i) + sin * ts + (limit * tV_i + v_i * tLimit));
                 }
                 s_2 = s_3;
                 broken_2 = broken;
@@ -2198,7 +2240,7 @@ partial class RuntimeLoops
     public static double BreakContinueHvp(double[] v, double limit, global::System.ReadOnlySpan<double> tV, double tLimit, global::System.Span<double> dV, ref double dLimit, global::System.Span<double> hvV, ref double hvLimit)
     {
         // The indices read below must exist, and each tangent and output must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (tV.Length != v.Length) throw new global::System.ArgumentException("tV must have the length of v.", nameof(tV));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
         if (hvV.Length != v.Length) throw new global::System.ArgumentException("hvV must have the length of v.", nameof(hvV));
@@ -2223,10 +2265,12 @@ partial class RuntimeLoops
         for (iteration = 0; !broken && i < v.Length; iteration++)
         {
             // line 258: v[i] > limit
+            double v_i = v[i];
+            double tV_i = tV[i];
             double s_2;
             bool broken_2;
             double ts_2;
-            if (v[i] > limit)
+            if (v_i > limit)
             {
                 s_2 = s;
                 broken_2 = true;
@@ -2235,7 +2279,7 @@ partial class RuntimeLoops
             else
             {
                 // line 259: v[i] < -0.5
-                cond = v[i] < -0.5;
+                cond = v_i < -0.5;
                 double s_3;
                 double ts_3;
                 if (cond)
@@ -2246,10 +2290,10 @@ partial class RuntimeLoops
                 else
                 {
                     // line 260: s += Math.Sin(v[i]) * s + v[i] * limit;
-                    sin = global::System.Math.Sin(v[i]);
-                    tsin = global::System.Math.Cos(v[i]) * tV[i];
-                    s_3 = s + (sin * s + v[i] * limit);
-                    ts_3 = ts + (s * tsin + sin * ts + (limit * tV[i] + v[i] * tLimit));
+                    sin = global::System.Math.Sin(v_i);
+                    tsin = global::System.Math.Cos(v_i) * tV_i;
+                    s_3 = s + (sin * s + v_i * limit);
+                    ts_3 = ts + (s * tsin + sin * ts + (limit * tV_i + v_i * tLimit));
                 }
                 s_2 = s_3;
                 broken_2 = broken;
@@ -2294,13 +2338,15 @@ partial class RuntimeLoops
             double s_4 = restored[1];
             int i_3 = (int)restored[0];
             // line 258: v[i] > limit
+            double v_i_3 = v[i_3];
+            double tV_i_3 = tV[i_3];
             double dlimit_2;
             double ds_2;
             double dv_i;
             double tdlimit_2;
             double tds_2;
             double tdv_i;
-            if (v[i_3] > limit)
+            if (v_i_3 > limit)
             {
                 dlimit_2 = dlimit;
                 ds_2 = ds;
@@ -2331,12 +2377,12 @@ partial class RuntimeLoops
                 {
                     // line 260: s += Math.Sin(v[i]) * s + v[i] * limit;
                     double dsin = s_4 * ds;
-                    double cos = global::System.Math.Cos(v[i_3]);
-                    double tdv_i_3 = ds * tLimit + limit * tds + (dsin * -(global::System.Math.Sin(v[i_3]) * tV[i_3]) + cos * (ds * ts_4 + s_4 * tds));
-                    dlimit_3 = dlimit + v[i_3] * ds;
+                    double cos = global::System.Math.Cos(v_i_3);
+                    double tdv_i_3 = ds * tLimit + limit * tds + (dsin * -(global::System.Math.Sin(v_i_3) * tV_i_3) + cos * (ds * ts_4 + s_4 * tds));
+                    dlimit_3 = dlimit + v_i_3 * ds;
                     ds_3 = ds + t * ds;
                     dv_i_2 = limit * ds + cos * dsin;
-                    tdlimit_3 = tdlimit + (ds * tV[i_3] + v[i_3] * tds);
+                    tdlimit_3 = tdlimit + (ds * tV_i_3 + v_i_3 * tds);
                     tds_3 = tds + (ds * tt + t * tds);
                     tdv_i_2 = tdv_i_3;
                 }
@@ -2376,9 +2422,10 @@ partial class RuntimeLoops
         while (!broken && i < v.Length)
         {
             // line 258: v[i] > limit
+            global::SymGrad.Value v_i = v[i];
             global::SymGrad.Value s_2;
             bool broken_2;
-            if (v[i].Data > limit.Data)
+            if (v_i.Data > limit.Data)
             {
                 s_2 = s;
                 broken_2 = true;
@@ -2387,13 +2434,13 @@ partial class RuntimeLoops
             {
                 // line 259: v[i] < -0.5
                 global::SymGrad.Value s_3;
-                if (v[i].Data < -0.5)
+                if (v_i.Data < -0.5)
                 {
                     s_3 = s;
                 }
                 else
                 {
-                    s_3 = s + (global::SymGrad.ValueMath.Sin(v[i]) * s + v[i] * limit);
+                    s_3 = s + (global::SymGrad.ValueMath.Sin(v_i) * s + v_i * limit);
                 }
                 s_2 = s_3;
                 broken_2 = broken;
@@ -2429,7 +2476,7 @@ partial class RuntimeLoops
     public static double IndexAfterBreakGradient(double[] v, double x, global::System.Span<double> dV, ref double dX)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -2799,7 +2846,7 @@ partial class RuntimeLoops
     public static double WhileAfterReturnGradient(double x, double[] xs, ref double dX, global::System.Span<double> dXs)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(xs);
+        if (xs is null) throw new global::System.ArgumentNullException(nameof(xs));
         if (dXs.Length != xs.Length) throw new global::System.ArgumentException("dXs must have the length of xs.", nameof(dXs));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -2870,7 +2917,7 @@ partial class RuntimeLoops
     public static double WhileAfterReturnHvp(double x, double[] xs, double tX, global::System.ReadOnlySpan<double> tXs, ref double dX, global::System.Span<double> dXs, ref double hvX, global::System.Span<double> hvXs)
     {
         // The indices read below must exist, and each tangent and output must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(xs);
+        if (xs is null) throw new global::System.ArgumentNullException(nameof(xs));
         if (tXs.Length != xs.Length) throw new global::System.ArgumentException("tXs must have the length of xs.", nameof(tXs));
         if (dXs.Length != xs.Length) throw new global::System.ArgumentException("dXs must have the length of xs.", nameof(dXs));
         if (hvXs.Length != xs.Length) throw new global::System.ArgumentException("hvXs must have the length of xs.", nameof(hvXs));
@@ -2975,7 +3022,7 @@ partial class RuntimeLoops
     public static double DoBreakContinueGradient(double[] v, double x, int n, global::System.Span<double> dV, ref double dX)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -3063,9 +3110,10 @@ partial class RuntimeLoops
         for (int k = 0; k < v.Length; k++)
         {
             // line 343: t += v[k] * s;
+            double v_k = v[k];
             dV[k] += s_3;
-            t += v[k] * s_3;
-            ds_3 += v[k];
+            t += v_k * s_3;
+            ds_3 += v_k;
         }
 
         // Backward sweep: the adjoint of each value, from the result back to the parameters.
@@ -3215,7 +3263,7 @@ partial class RuntimeLoops
     public static double FirstAboveGradient(double[] v, double bound, global::System.Span<double> dV, ref double dBound)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -3356,11 +3404,14 @@ partial class RuntimeLoops
             {
                 // line 353: for (int j = 0; j < i; j++) ...
                 int j_3 = (int)tape.Pop();
+                // line 355: double p = v[i] * v[j];
+                double v_i_3 = v[i_3];
+                double v_j_3 = v[j_3];
                 // line 356: p > bound
                 double dresult_2_3;
                 double ds_2_3;
                 double dp;
-                if (v[i_3] * v[j_3] > bound)
+                if (v_i_3 * v_j_3 > bound)
                 {
                     dresult_2_3 = 0.0;
                     ds_2_3 = ds_2_2 + dresult_2_2;
@@ -3373,8 +3424,8 @@ partial class RuntimeLoops
                     dp = 0.1 * ds_2_2;
                 }
                 // line 355: double p = v[i] * v[j];
-                dV[j_3] += v[i_3] * dp;
-                dV[i_3] += v[j_3] * dp;
+                dV[j_3] += v_i_3 * dp;
+                dV[i_3] += v_j_3 * dp;
                 dresult_2_2 = dresult_2_3;
                 ds_2_2 = ds_2_3;
             }
@@ -3683,7 +3734,7 @@ partial class RuntimeLoops
     public static double SumOfRootsGradient(double[] v, double cap, global::System.Span<double> dV, ref double dCap)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
@@ -3702,22 +3753,24 @@ partial class RuntimeLoops
         bool broken = false;
         for (eIndex = 0; !broken && eIndex < v.Length; eIndex++)
         {
+            // line 384: foreach (double e in v) ...
+            double v_eIndex = v[eIndex];
             // line 386: e < 0
             double s_2;
             bool broken_2;
             bool returned_2;
             double result_2;
-            if (v[eIndex] < 0.0)
+            if (v_eIndex < 0.0)
             {
                 s_2 = s;
                 broken_2 = true;
                 returned_2 = true;
-                result_2 = s - v[eIndex];
+                result_2 = s - v_eIndex;
             }
             else
             {
                 // line 387: s += Math.Sqrt(e);
-                sqrt = global::System.Math.Sqrt(v[eIndex]);
+                sqrt = global::System.Math.Sqrt(v_eIndex);
                 s_2 = s + sqrt;
                 broken_2 = broken;
                 returned_2 = returned;
@@ -3938,21 +3991,23 @@ partial class RuntimeLoops
         bool broken = false;
         for (int eIndex = 0; !broken && eIndex < v.Length; eIndex++)
         {
+            // line 384: foreach (double e in v) ...
+            global::SymGrad.Value v_eIndex = v[eIndex];
             // line 386: e < 0
             global::SymGrad.Value s_2;
             bool broken_2;
             bool returned_2;
             global::SymGrad.Value result_2;
-            if (v[eIndex].Data < 0.0)
+            if (v_eIndex.Data < 0.0)
             {
                 s_2 = s;
                 broken_2 = true;
                 returned_2 = true;
-                result_2 = s - v[eIndex];
+                result_2 = s - v_eIndex;
             }
             else
             {
-                s_2 = s + global::SymGrad.ValueMath.Sqrt(v[eIndex]);
+                s_2 = s + global::SymGrad.ValueMath.Sqrt(v_eIndex);
                 broken_2 = broken;
                 returned_2 = returned;
                 result_2 = result;
@@ -4359,8 +4414,8 @@ partial class RuntimeLoops
     public static double ArrayAfterReturnGradient(double x, double[,] w, int n, ref double dX, double[,] dW)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(w);
-        global::System.ArgumentNullException.ThrowIfNull(dW);
+        if (w is null) throw new global::System.ArgumentNullException(nameof(w));
+        if (dW is null) throw new global::System.ArgumentNullException(nameof(dW));
         if (dW.GetLength(0) != w.GetLength(0) || dW.GetLength(1) != w.GetLength(1)) throw new global::System.ArgumentException("dW must have the shape of w.", nameof(dW));
 
         // Adjoint elements past the extent the method reads are zero; the others are written below.
@@ -4585,10 +4640,10 @@ partial class RuntimeLoops
     public static double ForEachIntGradient(double[] v, int[] idx, global::System.ReadOnlySpan<int> weights, global::System.Span<double> dV)
     {
         // The indices read below must exist, and each adjoint must have its parameter's shape.
-        global::System.ArgumentNullException.ThrowIfNull(v);
+        if (v is null) throw new global::System.ArgumentNullException(nameof(v));
         if (v.Length < 1) throw new global::System.ArgumentException("v must have at least 1 element: the method reads v[0].", nameof(v));
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
-        global::System.ArgumentNullException.ThrowIfNull(idx);
+        if (idx is null) throw new global::System.ArgumentNullException(nameof(idx));
 
         // Adjoints the backward sweep adds to start at zero.
         dV.Clear();
@@ -4598,7 +4653,9 @@ partial class RuntimeLoops
         double s = 0.0;
         for (int kIndex = 0; kIndex < idx.Length; kIndex++)
         {
-            s += v[idx[kIndex]] * global::System.Math.Sin(v[idx[kIndex]]);
+            // line 499: s += v[k] * Math.Sin(v[k]);
+            double v_idx_kIndex = v[idx[kIndex]];
+            s += v_idx_kIndex * global::System.Math.Sin(v_idx_kIndex);
         }
         // line 500: foreach (int m in weights) s = s * 0.5 + m * v[0];
         double s_2 = s;
@@ -4624,8 +4681,11 @@ partial class RuntimeLoops
         double ds = ds_2;
         for (int kIndex_2 = idx.Length - 1; kIndex_2 >= 0; kIndex_2--)
         {
+            // line 499: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);
+            int idx_kIndex_2 = idx[kIndex_2];
             // line 499: s += v[k] * Math.Sin(v[k]);
-            dV[idx[kIndex_2]] += global::System.Math.Sin(v[idx[kIndex_2]]) * ds + global::System.Math.Cos(v[idx[kIndex_2]]) * (v[idx[kIndex_2]] * ds);
+            double v_idx_kIndex_2 = v[idx_kIndex_2];
+            dV[idx_kIndex_2] += global::System.Math.Sin(v_idx_kIndex_2) * ds + global::System.Math.Cos(v_idx_kIndex_2) * (v_idx_kIndex_2 * ds);
         }
         return s_2;
     }
@@ -4641,7 +4701,9 @@ partial class RuntimeLoops
         global::SymGrad.Value s = 0.0;
         for (int kIndex = 0; kIndex < idx.Length; kIndex++)
         {
-            s += v[idx[kIndex]] * global::SymGrad.ValueMath.Sin(v[idx[kIndex]]);
+            // line 499: s += v[k] * Math.Sin(v[k]);
+            global::SymGrad.Value v_idx_kIndex = v[idx[kIndex]];
+            s += v_idx_kIndex * global::SymGrad.ValueMath.Sin(v_idx_kIndex);
         }
         // line 500: foreach (int m in weights) s = s * 0.5 + m * v[0];
         global::SymGrad.Value s_2 = s;
