@@ -15,7 +15,7 @@ internal abstract class PlainEmitter : ProgramEmitter
     /// <param name="program">The program's parameters (the method's, then any tangents) and source lines.</param>
     protected PlainEmitter(MethodIr program, IReadOnlyList<Section> sections, int result, IReadOnlyList<OutputWrite> outputs,
                            IEnumerable<string> reservedNames, bool allowSplit, IReadOnlyDictionary<ArraySourceKind, string>? boundArrays = null)
-        : base(sections, result, outputs, program.Params.Select(p => p.Name).ToList(), reservedNames, program.SourceLines, allowSplit, boundArrays)
+        : base(sections, result, outputs, program.Params.Select(p => p.Name).ToList(), reservedNames, program.SourceLines, allowSplit, readElementsOnce: true, boundArrays)
     {
         Program = program;
     }
@@ -94,7 +94,8 @@ internal abstract class PlainEmitter : ProgramEmitter
         string j = Bounded(index1, shapeOf, 1) ? Operand(index1, Prec.Additive + 1) : $"global::SymGrad.GradientTape.Within({Operand(index1, Prec.Conditional)}, {columns})";
         if (Uses.Defs.TryGetValue(index0, out Instr? first) && first is ConstInstr { Value: 0 } && Bounded(index0, shapeOf, 0)) return $"{span}[{j}]";
         string i = Bounded(index0, shapeOf, 0) ? Operand(index0, Prec.Multiplicative) : $"global::SymGrad.GradientTape.Within({Operand(index0, Prec.Conditional)}, {rows})";
-        return $"{span}[{i} * {columns} + {j}]";
+        string offset = i == "1" ? columns : $"{i} * {columns}"; // w[1, 0] is wFlat[wColumns], not wFlat[1 * wColumns + 0]
+        return j == "0" ? $"{span}[{offset}]" : $"{span}[{offset} + {j}]";
     }
 
     /// <summary>

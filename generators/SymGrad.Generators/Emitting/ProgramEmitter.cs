@@ -35,11 +35,13 @@ internal abstract class ProgramEmitter
     private bool _emittedAny;
     /// <param name="sections">The program: consecutive blocks of one scope (later ones read earlier ones' values).</param>
     /// <param name="allowSplit">Whether a program too large for one optimised method may be split into parts.</param>
+    /// <param name="readElementsOnce">Whether an element read several times is read once into a local (plain doubles: a
+    /// checked, computed index at every read; a <c>Value</c> element is a reference, as cheap to read again).</param>
     /// <param name="parameters">The method's parameter names.</param>
     /// <param name="reservedNames">Names locals may not take, besides the parameters' (the adjoints').</param>
     /// <param name="boundArrays">The parameters a vector output's tangent and seed arrays are bound to, by kind.</param>
     protected ProgramEmitter(IReadOnlyList<Section> sections, int result, IReadOnlyList<OutputWrite> outputs, IReadOnlyList<string> parameters,
-                             IEnumerable<string> reservedNames, IReadOnlyList<string> sourceLines, bool allowSplit,
+                             IEnumerable<string> reservedNames, IReadOnlyList<string> sourceLines, bool allowSplit, bool readElementsOnce,
                              IReadOnlyDictionary<ArraySourceKind, string>? boundArrays = null)
     {
         var items = new List<Node>();
@@ -53,7 +55,7 @@ internal abstract class ProgramEmitter
         _sourceLines = sourceLines;
         _uses = new UseAnalysis(Body, outputs.Select(o => o.Value).ToList(), result);
         _parts = PartPlan.For(Body, outputs.Count, allowSplit);
-        _inline = Inlining.Decide(Body, _uses, _parts);
+        _inline = Inlining.Decide(Body, _uses, _parts, readElementsOnce);
         _parts?.AssignFrameSlots(_uses, _inline);
         _frameSlot = _parts?.FrameSlots ?? new Dictionary<int, int>();
         _naming = new Naming(parameters, parameters.Select(p => p.TrimStart('@')).Concat(reservedNames).Append("frame").Append("tape"), _uses);

@@ -18,7 +18,7 @@ internal sealed class TapeEmitter : ProgramEmitter
     private readonly HashSet<int> _active;
 
     private TapeEmitter(MethodIr ir, Block body, HashSet<int> active)
-        : base(new[] { new Section(body, null) }, ir.Return, System.Array.Empty<OutputWrite>(), ir.Params.Select(p => p.Name).ToList(), System.Array.Empty<string>(), ir.SourceLines, allowSplit: false)
+        : base(new[] { new Section(body, null) }, ir.Return, System.Array.Empty<OutputWrite>(), ir.Params.Select(p => p.Name).ToList(), System.Array.Empty<string>(), ir.SourceLines, allowSplit: false, readElementsOnce: false)
     {
         _ir = ir;
         _active = active;

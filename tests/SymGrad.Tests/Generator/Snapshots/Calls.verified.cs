@@ -166,20 +166,13 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static global::SymGrad.Value OuterTape(global::SymGrad.Value x, global::SymGrad.Value[] v, global::SymGrad.Value[] w)
         {
-            // Dot, line 15: s += a[i] * b[i];
-            global::SymGrad.Value v_0 = v[0];
-            global::SymGrad.Value w_0 = w[0];
-            global::SymGrad.Value v_1 = v[1];
-            global::SymGrad.Value w_1 = w[1];
-            global::SymGrad.Value v_2 = v[2];
-            global::SymGrad.Value w_2 = w[2];
             // line 23: return Square(Square(Dot(v, w) + x)) / 10 + Helpers.Inner.Scale(Dot(t, w), 2.0) - Dot(v, v);
-            global::SymGrad.Value t = 0.0 + v_0 * w_0 + v_1 * w_1 + v_2 * w_2 + x;
+            global::SymGrad.Value t = 0.0 + v[0] * w[0] + v[1] * w[1] + v[2] * w[2] + x;
             // Square, line 9: x * x
             global::SymGrad.Value t_2 = t * t;
             // line 23: return Square(Square(Dot(v, w) + x)) / 10 + Helpers.Inner.Scale(Dot(t, w), 2.0) - Dot(v, v);
-            global::SymGrad.Value t_3 = t_2 * t_2 / 10.0 + global::SymGrad.ValueMath.Tanh((0.0 + x * w_0 + x * x * w_1 + 1.5 * w_2) * 2.0) * 2.0;
-            return t_3 - (0.0 + v_0 * v_0 + v_1 * v_1 + v_2 * v_2);
+            global::SymGrad.Value t_3 = t_2 * t_2 / 10.0 + global::SymGrad.ValueMath.Tanh((0.0 + x * w[0] + x * x * w[1] + 1.5 * w[2]) * 2.0) * 2.0;
+            return t_3 - (0.0 + v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
         }
     }
 }

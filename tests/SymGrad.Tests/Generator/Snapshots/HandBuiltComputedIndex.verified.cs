@@ -43,9 +43,7 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static global::SymGrad.Value GTape(global::SymGrad.Value[] v, int n)
         {
-            // line 1: return v[n] * v[n] + Math.Sin(v[0]);
-            global::SymGrad.Value v_t = v[n];
-            return v_t * v_t + global::SymGrad.ValueMath.Sin(v[0]);
+            return v[n] * v[n] + global::SymGrad.ValueMath.Sin(v[0]);
         }
     }
 }

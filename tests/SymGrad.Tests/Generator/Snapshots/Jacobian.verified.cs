@@ -261,17 +261,14 @@ namespace Demo
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static void ResidualsTape(global::SymGrad.Value[] p, global::SymGrad.Value scale, double[] xs, global::System.Span<global::SymGrad.Value> r)
         {
-            // line 13: double model = p[0] * Math.Exp(p[1] * xs[i]);
-            global::SymGrad.Value p_0 = p[0];
-            global::SymGrad.Value p_1 = p[1];
             // line 11: for (int i = 0; i < xs.Length; i++) ...
             for (int i = 0; i < xs.Length; i++)
             {
                 // line 14: r[i] = scale * model - 1.0;
-                r[i] = scale * (p_0 * global::SymGrad.ValueMath.Exp(p_1 * xs[i])) - 1.0;
+                r[i] = scale * (p[0] * global::SymGrad.ValueMath.Exp(p[1] * xs[i])) - 1.0;
             }
             // line 16: r[xs.Length] = p[0] * p[0] + p[1] * p[1];
-            r[xs.Length] = p_0 * p_0 + p_1 * p_1;
+            r[xs.Length] = p[0] * p[0] + p[1] * p[1];
         }
     }
 }

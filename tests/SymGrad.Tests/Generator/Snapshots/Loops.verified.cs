@@ -50,12 +50,12 @@ namespace Samples
             double v_2 = v[2];
             double m_0_3 = mFlat[3];
             double v_3 = v[3];
-            double m_1_1 = mFlat[1 * mColumns + 1];
+            double m_1_1 = mFlat[mColumns + 1];
             // line 19: s -= v[i];
             double s = 0.0 + m_0_0 * v_0 - v_0 + m_0_1 * v_1 + m_0_2 * v_2 + m_0_3 * v_3 + m_1_1 * v_1 * 2.0 - v_1;
             // line 18: s += m[i, j] * v[j] * (i + 1);
-            double m_1_2 = mFlat[1 * mColumns + 2];
-            double m_1_3 = mFlat[1 * mColumns + 3];
+            double m_1_2 = mFlat[mColumns + 2];
+            double m_1_3 = mFlat[mColumns + 3];
             double m_2_2 = mFlat[2 * mColumns + 2];
             double m_2_3 = mFlat[2 * mColumns + 3];
             double s_2 = s + m_1_2 * v_2 * 2.0 + m_1_3 * v_3 * 2.0 + m_2_2 * v_2 * 3.0 - v_2 + m_2_3 * v_3 * 3.0;
@@ -99,18 +99,13 @@ namespace Samples
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
         public static global::SymGrad.Value NestedTape(global::SymGrad.Value[,] m, global::SymGrad.Value[] v)
         {
-            // line 18: s += m[i, j] * v[j] * (i + 1);
-            global::SymGrad.Value v_0 = v[0];
-            global::SymGrad.Value v_1 = v[1];
-            global::SymGrad.Value v_2 = v[2];
-            global::SymGrad.Value v_3 = v[3];
             // line 19: s -= v[i];
-            global::SymGrad.Value s = 0.0 + m[0, 0] * v_0 - v_0 + m[0, 1] * v_1 + m[0, 2] * v_2 + m[0, 3] * v_3 + m[1, 1] * v_1 * 2.0 - v_1;
+            global::SymGrad.Value s = 0.0 + m[0, 0] * v[0] - v[0] + m[0, 1] * v[1] + m[0, 2] * v[2] + m[0, 3] * v[3] + m[1, 1] * v[1] * 2.0 - v[1];
             // line 18: s += m[i, j] * v[j] * (i + 1);
-            global::SymGrad.Value s_2 = s + m[1, 2] * v_2 * 2.0 + m[1, 3] * v_3 * 2.0 + m[2, 2] * v_2 * 3.0 - v_2 + m[2, 3] * v_3 * 3.0;
+            global::SymGrad.Value s_2 = s + m[1, 2] * v[2] * 2.0 + m[1, 3] * v[3] * 2.0 + m[2, 2] * v[2] * 3.0 - v[2] + m[2, 3] * v[3] * 3.0;
             // line 25: s *= 1 + 0.1 * v[l / 2];
-            global::SymGrad.Value t = 1.0 + 0.1 * v_0;
-            return s_2 * t * (1.0 + 0.1 * v_1) * t;
+            global::SymGrad.Value t = 1.0 + 0.1 * v[0];
+            return s_2 * t * (1.0 + 0.1 * v[1]) * t;
         }
     }
 }

@@ -47,9 +47,7 @@ partial class RuntimeLoops
         global::SymGrad.Value s = 0.0;
         for (int i = 0; i < x.Length; i++)
         {
-            // line 10: s += x[i] * x[i];
-            global::SymGrad.Value x_i = x[i];
-            s += x_i * x_i;
+            s += x[i] * x[i];
         }
         return s;
     }
@@ -196,9 +194,7 @@ partial class RuntimeLoops
             }
             // line 31: double p = 1 / (1 + Math.Exp(-z));
             global::SymGrad.Value p = 1.0 / (1.0 + global::SymGrad.ValueMath.Exp(-z));
-            // line 32: loss -= ys[i] * Math.Log(p) + (1 - ys[i]) * Math.Log(1 - p);
-            double ys_i = ys[i];
-            loss -= ys_i * global::SymGrad.ValueMath.Log(p) + (1.0 - ys_i) * global::SymGrad.ValueMath.Log(1.0 - p);
+            loss -= ys[i] * global::SymGrad.ValueMath.Log(p) + (1.0 - ys[i]) * global::SymGrad.ValueMath.Log(1.0 - p);
         }
         return loss / (double)xs.GetLength(0);
     }
@@ -475,9 +471,7 @@ partial class RuntimeLoops
             global::SymGrad.Value s_2 = s;
             for (int j = 0; j < i; j++)
             {
-                // line 77: s += v[i] * v[j] * Math.Sin(v[j]);
-                global::SymGrad.Value v_j = v[j];
-                s_2 += v[i] * v_j * global::SymGrad.ValueMath.Sin(v_j);
+                s_2 += v[i] * v[j] * global::SymGrad.ValueMath.Sin(v[j]);
             }
             s = s_2;
         }
@@ -550,9 +544,7 @@ partial class RuntimeLoops
         global::SymGrad.Value s = 0.0;
         for (int i = v.Length - 1; i >= 0; i--)
         {
-            // line 86: s = s * 0.5 + Math.Tanh(v[i] * s + v[i]);
-            global::SymGrad.Value v_i = v[i];
-            s = s * 0.5 + global::SymGrad.ValueMath.Tanh(v_i * s + v_i);
+            s = s * 0.5 + global::SymGrad.ValueMath.Tanh(v[i] * s + v[i]);
         }
         return s;
     }
@@ -710,15 +702,14 @@ partial class RuntimeLoops
         for (int i = 0; i < v.Length; i++)
         {
             // line 104: v[i] > 0
-            global::SymGrad.Value v_i = v[i];
             global::SymGrad.Value s_2;
-            if (v_i.Data > 0.0)
+            if (v[i].Data > 0.0)
             {
-                s_2 = s + global::SymGrad.ValueMath.Log(1.0 + v_i * c);
+                s_2 = s + global::SymGrad.ValueMath.Log(1.0 + v[i] * c);
             }
             else
             {
-                s_2 = s - v_i * v_i * c;
+                s_2 = s - v[i] * v[i] * c;
             }
             s = s_2;
         }
@@ -1554,9 +1545,7 @@ partial class RuntimeLoops
         global::SymGrad.Value s = 0.0;
         for (int i = 0; i < v.Length; i++)
         {
-            // line 220: pair[0] = v[i];
-            global::SymGrad.Value v_i = v[i];
-            s = s + global::SymGrad.ValueMath.Exp(v_i * 0.3) + global::SymGrad.ValueMath.Exp(v_i * v_i * 0.3);
+            s = s + global::SymGrad.ValueMath.Exp(v[i] * 0.3) + global::SymGrad.ValueMath.Exp(v[i] * v[i] * 0.3);
         }
         return s;
     }
@@ -1656,9 +1645,7 @@ partial class RuntimeLoops
         global::SymGrad.Value s = 0.0;
         for (int xIndex = 0; xIndex < v.Length; xIndex++)
         {
-            // line 231: foreach (double x in v) s += Math.Sin(x) * x;
-            global::SymGrad.Value v_xIndex = v[xIndex];
-            s += global::SymGrad.ValueMath.Sin(v_xIndex) * v_xIndex;
+            s += global::SymGrad.ValueMath.Sin(v[xIndex]) * v[xIndex];
         }
         // line 232: double[] squares = new double[w.Length];
         global::SymGrad.Value[] squares = new global::SymGrad.Value[w.Length]; global::System.Array.Fill(squares, (global::SymGrad.Value)0.0);
@@ -1666,8 +1653,7 @@ partial class RuntimeLoops
         for (int i = 0; i < w.Length; i++)
         {
             // line 233: squares[i] = w[i] * w[i];
-            global::SymGrad.Value w_i = w[i];
-            squares[i] = w_i * w_i;
+            squares[i] = w[i] * w[i];
         }
         // line 234: foreach (double q in squares) s = s * 0.5 + q;
         global::SymGrad.Value s_2 = s;
@@ -2422,10 +2408,9 @@ partial class RuntimeLoops
         while (!broken && i < v.Length)
         {
             // line 258: v[i] > limit
-            global::SymGrad.Value v_i = v[i];
             global::SymGrad.Value s_2;
             bool broken_2;
-            if (v_i.Data > limit.Data)
+            if (v[i].Data > limit.Data)
             {
                 s_2 = s;
                 broken_2 = true;
@@ -2434,13 +2419,13 @@ partial class RuntimeLoops
             {
                 // line 259: v[i] < -0.5
                 global::SymGrad.Value s_3;
-                if (v_i.Data < -0.5)
+                if (v[i].Data < -0.5)
                 {
                     s_3 = s;
                 }
                 else
                 {
-                    s_3 = s + (global::SymGrad.ValueMath.Sin(v_i) * s + v_i * limit);
+                    s_3 = s + (global::SymGrad.ValueMath.Sin(v[i]) * s + v[i] * limit);
                 }
                 s_2 = s_3;
                 broken_2 = broken;
@@ -3991,23 +3976,21 @@ partial class RuntimeLoops
         bool broken = false;
         for (int eIndex = 0; !broken && eIndex < v.Length; eIndex++)
         {
-            // line 384: foreach (double e in v) ...
-            global::SymGrad.Value v_eIndex = v[eIndex];
             // line 386: e < 0
             global::SymGrad.Value s_2;
             bool broken_2;
             bool returned_2;
             global::SymGrad.Value result_2;
-            if (v_eIndex.Data < 0.0)
+            if (v[eIndex].Data < 0.0)
             {
                 s_2 = s;
                 broken_2 = true;
                 returned_2 = true;
-                result_2 = s - v_eIndex;
+                result_2 = s - v[eIndex];
             }
             else
             {
-                s_2 = s + global::SymGrad.ValueMath.Sqrt(v_eIndex);
+                s_2 = s + global::SymGrad.ValueMath.Sqrt(v[eIndex]);
                 broken_2 = broken;
                 returned_2 = returned;
                 result_2 = result;
@@ -4701,9 +4684,7 @@ partial class RuntimeLoops
         global::SymGrad.Value s = 0.0;
         for (int kIndex = 0; kIndex < idx.Length; kIndex++)
         {
-            // line 499: s += v[k] * Math.Sin(v[k]);
-            global::SymGrad.Value v_idx_kIndex = v[idx[kIndex]];
-            s += v_idx_kIndex * global::SymGrad.ValueMath.Sin(v_idx_kIndex);
+            s += v[idx[kIndex]] * global::SymGrad.ValueMath.Sin(v[idx[kIndex]]);
         }
         // line 500: foreach (int m in weights) s = s * 0.5 + m * v[0];
         global::SymGrad.Value s_2 = s;
