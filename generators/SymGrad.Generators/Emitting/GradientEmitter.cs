@@ -320,18 +320,18 @@ internal sealed class GradientEmitter : PlainEmitter
                 w.Line(p.Kind switch
                 {
                     ParamKind.Double => $"{a.Value} = 0.0;",
-                    ParamKind.Array2D => $"global::System.Array.Clear({a.Value});",
-                    _ => $"{a.Value}.Clear();",
+                    // GradientTape.Zero, not Clear: see there (Clear leaves the vector state dirty, and Math.Exp slow).
+                    _ => $"global::SymGrad.GradientTape.Zero({a.Value});",
                 });
             }
             else if (p.Kind == ParamKind.Array2D)
             {
-                w.Line($"if ({p.Name}.GetLength(0) != {p.MinLength0} || {p.Name}.GetLength(1) != {p.MinLength1}) global::System.Array.Clear({a.Value});");
+                w.Line($"if ({p.Name}.GetLength(0) != {p.MinLength0} || {p.Name}.GetLength(1) != {p.MinLength1}) global::SymGrad.GradientTape.Zero({a.Value});");
             }
             else if (p.IsArrayLike)
             {
                 // Guarded: in a method too large for the JIT to inline into, Slice and Clear are calls even when empty.
-                w.Line($"if ({a.Value}.Length != {p.MinLength0}) {a.Value}.Slice({p.MinLength0}).Clear();");
+                w.Line($"if ({a.Value}.Length != {p.MinLength0}) global::SymGrad.GradientTape.Zero({a.Value}.Slice({p.MinLength0}));");
             }
         }
         if (blankAfter && adjoints.Select(a => a.Key).Any(k => ir.Params[k].IsArrayLike || accumulated.Contains(k))) w.Line();

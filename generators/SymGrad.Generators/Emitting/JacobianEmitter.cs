@@ -73,7 +73,7 @@ internal static class JacobianEmitter
             string keptArray = Fresh("kept" + Naming.Pascal(spec0.Name));
             w.Line($"double[,] {buffer[p]} = {field} is {{ }} {keptArray} && {keptArray}.GetLength(0) == {spec0.Name}.GetLength(0) && {keptArray}.GetLength(1) == {spec0.Name}.GetLength(1)");
             w.Line($"    ? {keptArray} : ({field} = new double[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)]);");
-            w.Line($"global::System.Array.Clear({buffer[p]});");
+            w.Line($"global::SymGrad.GradientTape.Zero({buffer[p]});");
         }
         if (sharedRows)
         {
@@ -84,7 +84,7 @@ internal static class JacobianEmitter
             w.Close();
         }
         w.Line($"global::System.Span<double> {scratch} = {scratchField} is {{ }} {kept} && {kept}.Length >= {m} + {n} ? {kept} : ({scratchField} = new double[{m} + {n}]);");
-        w.Line($"{scratch}.Slice(0, {m} + {n}).Clear();");
+        w.Line($"global::SymGrad.GradientTape.Zero({scratch}.Slice(0, {m} + {n}));");
         string offset = m;
         foreach (int p in differentiable)
         {

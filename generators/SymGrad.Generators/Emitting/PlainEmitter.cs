@@ -194,7 +194,7 @@ internal abstract class PlainEmitter : ProgramEmitter
         TapePush t when TypeOf(t.Value) == ValType.Bool => $"tape.Push({Operand(t.Value, Prec.Conditional + 1)} ? 1.0 : 0.0); // for the backward sweep",
         TapePush t => $"tape.Push({Operand(t.Value, Prec.Conditional)}); // for the backward sweep",
         NewArray { Source.Kind: ArraySourceKind.Output } => "", // the caller's span, written in place
-        NewArray { Source.Kind: ArraySourceKind.OutputTangent } a => $"{ArrayName(a.Array)}.Clear(); // the tangent of every result the method does not write is zero",
+        NewArray { Source.Kind: ArraySourceKind.OutputTangent } a => $"global::SymGrad.GradientTape.Zero({ArrayName(a.Array)}); // the tangent of every result the method does not write is zero",
         NewArray { Source.Kind: ArraySourceKind.OutputSeed } a =>
             $"global::System.Span<double> {ArrayName(a.Array)} = tape.Allocate({ElementCount(a)}); {BoundName(ArraySourceKind.OutputSeed)}.CopyTo({ArrayName(a.Array)}); // the backward sweep starts from the seed",
         NewArray a => $"{(IsHoistedArray(a.Array) ? "" : "global::System.Span<double> ")}{ArrayName(a.Array)} = tape.Allocate({ElementCount(a)});",

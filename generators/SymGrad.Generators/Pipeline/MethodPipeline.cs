@@ -14,7 +14,7 @@ namespace SymGrad.Generators.Pipeline;
 /// <summary>
 /// The one place where the phases meet, for one lowered method: activity analysis, reverse-mode differentiation
 /// and forward mode (as the method asks),
-/// optimisation (adjoint writes, then dead code), then emission of the gradient and the tape twin. Each phase only does its own
+/// optimisation (invariant loads out of loops before the gradient is taken; adjoint writes, then dead code after), then emission of the gradient and the tape twin. Each phase only does its own
 /// work: the differentiator does not optimise, the emitter does not analyse or transform.
 /// </summary>
 internal static class MethodPipeline
@@ -30,7 +30,7 @@ internal static class MethodPipeline
             bool jacobian = spec.HasVectorOutput && spec.Modes.HasFlag(DerivativeModes.Jacobian);
             bool reverse = spec.Modes.HasFlag(DerivativeModes.Reverse) || jacobian;
             GradientIr? gradient = reverse || spec.Modes.HasFlag(DerivativeModes.HessianVector) || spec.Modes.HasFlag(DerivativeModes.Hessian)
-                ? DeadCodeElimination.Run(AdjointWrites.Run(ReverseMode.Differentiate(ir, active)))
+                ? DeadCodeElimination.Run(AdjointWrites.Run(ReverseMode.Differentiate(InvariantLoads.Run(ir), active)))
                 : null;
             JvpIr? hvp = null;
             if (gradient is not null && (spec.Modes.HasFlag(DerivativeModes.HessianVector) || spec.Modes.HasFlag(DerivativeModes.Hessian)))

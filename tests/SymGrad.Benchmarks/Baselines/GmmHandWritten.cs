@@ -57,9 +57,9 @@ internal sealed class GmmHandWritten
         int d = _d, k = _k, icfSize = icf.GetLength(1);
         ReadOnlySpan<double> fmeans = Flat.Of(means), ficf = Flat.Of(icf), fx = Flat.Of(x);
         Span<double> gmeans = Flat.Of(dMeans), gicf = Flat.Of(dIcf);
-        gmeans.Clear(); gicf.Clear();
+        Flat.Zero(gmeans); Flat.Zero(gicf);
         Span<double> gSumQs = _gSumQs, gQdiags = _gQdiags, gz = _gz;
-        gSumQs.Clear(); gQdiags.Clear();
+        Flat.Zero(gSumQs); Flat.Zero(gQdiags);
 
         Preprocess(ficf);
         double slse = 0;

@@ -65,11 +65,11 @@ internal sealed class LstmHandWritten
         int b = _b, b4 = 4 * b;
         ReadOnlySpan<double> fmain = Flat.Of(mainParams), fextra = Flat.Of(extraParams), fseq = Flat.Of(sequence);
         Span<double> gmain = Flat.Of(dMainParams), gextra = Flat.Of(dExtraParams);
-        gmain.Clear(); gextra.Clear();
+        Flat.Zero(gmain); Flat.Zero(gextra);
         ReadOnlySpan<double> outWeight = fextra.Slice(b, b);
         Span<double> gInWeight = gextra[..b], gOutWeight = gextra.Slice(b, b), gOutBias = gextra.Slice(2 * b, b);
         Span<double> dh = _dh, dc = _dc;
-        dh.Clear(); dc.Clear();
+        Flat.Zero(dh); Flat.Zero(dc);
         Span<double> dOut = _dOut, dIn = _dIn;
 
         // d loss / d total, total = sum_t sum_i gold_i (y_i - lse(y)).

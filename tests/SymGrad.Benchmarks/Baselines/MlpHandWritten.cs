@@ -22,7 +22,7 @@ internal static class MlpHandWritten
 
         ReadOnlySpan<double> fw1 = Flat.Of(w1), fw2 = Flat.Of(w2), fx = Flat.Of(x);
         Span<double> gw1 = Flat.Of(dW1), gw2 = Flat.Of(dW2);
-        gw1.Clear(); gw2.Clear(); dB1[..n1].Clear(); dB2[..n2].Clear(); dWOut[..n2].Clear();
+        Flat.Zero(gw1); Flat.Zero(gw2); Flat.Zero(dB1[..n1]); Flat.Zero(dB2[..n2]); Flat.Zero(dWOut[..n2]);
         double gbOut = 0, loss = 0;
 
         Span<double> z1 = stackalloc double[n1];
@@ -66,7 +66,7 @@ internal static class MlpHandWritten
                 dWOut[j] += g * h2[j];
                 g2[j] = z2[j] > 0 ? g * wOut[j] : 0;
             }
-            g1.Clear();
+            Flat.Zero(g1);
             for (int i = 0; i < n2; i++)
             {
                 double gi = g2[i];

@@ -52,7 +52,7 @@ internal static class MnistMlpHandWritten
 
         ReadOnlySpan<double> fw1 = Flat.Of(w1), fw2 = Flat.Of(w2), fx = Flat.Of(x);
         Span<double> gw1 = Flat.Of(dW1), gw2 = Flat.Of(dW2);
-        gw1.Clear(); gw2.Clear(); dB1.Clear(); dB2.Clear();
+        Flat.Zero(gw1); Flat.Zero(gw2); Flat.Zero(dB1); Flat.Zero(dB2);
 
         int need = 3 * n1 + 2 * nc;
         double[]? rented = null;
@@ -78,7 +78,7 @@ internal static class MnistMlpHandWritten
                 g[label] -= invBatch;
 
                 // Output layer: dW2 += g h^T, dB2 += g, gh = W2^T g.
-                gh.Clear();
+                Flat.Zero(gh);
                 for (int c = 0; c < nc; c++)
                 {
                     double gc = g[c];

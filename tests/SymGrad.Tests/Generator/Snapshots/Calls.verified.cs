@@ -56,8 +56,8 @@ namespace Samples
             if (dB.Length != b.Length) throw new global::System.ArgumentException("dB must have the length of b.", nameof(dB));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            if (dA.Length != 3) dA.Slice(3).Clear();
-            if (dB.Length != 3) dB.Slice(3).Clear();
+            if (dA.Length != 3) global::SymGrad.GradientTape.Zero(dA.Slice(3));
+            if (dB.Length != 3) global::SymGrad.GradientTape.Zero(dB.Slice(3));
 
             // Forward sweep.
             // line 15: s += a[i] * b[i];
@@ -115,8 +115,8 @@ namespace Samples
             if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            if (dV.Length != 3) dV.Slice(3).Clear();
-            if (dW.Length != 3) dW.Slice(3).Clear();
+            if (dV.Length != 3) global::SymGrad.GradientTape.Zero(dV.Slice(3));
+            if (dW.Length != 3) global::SymGrad.GradientTape.Zero(dW.Slice(3));
 
             // Forward sweep.
             // Square, line 9: x * x

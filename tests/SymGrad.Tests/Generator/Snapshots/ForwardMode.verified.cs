@@ -29,7 +29,7 @@ namespace Demo
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            if (dV.Length != 2) dV.Slice(2).Clear();
+            if (dV.Length != 2) global::SymGrad.GradientTape.Zero(dV.Slice(2));
 
             // Forward sweep.
             // line 11: double z = x * v[0] + Math.Sin(v[1]);

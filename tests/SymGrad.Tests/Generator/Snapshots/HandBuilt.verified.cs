@@ -27,7 +27,7 @@ namespace Demo
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            if (dV.Length != 2) dV.Slice(2).Clear();
+            if (dV.Length != 2) global::SymGrad.GradientTape.Zero(dV.Slice(2));
 
             // Forward sweep.
             double v_0 = v[0];

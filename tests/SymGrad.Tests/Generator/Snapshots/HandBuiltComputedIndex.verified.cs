@@ -23,7 +23,7 @@ namespace Demo
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
             // Adjoints the backward sweep adds to start at zero.
-            dV.Clear();
+            global::SymGrad.GradientTape.Zero(dV);
 
             // Forward sweep.
             // line 1: return v[n] * v[n] + Math.Sin(v[0]);

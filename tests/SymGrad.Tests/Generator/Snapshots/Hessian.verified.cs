@@ -31,8 +31,8 @@ namespace Demo
             if (hvV.Length != v.Length) throw new global::System.ArgumentException("hvV must have the length of v.", nameof(hvV));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            if (dV.Length != 2) dV.Slice(2).Clear();
-            if (hvV.Length != 2) hvV.Slice(2).Clear();
+            if (dV.Length != 2) global::SymGrad.GradientTape.Zero(dV.Slice(2));
+            if (hvV.Length != 2) global::SymGrad.GradientTape.Zero(hvV.Slice(2));
 
             // Forward and backward sweeps, each value followed by its tangent.
             // line 9: x * x * v[0] + Math.Sin(x * v[1])

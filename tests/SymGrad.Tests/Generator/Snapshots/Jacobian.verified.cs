@@ -33,7 +33,7 @@ namespace Demo
             if (dR.Length != r.Length) throw new global::System.ArgumentException("dR must have the length of r.", nameof(dR));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            if (dP.Length != 2) dP.Slice(2).Clear();
+            if (dP.Length != 2) global::SymGrad.GradientTape.Zero(dP.Slice(2));
 
             // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
             global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -104,7 +104,7 @@ namespace Demo
             if (tR.Length != r.Length) throw new global::System.ArgumentException("tR must have the length of r.", nameof(tR));
 
             // Forward sweep: each value, then its tangent (its derivative along the tangents).
-            tR.Clear(); // the tangent of every result the method does not write is zero
+            global::SymGrad.GradientTape.Zero(tR); // the tangent of every result the method does not write is zero
             // line 13: double model = p[0] * Math.Exp(p[1] * xs[i]);
             double p_0 = p[0];
             double tP_0 = tP[0];
@@ -162,7 +162,7 @@ namespace Demo
                 return;
             }
             global::System.Span<double> scratch = ResidualsJacobianScratch is { } kept && kept.Length >= m + n ? kept : (ResidualsJacobianScratch = new double[m + n]);
-            scratch.Slice(0, m + n).Clear();
+            global::SymGrad.GradientTape.Zero(scratch.Slice(0, m + n));
             global::System.Span<double> dP = scratch.Slice(m, p.Length);
             double dScale = 0.0;
             // One forward sweep per column: the column's unit tangent, and the tangents of the results it gives are the column.
@@ -221,7 +221,7 @@ namespace Demo
                 global::System.Span<double> dP = jacobianFlat.Slice(at, p.Length); at += p.Length;
                 ref double dScale = ref jacobianFlat[at++];
                 // Adjoint elements past the extent the method reads are zero; the others are written below.
-                if (dP.Length != 2) dP.Slice(2).Clear();
+                if (dP.Length != 2) global::SymGrad.GradientTape.Zero(dP.Slice(2));
 
                 // Backward sweep: the adjoint of each value, from the result back to the parameters.
                 global::System.Span<double> dr = tape.Allocate(r.Length); dr[row] = 1.0; // the row's unit seed

@@ -33,8 +33,8 @@ namespace Samples
             if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            if (m.GetLength(0) != 3 || m.GetLength(1) != 4) global::System.Array.Clear(dM);
-            if (dV.Length != 4) dV.Slice(4).Clear();
+            if (m.GetLength(0) != 3 || m.GetLength(1) != 4) global::SymGrad.GradientTape.Zero(dM);
+            if (dV.Length != 4) global::SymGrad.GradientTape.Zero(dV.Slice(4));
 
             // Two-dimensional arrays, as flat spans of their rows.
             global::System.Span<double> mFlat = global::SymGrad.GradientTape.Flat(m);

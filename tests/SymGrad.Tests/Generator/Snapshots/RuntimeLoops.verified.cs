@@ -21,7 +21,7 @@ partial class RuntimeLoops
         if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x.", nameof(dX));
 
         // Adjoints the backward sweep adds to start at zero.
-        dX.Clear();
+        global::SymGrad.GradientTape.Zero(dX);
 
         // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
         // line 10: for (int i = 0; i < x.Length; i++) s += x[i] * x[i];
@@ -70,8 +70,8 @@ partial class RuntimeLoops
         if (dB.Length != b.Length) throw new global::System.ArgumentException("dB must have the length of b.", nameof(dB));
 
         // Adjoints the backward sweep adds to start at zero.
-        dA.Clear();
-        dB.Clear();
+        global::SymGrad.GradientTape.Zero(dA);
+        global::SymGrad.GradientTape.Zero(dB);
 
         // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
         // line 18: for (int i = 0; i < a.Length; i++) s += a[i] * b[i];
@@ -126,7 +126,7 @@ partial class RuntimeLoops
         if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
 
         // Adjoints the backward sweep adds to start at zero.
-        dW.Clear();
+        global::SymGrad.GradientTape.Zero(dW);
 
         // Two-dimensional arrays, as flat spans of their rows.
         global::System.Span<double> xsFlat = global::SymGrad.GradientTape.Flat(xs);
@@ -417,7 +417,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Forward sweep.
         // line 75: for (int i = 0; i < v.Length; i++) ...
@@ -494,7 +494,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -565,7 +565,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
         // line 94: for (int i = 1; i < v.Length; i += 2) s += v[i] * v[i - 1];
@@ -617,7 +617,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -737,8 +737,8 @@ partial class RuntimeLoops
         if (dA.GetLength(0) != a.GetLength(0) || dA.GetLength(1) != a.GetLength(1)) throw new global::System.ArgumentException("dA must have the shape of a.", nameof(dA));
 
         // Adjoints the backward sweep adds to start at zero.
-        dX.Clear();
-        global::System.Array.Clear(dA);
+        global::SymGrad.GradientTape.Zero(dX);
+        global::SymGrad.GradientTape.Zero(dA);
 
         // Two-dimensional arrays, as flat spans of their rows.
         global::System.Span<double> aFlat = global::SymGrad.GradientTape.Flat(a);
@@ -915,7 +915,7 @@ partial class RuntimeLoops
         if (dXs.Length != xs.Length) throw new global::System.ArgumentException("dXs must have the length of xs.", nameof(dXs));
 
         // Adjoints the backward sweep adds to start at zero.
-        dXs.Clear();
+        global::SymGrad.GradientTape.Zero(dXs);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -1018,10 +1018,10 @@ partial class RuntimeLoops
         if (labels is null) throw new global::System.ArgumentNullException(nameof(labels));
 
         // Adjoints the backward sweep adds to start at zero.
-        global::System.Array.Clear(dW1);
-        dB1.Clear();
-        global::System.Array.Clear(dW2);
-        dB2.Clear();
+        global::SymGrad.GradientTape.Zero(dW1);
+        global::SymGrad.GradientTape.Zero(dB1);
+        global::SymGrad.GradientTape.Zero(dW2);
+        global::SymGrad.GradientTape.Zero(dB2);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -1249,7 +1249,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -1373,7 +1373,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -1507,7 +1507,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Forward sweep.
         // line 217: for (int i = 0; i < v.Length; i++) ...
@@ -1569,8 +1569,8 @@ partial class RuntimeLoops
         if (dW.Length != w.Length) throw new global::System.ArgumentException("dW must have the length of w.", nameof(dW));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
-        dW.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
+        global::SymGrad.GradientTape.Zero(dW);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -1682,7 +1682,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -1824,8 +1824,8 @@ partial class RuntimeLoops
         if (hvV.Length != v.Length) throw new global::System.ArgumentException("hvV must have the length of v.", nameof(hvV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
-        hvV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
+        global::SymGrad.GradientTape.Zero(hvV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -2009,7 +2009,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -2232,8 +2232,8 @@ partial class RuntimeLoops
         if (hvV.Length != v.Length) throw new global::System.ArgumentException("hvV must have the length of v.", nameof(hvV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
-        hvV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
+        global::SymGrad.GradientTape.Zero(hvV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -2465,7 +2465,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Forward sweep.
         // line 269: for (i = 0; i < v.Length; i++) ...
@@ -2835,7 +2835,7 @@ partial class RuntimeLoops
         if (dXs.Length != xs.Length) throw new global::System.ArgumentException("dXs must have the length of xs.", nameof(dXs));
 
         // Adjoints the backward sweep adds to start at zero.
-        dXs.Clear();
+        global::SymGrad.GradientTape.Zero(dXs);
 
         // Forward sweep.
         // line 318: x <= 0
@@ -2908,8 +2908,8 @@ partial class RuntimeLoops
         if (hvXs.Length != xs.Length) throw new global::System.ArgumentException("hvXs must have the length of xs.", nameof(hvXs));
 
         // Adjoints the backward sweep adds to start at zero.
-        dXs.Clear();
-        hvXs.Clear();
+        global::SymGrad.GradientTape.Zero(dXs);
+        global::SymGrad.GradientTape.Zero(hvXs);
 
         // Forward and backward sweeps, each value followed by its tangent.
         // line 318: x <= 0
@@ -3011,7 +3011,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -3252,7 +3252,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -3723,7 +3723,7 @@ partial class RuntimeLoops
         if (dV.Length != v.Length) throw new global::System.ArgumentException("dV must have the length of v.", nameof(dV));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -4402,7 +4402,7 @@ partial class RuntimeLoops
         if (dW.GetLength(0) != w.GetLength(0) || dW.GetLength(1) != w.GetLength(1)) throw new global::System.ArgumentException("dW must have the shape of w.", nameof(dW));
 
         // Adjoint elements past the extent the method reads are zero; the others are written below.
-        if (w.GetLength(0) != 0 || w.GetLength(1) != 0) global::System.Array.Clear(dW);
+        if (w.GetLength(0) != 0 || w.GetLength(1) != 0) global::SymGrad.GradientTape.Zero(dW);
 
         // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
@@ -4629,7 +4629,7 @@ partial class RuntimeLoops
         if (idx is null) throw new global::System.ArgumentNullException(nameof(idx));
 
         // Adjoints the backward sweep adds to start at zero.
-        dV.Clear();
+        global::SymGrad.GradientTape.Zero(dV);
 
         // Forward sweep.
         // line 499: foreach (int k in idx) s += v[k] * Math.Sin(v[k]);

@@ -59,12 +59,12 @@ namespace SeedNotebook.Network
             if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x.", nameof(dX));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
-            if (w1.GetLength(0) != 4 || w1.GetLength(1) != 3) global::System.Array.Clear(dW1);
-            if (dB1.Length != 4) dB1.Slice(4).Clear();
-            if (w2.GetLength(0) != 4 || w2.GetLength(1) != 4) global::System.Array.Clear(dW2);
-            if (dB2.Length != 4) dB2.Slice(4).Clear();
-            if (dWOut.Length != 4) dWOut.Slice(4).Clear();
-            if (dX.Length != 3) dX.Slice(3).Clear();
+            if (w1.GetLength(0) != 4 || w1.GetLength(1) != 3) global::SymGrad.GradientTape.Zero(dW1);
+            if (dB1.Length != 4) global::SymGrad.GradientTape.Zero(dB1.Slice(4));
+            if (w2.GetLength(0) != 4 || w2.GetLength(1) != 4) global::SymGrad.GradientTape.Zero(dW2);
+            if (dB2.Length != 4) global::SymGrad.GradientTape.Zero(dB2.Slice(4));
+            if (dWOut.Length != 4) global::SymGrad.GradientTape.Zero(dWOut.Slice(4));
+            if (dX.Length != 3) global::SymGrad.GradientTape.Zero(dX.Slice(3));
 
             // Two-dimensional arrays, as flat spans of their rows.
             global::System.Span<double> w1Flat = global::SymGrad.GradientTape.Flat(w1);
@@ -284,12 +284,12 @@ namespace SeedNotebook.Network
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
             // Adjoints the backward sweep adds to start at zero.
-            if (w1.GetLength(0) != 4 || w1.GetLength(1) != 3) global::System.Array.Clear(dW1);
-            if (dB1.Length != 4) dB1.Slice(4).Clear();
-            if (w2.GetLength(0) != 4 || w2.GetLength(1) != 4) global::System.Array.Clear(dW2);
-            if (dB2.Length != 4) dB2.Slice(4).Clear();
-            if (dWOut.Length != 4) dWOut.Slice(4).Clear();
-            global::System.Array.Clear(dXs);
+            if (w1.GetLength(0) != 4 || w1.GetLength(1) != 3) global::SymGrad.GradientTape.Zero(dW1);
+            if (dB1.Length != 4) global::SymGrad.GradientTape.Zero(dB1.Slice(4));
+            if (w2.GetLength(0) != 4 || w2.GetLength(1) != 4) global::SymGrad.GradientTape.Zero(dW2);
+            if (dB2.Length != 4) global::SymGrad.GradientTape.Zero(dB2.Slice(4));
+            if (dWOut.Length != 4) global::SymGrad.GradientTape.Zero(dWOut.Slice(4));
+            global::SymGrad.GradientTape.Zero(dXs);
 
             // Two-dimensional arrays, as flat spans of their rows.
             global::System.Span<double> w1Flat = global::SymGrad.GradientTape.Flat(w1);
