@@ -14,4 +14,11 @@ public static class SymMath
 
     /// <summary><c>log(1 + e^x)</c>, computed without overflow for large <paramref name="x"/>.</summary>
     public static double Softplus(double x) => x > 0 ? x + Math.Log(1.0 + Math.Exp(-x)) : Math.Log(1.0 + Math.Exp(x));
+
+    /// <summary>
+    /// <paramref name="x"/> itself, with derivative zero: in a <see cref="DifferentiableAttribute"/> method no
+    /// adjoint flows back through it (a target, a baseline, a detached statistic), as PyTorch's <c>detach</c> and
+    /// JAX's <c>stop_gradient</c>.
+    /// </summary>
+    public static double StopGradient(double x) => x;
 }

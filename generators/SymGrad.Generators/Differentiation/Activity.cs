@@ -50,6 +50,7 @@ internal static class Activity
         ParamInstr p => p.Type == ValType.Double && ir.Params[p.Param].IsDifferentiable,
         LoadInstr l => ir.Params[l.Param].IsDifferentiable,
         CompareInstr => false, // a bool: control, not a derivative
+        UnaryInstr u when Ir.Rules.OpRules.Of(u.Op).NoDerivative => false, // Floor, Round, StopGradient: a constant to the derivative
         TapePop pop => pop.Type == ValType.Double && active.Contains(pop.Of), // the forward value it restores
         LoadLocal l => active.Contains(l.Array),
         _ => instr.Type == ValType.Double && IrWalk.Operands(instr).Any(active.Contains),

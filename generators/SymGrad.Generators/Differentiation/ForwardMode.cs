@@ -215,6 +215,7 @@ internal sealed class ForwardMode
             int operand = k == 0 ? a : b;
             if (!_active.Contains(operand)) continue;
             Partial partial = rule.Partial(site, k);
+            if (partial.IsZero) continue;
             int term = partial.Factor == Partial.None ? Tangent(operand) : _b.Binary(Op.Mul, partial.Factor, Tangent(operand));
             sum = sum < 0
                 ? partial.Subtract ? _b.Unary(Op.Neg, term) : term

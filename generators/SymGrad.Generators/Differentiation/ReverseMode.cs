@@ -172,6 +172,7 @@ internal sealed partial class ReverseMode
             int operand = k == 0 ? a : b;
             if (!_active.Contains(operand)) continue;
             Partial partial = rule.Partial(site, k);
+            if (partial.IsZero) continue;
             int contribution = partial.Factor == Partial.None ? g : _b.Binary(Op.Mul, partial.Factor, g);
             Accumulate(adj, operand, contribution, partial.Subtract);
         }

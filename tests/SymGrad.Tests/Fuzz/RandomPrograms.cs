@@ -99,6 +99,11 @@ internal static class RandomPrograms
         (2, "Math.Atan($0)", true), (2, "Math.Abs($0)", true),
         (2, "SymMath.Relu($0)", true), (1, "Math.Max(0, $0)", true), (1, "Math.Max($0, 0.0)", true),
         (2, "SymMath.Sigmoid($0)", true), (2, "SymMath.Softplus($0)", true),
+        // The rest of Math, inside each domain for any finite operand.
+        (1, "Math.Asin(0.5 * Math.Tanh($0))", true), (1, "Math.Acos(0.5 * Math.Sin($0))", true), (1, "Math.Atanh(0.5 * Math.Tanh($0))", true),
+        (1, "Math.Sinh(Math.Tanh($0))", true), (1, "Math.Cosh(Math.Sin($0))", true), (1, "Math.Asinh($0)", true), (1, "Math.Acosh(1.5 + $0 * $0)", true),
+        (1, "Math.Log10(1.0 + $0 * $0)", true), (1, "Math.Log2(2.0 + Math.Sin($0))", true), (1, "double.Exp2(Math.Tanh($0))", true),
+        (1, "Math.Cbrt(1.5 + $0 * $0)", true),
         (1, "$0 * n", false), (1, "$0 * s", false), (1, "(double)n * $0", false), (1, "$0 * v.Length", false),
         // A [Differentiable] method of another class (Shared, in every compilation), with its own loop and branch.
         (1, "Shared.K($0)", true),
@@ -110,6 +115,8 @@ internal static class RandomPrograms
         (2, "$0 / (1.5 + $1 * $1)", false), (1, "$0 / (2.0 + Math.Sin($1))", false), (1, "$0 / 4.0", false),
         (2, "Math.Max($0, $1)", true), (2, "Math.Min($0, $1)", true),
         (1, "Math.Pow(1.5 + $0 * $0, Math.Tanh($1))", true), (1, "Math.Pow(2.0 + Math.Sin($0), $1 / (1.0 + $1 * $1))", true),
+        (1, "Math.Atan2($0, 1.5 + $1 * $1)", true), (1, "Math.Log(2.0 + $0 * $0, 3.0 + Math.Sin($1))", true),
+        (1, "Math.CopySign($0, 1.5 + $1 * $1)", true), (1, "Math.MaxMagnitude($0, $1)", true),
     ];
 
     /// <summary>Templates that read F's own parameters s or n, which the helper H does not have.</summary>

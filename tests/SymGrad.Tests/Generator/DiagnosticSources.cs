@@ -26,7 +26,7 @@ internal static class DiagnosticSources
         new("SG0004", "[Differentiable] public static double FloatParameter(double a, float x) => a * x;", "float x", "'x'"),
         new("SG0005", "[Differentiable] public static double Tries(double x) { try { x = x * 2; } finally { } return x; }", "try", "try statement"),
         new("SG0006", "[Differentiable] public static double Forever(double x) { double y = x; int k = 0; while (k < 3) y /= 2; return y; }", "k < 3", "always true"),
-        new("SG0007", "[Differentiable] public static double UnknownCall(double x) => Math.Cosh(x) * x;", "Math.Cosh", "Math.Cosh"),
+        new("SG0007", "[Differentiable] public static double UnknownCall(double x) => Math.BitDecrement(x) * x;", "Math.BitDecrement", "Math.BitDecrement"),
         new("SG0008", "[Differentiable] public static double WritesParameter(double[] v) { v[0] = 1; return v[0]; }", "v[0] = 1", "'v'"),
         new("SG0009", "[Differentiable] public static double NegativeIndex(double[] v) => v[-1] * 2;", "-1", "'-1'"),
         new("SG0010", "[Differentiable] public static double Recursive(double x) => x < 0 ? x : Recursive(x - 1);", "Recursive", "Recursive -> Recursive"),

@@ -114,7 +114,7 @@ public class RuleFoldingTests
                         Op.Neg => Def(unchecked(-a)), Op.IntToDouble => Def((double)a),
                         Op.Add => Def(unchecked(a + b)), Op.Sub => Def(unchecked(a - b)), Op.Mul => Def(unchecked(a * b)),
                         Op.Div => Def(a / b), Op.Rem => Def(a % b),
-                        Op.Max => Def(Math.Max(a, b)), Op.Min => Def(Math.Min(a, b)),
+                        Op.Max => Def(Math.Max(a, b)), Op.Min => Def(Math.Min(a, b)), Op.Sign => Def(Math.Sign(a)),
                         _ => Comparison(op, x, y),
                     };
                 }
@@ -130,6 +130,11 @@ public class RuleFoldingTests
                     Op.DoubleToInt => x > -2147483649.0 && x < 2147483648.0 ? Def(unchecked((int)x)) : (Kind.Undefined, 0),
                     Op.Add => Def(x + y), Op.Sub => Def(x - y), Op.Mul => Def(x * y), Op.Div => Def(x / y),
                     Op.Rem => Def(x % y), Op.Max => Def(Math.Max(x, y)), Op.Min => Def(Math.Min(x, y)),
+                    Op.Floor => Def(Math.Floor(x)), Op.Ceiling => Def(Math.Ceiling(x)), Op.Truncate => Def(Math.Truncate(x)),
+                    Op.Round => Def(Math.Round(x)), Op.CopySign => Def(Math.CopySign(x, y)),
+                    Op.Sign => double.IsNaN(x) ? (Kind.Undefined, 0) : Def(Math.Sign(x)), // Math.Sign throws on NaN
+                    Op.IsFinite => Def(double.IsFinite(x)), Op.IsInfinity => Def(double.IsInfinity(x)),
+                    Op.IsPositiveInfinity => Def(double.IsPositiveInfinity(x)), Op.IsNegativeInfinity => Def(double.IsNegativeInfinity(x)),
                     _ => Comparison(op, x, y),
                 };
         }

@@ -14,7 +14,12 @@ public class RuleTableTests
     [
         Op.Exp, Op.Log, Op.Sqrt, Op.Tanh, Op.Sin, Op.Cos, Op.Tan, Op.Atan, Op.Abs, Op.Relu, Op.Sigmoid, Op.Softplus,
         Op.Neg, Op.Add, Op.Sub, Op.Mul, Op.Div, Op.Pow, Op.Max, Op.Min,
+        Op.Asin, Op.Acos, Op.Sinh, Op.Cosh, Op.Asinh, Op.Acosh, Op.Atanh, Op.Log10, Op.Log2, Op.Exp2, Op.Exp10, Op.Cbrt,
+        Op.Atan2, Op.LogBase, Op.CopySign, Op.MaxMagnitude, Op.MinMagnitude,
     ];
+
+    /// <summary>Doubles with derivative zero wherever it exists: never active, so no partial and no tape node.</summary>
+    private static readonly Op[] OpsWithoutDerivative = [Op.Floor, Op.Ceiling, Op.Truncate, Op.Round, Op.StopGradient];
 
     private static IEnumerable<OpRule> RulesWithPartials => OpRules.All.Where(r => r.Partial is not null);
 
@@ -29,6 +34,25 @@ public class RuleTableTests
     {
         // Keeps the loops below from passing vacuously, and makes a new differentiable op a conscious addition.
         Assert.Equal(OpsWithPartials.OrderBy(o => o), RulesWithPartials.Select(r => r.Op).OrderBy(o => o));
+    }
+
+    [Fact]
+    public void The_piecewise_constant_ops_are_marked_and_inactive()
+    {
+        Assert.Equal(OpsWithoutDerivative.OrderBy(o => o), OpRules.All.Where(r => r.NoDerivative).Select(r => r.Op).OrderBy(o => o));
+        foreach (Op op in OpsWithoutDerivative)
+        {
+            Assert.Null(OpRules.Of(op).Partial);
+            // The tape agrees: its counterpart is a new leaf, so nothing reaches the operand.
+            var x = new Value(2.7);
+            Value r = op switch
+            {
+                Op.Floor => ValueMath.Floor(x), Op.Ceiling => ValueMath.Ceiling(x), Op.Truncate => ValueMath.Truncate(x),
+                Op.Round => ValueMath.Round(x), _ => ValueMath.StopGradient(x),
+            };
+            (r * x).Backward();
+            Assert.Equal(r.Data, x.Grad); // d(r x)/dx = r, with r held constant
+        }
     }
 
     [Fact]
@@ -82,6 +106,19 @@ public class RuleTableTests
     [InlineData(nameof(Op.Pow), 1, 0.0, 0.5, 0.0)]
     [InlineData(nameof(Op.Pow), 0, 0.0, 0.5, double.PositiveInfinity)]
     [InlineData(nameof(Op.Pow), 1, 0.0, -1.0, double.NegativeInfinity)] // y < 0: the formula, as the tape
+    [InlineData(nameof(Op.Asin), 0, 1.0, 0.0, double.PositiveInfinity)]
+    [InlineData(nameof(Op.Acos), 0, 1.0, 0.0, double.NegativeInfinity)]
+    [InlineData(nameof(Op.Acosh), 0, 1.0, 0.0, double.PositiveInfinity)]
+    [InlineData(nameof(Op.Atanh), 0, 1.0, 0.0, double.PositiveInfinity)]
+    [InlineData(nameof(Op.Cbrt), 0, 0.0, 0.0, double.PositiveInfinity)] // as Sqrt at 0
+    [InlineData(nameof(Op.Atan2), 0, 0.0, 0.0, double.NaN)] // 0 / 0 at the origin
+    [InlineData(nameof(Op.Atan2), 1, 0.0, 0.0, double.NaN)]
+    [InlineData(nameof(Op.CopySign), 0, 0.0, -2.0, -1.0)] // by the sign bits, so -1 at +0 with a negative sign source
+    [InlineData(nameof(Op.CopySign), 1, 3.0, -2.0, 0.0)] // the sign source gets nothing
+    [InlineData(nameof(Op.MaxMagnitude), 0, -2.0, 2.0, 0.0)] // equal magnitudes: the second
+    [InlineData(nameof(Op.MaxMagnitude), 1, -2.0, 2.0, 1.0)]
+    [InlineData(nameof(Op.MinMagnitude), 0, -3.0, 2.0, 0.0)]
+    [InlineData(nameof(Op.MinMagnitude), 1, -3.0, 2.0, 1.0)]
     public void Kink_conventions_match_the_tape(string opName, int k, double x, double y, double expected)
     {
         Op op = Enum.Parse<Op>(opName);
@@ -140,6 +177,7 @@ public class RuleTableTests
     private static double Evaluate(IrBuilder b, Partial partial, double x, double y)
     {
         var run = new IrInterpreter(x, y).Run(b.Finish());
+        if (partial.IsZero) return 0.0;
         double factor = partial.Factor == Partial.None ? 1.0 : run[partial.Factor];
         return partial.Subtract ? -factor : factor;
     }
@@ -166,6 +204,11 @@ public class RuleTableTests
             Op.Relu => ValueMath.Relu(a), Op.Sigmoid => ValueMath.Sigmoid(a), Op.Softplus => ValueMath.Softplus(a),
             Op.Neg => -a, Op.Add => a + b, Op.Sub => a - b, Op.Mul => a * b, Op.Div => a / b,
             Op.Pow => ValueMath.Pow(a, b), Op.Max => ValueMath.Max(a, b), Op.Min => ValueMath.Min(a, b),
+            Op.Asin => ValueMath.Asin(a), Op.Acos => ValueMath.Acos(a), Op.Sinh => ValueMath.Sinh(a), Op.Cosh => ValueMath.Cosh(a),
+            Op.Asinh => ValueMath.Asinh(a), Op.Acosh => ValueMath.Acosh(a), Op.Atanh => ValueMath.Atanh(a),
+            Op.Log10 => ValueMath.Log10(a), Op.Log2 => ValueMath.Log2(a), Op.Exp2 => ValueMath.Exp2(a), Op.Exp10 => ValueMath.Exp10(a),
+            Op.Cbrt => ValueMath.Cbrt(a), Op.Atan2 => ValueMath.Atan2(a, b), Op.LogBase => ValueMath.Log(a, b),
+            Op.CopySign => ValueMath.CopySign(a, b), Op.MaxMagnitude => ValueMath.MaxMagnitude(a, b), Op.MinMagnitude => ValueMath.MinMagnitude(a, b),
             _ => throw new NotSupportedException($"no tape counterpart known for {op}: add it here"),
         };
         r.Backward();
@@ -175,7 +218,12 @@ public class RuleTableTests
     /// <summary>Points inside each operation's domain and away from its kinks (finite differences need smoothness).</summary>
     private static IEnumerable<(double X, double Y)> SmoothPoints(OpRule rule) => rule.Op switch
     {
-        Op.Log or Op.Sqrt => [(0.3, 0), (1.0, 0), (2.7, 0), (9.5, 0)],
+        Op.Log or Op.Sqrt or Op.Log10 or Op.Log2 => [(0.3, 0), (1.0, 0), (2.7, 0), (9.5, 0)],
+        Op.Asin or Op.Acos or Op.Atanh => [(-0.9, 0), (-0.4, 0), (0.2, 0), (0.75, 0)],
+        Op.Acosh => [(1.1, 0), (1.9, 0), (4.5, 0), (30.0, 0)],
+        Op.LogBase => [(0.7, 1.9), (2.5, 0.4), (9.0, 3.0), (1.3, 10.0)],
+        // Away from the kinks: a sign change (CopySign), equal magnitudes (MaxMagnitude, MinMagnitude).
+        Op.CopySign => [(0.7, 1.9), (-1.9, 0.7), (-1.3, -0.4), (2.5, -0.4)],
         Op.Pow => [(0.7, 1.9), (1.9, -0.4), (2.5, 3.0), (1.3, 0.5)],
         _ when rule.Arity == 1 => [(-1.3, 0), (-0.4, 0), (0.7, 0), (1.9, 0)],
         _ => [(0.7, 1.9), (1.9, 0.7), (-1.3, 0.4), (2.5, -0.4)],

@@ -50,6 +50,11 @@ internal readonly record struct Partial(int Factor, bool Subtract)
     /// <summary>d result / d operand = -1.</summary>
     public static readonly Partial MinusOne = new(None, true);
 
+    /// <summary>The operation does not depend on this operand (CopySign's sign source): nothing flows to it.</summary>
+    public static readonly Partial Zero = new(-2, false);
+
+    public bool IsZero => Factor == -2;
+
     public static Partial Times(int factor) => new(factor, false);
 
     public static Partial MinusTimes(int factor) => new(factor, true);
@@ -101,6 +106,13 @@ internal sealed record OpRule(Op Op, int Arity, ResultType Result)
     /// it is an internal error, never a silent zero.
     /// </summary>
     public Func<RuleSite, int, Partial>? Partial { get; init; }
+
+    /// <summary>
+    /// The result is a double whose derivative is zero wherever it exists (<c>Math.Floor</c>, <c>Math.Round</c>,
+    /// <c>SymMath.StopGradient</c>): it is never active, so nothing flows back through it, in the gradient and on
+    /// the tape alike (the tape twin computes it on the operand's data, a constant to the tape).
+    /// </summary>
+    public bool NoDerivative { get; init; }
 
     public ValType TypeOf(ValType operand) => Result switch
     {

@@ -24,8 +24,23 @@ internal static class OpRules
     /// <summary>Every rule, for tests that check each entry.</summary>
     public static IEnumerable<OpRule> All => Table.Values;
 
-    private static readonly Dictionary<(string, int), OpRule> BySource =
-        Table.Values.Where(r => r.Source is not null).ToDictionary(r => (r.Source!, r.Arity));
+    /// <summary>
+    /// Rules by the method a call names: <c>System.Math.Exp</c>, and the same function's <c>double.Exp</c> static
+    /// form (the generic-math statics of <c>double</c> call Math's; both spell <c>Math.Exp</c> in the output).
+    /// </summary>
+    private static readonly Dictionary<(string, int), OpRule> BySource = SourceNames();
+
+    private static Dictionary<(string, int), OpRule> SourceNames()
+    {
+        var names = new Dictionary<(string, int), OpRule>();
+        foreach (OpRule rule in Table.Values.Where(r => r.Source is not null))
+        {
+            names.Add((rule.Source!, rule.Arity), rule);
+            const string math = "System.Math.";
+            if (rule.Source!.StartsWith(math, StringComparison.Ordinal)) names.Add(("double." + rule.Source.Substring(math.Length), rule.Arity), rule);
+        }
+        return names;
+    }
 
     /// <summary>The operation a call of <paramref name="method"/> (full name, e.g. <c>System.Math.Exp</c>) with <paramref name="arity"/> arguments is, if any.</summary>
     public static OpRule? ForCall(string method, int arity) => BySource.TryGetValue((method, arity), out OpRule? rule) ? rule : null;
@@ -52,6 +67,48 @@ internal static class OpRules
             Function(Op.Sigmoid, "global::SymGrad.SymMath.Sigmoid", (s, _) => Partial.Times(s.Mul(s.Result, s.OneMinus(s.Result)))),
             Function(Op.Softplus, "global::SymGrad.SymMath.Softplus", (s, _) => Partial.Times(s.B.Unary(Op.Sigmoid, s.A))),
 
+            // ---- the rest of Math: inverse and hyperbolic functions, other bases, cube root ----
+            // 1 / sqrt(1 - x^2): +Infinity at |x| = 1, NaN outside [-1, 1] (where the value is NaN too).
+            Function(Op.Asin, Math + ".Asin", (s, _) => Partial.Times(InverseSqrt(s, s.OneMinus(s.Mul(s.A, s.A))))),
+            Function(Op.Acos, Math + ".Acos", (s, _) => Partial.MinusTimes(InverseSqrt(s, s.OneMinus(s.Mul(s.A, s.A))))),
+            Function(Op.Sinh, Math + ".Sinh", (s, _) => Partial.Times(s.B.Unary(Op.Cosh, s.A))),
+            Function(Op.Cosh, Math + ".Cosh", (s, _) => Partial.Times(s.B.Unary(Op.Sinh, s.A))),
+            // 1 / sqrt(x^2 + 1): x^2 overflows past |x| ~ 1e154, where the derivative (~1/|x|) is taken as 0.
+            Function(Op.Asinh, Math + ".Asinh", (s, _) => Partial.Times(InverseSqrt(s, s.B.Binary(Op.Add, s.Mul(s.A, s.A), s.One)))),
+            // 1 / (sqrt(x - 1) sqrt(x + 1)): no x^2 to overflow; +Infinity at 1, NaN below.
+            Function(Op.Acosh, Math + ".Acosh", (s, _) => Partial.Times(s.B.Binary(Op.Div, s.One,
+                s.Mul(s.B.Unary(Op.Sqrt, s.B.Binary(Op.Sub, s.A, s.One)), s.B.Unary(Op.Sqrt, s.B.Binary(Op.Add, s.A, s.One)))))),
+            // 1 / (1 - x^2): +-Infinity at |x| = 1.
+            Function(Op.Atanh, Math + ".Atanh", (s, _) => Partial.Times(s.B.Binary(Op.Div, s.One, s.OneMinus(s.Mul(s.A, s.A))))),
+            Function(Op.Log10, Math + ".Log10", (s, _) => Partial.Times(s.B.Binary(Op.Div, s.One, s.Mul(s.A, s.B.Const(Ln10))))),
+            Function(Op.Log2, Math + ".Log2", (s, _) => Partial.Times(s.B.Binary(Op.Div, s.One, s.Mul(s.A, s.B.Const(Ln2))))),
+            Function(Op.Exp2, "double.Exp2", (s, _) => Partial.Times(s.Mul(s.Result, s.B.Const(Ln2)))),
+            Function(Op.Exp10, "double.Exp10", (s, _) => Partial.Times(s.Mul(s.Result, s.B.Const(Ln10)))),
+            // 1 / (3 cbrt(x)^2): +Infinity at 0, as sqrt.
+            Function(Op.Cbrt, Math + ".Cbrt", (s, _) => Partial.Times(s.B.Binary(Op.Div, s.One, s.Mul(s.B.Const(3.0), s.Mul(s.Result, s.Result))))),
+
+            // ---- piecewise constant: derivative 0 wherever it exists (documented), so never active ----
+            Rounding(Op.Floor, System.Math.Floor),
+            Rounding(Op.Ceiling, System.Math.Ceiling),
+            Rounding(Op.Truncate, System.Math.Truncate),
+            Rounding(Op.Round, System.Math.Round), // to even, as Math.Round(double)
+            // An int; Math.Sign throws on NaN, so NaN is not folded (the program throws where the method does).
+            new(Op.Sign, 1, ResultType.Int)
+            {
+                Fold = (_, x, _) => double.IsNaN(x) ? null : System.Math.Sign(x),
+                CSharp = Spelling.Call(Math + ".Sign", 1), Source = "System.Math.Sign", SourceTakesInts = true, Temporary = "sign",
+            },
+            // The value through, the derivative stopped: what the caller wants held constant (a target, a baseline).
+            new(Op.StopGradient, 1, ResultType.SameAsOperand)
+            {
+                NoDerivative = true, CSharp = Spelling.Call("global::SymGrad.SymMath.StopGradient", 1),
+                Source = "SymGrad.SymMath.StopGradient", Temporary = "stopped",
+            },
+            Test(Op.IsFinite, x => !double.IsNaN(x) && !double.IsInfinity(x)), // netstandard2.0 has no double.IsFinite
+            Test(Op.IsInfinity, double.IsInfinity),
+            Test(Op.IsPositiveInfinity, double.IsPositiveInfinity),
+            Test(Op.IsNegativeInfinity, double.IsNegativeInfinity),
+
             // ---- unary operators and conversions ----
             new(Op.Neg, 1, ResultType.SameAsOperand)
             {
@@ -60,10 +117,7 @@ internal static class OpRules
                 Partial = (_, _) => Partial.MinusOne,
             },
             new(Op.Not, 1, ResultType.Bool) { Fold = (_, x, _) => x == 0 ? 1 : 0, CSharp = Spelling.Prefix("!") },
-            new(Op.IsNaN, 1, ResultType.Bool)
-            {
-                Fold = (_, x, _) => double.IsNaN(x) ? 1 : 0, CSharp = Spelling.Call("double.IsNaN", 1), Temporary = "isnan",
-            },
+            Test(Op.IsNaN, double.IsNaN),
             new(Op.IntToDouble, 1, ResultType.Double) { Fold = (_, x, _) => x, CSharp = Spelling.Prefix("(double)") },
             new(Op.DoubleToInt, 1, ResultType.Int)
             {
@@ -93,6 +147,41 @@ internal static class OpRules
             },
             MaxMin(Op.Max, Op.Gt),
             MaxMin(Op.Min, Op.Lt),
+            // atan2(y, x): d/dy = x / (x^2 + y^2), d/dx = -y / (x^2 + y^2); NaN at the origin (0 / 0), as the tape.
+            new(Op.Atan2, 2, ResultType.SameAsOperand)
+            {
+                CSharp = Spelling.Call(Math + ".Atan2", 2), Tape = Spelling.Call(ValueMath + ".Atan2", 2), Temporary = "atan2",
+                Source = "System.Math.Atan2",
+                Partial = (s, k) =>
+                {
+                    int inverse = s.B.Binary(Op.Div, s.One, s.B.Binary(Op.Add, s.Mul(s.Second, s.Second), s.Mul(s.A, s.A)));
+                    return k == 0 ? Partial.Times(s.Mul(s.Second, inverse)) : Partial.MinusTimes(s.Mul(s.A, inverse));
+                },
+            },
+            // Math.Log(a, b) itself (its special cases at b = 1, 0, Infinity are the runtime's): d/da = 1 / (a ln b),
+            // d/db = -log_b(a) / (b ln b).
+            new(Op.LogBase, 2, ResultType.SameAsOperand)
+            {
+                CSharp = Spelling.Call(Math + ".Log", 2), Tape = Spelling.Call(ValueMath + ".Log", 2), Temporary = "log",
+                Source = "System.Math.Log",
+                Partial = (s, k) =>
+                {
+                    int lnB = s.B.Unary(Op.Log, s.Second);
+                    return k == 0 ? Partial.Times(s.B.Binary(Op.Div, s.One, s.Mul(s.A, lnB)))
+                        : Partial.MinusTimes(s.B.Binary(Op.Div, s.Result, s.Mul(s.Second, lnB)));
+                },
+            },
+            // |a| with b's sign: d/da = sign(a) sign(b) by their sign bits (so +-1 at zero too); b only gives the sign.
+            new(Op.CopySign, 2, ResultType.SameAsOperand)
+            {
+                Fold = (t, x, y) => t == ValType.Int ? null : CopySign(x, y),
+                CSharp = Spelling.Call(Math + ".CopySign", 2), Tape = Spelling.Call(ValueMath + ".CopySign", 2), Temporary = "copysign",
+                Source = "System.Math.CopySign",
+                Partial = (s, k) => k == 1 ? Partial.Zero
+                    : Partial.Times(s.Mul(s.B.Binary(Op.CopySign, s.One, s.A), s.B.Binary(Op.CopySign, s.One, s.Second))),
+            },
+            Magnitude(Op.MaxMagnitude, Op.Gt),
+            Magnitude(Op.MinMagnitude, Op.Lt),
 
             // ---- logic and comparisons ----
             Logic(Op.And, "&&", Prec.And, (x, y) => x && y),
@@ -109,12 +198,54 @@ internal static class OpRules
         return table;
     }
 
+    /// <summary><c>ln 2</c> and <c>ln 10</c> to the last bit, written out so the tape (<c>ValueMath</c>) uses the very same constants.</summary>
+    private const double Ln2 = 0.6931471805599453, Ln10 = 2.302585092994046;
+
     /// <summary>A function of one double, the same name on the tape (<c>ValueMath</c>); its temporary is named after it.</summary>
     private static OpRule Function(Op op, string function, Func<RuleSite, int, Partial> partial) =>
         new(op, 1, ResultType.SameAsOperand)
         {
             CSharp = Spelling.Call(function, 1), Tape = Spelling.Call(ValueMath + "." + op, 1),
-            Temporary = op.ToString().ToLowerInvariant(), Partial = partial, Source = function.Substring("global::".Length),
+            Temporary = op.ToString().ToLowerInvariant(), Partial = partial,
+            Source = function.StartsWith("global::", StringComparison.Ordinal) ? function.Substring("global::".Length) : function,
+        };
+
+    /// <summary>Math.CopySign, which netstandard2.0 lacks: x's magnitude bits with y's sign bit.</summary>
+    private static double CopySign(double x, double y) => BitConverter.Int64BitsToDouble(
+        (BitConverter.DoubleToInt64Bits(x) & long.MaxValue) | (BitConverter.DoubleToInt64Bits(y) & long.MinValue));
+
+    private static int InverseSqrt(RuleSite s, int x) => s.B.Binary(Op.Div, s.One, s.B.Unary(Op.Sqrt, x));
+
+    /// <summary>Floor, Ceiling, Truncate, Round: exact, so folded; piecewise constant, so never active.</summary>
+    private static OpRule Rounding(Op op, Func<double, double> f) =>
+        new(op, 1, ResultType.SameAsOperand)
+        {
+            Fold = (t, x, _) => t == ValType.Int ? null : f(x), NoDerivative = true,
+            CSharp = Spelling.Call(Math + "." + op, 1), Source = "System.Math." + op, Temporary = op.ToString().ToLowerInvariant(),
+        };
+
+    /// <summary><c>double.IsNaN</c> and its kin: a bool of a double, for conditions.</summary>
+    private static OpRule Test(Op op, Func<double, bool> f) =>
+        new(op, 1, ResultType.Bool)
+        {
+            Fold = (_, x, _) => f(x) ? 1 : 0, CSharp = Spelling.Call("double." + op, 1), Source = "double." + op,
+            Temporary = op.ToString().ToLowerInvariant(),
+        };
+
+    /// <summary>
+    /// MaxMagnitude and MinMagnitude, computed by Math itself (its rules for ties and NaN); the whole adjoint goes to
+    /// the first operand when its magnitude wins strictly, else to the second (ties to the second, as Max and Min).
+    /// </summary>
+    private static OpRule Magnitude(Op op, Op firstWinsWhen) =>
+        new(op, 2, ResultType.SameAsOperand)
+        {
+            CSharp = Spelling.Call(Math + "." + op, 2), Tape = Spelling.Call(ValueMath + "." + op, 2),
+            Temporary = op.ToString().ToLowerInvariant(), Source = "System.Math." + op,
+            Partial = (s, k) =>
+            {
+                int firstWins = s.B.Compare(firstWinsWhen, s.B.Unary(Op.Abs, s.A), s.B.Unary(Op.Abs, s.Second));
+                return Partial.Times(k == 0 ? s.B.Select(firstWins, s.One, s.Zero) : s.B.Select(firstWins, s.Zero, s.One));
+            },
         };
 
     /// <summary>
