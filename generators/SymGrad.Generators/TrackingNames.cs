@@ -19,6 +19,7 @@ internal static class TypeNames
     public const string DifferentiableAttribute = "SymGrad.DifferentiableAttribute";
     public const string NoDerivativeAttribute = "SymGrad.NoDerivativeAttribute";
     public const string OutputAttribute = "SymGrad.OutputAttribute";
+    public const string DerivativeOfAttribute = "SymGrad.DerivativeOfAttribute";
     public const string SymMath = "SymGrad.SymMath";
     public const string Value = "global::SymGrad.Value";
     public const string ValueMath = "global::SymGrad.ValueMath";

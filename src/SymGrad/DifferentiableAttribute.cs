@@ -70,3 +70,49 @@ public sealed class NoDerivativeAttribute : Attribute
 public sealed class OutputAttribute : Attribute
 {
 }
+
+/// <summary>
+/// Marks a method as the derivative rule of another: calls of that method in a <see cref="DifferentiableAttribute"/>
+/// method are kept as calls, and their partial derivatives are this method's results, in the gradient, in forward
+/// mode and on the tape twin (a <see cref="Value"/> node whose local derivatives come from here). For a function of
+/// one <c>double</c>, the rule takes the same parameter and returns the derivative; for two, it returns the tuple of
+/// both partials, <c>(d/da, d/db)</c>. Use it for what SymGrad cannot read (a library's special function), for a
+/// stabler formula than the one the body gives, or for a derivative you know in closed form; check it against finite
+/// differences with <see cref="DerivativeCheck"/>.
+/// </summary>
+/// <example>
+/// <code>
+/// public static double Erf(double x) =&gt; MathNet.Numerics.SpecialFunctions.Erf(x);
+///
+/// [DerivativeOf(nameof(Erf))]
+/// public static double ErfDerivative(double x) =&gt; 2 / Math.Sqrt(Math.PI) * Math.Exp(-x * x);
+///
+/// [DerivativeOf(typeof(Math), nameof(Math.Cosh))] // a rule for a method of another type
+/// public static double CoshDerivative(double x) =&gt; Math.Sinh(x);
+/// </code>
+/// </example>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = false, Inherited = false)]
+public sealed class DerivativeOfAttribute : Attribute
+{
+    /// <summary>The rule of <paramref name="method"/>, a static method of the rule's own type.</summary>
+    public DerivativeOfAttribute(string method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        Method = method;
+    }
+
+    /// <summary>The rule of <paramref name="method"/>, a static method of <paramref name="type"/>.</summary>
+    public DerivativeOfAttribute(Type type, string method)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(method);
+        Type = type;
+        Method = method;
+    }
+
+    /// <summary>The type that declares the method, or null for the rule's own type.</summary>
+    public Type? Type { get; }
+
+    /// <summary>The name of the method the rule differentiates.</summary>
+    public string Method { get; }
+}

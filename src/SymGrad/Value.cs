@@ -58,6 +58,16 @@ public sealed class Value
         _dSecond = dB;
     }
 
+    /// <summary>
+    /// A node made by a user's derivative rule (<see cref="DerivativeOfAttribute"/>): <paramref name="data"/> is the
+    /// function's value, <paramref name="dA"/> its derivative with respect to <paramref name="a"/>. The generated
+    /// tape twins call this; it is public so that hand-written tape code can use a rule too.
+    /// </summary>
+    public static Value Rule(double data, string op, Value a, double dA) => new(data, op, a, dA);
+
+    /// <summary>A node of a user's rule of two arguments, as <see cref="Rule(double, string, Value, double)"/>.</summary>
+    public static Value Rule(double data, string op, Value a, double dA, Value b, double dB) => new(data, op, a, dA, b, dB);
+
     /// <summary>The number this node holds. Setting it (say, an optimizer step on a leaf) does not update nodes
     /// already built from it: build the graph again.</summary>
     public double Data { get; set; }

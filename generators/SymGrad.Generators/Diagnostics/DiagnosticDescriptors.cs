@@ -42,7 +42,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedCall = Error("SG0007",
         "Call to a method that cannot be differentiated",
-        "'{0}' is neither [Differentiable] nor a supported math function (Math.Exp Log Sqrt Pow Tanh Sin Cos Tan Abs Max Min Atan, SymMath.Relu Sigmoid Softplus)");
+        "'{0}' is neither [Differentiable], nor a supported math function (the README's table of functions), nor given a rule with [DerivativeOf]; a value being differentiated reaches it");
 
     public static readonly DiagnosticDescriptor AssignmentToParameter = Error("SG0008",
         "Assignment to a parameter",
@@ -84,6 +84,10 @@ internal static class DiagnosticDescriptors
         "A vector output that cannot be differentiated",
         "'{0}' {1}: {2}");
 
+    public static readonly DiagnosticDescriptor InvalidDerivativeRule = Error("SG0018",
+        "A derivative rule that cannot be used",
+        "The derivative rule '{0}' of '{1}' {2}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SG0099",
         "SymGrad internal error",
         "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -92,7 +96,7 @@ internal static class DiagnosticDescriptors
     {
         MethodNotStatic, TypeNotPartial, UnsupportedReturnType, UnsupportedParameterType, UnsupportedStatement,
         UnsupportedLoop, UnsupportedCall, AssignmentToParameter, IndexNotConstant, Recursion,
-        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, ModeNotAvailable, VectorOutput, InternalError,
+        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, ModeNotAvailable, VectorOutput, InvalidDerivativeRule, InternalError,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -197,10 +197,24 @@ internal sealed class ForwardMode
             SelectInstr s => _b.Select(s.Cond, Tangent(s.A), Tangent(s.B)),
             UnaryInstr u => Combine(instr, u.Op, u.A, -1),
             BinaryInstr b => Combine(instr, b.Op, b.A, b.B),
+            CallInstr c => CombineCall(c),
             _ => throw new System.InvalidOperationException($"no tangent rule for the active instruction {instr}"),
         };
         _b.MarkTangent(t, instr.Id); // the emitter names it after the value: tz for z
         return t;
+    }
+
+    /// <summary>A user's rule: Σ rule_k(args) · t_k over the active arguments, in argument order.</summary>
+    private int CombineCall(CallInstr call)
+    {
+        int sum = -1;
+        for (int k = 0; k < call.Args.Count; k++)
+        {
+            if (!_active.Contains(call.Args[k])) continue;
+            int term = _b.Binary(Op.Mul, _b.Call(ReverseMode.RulePartial(call, k)), Tangent(call.Args[k]));
+            sum = sum < 0 ? term : _b.Binary(Op.Add, sum, term);
+        }
+        return sum < 0 ? _b.Const(0.0) : sum;
     }
 
     /// <summary>Σ partial_k · t_k over the active operands, in operand order; a negative partial is subtracted.</summary>

@@ -292,7 +292,7 @@ internal sealed partial class ReverseMode
     /// <summary>An operation dearer than a push and a pop (a transcendental function, a division): kept, not recomputed.</summary>
     private static bool IsCostly(Instr instr) =>
         instr is UnaryInstr { Op: Op.Exp or Op.Log or Op.Sqrt or Op.Tanh or Op.Sin or Op.Cos or Op.Tan or Op.Atan or Op.Sigmoid or Op.Softplus }
-        || instr is BinaryInstr { Op: Op.Pow or Op.Div, Type: ValType.Double };
+        || instr is BinaryInstr { Op: Op.Pow or Op.Div, Type: ValType.Double } || instr is CallInstr;
 
     /// <summary>
     /// Whether a value of the iteration depends on more than the loop's invariants and its index (on a carried

@@ -158,6 +158,17 @@ internal sealed partial class ReverseMode
             if (_active.Contains(select.B)) Accumulate(adj, select.B, _b.Select(select.Cond, zero, g));
             return;
         }
+        if (instr is CallInstr call)
+        {
+            // A user's rule: each partial is the rule method's result for that argument.
+            for (int k = 0; k < call.Args.Count; k++)
+            {
+                if (!_active.Contains(call.Args[k])) continue;
+                int partial = _b.Call(RulePartial(call, k));
+                Accumulate(adj, call.Args[k], _b.Binary(Op.Mul, partial, g));
+            }
+            return;
+        }
         (Op op, int a, int b) = instr switch
         {
             UnaryInstr u => (u.Op, u.A, -1),
@@ -177,6 +188,13 @@ internal sealed partial class ReverseMode
             Accumulate(adj, operand, contribution, partial.Subtract);
         }
     }
+
+    /// <summary>The call of a user's rule that gives the partial of <paramref name="call"/> with respect to argument <paramref name="k"/>.</summary>
+    internal static CallInstr RulePartial(CallInstr call, int k) =>
+        new(-1, ValType.Double, call.Derivative ?? throw new System.InvalidOperationException($"'{call.Label}' has no derivative rule but its result is active"), call.Args)
+        {
+            Item = call.Args.Count == 1 ? -1 : k, Label = "d" + call.Label,
+        };
 
     private void Accumulate(Dictionary<int, int> adj, int v, int contribution, bool negate = false)
     {

@@ -162,6 +162,10 @@ internal abstract class ProgramEmitter
         throw new System.InvalidOperationException($"this program cannot write {effect.GetType().Name}");
 
     /// <summary>Leaves (literals, parameters, elements, lengths) read the same in every emitter; null for other instructions.</summary>
+    /// <summary><c>global::T.F(a, b)</c>, and <c>.Item1</c> for one partial of a rule that returns a tuple.</summary>
+    protected static string CallText(CallInstr call, System.Func<int, string> argument) =>
+        $"{call.Target}({string.Join(", ", call.Args.Select(argument))})" + (call.Item >= 0 ? $".Item{call.Item + 1}" : "");
+
     protected (string Text, int Precedence)? RenderLeaf(Instr instr, MethodIr ir)
     {
         switch (instr)

@@ -89,6 +89,15 @@ internal sealed class TapeEmitter : ProgramEmitter
     {
         if (RenderLeaf(instr, _ir) is { } leaf) return leaf;
         if (instr is LoadLocal l) return (Element(l.Array, l.Index0, l.Index1), Prec.Primary);
+        if (instr is CallInstr call)
+        {
+            string onData = CallText(call, a => DataOf(a, Prec.Conditional));
+            if (!Active(instr.Id)) return (onData, Prec.Primary);
+            // A user's rule: one node whose local derivatives are the rule's values (inactive arguments as constants).
+            var operands = call.Args.Select((a, k) => $"{(Active(a) ? Operand(a, Prec.Conditional) : $"new {ValueType}({Operand(a, Prec.Conditional)})")}, "
+                + CallText(Differentiation.ReverseMode.RulePartial(call, k), x => DataOf(x, Prec.Conditional)));
+            return ($"{ValueType}.Rule({onData}, \"{call.Label}\", {string.Join(", ", operands)})", Prec.Primary);
+        }
         (Op op, int a, int b) = instr switch
         {
             UnaryInstr u => (u.Op, u.A, -1),

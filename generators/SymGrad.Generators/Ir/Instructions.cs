@@ -77,6 +77,29 @@ internal sealed record BinaryInstr(int Id, ValType Type, Op Op, int A, int B) : 
 /// <summary><c>A op B</c> for a comparison operator; the result is a bool.</summary>
 internal sealed record CompareInstr(int Id, Op Op, int A, int B) : Instr(Id, ValType.Bool);
 
+/// <summary>
+/// A call kept as a call: the static method <see cref="Target"/> (as C# names it, <c>global::</c> included) on
+/// <see cref="Args"/>, doubles and ints, returning a double or an int. Pure as far as SymGrad is concerned (it may
+/// be moved, repeated or dropped). With <see cref="Derivative"/>, a user's <c>[DerivativeOf]</c> rule supplies its
+/// partials: a call of the rule method on the same arguments, whose <see cref="Item"/>th result (a tuple's, or the
+/// one double when <see cref="Item"/> is -1) is the partial with respect to argument <see cref="Item"/>. Without one,
+/// no active value may reach it (checked after activity analysis, SG0007 at <see cref="Where"/>).
+/// </summary>
+internal sealed record CallInstr(int Id, ValType Type, string Target, EquatableArray<int> Args) : Instr(Id, Type)
+{
+    public string? Derivative { get; init; }
+
+    public int Item { get; init; } = -1;
+
+    /// <summary>The method's name as the source wrote it (<c>Erf</c>): names temporaries and tape nodes.</summary>
+    public string Label { get; init; } = "call";
+
+    /// <summary>The method as diagnostics show it (<c>System.Math.BitDecrement(double)</c>).</summary>
+    public string Shown { get; init; } = "";
+
+    public Diagnostics.SourceSpot? Where { get; init; }
+}
+
 /// <summary><c>Cond ? A : B</c> with both sides already computed: only for cheap values (derivative selections).</summary>
 internal sealed record SelectInstr(int Id, ValType Type, int Cond, int A, int B) : Instr(Id, Type);
 

@@ -159,6 +159,16 @@ internal sealed class IrBuilder
         if (instr.Id >= _next) _next = instr.Id + 1;
     }
 
+    /// <summary>A call kept as a call (see <see cref="CallInstr"/>): never shared, so each stands where it was made.</summary>
+    public int Call(CallInstr call)
+    {
+        int id = NewId();
+        var instr = call with { Id = id, Origin = Origin };
+        _defs[id] = instr;
+        _frames[_frames.Count - 1].Nodes.Add(instr);
+        return id;
+    }
+
     /// <summary>Adds an effect to the current block.</summary>
     public void AddEffect(Effect effect) => _frames[_frames.Count - 1].Nodes.Add(effect with { Origin = Origin });
 

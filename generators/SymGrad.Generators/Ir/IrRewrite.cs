@@ -24,6 +24,7 @@ internal static class IrRewrite
             CompareInstr c => c with { A = S(c.A), B = S(c.B) },
             SelectInstr s => s with { Cond = S(s.Cond), A = S(s.A), B = S(s.B) },
             LoadInstr l => l with { Index0 = S(l.Index0), Index1 = S(l.Index1) },
+            CallInstr c => c with { Args = c.Args.Select(S).ToEquatableArray() },
             AddToAdjoint a => a with { Index0 = S(a.Index0), Index1 = S(a.Index1), Value = S(a.Value) },
             TapePush t => t with { Value = S(t.Value) },
             NewArray n => n with { Length0 = S(n.Length0), Length1 = S(n.Length1) },

@@ -19,6 +19,7 @@ internal static class IrWalk
         CompareInstr c => new[] { c.A, c.B },
         SelectInstr s => new[] { s.Cond, s.A, s.B },
         LoadInstr l => l.Index1 < 0 ? new[] { l.Index0 } : new[] { l.Index0, l.Index1 },
+        CallInstr c => c.Args,
         AddToAdjoint a => new[] { a.Index0, a.Index1, a.Value }.Where(v => v >= 0),
         IfInstr r => new[] { r.Cond }.Concat(r.Phis.SelectMany(p => new[] { p.Then, p.Else })),
         LoopRegion l => new[] { l.Cond }.Concat(l.Vars.SelectMany(v => new[] { v.Init, v.Next })),

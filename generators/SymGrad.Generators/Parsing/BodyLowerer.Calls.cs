@@ -1,3 +1,5 @@
+using SymGrad.Generators.Model;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -36,8 +38,72 @@ internal sealed partial class BodyLowerer
             int dim = Scalar(Arg(0), env);
             if (_b.TryGetConst(dim, out double d) && d is 0 or 1) return Length(Array(instance, env), (int)d);
         }
+        if (RuleOf(method, call) is { } derivative) return KeptCall(call, method, derivative, env);
         if (IsDifferentiable(method)) return Inline(call, method, env);
+        if (IsPlainFunction(method)) return KeptCall(call, method, null, env); // fine while nothing active reaches it (checked after activity)
         throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), method.ToDisplayString());
+    }
+
+    /// <summary>A static, non-generic method of doubles and ints returning one: a call SymGrad can keep as it is.</summary>
+    private static bool IsPlainFunction(IMethodSymbol method) =>
+        method.IsStatic && !method.IsGenericMethod && method.ReturnType.SpecialType is SpecialType.System_Double or SpecialType.System_Int32
+        && method.Parameters.All(p => p.RefKind == RefKind.None && p.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Int32)
+        && method.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal;
+
+    private int KeptCall(IInvocationOperation call, IMethodSymbol method, IMethodSymbol? rule, Env env)
+    {
+        var args = method.Parameters.Select(p => Scalar(call.Arguments.First(a => a.Parameter?.Ordinal == p.Ordinal).Value, env)).ToEquatableArray();
+        ValType type = method.ReturnType.SpecialType == SpecialType.System_Int32 ? ValType.Int : ValType.Double;
+        return _b.Call(new CallInstr(-1, type, FullName(method), args)
+        {
+            Derivative = rule is null ? null : FullName(rule), Label = method.Name, Shown = method.ToDisplayString(), Where = SourceSpot.Of(CallLocation(call)),
+        });
+    }
+
+    private static string FullName(IMethodSymbol method) =>
+        method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + MethodParser.Identifier(method.Name);
+
+    /// <summary>
+    /// The user's [DerivativeOf] rule for <paramref name="method"/>, looked for in the method's own type and in the
+    /// type of the method being differentiated (where rules for other assemblies' methods live); checked here, so a
+    /// rule of the wrong shape is SG0018 on the call.
+    /// </summary>
+    private IMethodSymbol? RuleOf(IMethodSymbol method, IInvocationOperation call)
+    {
+        IEnumerable<INamedTypeSymbol> places = new[] { method.ContainingType, _callStack.Last().ContainingType }
+            .Where(t => t is not null).Distinct<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (IMethodSymbol candidate in places.SelectMany(t => t.GetMembers()).OfType<IMethodSymbol>())
+        {
+            foreach (AttributeData attribute in candidate.GetAttributes().Where(a => a.AttributeClass?.ToDisplayString() == TypeNames.DerivativeOfAttribute))
+            {
+                var args = attribute.ConstructorArguments;
+                INamedTypeSymbol? target = args.Length == 2 ? args[0].Value as INamedTypeSymbol : candidate.ContainingType;
+                string? name = args.Length == 2 ? args[1].Value as string : args.Length == 1 ? args[0].Value as string : null;
+                if (name != method.Name || !SymbolEqualityComparer.Default.Equals(target, method.ContainingType)) continue;
+                if (!method.Parameters.Select(p => p.Type).SequenceEqual(candidate.Parameters.Select(p => p.Type), SymbolEqualityComparer.Default)) continue; // a rule of another overload
+                CheckRule(candidate, method, call);
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    private static void CheckRule(IMethodSymbol rule, IMethodSymbol method, IInvocationOperation call)
+    {
+        void Bad(string why) => throw new LoweringException(DiagnosticDescriptors.InvalidDerivativeRule, CallLocation(call), rule.Name, method.Name, why);
+        int n = method.Parameters.Length;
+        if (!method.IsStatic || method.IsGenericMethod || method.ReturnType.SpecialType != SpecialType.System_Double
+            || n is < 1 or > 2 || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.SpecialType != SpecialType.System_Double))
+        {
+            Bad($"is for a method SymGrad cannot keep as a call: write '{method.Name}' as a static method of one or two doubles returning a double");
+        }
+        if (!rule.IsStatic || rule.IsGenericMethod) Bad("must be a static, non-generic method");
+        if (rule.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected) Bad("must be internal or public: the generated code calls it");
+        bool returns = n == 1
+            ? rule.ReturnType.SpecialType == SpecialType.System_Double
+            : rule.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Length == 2
+              && tuple.TupleElements.All(e => e.Type.SpecialType == SpecialType.System_Double);
+        if (!returns) Bad(n == 1 ? "must return a double: the derivative" : "must return (double, double): the partial derivatives with respect to each argument, in order");
     }
 
     internal static bool IsDifferentiable(IMethodSymbol method) =>

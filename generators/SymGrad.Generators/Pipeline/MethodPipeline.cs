@@ -26,6 +26,7 @@ internal static class MethodPipeline
         {
             MethodIr ir = spec.Ir;
             HashSet<int> active = Activity.Of(ir);
+            if (KeptCallProblem(spec, ir, active) is { } problem) return new EmittedMethod(Emitter.HintName(spec), spec.Shell, "", problem);
             // A Jacobian is made of VJPs (a row each) or JVPs (a column each): it needs both programs.
             bool jacobian = spec.HasVectorOutput && spec.Modes.HasFlag(DerivativeModes.Jacobian);
             bool reverse = spec.Modes.HasFlag(DerivativeModes.Reverse) || jacobian;
@@ -55,12 +56,42 @@ internal static class MethodPipeline
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The generator never throws: an exception would silently drop every generated file (CS8785).
-            string what = e.GetType().Name + ": " + e.Message;
-            var error = spec.Where is { } where
-                ? DiagnosticInfo.At(DiagnosticDescriptors.InternalError, where, spec.Name, what)
-                : DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, spec.Name, what);
-            return new EmittedMethod(Emitter.HintName(spec), spec.Shell, "", error);
+            return Internal(spec, e);
         }
+    }
+
+    /// <summary>
+    /// A call kept as a call that a differentiated value reaches without a rule (SG0007), or with a rule but in a
+    /// method that asks for second derivatives, which a rule of first derivatives cannot give (SG0018).
+    /// </summary>
+    private static DiagnosticInfo? KeptCallProblem(MethodSpec spec, MethodIr ir, HashSet<int> active)
+    {
+        bool second = spec.Modes.HasFlag(DerivativeModes.HessianVector) || spec.Modes.HasFlag(DerivativeModes.Hessian);
+        foreach (CallInstr call in IrWalk.Values(ir.Body).OfType<CallInstr>().Where(c => active.Contains(c.Id)))
+        {
+            if (call.Derivative is null)
+            {
+                return call.Where is { } where
+                    ? DiagnosticInfo.At(DiagnosticDescriptors.UnsupportedCall, where, call.Shown)
+                    : DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedCall, null, call.Shown);
+            }
+            if (second && call.Where is { } at)
+            {
+                string rule = call.Derivative.Substring(call.Derivative.LastIndexOf('.') + 1);
+                return DiagnosticInfo.At(DiagnosticDescriptors.InvalidDerivativeRule, at, rule, call.Label,
+                    "gives first derivatives only, and this method asks for H·v or the Hessian: ask for Reverse and Forward only, or write the function in SymGrad's language");
+            }
+        }
+        return null;
+    }
+
+    private static EmittedMethod Internal(MethodSpec spec, Exception e)
+    {
+        // The generator never throws: an exception would silently drop every generated file (CS8785).
+        string what = e.GetType().Name + ": " + e.Message;
+        var error = spec.Where is { } where
+            ? DiagnosticInfo.At(DiagnosticDescriptors.InternalError, where, spec.Name, what)
+            : DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, null, spec.Name, what);
+        return new EmittedMethod(Emitter.HintName(spec), spec.Shell, "", error);
     }
 }

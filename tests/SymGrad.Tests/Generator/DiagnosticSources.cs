@@ -37,6 +37,7 @@ internal static class DiagnosticSources
         new("SG0015", "[Differentiable] public static double Clashes(double x) => x * x;\n    public static double ClashesGradient(double x, ref double dX) => 0;", "Clashes", "'ClashesGradient'"),
         new("SG0016", "[Differentiable(Modes = 0)] public static double NoMode(double x) => x * x;", "Differentiable(Modes = 0)", "no derivative"),
         new("SG0017", "[Differentiable] public static void NoOutput(double x, Span<double> r) { r[0] = x; }", "void", "[Output]"),
+        new("SG0018", "[Differentiable] public static double UsesBadRule(double x) => Sq(x) + 1;\n    public static double Sq(double x) => x * x;\n    [DerivativeOf(nameof(Sq))] public static (double, double) SqDerivative(double x) => (x, x);", "Sq", "'SqDerivative'"),
     ];
 
     /// <summary>The name of the (first) bad method of an entry.</summary>

@@ -39,6 +39,10 @@ public class SnapshotTests
         Snapshot.Match(Generated(GeneratorHarness.Run(ForwardModeSample)), "ForwardMode");
 
     [Fact]
+    public void Calls_kept_as_calls_with_user_derivative_rules() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(DerivativeRuleTests.Source, SampleSources.ImplicitUsings)), "DerivativeRules");
+
+    [Fact]
     public void Hessian_vector_product() =>
         Snapshot.Match(Generated(GeneratorHarness.Run(HessianVectorSample)), "HessianVector");
 

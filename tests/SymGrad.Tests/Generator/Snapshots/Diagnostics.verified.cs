@@ -3,7 +3,7 @@ SG0003 9:36 'ReturnsFloat' returns 'float': a [Differentiable] method must retur
 SG0004 10:68 Parameter 'x' has type 'float': supported are double, int, double[], double[,], ReadOnlySpan<double> and Span<double>, passed by value
 SG0005 11:61 A try statement is not supported in a [Differentiable] method: validate the arguments before the call; the method itself must not throw
 SG0006 12:95 This loop cannot be differentiated: its condition 'k < 3' is always true, so the loop never ends. Give it a condition that only tests, e.g. for (int i = 0; i < n; i++) or while (err > tol), and assign in the body
-SG0007 13:68 'System.Math.BitDecrement(double)' is neither [Differentiable] nor a supported math function (Math.Exp Log Sqrt Pow Tanh Sin Cos Tan Abs Max Min Atan, SymMath.Relu Sigmoid Softplus)
+SG0007 13:68 'System.Math.BitDecrement(double)' is neither [Differentiable], nor a supported math function (the README's table of functions), nor given a rule with [DerivativeOf]; a value being differentiated reaches it
 SG0008 14:73 'v[0] = 1' assigns to parameter 'v': parameters of a [Differentiable] method are read-only; copy into a local first
 SG0009 15:74 Index '-1' is -1, below 0: a constant index must lie inside the array
 SG0010 16:78 'Recursive' calls itself through Recursive -> Recursive: [Differentiable] methods are inlined, so recursion is not supported
@@ -15,4 +15,5 @@ SG0005 24:62 A try statement is not supported in a [Differentiable] method: vali
 SG0015 25:43 'Clashes' cannot get its generated 'ClashesGradient': type 'Methods' already has a member of that name; rename one of them
 SG0016 27:6 'NoMode' asks for no derivative at all (Modes = 0): ask for DerivativeModes.Reverse (the gradient), Forward (Jacobian-vector products), HessianVector (Hessian-vector products) or Hessian, combined with |
 SG0017 28:36 'NoOutput' returns void and has no [Output] parameter: return a double, or write the results into a last parameter [Output] Span<double> r
-SG0002 31:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
+SG0018 29:68 The derivative rule 'SqDerivative' of 'Sq' must return a double: the derivative
+SG0002 34:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
