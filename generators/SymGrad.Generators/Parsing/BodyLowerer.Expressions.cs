@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -44,6 +45,8 @@ internal sealed partial class BodyLowerer
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf } when IsArrayLike(lengthOf.Type) || IsIntArrayLike(lengthOf.Type):
                 return Length(Array(lengthOf, env), 0);
             case IConditionalOperation conditional: return Conditional(conditional, env);
+            case IIsPatternOperation isPattern: return Pattern(Scalar(isPattern.Value, env), isPattern.Pattern, env);
+            case ISwitchExpressionOperation switchExpression: return SwitchArms(Scalar(switchExpression.Value, env), switchExpression, 0, env);
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
                 return LowerExpression(op, env);
             case IFieldReferenceOperation field:
@@ -223,21 +226,78 @@ internal sealed partial class BodyLowerer
     }
 
     /// <summary><c>c ? a : b</c> as a real branch: only the taken side is evaluated.</summary>
-    private int Conditional(IConditionalOperation conditional, Env env)
+    private int Conditional(IConditionalOperation conditional, Env env) =>
+        Branch(Scalar(conditional.Condition, env), e => Scalar(conditional.WhenTrue, e), e => Scalar(conditional.WhenFalse!, e), env);
+
+    /// <summary>
+    /// Whether <paramref name="value"/> matches a pattern of comparisons: <c>&gt; 0</c>, <c>&lt;= 1</c>, a constant
+    /// (<c>is double.NaN</c> matches NaN, as C#'s pattern does), <c>and</c>, <c>or</c>, <c>not</c>, <c>_</c>: a bool.
+    /// </summary>
+    private int Pattern(int value, IPatternOperation pattern, Env env)
     {
-        int c = Scalar(conditional.Condition, env);
-        if (_b.TryGetConst(c, out double known)) return Scalar(known != 0 ? conditional.WhenTrue : conditional.WhenFalse!, env);
+        switch (pattern)
+        {
+            case IRelationalPatternOperation relational:
+                Op op = relational.OperatorKind switch
+                {
+                    BinaryOperatorKind.LessThan => Op.Lt, BinaryOperatorKind.LessThanOrEqual => Op.Le,
+                    BinaryOperatorKind.GreaterThan => Op.Gt, BinaryOperatorKind.GreaterThanOrEqual => Op.Ge,
+                    _ => throw UnsupportedExpression(pattern),
+                };
+                return _b.Compare(op, value, Scalar(relational.Value, env));
+            case IConstantPatternOperation constant:
+                int c = Scalar(constant.Value, env);
+                return _b.TryGetConst(c, out double k) && double.IsNaN(k) ? _b.Unary(Op.IsNaN, value) : _b.Compare(Op.Eq, value, c);
+            case IBinaryPatternOperation both:
+                int left = Pattern(value, both.LeftPattern, env), right = Pattern(value, both.RightPattern, env);
+                return _b.Binary(both.OperatorKind == BinaryOperatorKind.Or ? Op.Or : Op.And, left, right);
+            case INegatedPatternOperation negated:
+                return _b.Unary(Op.Not, Pattern(value, negated.Pattern, env));
+            case IDiscardPatternOperation:
+                return _b.Bool(true);
+            default:
+                throw UnsupportedExpr(pattern, "A pattern that declares or tests a type",
+                    "compare the value instead: x is > 0 and < 1, x is 0 or 1, x is not double.NaN");
+        }
+    }
+
+    /// <summary>
+    /// A switch expression's arms from <paramref name="arm"/> on, as nested real branches: only the chosen arm's
+    /// value is computed. The last arm must match everything (<c>_ =&gt;</c>): C# throws when no arm matches, and a
+    /// [Differentiable] method must not throw. A guard (<c>when</c>) is its own branch, so it is evaluated only where
+    /// its pattern matched, as in C#.
+    /// </summary>
+    private int SwitchArms(int value, ISwitchExpressionOperation switchExpression, int arm, Env env)
+    {
+        if (arm == switchExpression.Arms.Length)
+        {
+            throw UnsupportedExpr(switchExpression, "A switch expression without a last arm that matches every value",
+                "end it with a discard arm, _ => ...: without one C# throws when no arm matches");
+        }
+        ISwitchExpressionArmOperation current = switchExpression.Arms[arm];
+        int matches = Pattern(value, current.Pattern, env);
+        Func<Env, int> rest = e => SwitchArms(value, switchExpression, arm + 1, e);
+        Func<Env, int> chosen = current.Guard is null
+            ? e => Scalar(current.Value, e)
+            : e => Branch(Scalar(current.Guard, e), g => Scalar(current.Value, g), rest, e);
+        return Branch(matches, chosen, rest, env);
+    }
+
+    /// <summary>A real two-way branch on <paramref name="condition"/>: only the taken side is lowered into code that runs.</summary>
+    private int Branch(int condition, Func<Env, int> whenTrue, Func<Env, int> whenFalse, Env env)
+    {
+        if (_b.TryGetConst(condition, out double known)) return known != 0 ? whenTrue(env) : whenFalse(env);
         Env thenEnv = env.Clone(), elseEnv = env.Clone();
         _b.PushBlock();
-        int a = Scalar(conditional.WhenTrue, thenEnv);
+        int a = whenTrue(thenEnv);
         Block thenBlock = _b.PopBlock();
         _b.PushBlock();
-        int b = Scalar(conditional.WhenFalse!, elseEnv);
+        int b = whenFalse(elseEnv);
         Block elseBlock = _b.PopBlock();
         var phis = new List<Phi>();
         int result = a == b ? a : MakePhi(phis, a, b, null);
         MergeInto(env, thenEnv, elseEnv, phis);
-        _b.AddIf(c, thenBlock, elseBlock, phis);
+        _b.AddIf(condition, thenBlock, elseBlock, phis);
         return result;
     }
 
