@@ -70,17 +70,6 @@ public class InvariantLoadTests
 
     private static readonly Lazy<Dictionary<string, Probe>> Probes = new(() => Probe.Load(Run.Value, "Triangle", "NextInInnerLoop").Probes);
 
-    private static double[] Vec(Random r, int n) => Enumerable.Range(0, n).Select(_ => 2 * r.NextDouble() - 1).ToArray();
-
-    private static double[,] Mat(Random r, int rows, int columns)
-    {
-        var m = new double[rows, columns];
-        for (int i = 0; i < rows; i++)
-        for (int j = 0; j < columns; j++)
-            m[i, j] = 2 * r.NextDouble() - 1;
-        return m;
-    }
-
     [Theory]
     [InlineData(1, 1)]
     [InlineData(1, 2)]
@@ -89,7 +78,7 @@ public class InvariantLoadTests
     public void Triangular_product_over_components_matches_the_tape_and_finite_differences(int k, int d)
     {
         var r = new Random(17 * k + d);
-        GradientCorrectnessTests.CheckPoint("Triangle", Probes.Value["Triangle"], [Mat(r, k, d), Mat(r, k, Math.Max(1, d * (d - 1) / 2)), Vec(r, d)]);
+        GradientCorrectnessTests.CheckPoint("Triangle", Probes.Value["Triangle"], [RuntimeLoopTests.Mat(r, k, d), RuntimeLoopTests.Mat(r, k, Math.Max(1, d * (d - 1) / 2)), RuntimeLoopTests.Vec(r, d)]);
     }
 
     [Theory]
@@ -100,7 +89,7 @@ public class InvariantLoadTests
     public void A_read_that_could_be_out_of_range_before_an_empty_loop_stays_in_the_loop(int n)
     {
         // With n = 1 the inner loop never runs and a[i + 1] is never read: the method does not throw, nor may its gradient.
-        GradientCorrectnessTests.CheckPoint("NextInInnerLoop", Probes.Value["NextInInnerLoop"], [Vec(new Random(n), n)]);
+        GradientCorrectnessTests.CheckPoint("NextInInnerLoop", Probes.Value["NextInInnerLoop"], [RuntimeLoopTests.Vec(new Random(n), n)]);
     }
 
     [Fact]

@@ -15,9 +15,9 @@ public class RuntimeLoopTests
             "DoBreakContinue", "FirstAbove", "NewtonSqrt", "SumOfRoots", "ForEachInt",
             "DoEndsInContinue", "DoDeadBranches", "CertainBreak", "ArrayAfterReturn").Probes);
 
-    private static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
+    internal static double[] Vec(Random r, int n, double lo = -1, double hi = 1) => Enumerable.Range(0, n).Select(_ => lo + (hi - lo) * r.NextDouble()).ToArray();
 
-    private static double[,] Mat(Random r, int rows, int columns)
+    internal static double[,] Mat(Random r, int rows, int columns)
     {
         var m = new double[rows, columns];
         for (int i = 0; i < rows; i++)
