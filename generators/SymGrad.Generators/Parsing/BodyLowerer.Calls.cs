@@ -33,6 +33,10 @@ internal sealed partial class BodyLowerer
             }
             return _b.Binary(rule.Op, a, b);
         }
+        if (method.Name == "Clamp" && container is "System.Math" or "double" && method.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Double))
+        {
+            return Clamp(call, env);
+        }
         if (method.Name == "GetLength" && call.Instance is { } instance && IsArrayLike(instance.Type))
         {
             int dim = Scalar(Arg(0), env);
@@ -42,6 +46,24 @@ internal sealed partial class BodyLowerer
         if (IsDifferentiable(method)) return Inline(call, method, env);
         if (IsPlainFunction(method)) return KeptCall(call, method, null, env); // fine while nothing active reaches it (checked after activity)
         throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), method.ToDisplayString());
+    }
+
+    /// <summary>
+    /// <c>Math.Clamp(x, lo, hi)</c> as Math computes it, <c>x &lt; lo ? lo : x &gt; hi ? hi : x</c> (NaN stays NaN, -0 stays -0),
+    /// as real branches: the derivative is 1 inside and at the bounds, 0 outside. Math.Clamp throws when lo &gt; hi, so
+    /// the bounds must be constants in order (a method must not throw); with bounds known only at run time, write the
+    /// comparisons yourself.
+    /// </summary>
+    private int Clamp(IInvocationOperation call, Env env)
+    {
+        IOperation Arg(int ordinal) => call.Arguments.First(a => a.Parameter?.Ordinal == ordinal).Value;
+        int x = Scalar(Arg(0), env), lo = Scalar(Arg(1), env), hi = Scalar(Arg(2), env);
+        if (!_b.TryGetConst(lo, out double min) || !_b.TryGetConst(hi, out double max) || min > max)
+        {
+            throw UnsupportedExpr(call, "Math.Clamp with bounds that are not constants in order (it throws when min > max)",
+                "write x < lo ? lo : x > hi ? hi : x, which never throws");
+        }
+        return Branch(_b.Compare(Op.Lt, x, lo), _ => lo, e => Branch(_b.Compare(Op.Gt, x, hi), _ => hi, _ => x, e), env);
     }
 
     /// <summary>A static, non-generic method of doubles and ints returning one: a call SymGrad can keep as it is.</summary>

@@ -43,6 +43,10 @@ public class MathLibraryTests
             [Differentiable]
             public static double Stopped(double x, double y) => x * SymMath.StopGradient(x) + y;
 
+            /// <summary>Math.Clamp with constant bounds, and its double.Clamp form.</summary>
+            [Differentiable]
+            public static double Clamped(double x, double y) => Math.Clamp(x * y, -0.5, 0.5) + double.Clamp(x, 0.0, 2.0) * y;
+
             /// <summary>double.IsFinite and its kin as conditions.</summary>
             [Differentiable]
             public static double Guarded(double x, double y)
@@ -55,7 +59,7 @@ public class MathLibraryTests
         """;
 
     private static readonly Lazy<(LoadedAssembly Assembly, Dictionary<string, Probe> Probes)> Loaded =
-        new(() => Probe.Load(GeneratorHarness.Run(Source, SampleSources.ImplicitUsings), "Smooth", "Steps", "Stopped", "Guarded"));
+        new(() => Probe.Load(GeneratorHarness.Run(Source, SampleSources.ImplicitUsings), "Smooth", "Steps", "Stopped", "Guarded", "Clamped"));
 
     private static IEnumerable<(double X, double Y)> Points()
     {
@@ -66,6 +70,7 @@ public class MathLibraryTests
     [Theory]
     [InlineData("Smooth")]
     [InlineData("Guarded")]
+    [InlineData("Clamped")]
     public void Gradients_match_the_tape_and_finite_differences(string method)
     {
         foreach ((double x, double y) in Points()) GradientCorrectnessTests.CheckPoint(method, Loaded.Value.Probes[method], [x, y]);
@@ -86,6 +91,26 @@ public class MathLibraryTests
             // The tape twin agrees (its rounded values and stopped value are constants to it).
             GradientCorrectnessTests.CheckPoint("Steps", Loaded.Value.Probes["Steps"], [x, y]);
         }
+    }
+
+    [Theory]
+    [InlineData(0.3, 0.4, 0.4 + 0.4, 0.3 + 0.3)] // inside both: d/dx = y + y, d/dy = x + x
+    [InlineData(1.5, 0.8, 0.0 + 0.8, 0.0 + 1.5)] // x y = 1.2 clamped to 0.5: only the second term, x inside [0, 2]
+    [InlineData(-0.5, 0.2, 0.2 + 0.0, -0.5 + 0.0)] // x < 0 clamped to 0: only the first term
+    public void Clamp_passes_the_derivative_inside_its_bounds_only(double x, double y, double dx, double dy)
+    {
+        (double gx, double gy) = Gradient("Clamped", x, y);
+        Assert.Equal(dx, gx, 1e-15);
+        Assert.Equal(dy, gy, 1e-15);
+    }
+
+    [Fact]
+    public void Clamp_with_bounds_known_only_at_run_time_is_refused()
+    {
+        GeneratorRun run = GeneratorHarness.RunOnAnything("using System; using SymGrad; public static partial class C { [Differentiable] public static double F(double x, double lo) => Math.Clamp(x, lo, 1.0); }", SampleSources.ImplicitUsings);
+        var diagnostic = Assert.Single(run.SymGradDiagnostics);
+        Assert.Equal("SG0011", diagnostic.Id);
+        Assert.Equal("Math.Clamp(x, lo, 1.0)", run.LocatedText(diagnostic));
     }
 
     [Fact]
