@@ -205,7 +205,7 @@ internal sealed partial class ReverseMode
         void Need(int id)
         {
             if (!inside.Contains(id) || !seen.Add(id)) return;
-            if (topLevel.TryGetValue(id, out var def) && (!IrWalk.ReadsMemory(def.Instr) || _reloadable.Contains(id) || _frozenLoads.Contains(id)) && !(IsCostly(def.Instr) && Varies(def.Instr, inside, loop))
+            if (topLevel.TryGetValue(id, out var def) && (!IrWalk.ReadsMemory(def.Instr) || _reloadable.Contains(id) || _frozenLoads.Contains(id)) && def.Instr is not CallInstr && !(IsCostly(def.Instr) && Varies(def.Instr, inside, loop))
                 && RecomputeSize(id, topLevel, seen) <= RecomputeLimit)
             {
                 foreach (int operand in IrWalk.Operands(def.Instr)) Need(operand);
@@ -213,7 +213,7 @@ internal sealed partial class ReverseMode
             }
             else
             {
-                roots.Add(id); // a carried value, or one made in a branch or an inner loop
+                roots.Add(id); // a carried value, one made in a branch or an inner loop, or a kept call (of unknown cost)
             }
         }
         foreach (int id in needed) Need(id);
@@ -245,7 +245,8 @@ internal sealed partial class ReverseMode
 
     private ValType TypeOfForward(int id) => _b.TypeOf(id);
 
-    private string? NameOfForward(int id) => _loopNames.TryGetValue(id, out string? name) ? name : _b.NameOf(id);
+    private string? NameOfForward(int id) => _loopNames.TryGetValue(id, out string? name) ? name
+        : _b.NameOf(id) ?? (_b.Def(id) is CallInstr call ? char.ToLowerInvariant(call.Label[0]) + call.Label.Substring(1) : null); // a kept call: after its method
 
     private Dictionary<int, string>? _loopNamesCache;
 
@@ -292,7 +293,7 @@ internal sealed partial class ReverseMode
     /// <summary>An operation dearer than a push and a pop (a transcendental function, a division): kept, not recomputed.</summary>
     private static bool IsCostly(Instr instr) =>
         instr is UnaryInstr { Op: Op.Exp or Op.Log or Op.Sqrt or Op.Tanh or Op.Sin or Op.Cos or Op.Tan or Op.Atan or Op.Sigmoid or Op.Softplus }
-        || instr is BinaryInstr { Op: Op.Pow or Op.Div, Type: ValType.Double } || instr is CallInstr;
+        || instr is BinaryInstr { Op: Op.Pow or Op.Div, Type: ValType.Double };
 
     /// <summary>
     /// Whether a value of the iteration depends on more than the loop's invariants and its index (on a carried

@@ -37,9 +37,12 @@ partial class Rules
         {
             // line 36: s += LogCosh(v[i] * x) + Hypot(v[i], y) * s * 0.1;
             double v_i = v[i];
+            double hypot_2 = global::Rules.Hypot(v_i, y);
             // line 36: for (int i = 0; i < v.Length; i++) s += LogCosh(v[i] * x) + Hypot(v[i], y) * s * 0.1;
-            tape.Push(s); // for the backward sweep
-            s += global::Rules.LogCosh(v_i * x) + global::Rules.Hypot(v_i, y) * s * 0.1;
+            global::System.Span<double> saved = tape.Reserve(2); // for the backward sweep
+            saved[0] = s;
+            saved[1] = hypot_2;
+            s += global::Rules.LogCosh(v_i * x) + hypot_2 * s * 0.1;
         }
         // line 37: return s + Library.Softsign(x * y) + Scale(v.Length) * x;
         double t = x * y;
@@ -54,16 +57,18 @@ partial class Rules
         for (int i_2 = v.Length - 1; i_2 >= 0; i_2--)
         {
             // line 36: for (int i = 0; i < v.Length; i++) s += LogCosh(v[i] * x) + Hypot(v[i], y) * s * 0.1;
-            double s_2 = tape.Pop();
+            global::System.ReadOnlySpan<double> restored = tape.Take(2);
+            double hypot = restored[1];
+            double s_2 = restored[0];
             // line 36: s += LogCosh(v[i] * x) + Hypot(v[i], y) * s * 0.1;
             double v_i_2 = v[i_2];
             double dt_2 = 0.1 * ds;
-            double dhypot = s_2 * dt_2;
+            double dhypot_2 = s_2 * dt_2;
             double dt_3 = global::Rules.LogCoshDerivative(v_i_2 * x) * ds;
-            dV[i_2] += global::Rules.HypotDerivative(v_i_2, y).Item1 * dhypot + x * dt_3;
-            ds += global::Rules.Hypot(v_i_2, y) * dt_2;
+            dV[i_2] += global::Rules.HypotDerivative(v_i_2, y).Item1 * dhypot_2 + x * dt_3;
+            ds += hypot * dt_2;
             dx += v_i_2 * dt_3;
-            dy += global::Rules.HypotDerivative(v_i_2, y).Item2 * dhypot;
+            dy += global::Rules.HypotDerivative(v_i_2, y).Item2 * dhypot_2;
         }
 
         // The gradient.
