@@ -246,7 +246,7 @@ internal sealed partial class ReverseMode
     private ValType TypeOfForward(int id) => _b.TypeOf(id);
 
     private string? NameOfForward(int id) => _loopNames.TryGetValue(id, out string? name) ? name
-        : _b.NameOf(id) ?? (_b.Def(id) is CallInstr call ? char.ToLowerInvariant(call.Label[0]) + call.Label.Substring(1) : null); // a kept call: after its method
+        : _b.NameOf(id) ?? (_b.Def(id) is CallInstr call ? call.Stem : null); // a kept call: after its method
 
     private Dictionary<int, string>? _loopNamesCache;
 

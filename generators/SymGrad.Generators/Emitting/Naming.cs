@@ -139,7 +139,7 @@ internal sealed class Naming
         UnaryInstr u => OpRules.Of(u.Op).Temporary,
         BinaryInstr b => OpRules.Of(b.Op).Temporary,
         CompareInstr => "cond",
-        CallInstr c => char.ToLowerInvariant(c.Label[0]) + c.Label.Substring(1),
+        CallInstr c => c.Stem,
         LoadInstr l => ElementStem(l), // an element read more than once, read into a local once
         _ => null,
     };

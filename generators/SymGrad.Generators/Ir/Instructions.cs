@@ -94,6 +94,9 @@ internal sealed record CallInstr(int Id, ValType Type, string Target, EquatableA
     /// <summary>The method's name as the source wrote it (<c>Erf</c>): names temporaries and tape nodes.</summary>
     public string Label { get; init; } = "call";
 
+    /// <summary>What a local holding its result is named: the method's name, first letter lower-cased (<c>erf</c>).</summary>
+    public string Stem => char.ToLowerInvariant(Label[0]) + Label.Substring(1);
+
     /// <summary>The method as diagnostics show it (<c>System.Math.BitDecrement(double)</c>).</summary>
     public string Shown { get; init; } = "";
 
