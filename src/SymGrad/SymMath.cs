@@ -21,4 +21,16 @@ public static class SymMath
     /// JAX's <c>stop_gradient</c>.
     /// </summary>
     public static double StopGradient(double x) => x;
+
+    /// <summary><c>max(0, x)</c> in <c>float</c> (as <see cref="MathF.Max(float, float)"/>: NaN stays NaN).</summary>
+    public static float Relu(float x) => MathF.Max(0f, x);
+
+    /// <summary>The logistic function <c>1 / (1 + e^-x)</c> in <c>float</c>.</summary>
+    public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
+
+    /// <summary><c>log(1 + e^x)</c> in <c>float</c>, computed without overflow for large <paramref name="x"/>.</summary>
+    public static float Softplus(float x) => x > 0 ? x + MathF.Log(1f + MathF.Exp(-x)) : MathF.Log(1f + MathF.Exp(x));
+
+    /// <summary><paramref name="x"/> itself, with derivative zero (see <see cref="StopGradient(double)"/>).</summary>
+    public static float StopGradient(float x) => x;
 }

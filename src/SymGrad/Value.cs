@@ -145,14 +145,14 @@ public sealed class Value
         return new(t, "tanh", this, 1.0 - t * t);
     }
 
-    /// <summary>The logistic function, as <see cref="SymMath.Sigmoid"/>.</summary>
+    /// <summary>The logistic function, as <see cref="SymMath.Sigmoid(double)"/>.</summary>
     public Value Sigmoid()
     {
         double s = SymMath.Sigmoid(Data);
         return new(s, "sigmoid", this, s * (1.0 - s));
     }
 
-    /// <summary><c>max(0, this)</c> as <see cref="SymMath.Relu"/> (NaN stays NaN); derivative 1 above 0, else 0
+    /// <summary><c>max(0, this)</c> as <see cref="SymMath.Relu(double)"/> (NaN stays NaN); derivative 1 above 0, else 0
     /// (0 at the kink and at NaN).</summary>
     public Value Relu() => new(SymMath.Relu(Data), "ReLU", this, Data > 0.0 ? 1.0 : 0.0);
 

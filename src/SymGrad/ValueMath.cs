@@ -175,15 +175,15 @@ public static class ValueMath
     /// <summary>The sign of the data, as <see cref="Math.Sign(double)"/> (which throws on NaN): an int, off the tape.</summary>
     public static int Sign(Value x) => Math.Sign(x.Data);
 
-    /// <summary>The same number as a new leaf: no gradient flows back through it, as <see cref="SymMath.StopGradient"/>.</summary>
+    /// <summary>The same number as a new leaf: no gradient flows back through it, as <see cref="SymMath.StopGradient(double)"/>.</summary>
     public static Value StopGradient(Value x) => new(x.Data);
 
-    /// <summary><c>max(0, x)</c>, as <see cref="SymMath.Relu"/>; derivative 0 at 0.</summary>
+    /// <summary><c>max(0, x)</c>, as <see cref="SymMath.Relu(double)"/>; derivative 0 at 0.</summary>
     public static Value Relu(Value x) => x.Relu();
 
-    /// <summary>The logistic function, as <see cref="SymMath.Sigmoid"/>.</summary>
+    /// <summary>The logistic function, as <see cref="SymMath.Sigmoid(double)"/>.</summary>
     public static Value Sigmoid(Value x) => x.Sigmoid();
 
-    /// <summary><c>log(1 + e^x)</c>, as <see cref="SymMath.Softplus"/>; derivative the sigmoid of x.</summary>
+    /// <summary><c>log(1 + e^x)</c>, as <see cref="SymMath.Softplus(double)"/>; derivative the sigmoid of x.</summary>
     public static Value Softplus(Value x) => new(SymMath.Softplus(x.Data), "softplus", x, SymMath.Sigmoid(x.Data));
 }

@@ -26,11 +26,11 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnsupportedReturnType = Error("SG0003",
         "Unsupported return type",
-        "'{0}' returns '{1}': a [Differentiable] method must return double");
+        "'{0}' returns '{1}': a [Differentiable] method must return double or float");
 
     public static readonly DiagnosticDescriptor UnsupportedParameterType = Error("SG0004",
         "Unsupported parameter type",
-        "Parameter '{0}' has type '{1}': supported are double, int, double[], double[,], ReadOnlySpan<double> and Span<double>, passed by value");
+        "Parameter '{0}' has type '{1}': supported are double, int, double[], double[,], ReadOnlySpan<double> and Span<double> (or the same of float), int[] and ReadOnlySpan<int>, passed by value");
 
     public static readonly DiagnosticDescriptor UnsupportedStatement = Error("SG0005",
         "Unsupported statement",
@@ -88,6 +88,10 @@ internal static class DiagnosticDescriptors
         "A derivative rule that cannot be used",
         "The derivative rule '{0}' of '{1}' {2}");
 
+    public static readonly DiagnosticDescriptor MixedPrecision = Error("SG0019",
+        "float and double mixed in one method",
+        "{0} is {1} in the {2} method '{3}': SymGrad computes a method, and its gradient, in one floating-point type; {4}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SG0099",
         "SymGrad internal error",
         "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -96,7 +100,7 @@ internal static class DiagnosticDescriptors
     {
         MethodNotStatic, TypeNotPartial, UnsupportedReturnType, UnsupportedParameterType, UnsupportedStatement,
         UnsupportedLoop, UnsupportedCall, AssignmentToParameter, IndexNotConstant, Recursion,
-        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, ModeNotAvailable, VectorOutput, InvalidDerivativeRule, InternalError,
+        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, ModeNotAvailable, VectorOutput, InvalidDerivativeRule, MixedPrecision, InternalError,
     };
 
     public static DiagnosticDescriptor ById(string id)

@@ -23,7 +23,7 @@ internal sealed class ForwardMode
     {
         _ir = ir;
         _active = active;
-        _b = new IrBuilder(ir.NextId);
+        _b = new IrBuilder(ir.NextId, ir.Real);
     }
 
     /// <summary>The JVP program of <paramref name="ir"/>, given its active values; not yet optimised.</summary>

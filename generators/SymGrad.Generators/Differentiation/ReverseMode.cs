@@ -22,7 +22,7 @@ internal sealed partial class ReverseMode
     private ReverseMode(MethodIr ir, HashSet<int> active)
     {
         _ir = ir;
-        _b = new IrBuilder(ir.NextId);
+        _b = new IrBuilder(ir.NextId, ir.Real);
         _active = active;
         Import(ir.Body, outermost: true);
     }

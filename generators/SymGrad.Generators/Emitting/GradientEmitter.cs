@@ -67,12 +67,13 @@ internal sealed class GradientEmitter : PlainEmitter
         if (seed is null) XmlDocs.Returns(w, cref);
         EmitExtentRemarks(w, ir, adjoints);
         w.Line(Emitter.GeneratedCodeAttribute);
-        var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
-            .Concat(seed is null ? Enumerable.Empty<string>() : new[] { "global::System.ReadOnlySpan<double> " + seed })
-            .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind) + " " + a.Value)).ToList();
+        RealType real = RealType.Of(ir.Real);
+        var parameters = ir.Params.Select(p => ParamType(p.Kind, real) + " " + p.Name)
+            .Concat(seed is null ? Enumerable.Empty<string>() : new[] { real.ReadOnlySpan + " " + seed })
+            .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind, real) + " " + a.Value)).ToList();
         EmitOptimization(w, new[] { gradient.Forward, gradient.Backward });
         w.Open(seed is null
-            ? $"{spec.Accessibility} static double {spec.Name}Gradient({string.Join(", ", parameters)})"
+            ? $"{spec.Accessibility} static {real.Name} {spec.Name}Gradient({string.Join(", ", parameters)})"
             : $"{spec.Accessibility} static void {spec.Name}Vjp({string.Join(", ", parameters)})");
         var shaped = new List<IReadOnlyDictionary<int, string>> { adjoints };
         if (seed is not null) shaped.Add(new Dictionary<int, string> { [output] = seed });
@@ -170,9 +171,10 @@ internal sealed class GradientEmitter : PlainEmitter
         // The adjoints are the row itself (a slice of it, or a ref to its element), but a two-dimensional one, which
         // needs a double[,] of its own (a buffer the caller keeps) and is copied into the row after the sweep.
         var twoDimensional = adjoints.Where(a => ir.Params[a.Key].Kind == ParamKind.Array2D).ToList();
-        var parameters = ir.Params.Select(p => ParamType(p.Kind) + " " + p.Name)
-            .Append("global::System.Span<double> " + flat).Append("int " + columns)
-            .Concat(twoDimensional.Select(a => "double[,] " + a.Value));
+        RealType real = RealType.Of(ir.Real);
+        var parameters = ir.Params.Select(p => ParamType(p.Kind, real) + " " + p.Name)
+            .Append(real.Span + " " + flat).Append("int " + columns)
+            .Concat(twoDimensional.Select(a => real.Name + "[,] " + a.Value));
         EmitOptimization(w, new[] { gradient.Forward, gradient.Backward });
         w.Open($"private static void {spec.Name}JacobianRows({string.Join(", ", parameters)})");
         w.Line("global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();");
@@ -194,7 +196,7 @@ internal sealed class GradientEmitter : PlainEmitter
             switch (p.Kind)
             {
                 case ParamKind.Double:
-                    w.Line($"ref double {a.Value} = ref {flat}[{at}++];");
+                    w.Line($"ref {real.Name} {a.Value} = ref {flat}[{at}++];");
                     break;
                 case ParamKind.Array2D:
                     string from = emitter.ReserveName("at" + a.Value);
@@ -202,7 +204,7 @@ internal sealed class GradientEmitter : PlainEmitter
                     copies.Add((a.Value, from));
                     break;
                 default:
-                    w.Line($"global::System.Span<double> {a.Value} = {flat}.Slice({at}, {p.Name}.Length); {at} += {p.Name}.Length;");
+                    w.Line($"{real.Span} {a.Value} = {flat}.Slice({at}, {p.Name}.Length); {at} += {p.Name}.Length;");
                     break;
             }
         }
@@ -281,23 +283,23 @@ internal sealed class GradientEmitter : PlainEmitter
         return writes;
     }
 
-    internal static string CrefType(ParamKind kind) => kind switch
+    internal static string CrefType(ParamKind kind, RealType real) => kind switch
     {
-        ParamKind.Double => "double", ParamKind.Int => "int", ParamKind.Array => "double[]", ParamKind.Array2D => "double[,]",
-        ParamKind.ReadOnlySpan => "global::System.ReadOnlySpan{double}", ParamKind.IntArray => "int[]", ParamKind.IntReadOnlySpan => "global::System.ReadOnlySpan{int}", _ => "global::System.Span{double}",
+        ParamKind.Double => real.Name, ParamKind.Int => "int", ParamKind.Array => real.Name + "[]", ParamKind.Array2D => real.Name + "[,]",
+        ParamKind.ReadOnlySpan => $"global::System.ReadOnlySpan{{{real.Name}}}", ParamKind.IntArray => "int[]",
+        ParamKind.IntReadOnlySpan => "global::System.ReadOnlySpan{int}", _ => $"global::System.Span{{{real.Name}}}",
     };
 
-    internal static string ParamType(ParamKind kind) => kind switch
+    internal static string ParamType(ParamKind kind, RealType real) => kind switch
     {
-        ParamKind.Double => "double", ParamKind.Int => "int", ParamKind.Array => "double[]", ParamKind.Array2D => "double[,]",
-        ParamKind.ReadOnlySpan => "global::System.ReadOnlySpan<double>", ParamKind.IntArray => "int[]", ParamKind.IntReadOnlySpan => "global::System.ReadOnlySpan<int>", _ => "global::System.Span<double>",
+        ParamKind.Double => real.Name, ParamKind.Int => "int", ParamKind.Array => real.Name + "[]", ParamKind.Array2D => real.Name + "[,]",
+        ParamKind.ReadOnlySpan => real.ReadOnlySpan, ParamKind.IntArray => "int[]", ParamKind.IntReadOnlySpan => "global::System.ReadOnlySpan<int>", _ => real.Span,
     };
 
-    internal static string AdjointType(ParamKind kind) => kind switch
+    internal static string AdjointType(ParamKind kind, RealType real) => kind switch
     {
-        ParamKind.Double => "ref double", ParamKind.Array2D => "double[,]", _ => "global::System.Span<double>",
+        ParamKind.Double => "ref " + real.Name, ParamKind.Array2D => real.Name + "[,]", _ => real.Span,
     };
-
 
     /// <summary>
     /// Elements outside the extent the method reads get a zero gradient, the rest are written after the body; an
@@ -319,7 +321,7 @@ internal sealed class GradientEmitter : PlainEmitter
             {
                 w.Line(p.Kind switch
                 {
-                    ParamKind.Double => $"{a.Value} = 0.0;",
+                    ParamKind.Double => $"{a.Value} = {RealType.Of(ir.Real).Zero};",
                     // GradientTape.Zero, not Clear: see there (Clear leaves the vector state dirty, and Math.Exp slow).
                     _ => $"global::SymGrad.GradientTape.Zero({a.Value});",
                 });
@@ -345,7 +347,7 @@ internal sealed class GradientEmitter : PlainEmitter
     {
         if (effect is NewArray { Source.Kind: ArraySourceKind.OutputSeed } seed && _unitSeedRow is { } row)
         {
-            return $"global::System.Span<double> {ArrayName(seed.Array)} = tape.Allocate({ElementCount(seed)}); {ArrayName(seed.Array)}[{row}] = 1.0; // the row's unit seed";
+            return $"{Real.Span} {ArrayName(seed.Array)} = tape.{Real.Allocate}({ElementCount(seed)}); {ArrayName(seed.Array)}[{row}] = {Real.One}; // the row's unit seed";
         }
         if (effect is not AddToAdjoint add) return base.RenderEffect(effect);
         string target = _adjoints[add.Param];

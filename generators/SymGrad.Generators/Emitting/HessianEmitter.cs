@@ -15,6 +15,7 @@ internal static class HessianEmitter
 {
     public static void Emit(CodeWriter w, MethodSpec spec, MethodIr ir)
     {
+        RealType real = RealType.Of(ir.Real);
         var differentiable = Enumerable.Range(0, ir.Params.Count).Where(p => ir.Params[p].IsDifferentiable).ToList();
         var taken = ir.Params.Select(p => p.Name.TrimStart('@')).Append("hessian").ToList();
         var adjoints = new Dictionary<int, string>();
@@ -44,10 +45,10 @@ internal static class HessianEmitter
         w.Line("/// <param name=\"hessian\">Receives the Hessian: n x n, n the number of inputs.</param>");
         XmlDocs.Returns(w, cref);
         w.Line(Emitter.GeneratedCodeAttribute);
-        var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name)
-            .Concat(adjoints.Select(a => GradientEmitter.AdjointType(ir.Params[a.Key].Kind) + " " + a.Value))
-            .Append("double[,] hessian");
-        w.Open($"{spec.Accessibility} static double {spec.Name}Hessian({string.Join(", ", parameters)})");
+        var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind, real) + " " + p.Name)
+            .Concat(adjoints.Select(a => GradientEmitter.AdjointType(ir.Params[a.Key].Kind, real) + " " + a.Value))
+            .Append(real.Name + "[,] hessian");
+        w.Open($"{spec.Accessibility} static {real.Name} {spec.Name}Hessian({string.Join(", ", parameters)})");
         ArgumentChecks.Emit(w, ir, adjoints, "adjoint");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(hessian);");
         w.Line($"int {n} = {string.Join(" + ", differentiable.Select(p => Size(ir.Params[p])).DefaultIfEmpty("0"))};");
@@ -65,13 +66,13 @@ internal static class HessianEmitter
             product[p] = Fresh("hv" + pascal);
             w.Line(spec0.Kind switch
             {
-                ParamKind.Double => $"double {tangent[p]} = 0.0, {product[p]} = 0.0;",
-                ParamKind.Array2D => $"double[,] {tangent[p]} = new double[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)], {product[p]} = new double[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)];",
-                _ => $"double[] {tangent[p]} = new double[{spec0.Name}.Length], {product[p]} = new double[{spec0.Name}.Length];",
+                ParamKind.Double => $"{real.Name} {tangent[p]} = {real.Zero}, {product[p]} = {real.Zero};",
+                ParamKind.Array2D => $"{real.Name}[,] {tangent[p]} = new {real.Name}[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)], {product[p]} = new {real.Name}[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)];",
+                _ => $"{real.Name}[] {tangent[p]} = new {real.Name}[{spec0.Name}.Length], {product[p]} = new {real.Name}[{spec0.Name}.Length];",
             });
         }
         w.Line($"int {row} = 0;");
-        w.Line($"double {value} = 0.0;");
+        w.Line($"{real.Name} {value} = {real.Zero};");
         string call = $"{spec.Name}Hvp(" + string.Join(", ", ir.Params.Select(p => p.Name)
             .Concat(differentiable.Select(p => tangent[p]))
             .Concat(differentiable.Select(p => (ir.Params[p].Kind == ParamKind.Double ? "ref " : "") + adjoints[p]))
@@ -82,9 +83,9 @@ internal static class HessianEmitter
             ForEachElement(w, ir.Params[p], r0, r1, element =>
             {
                 string unit = tangent[p] + element;
-                w.Line($"{unit} = 1.0;");
+                w.Line($"{unit} = {real.One};");
                 w.Line($"{value} = {call};");
-                w.Line($"{unit} = 0.0;");
+                w.Line($"{unit} = {real.Zero};");
                 w.Line($"int {column} = 0;");
                 foreach (int q in differentiable)
                 {

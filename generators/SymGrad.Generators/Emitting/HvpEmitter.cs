@@ -42,6 +42,7 @@ internal sealed class HvpEmitter : PlainEmitter
     public static void Emit(CodeWriter w, MethodSpec spec, GradientIr gradient, JvpIr hvp)
     {
         MethodIr ir = gradient.Primal;
+        RealType real = RealType.Of(ir.Real);
         var taken = ir.Params.Select(p => p.Name.TrimStart('@')).Concat(hvp.Tangents.Select(t => t.Name)).ToList();
         var adjoints = new Dictionary<int, string>();
         var outputs = new Dictionary<int, string>();
@@ -74,12 +75,12 @@ internal sealed class HvpEmitter : PlainEmitter
         XmlDocs.Derived(w, outputs, ir, p => $"Receives the rows of the Hessian for {p}, times the tangents.");
         XmlDocs.Returns(w, cref);
         w.Line(Emitter.GeneratedCodeAttribute);
-        var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name)
-            .Concat(hvp.Tangents.Select(t => GradientEmitter.ParamType(t.Kind) + " " + t.Name))
-            .Concat(adjoints.Select(a => GradientEmitter.AdjointType(ir.Params[a.Key].Kind) + " " + a.Value))
-            .Concat(outputs.Select(o => GradientEmitter.AdjointType(ir.Params[o.Key].Kind) + " " + o.Value));
+        var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind, real) + " " + p.Name)
+            .Concat(hvp.Tangents.Select(t => GradientEmitter.ParamType(t.Kind, real) + " " + t.Name))
+            .Concat(adjoints.Select(a => GradientEmitter.AdjointType(ir.Params[a.Key].Kind, real) + " " + a.Value))
+            .Concat(outputs.Select(o => GradientEmitter.AdjointType(ir.Params[o.Key].Kind, real) + " " + o.Value));
         EmitOptimization(w, new[] { hvp.Body });
-        w.Open($"{spec.Accessibility} static double {spec.Name}Hvp({string.Join(", ", parameters)})");
+        w.Open($"{spec.Accessibility} static {real.Name} {spec.Name}Hvp({string.Join(", ", parameters)})");
         ArgumentChecks.Emit(w, ir, new IReadOnlyDictionary<int, string>[] { tangents, adjoints, outputs }, "tangent and output");
         GradientEmitter.EmitClears(w, ir, adjoints.Concat(outputs).ToList(), new HashSet<int>(gradient.Accumulated));
         EmitTape(w, new[] { hvp.Body });

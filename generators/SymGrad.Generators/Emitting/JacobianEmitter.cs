@@ -18,6 +18,7 @@ internal static class JacobianEmitter
     /// <param name="sharedRows">Whether the rows share one forward sweep (<c>{Name}JacobianRows</c>, see <see cref="GradientEmitter.SharesForward"/>) rather than one VJP each.</param>
     public static void Emit(CodeWriter w, MethodSpec spec, MethodIr ir, bool sharedRows)
     {
+        RealType real = RealType.Of(ir.Real);
         int output = ir.Params.ToList().FindIndex(p => p.IsOutput);
         ParamSpec r = ir.Params[output];
         var differentiable = Enumerable.Range(0, ir.Params.Count).Where(p => ir.Params[p].IsDifferentiable).ToList();
@@ -44,7 +45,7 @@ internal static class JacobianEmitter
         XmlDocs.MethodParameters(w, spec, ir);
         w.Line($"/// <param name=\"jacobian\">Receives the Jacobian: {rName}.Length x n, n the number of inputs; overwritten.</param>");
         w.Line(Emitter.GeneratedCodeAttribute);
-        var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name).Append("double[,] jacobian");
+        var parameters = ir.Params.Select(p => GradientEmitter.ParamType(p.Kind, real) + " " + p.Name).Append(real.Name + "[,] jacobian");
         w.Open($"{spec.Accessibility} static void {spec.Name}Jacobian({string.Join(", ", parameters)})");
         ArgumentChecks.Emit(w, ir, System.Array.Empty<IReadOnlyDictionary<int, string>>(), "argument");
         w.Line("global::System.ArgumentNullException.ThrowIfNull(jacobian);");
@@ -57,7 +58,7 @@ internal static class JacobianEmitter
         w.Line($"    {call}; // no sweep to compute the results in");
         w.Line("    return;");
         w.Line("}");
-        w.Line($"global::System.Span<double> {flat} = global::SymGrad.GradientTape.Flat(jacobian);");
+        w.Line($"{real.Span} {flat} = global::SymGrad.GradientTape.Flat(jacobian);");
 
         // Each differentiable parameter's buffer (an adjoint in the VJPs, a tangent in the JVPs), of its shape: the
         // two-dimensional ones kept per thread, the others in the scratch span (after the m seeds or tangents of r).
@@ -71,8 +72,8 @@ internal static class JacobianEmitter
             string field = $"{spec.Name}Jacobian{Naming.Pascal(spec0.Name)}";
             twoDimensional.Add((field, spec0));
             string keptArray = Fresh("kept" + Naming.Pascal(spec0.Name));
-            w.Line($"double[,] {buffer[p]} = {field} is {{ }} {keptArray} && {keptArray}.GetLength(0) == {spec0.Name}.GetLength(0) && {keptArray}.GetLength(1) == {spec0.Name}.GetLength(1)");
-            w.Line($"    ? {keptArray} : ({field} = new double[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)]);");
+            w.Line($"{real.Name}[,] {buffer[p]} = {field} is {{ }} {keptArray} && {keptArray}.GetLength(0) == {spec0.Name}.GetLength(0) && {keptArray}.GetLength(1) == {spec0.Name}.GetLength(1)");
+            w.Line($"    ? {keptArray} : ({field} = new {real.Name}[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)]);");
             w.Line($"global::SymGrad.GradientTape.Zero({buffer[p]});");
         }
         if (sharedRows)
@@ -83,14 +84,14 @@ internal static class JacobianEmitter
             w.Line("return;");
             w.Close();
         }
-        w.Line($"global::System.Span<double> {scratch} = {scratchField} is {{ }} {kept} && {kept}.Length >= {m} + {n} ? {kept} : ({scratchField} = new double[{m} + {n}]);");
+        w.Line($"{real.Span} {scratch} = {scratchField} is {{ }} {kept} && {kept}.Length >= {m} + {n} ? {kept} : ({scratchField} = new {real.Name}[{m} + {n}]);");
         w.Line($"global::SymGrad.GradientTape.Zero({scratch}.Slice(0, {m} + {n}));");
         string offset = m;
         foreach (int p in differentiable)
         {
             ParamSpec spec0 = ir.Params[p];
-            if (spec0.Kind == ParamKind.Double) w.Line($"double {buffer[p]} = 0.0;");
-            else if (spec0.Kind != ParamKind.Array2D) w.Line($"global::System.Span<double> {buffer[p]} = {scratch}.Slice({offset}, {spec0.Name}.Length);");
+            if (spec0.Kind == ParamKind.Double) w.Line($"{real.Name} {buffer[p]} = {real.Zero};");
+            else if (spec0.Kind != ParamKind.Array2D) w.Line($"{real.Span} {buffer[p]} = {scratch}.Slice({offset}, {spec0.Name}.Length);");
             offset = $"{offset} + {HessianEmitter.Size(spec0)}";
         }
         if (!sharedRows)
@@ -98,11 +99,11 @@ internal static class JacobianEmitter
             w.Open($"if ({m} <= {n})");
             string adjointArguments = string.Join(", ", differentiable.Select(p => (ir.Params[p].Kind == ParamKind.Double ? "ref " : "") + buffer[p]));
             w.Line("// One reverse sweep per row: the row's unit seed, and the adjoints it gives are the row.");
-            w.Line($"global::System.Span<double> {seed} = {scratch}.Slice(0, {m});");
+            w.Line($"{real.Span} {seed} = {scratch}.Slice(0, {m});");
             w.Open($"for (int {row} = 0; {row} < {m}; {row}++)");
-            w.Line($"{seed}[{row}] = 1.0;");
+            w.Line($"{seed}[{row}] = {real.One};");
             w.Line($"{spec.Name}Vjp({string.Join(", ", ir.Params.Select(p => p.Name))}, {seed}, {adjointArguments});");
-            w.Line($"{seed}[{row}] = 0.0;");
+            w.Line($"{seed}[{row}] = {real.Zero};");
             w.Line($"int {at} = {row} * {n};");
             CopyRow(w, ir, differentiable.ToDictionary(p => p, p => buffer[p]), flat, at);
             w.Close();
@@ -111,7 +112,7 @@ internal static class JacobianEmitter
             w.Line();
         }
         w.Line($"// One forward sweep per column: the column's unit tangent, and the tangents of the results it gives are the column.");
-        w.Line($"global::System.Span<double> {tr} = {scratch}.Slice(0, {m});");
+        w.Line($"{real.Span} {tr} = {scratch}.Slice(0, {m});");
         w.Line($"int {column} = 0;");
         string jvp = $"{spec.Name}Jvp({string.Join(", ", ir.Params.Where(p => !p.IsOutput).Select(p => p.Name).Concat(differentiable.Select(p => buffer[p])).Append(r.Name).Append(tr))})";
         foreach (int p in differentiable)
@@ -120,9 +121,9 @@ internal static class JacobianEmitter
             w.Line($"// The columns of {spec0.Name.TrimStart('@')}.");
             void Column(string unit)
             {
-                w.Line($"{unit} = 1.0;");
+                w.Line($"{unit} = {real.One};");
                 w.Line($"{jvp};");
-                w.Line($"{unit} = 0.0;");
+                w.Line($"{unit} = {real.Zero};");
                 w.Line($"for (int {k} = 0; {k} < {m}; {k}++) {flat}[{k} * {n} + {column}] = {tr}[{k}];");
                 w.Line($"{column}++;");
             }
@@ -135,7 +136,7 @@ internal static class JacobianEmitter
                     break;
                 case ParamKind.Array2D:
                     string flatBuffer = Fresh(buffer[p] + "Flat");
-                    w.Line($"global::System.Span<double> {flatBuffer} = global::SymGrad.GradientTape.Flat({buffer[p]});");
+                    w.Line($"{real.Span} {flatBuffer} = global::SymGrad.GradientTape.Flat({buffer[p]});");
                     w.Open($"for (int {input} = 0; {input} < {flatBuffer}.Length; {input}++)");
                     Column($"{flatBuffer}[{input}]");
                     w.Close();
@@ -151,13 +152,13 @@ internal static class JacobianEmitter
         w.Line();
         w.Line($"/// <summary>The seed or tangent buffers of <see cref=\"{spec.Name}Jacobian\"/>, one per thread (the sweeps call no user code, so a call never re-enters).</summary>");
         w.Line("[global::System.ThreadStatic]");
-        w.Line($"private static double[]? {scratchField};");
+        w.Line($"private static {real.Name}[]? {scratchField};");
         foreach ((string field, ParamSpec p) in twoDimensional)
         {
             w.Line();
             w.Line($"/// <summary>The buffer of <see cref=\"{spec.Name}Jacobian\"/> for {p.Name.TrimStart('@')}, one per thread.</summary>");
             w.Line("[global::System.ThreadStatic]");
-            w.Line($"private static double[,]? {field};");
+            w.Line($"private static {real.Name}[,]? {field};");
         }
     }
 

@@ -24,6 +24,7 @@ internal sealed class JvpEmitter : PlainEmitter
     public static void Emit(CodeWriter w, MethodSpec spec, JvpIr jvp)
     {
         MethodIr ir = jvp.Primal;
+        RealType real = RealType.Of(ir.Real);
         var program = ir with { Params = jvp.AllParams };
         // A vector output r: its tangent tR (the Jacobian times the tangents) is written in place, as r is.
         int output = ir.Params.ToList().FindIndex(p => p.IsOutput);
@@ -60,13 +61,13 @@ internal sealed class JvpEmitter : PlainEmitter
             w.Line($"/// <param name=\"{tR}\">Receives the derivative of each element of <paramref name=\"{r}\"/> along the tangents (of its length).</param>");
         }
         w.Line(Emitter.GeneratedCodeAttribute);
-        var parameters = inputs.Select(p => GradientEmitter.ParamType(p.Kind) + " " + p.Name)
-            .Concat(jvp.Tangents.Select(t => GradientEmitter.ParamType(t.Kind) + " " + t.Name))
+        var parameters = inputs.Select(p => GradientEmitter.ParamType(p.Kind, real) + " " + p.Name)
+            .Concat(jvp.Tangents.Select(t => GradientEmitter.ParamType(t.Kind, real) + " " + t.Name))
             .Concat(tR is null
-                ? new[] { "out double derivative" }
-                : new[] { GradientEmitter.ParamType(ir.Params[output].Kind) + " " + ir.Params[output].Name, "global::System.Span<double> " + tR });
+                ? new[] { $"out {real.Name} derivative" }
+                : new[] { GradientEmitter.ParamType(ir.Params[output].Kind, real) + " " + ir.Params[output].Name, real.Span + " " + tR });
         EmitOptimization(w, new[] { jvp.Body });
-        w.Open($"{spec.Accessibility} static {(tR is null ? "double" : "void")} {spec.Name}Jvp({string.Join(", ", parameters)})");
+        w.Open($"{spec.Accessibility} static {(tR is null ? real.Name : "void")} {spec.Name}Jvp({string.Join(", ", parameters)})");
         var shaped = new List<IReadOnlyDictionary<int, string>> { tangents };
         if (tR is not null) shaped.Add(new Dictionary<int, string> { [output] = tR });
         ArgumentChecks.Emit(w, ir, shaped, "tangent");

@@ -22,21 +22,23 @@ internal abstract class PlainEmitter : ProgramEmitter
 
     protected MethodIr Program { get; }
 
-    protected override string TypeName(int id) => TypeOf(id) switch { ValType.Int => "int", ValType.Bool => "bool", _ => "double" };
+    protected override RealType Real => RealType.Of(Program.Real);
 
-    protected override string DefaultValue(int id) => TypeOf(id) switch { ValType.Int => "0", ValType.Bool => "false", _ => "0.0" };
+    protected override string TypeName(int id) => TypeOf(id) switch { ValType.Int => "int", ValType.Bool => "bool", _ => Real.Name };
+
+    protected override string DefaultValue(int id) => TypeOf(id) switch { ValType.Int => "0", ValType.Bool => "false", _ => Real.Zero };
 
     protected override (string Text, int Precedence) Render(Instr instr) =>
         (instr is LoadInstr { Index1: >= 0 } load && _views.ContainsKey(Program.Params[load.Param].Name) && !InHeader(load.Id)
             ? (ViewElement(Program.Params[load.Param].Name, load.Param, load.Index0, load.Index1), Prec.Primary)
             : RenderLeaf(instr, Program)) ?? instr switch
     {
-        UnaryInstr u => Spell(OpRules.Of(u.Op).CSharp, u.A, -1),
-        BinaryInstr b => Spell(OpRules.Of(b.Op).CSharp, b.A, b.B),
-        CompareInstr c => Spell(OpRules.Of(c.Op).CSharp, c.A, c.B),
+        UnaryInstr u => Spell(Real.Spell(OpRules.Of(u.Op).CSharp), u.A, -1),
+        BinaryInstr b => Spell(Real.Spell(OpRules.Of(b.Op).CSharp), b.A, b.B),
+        CompareInstr c => Spell(Real.Spell(OpRules.Of(c.Op).CSharp), c.A, c.B),
         LoadLocal l => (Element(l.Array, l.Index0, l.Index1), Prec.Primary),
         CallInstr c => (CallText(c, a => Operand(a, Prec.Conditional)), Prec.Primary),
-        TapePop p => (p.Type switch { ValType.Int => "(int)tape.Pop()", ValType.Bool => "tape.Pop() != 0.0", _ => "tape.Pop()" }, p.Type switch { ValType.Int => Prec.Unary, ValType.Bool => Prec.Equality, _ => Prec.Primary }),
+        TapePop p => (p.Type switch { ValType.Int => "(int)tape.Pop()", ValType.Bool => "tape.Pop() != 0.0", _ => Real.FromDouble("tape.Pop()") }, p.Type switch { ValType.Int => Prec.Unary, ValType.Bool => Prec.Equality, _ => Real.FromDoublePrecedence(Prec.Primary) }),
         SelectInstr s => ($"{Operand(s.Cond, Prec.Conditional + 1)} ? {Operand(s.A, Prec.Conditional + 1)} : {Operand(s.B, Prec.Conditional)}", Prec.Conditional),
         _ => throw new System.InvalidOperationException($"no C# spelling for {instr}"),
     };
@@ -70,7 +72,7 @@ internal abstract class PlainEmitter : ProgramEmitter
             string bare = name.TrimStart('@');
             (string span, string rows, string columns) = (ReserveName(bare + "Flat"), ReserveName(bare + "Rows"), ReserveName(bare + "Columns"));
             _views[name] = (span, rows, columns);
-            w.Line($"global::System.Span<double> {span} = global::SymGrad.GradientTape.Flat({name});");
+            w.Line($"{Real.Span} {span} = global::SymGrad.GradientTape.Flat({name});");
             w.Line($"int {rows} = {name}.GetLength(0), {columns} = {name}.GetLength(1);");
         }
         w.Line();
@@ -152,7 +154,7 @@ internal abstract class PlainEmitter : ProgramEmitter
             if (inside.Contains(index0) || _rows.ContainsKey((name, index0))) continue;
             (string span, string rows, string columns) = _views[name];
             string row = ReserveName(name.TrimStart('@') + "Row");
-            w.Line($"global::System.Span<double> {row} = global::SymGrad.GradientTape.Row({span}, {Operand(index0, Prec.Conditional)}, {rows}, {columns});");
+            w.Line($"{Real.Span} {row} = global::SymGrad.GradientTape.Row({span}, {Operand(index0, Prec.Conditional)}, {rows}, {columns});");
             _rows[(name, index0)] = row;
             taken.Add((name, index0));
         }
@@ -197,8 +199,8 @@ internal abstract class PlainEmitter : ProgramEmitter
         NewArray { Source.Kind: ArraySourceKind.Output } => "", // the caller's span, written in place
         NewArray { Source.Kind: ArraySourceKind.OutputTangent } a => $"global::SymGrad.GradientTape.Zero({ArrayName(a.Array)}); // the tangent of every result the method does not write is zero",
         NewArray { Source.Kind: ArraySourceKind.OutputSeed } a =>
-            $"global::System.Span<double> {ArrayName(a.Array)} = tape.Allocate({ElementCount(a)}); {BoundName(ArraySourceKind.OutputSeed)}.CopyTo({ArrayName(a.Array)}); // the backward sweep starts from the seed",
-        NewArray a => $"{(IsHoistedArray(a.Array) ? "" : "global::System.Span<double> ")}{ArrayName(a.Array)} = tape.Allocate({ElementCount(a)});",
+            $"{Real.Span} {ArrayName(a.Array)} = tape.{Real.Allocate}({ElementCount(a)}); {BoundName(ArraySourceKind.OutputSeed)}.CopyTo({ArrayName(a.Array)}); // the backward sweep starts from the seed",
+        NewArray a => $"{(IsHoistedArray(a.Array) ? "" : Real.Span + " ")}{ArrayName(a.Array)} = tape.{Real.Allocate}({ElementCount(a)});",
         StoreLocal st => $"{Element(st.Array, st.Index0, st.Index1)} = {Operand(st.Value, Prec.Conditional)};",
         AddToLocal add => $"{Element(add.Array, add.Index0, add.Index1)} += {Operand(add.Value, Prec.Conditional)};",
         _ => base.RenderEffect(effect),

@@ -93,7 +93,10 @@ internal abstract class ProgramEmitter
     protected bool IsHoistedArray(int array) => _uses.HoistedArrays.Contains(array);
 
     /// <summary>The declaration of a hoisted local array, before its region, holding no array yet.</summary>
-    protected virtual string HoistedArrayDeclaration(string name) => $"global::System.Span<double> {name} = default;";
+    protected virtual string HoistedArrayDeclaration(string name) => $"{Real.Span} {name} = default;";
+
+    /// <summary>The type the program computes in: the method's own (the tape twin: double, the <c>Value</c> engine's).</summary>
+    protected virtual RealType Real => RealType.Double;
 
     /// <summary>Whether a local array is two-dimensional.</summary>
     protected bool IsTwoDimensional(int array) => _arrays[array].Length1 >= 0;
@@ -171,7 +174,7 @@ internal abstract class ProgramEmitter
         switch (instr)
         {
             case ConstInstr c:
-                string literal = Literals.Format(c.Value, c.Type);
+                string literal = Real.Literal(c.Value, c.Type);
                 return (literal, literal.StartsWith("-") ? Prec.Unary : Prec.Primary);
             case ParamInstr p:
                 return (ir.Params[p.Param].Name, Prec.Primary);
@@ -200,6 +203,7 @@ internal abstract class ProgramEmitter
     {
         if (_inline.Contains(id) && _uses.Defs.TryGetValue(id, out Instr? instr)) return Render(instr);
         if (_frameSlot.ContainsKey(id) && TypeOf(id) != ValType.Double) return (NameOf(id), TypeOf(id) == ValType.Int ? Prec.Unary : Prec.Equality);
+        if (_frameSlot.ContainsKey(id)) return (NameOf(id), Real.FromDoublePrecedence(Prec.Primary));
         return (NameOf(id), Prec.Primary);
     }
 
@@ -226,7 +230,7 @@ internal abstract class ProgramEmitter
             {
                 ValType.Int => $"(int)frame[{slot}]",
                 ValType.Bool => $"frame[{slot}] != 0.0",
-                _ => $"frame[{slot}]",
+                _ => Real.FromDouble($"frame[{slot}]"),
             };
         }
         return _naming.Local(id);
@@ -350,7 +354,7 @@ internal abstract class ProgramEmitter
         {
             var pop = (TapePop)block.Nodes[start + k];
             string slot = $"{restored}[{count - 1 - k}]";
-            string value = pop.Type switch { ValType.Int => "(int)" + slot, ValType.Bool => slot + " != 0.0", _ => slot };
+            string value = pop.Type switch { ValType.Int => "(int)" + slot, ValType.Bool => slot + " != 0.0", _ => Real.FromDouble(slot) };
             w.Line(Assignment(pop.Id, value, declare: !_uses.Hoisted.Contains(pop.Id)));
         }
     }

@@ -36,7 +36,7 @@ internal sealed class TapeEmitter : ProgramEmitter
             : "/// <see cref=\"global::SymGrad.Value.Backward\"/> on the result to get the gradient the reference way, or draw its graph.");
         w.Line("/// </summary>");
         w.Line(Emitter.GeneratedCodeAttribute);
-        string parameters = string.Join(", ", ir.Params.Select(p => TapeType(p) + " " + p.Name));
+        string parameters = string.Join(", ", ir.Params.Select(p => TapeType(p, RealType.Of(ir.Real)) + " " + p.Name));
         bool vector = spec.HasVectorOutput;
         w.Open($"{spec.Accessibility} static {(vector ? "void" : ValueType)} {spec.Name}Tape({parameters})");
         emitter.EmitBody(w);
@@ -44,11 +44,11 @@ internal sealed class TapeEmitter : ProgramEmitter
         w.Close();
     }
 
-    private static string TapeType(ParamSpec p)
+    private static string TapeType(ParamSpec p, RealType real)
     {
         // The vector output holds Values: the caller calls Backward on the element it wants the gradient of.
         if (p.IsOutput) return p.Kind == ParamKind.Array ? ValueType + "[]" : "global::System.Span<" + ValueType + ">";
-        if (!p.IsDifferentiable) return GradientEmitter.ParamType(p.Kind);
+        if (!p.IsDifferentiable) return GradientEmitter.ParamType(p.Kind, real);
         return p.Kind switch
         {
             ParamKind.Double => ValueType,

@@ -8,7 +8,7 @@ namespace SymGrad.Generators.Emitting;
 internal static class XmlDocs
 {
     /// <summary>The cref of the <c>[Differentiable]</c> method: <c>F(double, double[])</c>.</summary>
-    public static string Cref(MethodSpec spec, MethodIr ir) => spec.Name + "(" + string.Join(", ", ir.Params.Select(p => GradientEmitter.CrefType(p.Kind))) + ")";
+    public static string Cref(MethodSpec spec, MethodIr ir) => spec.Name + "(" + string.Join(", ", ir.Params.Select(p => GradientEmitter.CrefType(p.Kind, RealType.Of(ir.Real)))) + ")";
 
     /// <summary>One <c>&lt;param&gt;</c> per parameter of the method, which the generated method takes first, unchanged.</summary>
     public static void MethodParameters(CodeWriter w, MethodSpec spec, MethodIr ir)

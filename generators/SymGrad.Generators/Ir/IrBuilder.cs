@@ -26,7 +26,14 @@ internal sealed class IrBuilder
     private readonly Dictionary<int, string> _names = new();
     private int _next;
 
-    public IrBuilder(int firstId = 0) => _next = firstId;
+    /// <param name="real">The method's floating-point type: in a <c>float</c> method every constant, folded or not, is a float.</param>
+    public IrBuilder(int firstId = 0, Real real = Real.Double)
+    {
+        _next = firstId;
+        Real = real;
+    }
+
+    public Real Real { get; }
 
     /// <summary>The source statement new instructions come from (index into the method's source lines).</summary>
     public int Origin { get; set; } = -1;
@@ -126,8 +133,16 @@ internal sealed class IrBuilder
 
     // ---- leaves: always in the outermost block --------------------------------------------------------------
 
-    public int Const(double value, ValType type = ValType.Double) =>
-        Intern(0, (1, (int)type, BitConverter.DoubleToInt64Bits(value), 0, 0), id => new ConstInstr(id, type, value));
+    /// <summary>
+    /// A constant, rounded to float in a float method. Folding stays exact: the operations folded on doubles are + - * /,
+    /// conversions, rounding and comparisons, and a float rounding of the double result of + - * / of floats is the float
+    /// operation's result (53 bits are more than 2 · 24 + 2). Transcendental functions are never folded.
+    /// </summary>
+    public int Const(double value, ValType type = ValType.Double)
+    {
+        if (type == ValType.Double && Real == Real.Single) value = (float)value;
+        return Intern(0, (1, (int)type, BitConverter.DoubleToInt64Bits(value), 0, 0), id => new ConstInstr(id, type, value));
+    }
 
     public int Bool(bool value) => Const(value ? 1 : 0, ValType.Bool);
 

@@ -37,4 +37,14 @@ internal sealed record MethodIr(
     Block Body,
     int Return,
     int NextId,
-    EquatableArray<string> SourceLines);
+    EquatableArray<string> SourceLines)
+{
+    /// <summary>
+    /// The method's floating-point type: every <see cref="ValType.Double"/> value of the IR is one of these. A
+    /// <c>float</c> method is lowered, folded, differentiated and emitted in <c>float</c>, in its own operation order.
+    /// </summary>
+    public Real Real { get; init; }
+}
+
+/// <summary>The floating-point type a method computes in (C# has no implicit conversion that would mix them silently).</summary>
+internal enum Real : byte { Double, Single }

@@ -18,9 +18,11 @@ internal sealed partial class BodyLowerer
         IOperation Arg(int ordinal) => call.Arguments.First(a => a.Parameter?.Ordinal == ordinal).Value;
 
         string container = method.ContainingType?.ToDisplayString() ?? "";
+        // The table names double's functions; a float method's are MathF's and float's statics, the same operations.
+        if (_real == Real.Single) container = container switch { "System.MathF" => "System.Math", "float" => "double", _ => container };
         // A math function is the operation the rule table names for it (Math.Exp, SymMath.Relu, ...).
         if (OpRules.ForCall(container + "." + method.Name, method.Parameters.Length) is OpRule rule
-            && method.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Double || (rule.SourceTakesInts && p.Type.SpecialType == SpecialType.System_Int32)))
+            && method.Parameters.All(p => p.Type.SpecialType == _realSpecial || (rule.SourceTakesInts && p.Type.SpecialType == SpecialType.System_Int32)))
         {
             int a = Scalar(Arg(0), env);
             if (rule.Arity == 1) return _b.Unary(rule.Op, a);
@@ -33,7 +35,7 @@ internal sealed partial class BodyLowerer
             }
             return _b.Binary(rule.Op, a, b);
         }
-        if (method.Name == "Clamp" && container is "System.Math" or "double" && method.Parameters.All(p => p.Type.SpecialType == SpecialType.System_Double))
+        if (method.Name == "Clamp" && container is "System.Math" or "double" && method.Parameters.All(p => p.Type.SpecialType == _realSpecial))
         {
             return Clamp(call, env);
         }
@@ -67,9 +69,9 @@ internal sealed partial class BodyLowerer
     }
 
     /// <summary>A static, non-generic method of doubles and ints returning one: a call SymGrad can keep as it is.</summary>
-    private static bool IsPlainFunction(IMethodSymbol method) =>
-        method.IsStatic && !method.IsGenericMethod && method.ReturnType.SpecialType is SpecialType.System_Double or SpecialType.System_Int32
-        && method.Parameters.All(p => p.RefKind == RefKind.None && p.Type.SpecialType is SpecialType.System_Double or SpecialType.System_Int32)
+    private bool IsPlainFunction(IMethodSymbol method) =>
+        method.IsStatic && !method.IsGenericMethod && (method.ReturnType.SpecialType == _realSpecial || method.ReturnType.SpecialType == SpecialType.System_Int32)
+        && method.Parameters.All(p => p.RefKind == RefKind.None && (p.Type.SpecialType == _realSpecial || p.Type.SpecialType == SpecialType.System_Int32))
         && method.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal;
 
     private int KeptCall(IInvocationOperation call, IMethodSymbol method, IMethodSymbol? rule, Env env)
@@ -110,22 +112,24 @@ internal sealed partial class BodyLowerer
         return null;
     }
 
-    private static void CheckRule(IMethodSymbol rule, IMethodSymbol method, IInvocationOperation call)
+    private void CheckRule(IMethodSymbol rule, IMethodSymbol method, IInvocationOperation call)
     {
+        SpecialType real = _realSpecial;
+        string name = RealName;
         void Bad(string why) => throw new LoweringException(DiagnosticDescriptors.InvalidDerivativeRule, CallLocation(call), rule.Name, method.Name, why);
         int n = method.Parameters.Length;
-        if (!method.IsStatic || method.IsGenericMethod || method.ReturnType.SpecialType != SpecialType.System_Double
-            || n is < 1 or > 2 || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.SpecialType != SpecialType.System_Double))
+        if (!method.IsStatic || method.IsGenericMethod || method.ReturnType.SpecialType != real
+            || n is < 1 or > 2 || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.SpecialType != real))
         {
-            Bad($"is for a method SymGrad cannot keep as a call: write '{method.Name}' as a static method of one or two doubles returning a double");
+            Bad($"is for a method SymGrad cannot keep as a call: write '{method.Name}' as a static method of one or two {name}s returning a {name}");
         }
         if (!rule.IsStatic || rule.IsGenericMethod) Bad("must be a static, non-generic method");
         if (rule.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected) Bad("must be internal or public: the generated code calls it");
         bool returns = n == 1
-            ? rule.ReturnType.SpecialType == SpecialType.System_Double
+            ? rule.ReturnType.SpecialType == real
             : rule.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Length == 2
-              && tuple.TupleElements.All(e => e.Type.SpecialType == SpecialType.System_Double);
-        if (!returns) Bad(n == 1 ? "must return a double: the derivative" : "must return (double, double): the partial derivatives with respect to each argument, in order");
+              && tuple.TupleElements.All(e => e.Type.SpecialType == real);
+        if (!returns) Bad(n == 1 ? $"must return a {name}: the derivative" : $"must return ({name}, {name}): the partial derivatives with respect to each argument, in order");
     }
 
     internal static bool IsDifferentiable(IMethodSymbol method) =>
@@ -142,7 +146,7 @@ internal sealed partial class BodyLowerer
             string path = string.Join(" -> ", _callStack.Reverse().Select(m => m.Name).Concat(new[] { callee.Name }));
             throw new LoweringException(DiagnosticDescriptors.Recursion, CallLocation(call), _rootName, path);
         }
-        if (!callee.IsStatic || callee.IsGenericMethod || callee.ReturnType.SpecialType != SpecialType.System_Double
+        if (!callee.IsStatic || callee.IsGenericMethod || callee.ReturnType.SpecialType != _realSpecial
             || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not MethodDeclarationSyntax declaration
             || (declaration.Body is null && declaration.ExpressionBody is null))
         {

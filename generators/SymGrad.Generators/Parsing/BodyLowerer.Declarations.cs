@@ -15,6 +15,7 @@ internal sealed partial class BodyLowerer
     {
         ILocalSymbol local = declarator.Symbol;
         IOperation? init = declarator.GetVariableInitializer()?.Value;
+        CheckPrecision(declarator, local.Type);
         if (TypeOf(local.Type) is not null)
         {
             if (init is null) return; // assigned later; C# guarantees it is assigned before it is read

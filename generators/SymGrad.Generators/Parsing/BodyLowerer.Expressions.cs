@@ -15,6 +15,7 @@ internal sealed partial class BodyLowerer
     private int Scalar(IOperation op, Env env)
     {
         _ct.ThrowIfCancellationRequested();
+        CheckPrecision(op, op.Type);
         if (op.ConstantValue.HasValue)
         {
             switch (op.ConstantValue.Value)
@@ -60,6 +61,7 @@ internal sealed partial class BodyLowerer
     /// <summary>Lowers an expression that names an array or span: a parameter or a local array.</summary>
     private ArrayBinding Array(IOperation op, Env env)
     {
+        CheckPrecision(op, op.Type);
         switch (op)
         {
             case IConversionOperation { Operand: var operand } when IsArrayLike(operand.Type) || IsIntArrayLike(operand.Type): return Array(operand, env);
@@ -391,9 +393,13 @@ internal sealed partial class BodyLowerer
         return value;
     }
 
+    /// <summary>
+    /// The IR type of a C# type: double and float are both the method's real (<see cref="ValType.Double"/>);
+    /// <see cref="CheckPrecision"/> makes sure a method holds only its own.
+    /// </summary>
     private static ValType? TypeOf(ITypeSymbol? type) => type?.SpecialType switch
     {
-        SpecialType.System_Double => ValType.Double,
+        SpecialType.System_Double or SpecialType.System_Single => ValType.Double,
         SpecialType.System_Int32 => ValType.Int,
         SpecialType.System_Boolean => ValType.Bool,
         _ => null,
@@ -401,7 +407,37 @@ internal sealed partial class BodyLowerer
 
     internal static bool IsSpan(ITypeSymbol? type) =>
         type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System", TypeArguments.Length: 1 } named
-        && named.TypeArguments[0].SpecialType == SpecialType.System_Double;
+        && IsReal(named.TypeArguments[0].SpecialType);
+
+    private static bool IsReal(SpecialType type) => type is SpecialType.System_Double or SpecialType.System_Single;
+
+    /// <summary>The method's floating-point type as C# names it.</summary>
+    private string RealName => _real == Real.Single ? "float" : "double";
+
+    /// <summary>
+    /// SG0019 unless <paramref name="type"/> (a scalar, or an array's or span's elements) is the method's own
+    /// floating-point type or no floating-point type at all: <c>f * 2.0</c> in a float method is double arithmetic,
+    /// whose gradient would have to be double too.
+    /// </summary>
+    private void CheckPrecision(IOperation op, ITypeSymbol? type)
+    {
+        ITypeSymbol? element = type switch
+        {
+            IArrayTypeSymbol array => array.ElementType,
+            INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1 } span => span.TypeArguments[0],
+            _ => type,
+        };
+        if (element is null || !IsReal(element.SpecialType) || element.SpecialType == _realSpecial) return;
+        throw MixedPrecision(op.Syntax, $"'{Shorten(op.Syntax.ToString())}'", element.SpecialType == SpecialType.System_Double ? "double" : "float");
+    }
+
+    private LoweringException MixedPrecision(SyntaxNode where, string what, string wrong) =>
+        new(DiagnosticDescriptors.MixedPrecision, where.GetLocation(), what, wrong, RealName, _rootName, MixedAdvice(_real));
+
+    /// <summary>What to write instead of a value of the other floating-point type in a method of <paramref name="real"/>.</summary>
+    internal static string MixedAdvice(Real real) => real == Real.Single
+        ? "write float literals (0.5f), MathF functions, and float locals and arrays, or make the whole method double"
+        : "write double literals and Math functions, and double locals and arrays, or make the whole method float";
 
     /// <summary>An <c>int[]</c> or span of ints: a parameter read as data (labels, index tables).</summary>
     internal static bool IsIntSpan(ITypeSymbol? type) =>
@@ -412,6 +448,6 @@ internal sealed partial class BodyLowerer
         IsIntSpan(type) || type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32, Rank: 1 };
 
     internal static bool IsArrayLike(ITypeSymbol? type) =>
-        IsSpan(type) || type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double, Rank: 1 or 2 };
+        IsSpan(type) || type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single, Rank: 1 or 2 };
 
 }

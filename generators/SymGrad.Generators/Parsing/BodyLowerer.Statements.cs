@@ -23,7 +23,11 @@ internal sealed partial class BodyLowerer
     public const int MaxInstructions = 200_000;
 
     private readonly Compilation _compilation;
-    private readonly IrBuilder _b = new();
+    private readonly IrBuilder _b;
+
+    /// <summary>The method's floating-point type; a value of the other one is SG0019 (<see cref="CheckPrecision"/>).</summary>
+    private readonly Real _real;
+    private readonly SpecialType _realSpecial;
     private readonly CancellationToken _ct;
     private readonly List<string> _sourceLines = new();
     private readonly Dictionary<string, int> _sourceLineIndex = new();
@@ -57,8 +61,11 @@ internal sealed partial class BodyLowerer
     }
 
     /// <param name="memoryArrays">Local arrays to keep in memory from their declaration (a loop indexes them at run time).</param>
-    public BodyLowerer(Compilation compilation, string rootName, ISet<ISymbol> memoryArrays, CancellationToken ct)
+    public BodyLowerer(Compilation compilation, string rootName, ISet<ISymbol> memoryArrays, Real real, CancellationToken ct)
     {
+        _real = real;
+        _realSpecial = real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double;
+        _b = new IrBuilder(0, real);
         _compilation = compilation;
         _memoryArrays = memoryArrays;
         _rootName = rootName;

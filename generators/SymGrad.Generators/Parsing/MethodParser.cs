@@ -96,7 +96,8 @@ internal static class MethodParser
         }
 
         bool isVoid = method.ReturnsVoid;
-        if (method.ReturnType.SpecialType != SpecialType.System_Double && !isVoid)
+        Real real = RealOf(method);
+        if (method.ReturnType.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) && !isVoid)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, declaration.ReturnType.GetLocation(),
                 method.Name, method.ReturnType.ToDisplayString()));
@@ -112,6 +113,13 @@ internal static class MethodParser
                 Location loc = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct).GetLocation() ?? where;
                 string shown = (p.RefKind == RefKind.None ? "" : p.RefKind.ToString().ToLowerInvariant() + " ") + p.Type.ToDisplayString();
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, loc, p.Name, shown));
+                continue;
+            }
+            if (ElementSpecialType(p.Type) is SpecialType.System_Double or SpecialType.System_Single && ElementSpecialType(p.Type) != SpecialOf(real))
+            {
+                Location loc = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct).GetLocation() ?? where;
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MixedPrecision, loc, $"The parameter '{p.Name}'",
+                    real == Real.Single ? "double" : "float", real == Real.Single ? "float" : "double", method.Name, BodyLowerer.MixedAdvice(real)));
                 continue;
             }
             bool noDerivative = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
@@ -151,7 +159,7 @@ internal static class MethodParser
         int result;
         while (true)
         {
-            lowerer = new BodyLowerer(model.Compilation, method.Name, memoryArrays, ct);
+            lowerer = new BodyLowerer(model.Compilation, method.Name, memoryArrays, real, ct);
             var env = new Env();
             for (int i = 0; i < kinds.Count; i++)
             {
@@ -201,7 +209,7 @@ internal static class MethodParser
             return new ParamSpec(Identifier(k.Symbol.Name), k.Kind, k.NoDerivative, e.I, e.J) { IsOutput = i == output };
         }).ToEquatableArray();
 
-        var ir = new MethodIr(parameters, block, result, lowerer.Builder.NextId, lowerer.SourceLines.ToEquatableArray());
+        var ir = new MethodIr(parameters, block, result, lowerer.Builder.NextId, lowerer.SourceLines.ToEquatableArray()) { Real = real };
         string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
         var spec = new MethodSpec(ns, types.ToEquatableArray(), Identifier(method.Name), Accessibility(method), ir, modes, SourceSpot.Of(NameLocation(node)));
         return new LoweringResult(spec, EquatableArray<DiagnosticInfo>.Empty);
@@ -293,12 +301,35 @@ internal static class MethodParser
     private static LoweringResult Fail(DiagnosticDescriptor descriptor, Location location, params string[] args) =>
         new(null, new[] { DiagnosticInfo.Create(descriptor, location, args) }.ToEquatableArray());
 
+    /// <summary>
+    /// A method computes in float when it returns a float, or writes its results into a float output; else in double.
+    /// A parameter or value of the other type is then SG0019.
+    /// </summary>
+    private static Real RealOf(IMethodSymbol method)
+    {
+        if (method.ReturnType.SpecialType == SpecialType.System_Single) return Real.Single;
+        if (!method.ReturnsVoid) return Real.Double;
+        IParameterSymbol? output = method.Parameters.FirstOrDefault(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.OutputAttribute));
+        return output is not null && ElementSpecialType(output.Type) == SpecialType.System_Single ? Real.Single : Real.Double;
+    }
+
+    private static SpecialType SpecialOf(Real real) => real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double;
+
+    /// <summary>The special type of a scalar, or of an array's or span's elements.</summary>
+    private static SpecialType ElementSpecialType(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => array.ElementType.SpecialType,
+        INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1 } span => span.TypeArguments[0].SpecialType,
+        _ => type.SpecialType,
+    };
+
+    /// <summary>How a parameter is passed; double and float alike (the method's real, <see cref="RealOf"/>).</summary>
     private static ParamKind? KindOf(ITypeSymbol type) => type switch
     {
-        { SpecialType: SpecialType.System_Double } => ParamKind.Double,
+        { SpecialType: SpecialType.System_Double or SpecialType.System_Single } => ParamKind.Double,
         { SpecialType: SpecialType.System_Int32 } => ParamKind.Int,
-        IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double, Rank: 1 } => ParamKind.Array,
-        IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double, Rank: 2 } => ParamKind.Array2D,
+        IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single, Rank: 1 } => ParamKind.Array,
+        IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Double or SpecialType.System_Single, Rank: 2 } => ParamKind.Array2D,
         INamedTypeSymbol { Name: "ReadOnlySpan" } when BodyLowerer.IsSpan(type) => ParamKind.ReadOnlySpan,
         IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Int32, Rank: 1 } => ParamKind.IntArray,
         INamedTypeSymbol { Name: "ReadOnlySpan" } when BodyLowerer.IsIntSpan(type) => ParamKind.IntReadOnlySpan,

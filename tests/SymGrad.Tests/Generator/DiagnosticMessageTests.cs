@@ -113,7 +113,7 @@ public class DiagnosticMessageTests
         "string s = \"a\"; return x;",
         "Func<double, double> f = t => t * t; return f(x);",
         "object o = x; return x;",
-        "return (float)x;",
+        "return (double)(decimal)x;",
         "double[] w = v[1..]; return w[0];",
         "return x * checked(n * 2);",
         "return x + (n << 1);",

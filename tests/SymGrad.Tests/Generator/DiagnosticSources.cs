@@ -22,8 +22,8 @@ internal static class DiagnosticSources
     [
         new("SG0001", "[Differentiable] public double NotStatic(double x) => x;", "NotStatic", "'NotStatic'"),
         new("SG0002", "public class NotPartial { [Differentiable] public static double InNotPartial(double x) => x; }", "NotPartial", "'NotPartial'"),
-        new("SG0003", "[Differentiable] public static float ReturnsFloat(double x) => (float)x;", "float", "'float'"),
-        new("SG0004", "[Differentiable] public static double FloatParameter(double a, float x) => a * x;", "float x", "'x'"),
+        new("SG0003", "[Differentiable] public static decimal ReturnsDecimal(double x) => (decimal)x;", "decimal", "'decimal'"),
+        new("SG0004", "[Differentiable] public static double DecimalParameter(double a, decimal x) => a * (double)x;", "decimal x", "'x'"),
         new("SG0005", "[Differentiable] public static double Tries(double x) { try { x = x * 2; } finally { } return x; }", "try", "try statement"),
         new("SG0006", "[Differentiable] public static double Forever(double x) { double y = x; int k = 0; while (k < 3) y /= 2; return y; }", "k < 3", "always true"),
         new("SG0007", "[Differentiable] public static double UnknownCall(double x) => Math.BitDecrement(x) * x;", "Math.BitDecrement", "Math.BitDecrement"),
@@ -38,10 +38,11 @@ internal static class DiagnosticSources
         new("SG0016", "[Differentiable(Modes = 0)] public static double NoMode(double x) => x * x;", "Differentiable(Modes = 0)", "no derivative"),
         new("SG0017", "[Differentiable] public static void NoOutput(double x, Span<double> r) { r[0] = x; }", "void", "[Output]"),
         new("SG0018", "[Differentiable] public static double UsesBadRule(double x) => Sq(x) + 1;\n    public static double Sq(double x) => x * x;\n    [DerivativeOf(nameof(Sq))] public static (double, double) SqDerivative(double x) => (x, x);", "Sq", "'SqDerivative'"),
+        new("SG0019", "[Differentiable] public static float HalfDouble(float x) => (float)(x * 0.5);", "x * 0.5", "is double in the float method"),
     ];
 
     /// <summary>The name of the (first) bad method of an entry.</summary>
-    public static string MethodName(BadMethod bad) => System.Text.RegularExpressions.Regex.Match(bad.Code, @"(?:double|float|void) (\w+)[<(]").Groups[1].Value;
+    public static string MethodName(BadMethod bad) => System.Text.RegularExpressions.Regex.Match(bad.Code, @"(?:double|float|decimal|void) (\w+)[<(]").Groups[1].Value;
 
     /// <summary>A compilable file holding the given bad members (in <c>partial class Methods</c> unless they are types).</summary>
     public static string File(params BadMethod[] methods)

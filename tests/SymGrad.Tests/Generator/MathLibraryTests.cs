@@ -5,7 +5,7 @@ namespace SymGrad.Tests.Generator;
 /// <summary>
 /// The rest of <see cref="Math"/> in <c>[Differentiable]</c> methods (inverse and hyperbolic functions, other bases,
 /// cube root, Atan2, CopySign, the magnitudes, the <c>double.*</c> static forms, rounding, <c>Sign</c>,
-/// <see cref="SymMath.StopGradient"/>, <c>double.IsFinite</c> and its kin): every gradient against the tape twin and
+/// <see cref="SymMath.StopGradient(double)"/>, <c>double.IsFinite</c> and its kin): every gradient against the tape twin and
 /// finite differences, the piecewise-constant ones against closed forms, and forward mode and H·v of the smooth
 /// ones against the gradient and its finite differences.
 /// </summary>

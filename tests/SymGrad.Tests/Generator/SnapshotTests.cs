@@ -51,6 +51,10 @@ public class SnapshotTests
         Snapshot.Match(Generated(GeneratorHarness.Run(HessianVectorSample.Replace("DerivativeModes.HessianVector", "DerivativeModes.Hessian"))), "Hessian");
 
     [Fact]
+    public void Float_methods_computed_in_float() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(FloatTests.Source)), "Float");
+
+    [Fact]
     public void Jacobian_of_a_vector_output() =>
         Snapshot.Match(Generated(GeneratorHarness.Run(JacobianSample)), "Jacobian");
 

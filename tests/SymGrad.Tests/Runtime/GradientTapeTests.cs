@@ -47,4 +47,30 @@ public class GradientTapeTests
         tape.Push(1.0);
         Assert.ThrowsAny<ArgumentOutOfRangeException>(() => tape.Take(2).ToArray());
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(300)] // past the arena's first 256 doubles: a new arena
+    public void Float_blocks_are_zeroed_disjoint_and_taken_back_with_the_double_blocks(int length)
+    {
+        GradientTape tape = GradientTape.Rent();
+        Span<double> before = tape.Allocate(3);
+        before.Fill(-1.0);
+        int mark = tape.Mark;
+        Span<float> a = tape.AllocateSingle(length);
+        Span<float> b = tape.AllocateSingle(length);
+        Assert.Equal(length, a.Length);
+        Assert.All(a.ToArray(), x => Assert.Equal(0, BitConverter.SingleToInt32Bits(x))); // +0f
+        a.Fill(2f);
+        Assert.All(b.ToArray(), x => Assert.Equal(0f, x)); // b does not overlap a
+        b.Fill(3f);
+        Assert.All(a.ToArray(), x => Assert.Equal(2f, x));
+        Assert.Equal(new[] { -1.0, -1.0, -1.0 }, before.ToArray());
+
+        tape.Release(mark);
+        Span<float> again = tape.AllocateSingle(length);
+        Assert.All(again.ToArray(), x => Assert.Equal(0f, x)); // the released memory comes back zeroed
+        Assert.Throws<OverflowException>(() => tape.AllocateSingle(-1));
+    }
 }

@@ -1,6 +1,6 @@
 SG0001 8:36 'NotStatic' must be static to be differentiated: SymGrad supports static methods only
-SG0003 9:36 'ReturnsFloat' returns 'float': a [Differentiable] method must return double
-SG0004 10:68 Parameter 'x' has type 'float': supported are double, int, double[], double[,], ReadOnlySpan<double> and Span<double>, passed by value
+SG0003 9:36 'ReturnsDecimal' returns 'decimal': a [Differentiable] method must return double or float
+SG0004 10:70 Parameter 'x' has type 'decimal': supported are double, int, double[], double[,], ReadOnlySpan<double> and Span<double> (or the same of float), int[] and ReadOnlySpan<int>, passed by value
 SG0005 11:61 A try statement is not supported in a [Differentiable] method: validate the arguments before the call; the method itself must not throw
 SG0006 12:95 This loop cannot be differentiated: its condition 'k < 3' is always true, so the loop never ends. Give it a condition that only tests, e.g. for (int i = 0; i < n; i++) or while (err > tol), and assign in the body
 SG0007 13:68 'System.Math.BitDecrement(double)' is neither [Differentiable], nor a supported math function (the README's table of functions), nor given a rule with [DerivativeOf]; a value being differentiated reaches it
@@ -16,4 +16,5 @@ SG0015 25:43 'Clashes' cannot get its generated 'ClashesGradient': type 'Methods
 SG0016 27:6 'NoMode' asks for no derivative at all (Modes = 0): ask for DerivativeModes.Reverse (the gradient), Forward (Jacobian-vector products), HessianVector (Hessian-vector products) or Hessian, combined with |
 SG0017 28:36 'NoOutput' returns void and has no [Output] parameter: return a double, or write the results into a last parameter [Output] Span<double> r
 SG0018 29:68 The derivative rule 'SqDerivative' of 'Sq' must return a double: the derivative
-SG0002 34:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
+SG0019 32:73 'x * 0.5' is double in the float method 'HalfDouble': SymGrad computes a method, and its gradient, in one floating-point type; write float literals (0.5f), MathF functions, and float locals and arrays, or make the whole method double
+SG0002 35:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
