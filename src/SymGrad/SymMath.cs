@@ -21,7 +21,15 @@ public static class SymMath
     /// JAX's <c>stop_gradient</c>.
     /// </summary>
     public static double StopGradient(double x) => x;
+}
 
+/// <summary>
+/// <see cref="SymMath"/>'s functions in <c>float</c>, for <c>float</c> <see cref="DifferentiableAttribute"/> methods
+/// (as <see cref="MathF"/> is <see cref="Math"/>'s: a separate class, so that <c>SymMath.Sigmoid(n)</c> of an
+/// <c>int</c> stays a double).
+/// </summary>
+public static class SymMathF
+{
     /// <summary><c>max(0, x)</c> in <c>float</c> (as <see cref="MathF.Max(float, float)"/>: NaN stays NaN).</summary>
     public static float Relu(float x) => MathF.Max(0f, x);
 
@@ -31,6 +39,6 @@ public static class SymMath
     /// <summary><c>log(1 + e^x)</c> in <c>float</c>, computed without overflow for large <paramref name="x"/>.</summary>
     public static float Softplus(float x) => x > 0 ? x + MathF.Log(1f + MathF.Exp(-x)) : MathF.Log(1f + MathF.Exp(x));
 
-    /// <summary><paramref name="x"/> itself, with derivative zero (see <see cref="StopGradient(double)"/>).</summary>
+    /// <summary><paramref name="x"/> itself, with derivative zero (see <see cref="SymMath.StopGradient(double)"/>).</summary>
     public static float StopGradient(float x) => x;
 }

@@ -27,7 +27,7 @@ public static class GeneratorRunner
     ];
 
     /// <summary>The case files embedded in this program (LogicalName = file name).</summary>
-    public static readonly string[] CaseFiles = ["SeedNet.cs", "WideNet.cs", "BundleAdjustment.cs", "BundleAdjustmentResiduals.cs", "MnistMlp.cs", "Gmm.cs", "Lstm.cs"];
+    public static readonly string[] CaseFiles = ["SeedNet.cs", "WideNet.cs", "BundleAdjustment.cs", "BundleAdjustmentResiduals.cs", "MnistMlp.cs", "MnistMlpFloat.cs", "Gmm.cs", "Lstm.cs"];
 
     public static SyntaxTree Parse(string caseFile) => CSharpSyntaxTree.ParseText(Source(caseFile), ParseOptions, path: caseFile);
 

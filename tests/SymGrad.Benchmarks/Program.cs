@@ -13,7 +13,7 @@ string[] rest = [.. args.Where(a => a is not ("--quick" or "--verify"))];
 if (!rest.Contains("--filter")) rest = [.. rest, "--filter", "*"];
 
 BenchmarkSwitcher
-    .FromTypes([typeof(SeedBenchmarks), typeof(WideBenchmarks), typeof(BundleAdjustmentBenchmarks), typeof(MnistBenchmarks),
+    .FromTypes([typeof(SeedBenchmarks), typeof(WideBenchmarks), typeof(BundleAdjustmentBenchmarks), typeof(MnistBenchmarks), typeof(MnistFloatBenchmarks),
                 typeof(GmmBenchmarks), typeof(LstmBenchmarks),
                 typeof(GeneratorCostBenchmarks),
 #if GENERATED

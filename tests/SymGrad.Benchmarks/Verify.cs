@@ -25,6 +25,7 @@ public static class Verify
         BundleAdjustmentJacobianCase(BundleAdjustmentProblem.Typical(), "rotated");
         BundleAdjustmentJacobianCase(BundleAdjustmentProblem.Typical(zeroRotation: true), "zero rotation");
         Mnist(MnistProblem.Create());
+        MnistFloat(MnistProblem.Create());
         GmmCase(GmmProblem.Create());
         GmmCase(GmmProblem.Create(gamma: 0.7, m: 3, seed: 4242)); // the prior's -m sum log diag Q term, and gamma != 1
         LstmCase(LstmProblem.Create());
@@ -165,9 +166,9 @@ public static class Verify
         Console.WriteLine($"== {p.Name} ==");
         double primal = p.Loss();
         Console.WriteLine($"primal loss {primal:R}, {LiveFraction(p):P1} of the hidden units live (z > 0) over the batch");
-        Check("hand-written primal vs primal", RelDiff(MnistMlpHandWritten.Loss(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels), primal), 0);
+        Check("hand-written primal vs primal", RelDiff(MnistMlpHandWritten<double>.Loss(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels), primal), 0);
 
-        Func<double> hand = () => MnistMlpHandWritten.LossGradient(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels, p.DW1, p.DB1, p.DW2, p.DB2);
+        Func<double> hand = () => MnistMlpHandWritten<double>.LossGradient(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels, p.DW1, p.DB1, p.DW2, p.DB2);
         PoisonMnist(p);
         Check("hand-written loss vs primal", RelDiff(hand(), primal), 0);
         double[] reference = p.GradientVector();
@@ -209,6 +210,49 @@ public static class Verify
 #endif
         Check($"hand-written: bytes allocated per call (over {calls})", BytesPerCall(hand, calls), 0);
         Check($"primal: bytes allocated per call (over {calls})", BytesPerCall(p.Loss, calls), 0);
+    }
+
+    /// <summary>
+    /// Case (f) in float: the hand-written float pass against the float primal (to the bit: the same order) and the
+    /// double gradient of the same network (float rounding: 1e-3 of the largest entry); the generated float gradient
+    /// against the float primal (to the bit), the hand-written float one (reordered float sums: 1e-4) and the double
+    /// one (1e-3); bytes per call.
+    /// </summary>
+    private static void MnistFloat(MnistProblem d)
+    {
+        const int calls = 20;
+        const double FloatRounding = 1e-3, FloatReordered = 1e-4;
+        MnistFloatProblem p = MnistFloatProblem.From(d);
+        Console.WriteLine($"== {d.Name}, float ==");
+        float primal = p.Loss();
+        Console.WriteLine($"primal loss {primal:R} (double: {d.Loss():R})");
+        Check("float primal vs double primal", RelDiff(primal, d.Loss()), FloatRounding);
+        MnistMlpHandWritten<double>.LossGradient(d.W1, d.B1, d.W2, d.B2, d.X, d.Labels, d.DW1, d.DB1, d.DW2, d.DB2);
+        double[] inDouble = d.GradientVector();
+
+        Func<float> hand = () => MnistMlpHandWritten<float>.LossGradient(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels, p.DW1, p.DB1, p.DW2, p.DB2);
+        PoisonMnistFloat(p);
+        Check("float hand-written loss vs float primal", RelDiff(hand(), primal), 0);
+        double[] reference = p.GradientVector();
+        Check("float hand-written: no NaN left (buffers pre-filled with NaN)", reference.Count(double.IsNaN), 0);
+        Check("float hand-written vs the double gradient", RelDiff(reference, inDouble), FloatRounding);
+#if GENERATED
+        Func<float> gen = () => MnistMlpFloat.LossGradient(p.W1, p.B1, p.W2, p.B2, p.X, p.Labels, p.DW1, p.DB1, p.DW2, p.DB2);
+        PoisonMnistFloat(p);
+        Check("float generated loss vs float primal", RelDiff(gen(), primal), 0);
+        Check("float generated vs float hand-written (buffers pre-filled with NaN)", RelDiff(p.GradientVector(), reference), FloatReordered);
+        Check("float generated vs the double gradient", RelDiff(p.GradientVector(), inDouble), FloatRounding);
+        Check($"float generated: bytes allocated per call (over {calls})", BytesPerCall(() => gen(), calls), 0);
+#else
+        Console.WriteLine("  (generated gradient pending: build with -p:SymGradGenerated=true)");
+#endif
+        Check($"float hand-written: bytes allocated per call (over {calls})", BytesPerCall(() => hand(), calls), 0);
+    }
+
+    private static void PoisonMnistFloat(MnistFloatProblem p)
+    {
+        Flat.Of(p.DW1).Fill(float.NaN); Flat.Of(p.DW2).Fill(float.NaN);
+        Array.Fill(p.DB1, float.NaN); Array.Fill(p.DB2, float.NaN);
     }
 
     /// <summary>

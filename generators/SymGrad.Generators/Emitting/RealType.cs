@@ -8,7 +8,7 @@ namespace SymGrad.Generators.Emitting;
 /// <summary>
 /// How the method's floating-point type reads in the emitted code: <c>double</c> or <c>float</c>, its spans, its
 /// literals, its math class. The rule table spells every operation on <c>double</c>; a <c>float</c> method's spelling
-/// is derived from it here, in one place (<c>Math.Exp</c> → <c>MathF.Exp</c>, <c>double.IsNaN</c> →
+/// is derived from it here, in one place (<c>Math.Exp</c> → <c>MathF.Exp</c>, <c>SymMath</c> → <c>SymMathF</c>, <c>double.IsNaN</c> →
 /// <c>float.IsNaN</c>, <c>(double)</c> → <c>(float)</c>, <c>0.0</c> → <c>0f</c>), so a new operation is still one entry.
 /// The tape (<c>GradientTape</c>) holds doubles: a float is saved exactly and cast back when restored.
 /// </summary>
@@ -67,7 +67,8 @@ internal sealed class RealType
     public Spelling Spell(Spelling spelling) =>
         Real == Real.Double ? spelling : _spellings.GetOrAdd(spelling, s => s with
         {
-            Template = s.Template.Replace("global::System.Math.", "global::System.MathF.").Replace("double.", "float.")
+            Template = s.Template.Replace("global::System.Math.", "global::System.MathF.").Replace("global::SymGrad.SymMath.", "global::SymGrad.SymMathF.")
+                .Replace("double.", "float.")
                 .Replace("(double)", "(float)").Replace("(0.0, ", "(0f, "),
         });
 }

@@ -18,8 +18,8 @@ internal sealed partial class BodyLowerer
         IOperation Arg(int ordinal) => call.Arguments.First(a => a.Parameter?.Ordinal == ordinal).Value;
 
         string container = method.ContainingType?.ToDisplayString() ?? "";
-        // The table names double's functions; a float method's are MathF's and float's statics, the same operations.
-        if (_real == Real.Single) container = container switch { "System.MathF" => "System.Math", "float" => "double", _ => container };
+        // The table names double's functions; a float method's are MathF's, float's and SymMathF's, the same operations.
+        if (_real == Real.Single) container = container switch { "System.MathF" => "System.Math", "float" => "double", "SymGrad.SymMathF" => "SymGrad.SymMath", _ => container };
         // A math function is the operation the rule table names for it (Math.Exp, SymMath.Relu, ...).
         if (OpRules.ForCall(container + "." + method.Name, method.Parameters.Length) is OpRule rule
             && method.Parameters.All(p => p.Type.SpecialType == _realSpecial || (rule.SourceTakesInts && p.Type.SpecialType == SpecialType.System_Int32)))

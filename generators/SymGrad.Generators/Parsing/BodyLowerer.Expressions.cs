@@ -436,7 +436,7 @@ internal sealed partial class BodyLowerer
 
     /// <summary>What to write instead of a value of the other floating-point type in a method of <paramref name="real"/>.</summary>
     internal static string MixedAdvice(Real real) => real == Real.Single
-        ? "write float literals (0.5f), MathF functions, and float locals and arrays, or make the whole method double"
+        ? "write float literals (0.5f), MathF and SymMathF functions, and float locals and arrays, or make the whole method double"
         : "write double literals and Math functions, and double locals and arrays, or make the whole method float";
 
     /// <summary>An <c>int[]</c> or span of ints: a parameter read as data (labels, index tables).</summary>

@@ -9,8 +9,10 @@ namespace SymGrad.Benchmarks.Baselines;
 /// </summary>
 internal static class Flat
 {
-    public static Span<double> Of(double[,] a) =>
-        MemoryMarshal.CreateSpan(ref Unsafe.As<byte, double>(ref MemoryMarshal.GetArrayDataReference(a)), a.Length);
+    public static Span<double> Of(double[,] a) => Of<double>(a);
+
+    public static Span<T> Of<T>(T[,] a) where T : unmanaged =>
+        MemoryMarshal.CreateSpan(ref Unsafe.As<byte, T>(ref MemoryMarshal.GetArrayDataReference(a)), a.Length);
 
     /// <summary>
     /// Zeroes a buffer as the generated code does (<c>GradientTape.Zero</c>): <c>Span.Clear</c> of a small buffer
@@ -18,4 +20,7 @@ internal static class Flat
     /// The baselines avoid it too, so that no comparison is won or lost on that.
     /// </summary>
     public static void Zero(Span<double> buffer) => buffer.Fill(0.0);
+
+    /// <summary>The same for any element type (the generic baselines: double and float).</summary>
+    public static void Zero<T>(Span<T> buffer) where T : unmanaged => buffer.Fill(default);
 }

@@ -21,10 +21,10 @@ public class MnistBenchmarks
     public double Primal() => MnistMlp.Loss(_p.W1, _p.B1, _p.W2, _p.B2, _p.X, _p.Labels);
 
     [Benchmark(Description = "hand-written primal")]
-    public double HandWrittenPrimal() => MnistMlpHandWritten.Loss(_p.W1, _p.B1, _p.W2, _p.B2, _p.X, _p.Labels);
+    public double HandWrittenPrimal() => MnistMlpHandWritten<double>.Loss(_p.W1, _p.B1, _p.W2, _p.B2, _p.X, _p.Labels);
 
     [Benchmark(Baseline = true, Description = "hand-written backward")]
-    public double HandWritten() => MnistMlpHandWritten.LossGradient(_p.W1, _p.B1, _p.W2, _p.B2, _p.X, _p.Labels,
+    public double HandWritten() => MnistMlpHandWritten<double>.LossGradient(_p.W1, _p.B1, _p.W2, _p.B2, _p.X, _p.Labels,
                                                                     _p.DW1, _p.DB1, _p.DW2, _p.DB2);
 
 #if GENERATED

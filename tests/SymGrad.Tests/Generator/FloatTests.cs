@@ -31,7 +31,7 @@ public class FloatTests
                 {
                     float s = b[j];
                     for (int k = 0; k < x.Length; k++) s += w[j, k] * x[k];
-                    z[j] = MathF.Tanh(s) + SymMath.Relu(s) * 0.1f;
+                    z[j] = MathF.Tanh(s) + SymMathF.Relu(s) * 0.1f;
                     total += z[j] * z[j] + MathF.Exp(-s) / 3;
                 }
                 if (float.IsNaN(total)) return 0f;
@@ -42,7 +42,7 @@ public class FloatTests
             public static float Scalar(float x, float y)
             {
                 float a = MathF.Sin(x) * MathF.Cos(y) + MathF.Sqrt(x * x + y * y + 1f);
-                float b = MathF.Pow(MathF.Abs(x) + 0.5f, y) + MathF.Atan2(y, x) + SymMath.Sigmoid(x - y) + SymMath.Softplus(y);
+                float b = MathF.Pow(MathF.Abs(x) + 0.5f, y) + MathF.Atan2(y, x) + SymMathF.Sigmoid(x - y) + SymMathF.Softplus(y);
                 float c = x is > 0f and < 1f ? MathF.Exp(x) : MathF.Log(1f + x * x);
                 float d = MathF.Max(x, y) - MathF.Min(x, 0.25f) + float.Exp2(y) / 4 + MathF.Tanh(x * y) + MathF.Cbrt(x + 3f);
                 int k = (int)MathF.Floor(x * 3f);

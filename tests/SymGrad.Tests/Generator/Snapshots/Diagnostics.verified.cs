@@ -16,5 +16,5 @@ SG0015 25:43 'Clashes' cannot get its generated 'ClashesGradient': type 'Methods
 SG0016 27:6 'NoMode' asks for no derivative at all (Modes = 0): ask for DerivativeModes.Reverse (the gradient), Forward (Jacobian-vector products), HessianVector (Hessian-vector products) or Hessian, combined with |
 SG0017 28:36 'NoOutput' returns void and has no [Output] parameter: return a double, or write the results into a last parameter [Output] Span<double> r
 SG0018 29:68 The derivative rule 'SqDerivative' of 'Sq' must return a double: the derivative
-SG0019 32:73 'x * 0.5' is double in the float method 'HalfDouble': SymGrad computes a method, and its gradient, in one floating-point type; write float literals (0.5f), MathF functions, and float locals and arrays, or make the whole method double
+SG0019 32:73 'x * 0.5' is double in the float method 'HalfDouble': SymGrad computes a method, and its gradient, in one floating-point type; write float literals (0.5f), MathF and SymMathF functions, and float locals and arrays, or make the whole method double
 SG0002 35:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it

@@ -59,7 +59,7 @@ partial class FloatModels
             {
                 s += wRow[k] * x[k];
             }
-            // line 16: z[j] = MathF.Tanh(s) + SymMath.Relu(s) * 0.1f;
+            // line 16: z[j] = MathF.Tanh(s) + SymMathF.Relu(s) * 0.1f;
             float tanh = global::System.MathF.Tanh(s);
             float t = tanh + global::System.MathF.Max(0f, s) * 0.1f;
             z[j] = t;
@@ -110,7 +110,7 @@ partial class FloatModels
             float s_2 = (float)restored[0];
             // line 17: total += z[j] * z[j] + MathF.Exp(-s) / 3;
             float dt = (t_4 + global::System.MathF.Max(0f, s_2) * 0.1f) * dtotal_2;
-            // line 16: z[j] = MathF.Tanh(s) + SymMath.Relu(s) * 0.1f;
+            // line 16: z[j] = MathF.Tanh(s) + SymMathF.Relu(s) * 0.1f;
             float t_5 = dz[j_2];
             dz[j_2] = 0f;
             float dt_2 = dt + dt + t_5;
@@ -188,7 +188,7 @@ partial class FloatModels
                 s += w_j_k * x_k;
                 ts += x_k * tWRow[k] + w_j_k * tX[k];
             }
-            // line 16: z[j] = MathF.Tanh(s) + SymMath.Relu(s) * 0.1f;
+            // line 16: z[j] = MathF.Tanh(s) + SymMathF.Relu(s) * 0.1f;
             float tanh = global::System.MathF.Tanh(s);
             float t = tanh + global::System.MathF.Max(0f, s) * 0.1f;
             float tt = (1f - tanh * tanh) * ts + 0.1f * ((s > 0f ? 1f : 0f) * ts);
@@ -240,7 +240,7 @@ partial class FloatModels
             {
                 s += w[j, k] * x[k];
             }
-            // line 16: z[j] = MathF.Tanh(s) + SymMath.Relu(s) * 0.1f;
+            // line 16: z[j] = MathF.Tanh(s) + SymMathF.Relu(s) * 0.1f;
             global::SymGrad.Value t = global::SymGrad.ValueMath.Tanh(s) + global::SymGrad.ValueMath.Relu(s) * 0.10000000149011612;
             z[j] = t;
             total += t * t + global::SymGrad.ValueMath.Exp(-s) / 3.0;
@@ -279,11 +279,11 @@ partial class FloatModels
         float t_3 = t + t_2;
         float sqrt = global::System.MathF.Sqrt(t_3 + 1f);
         float a = sin * cos + sqrt;
-        // line 27: float b = MathF.Pow(MathF.Abs(x) + 0.5f, y) + MathF.Atan2(y, x) + SymMath.Sigmoid(x - y) + SymMath.Softplus(y);
+        // line 27: float b = MathF.Pow(MathF.Abs(x) + 0.5f, y) + MathF.Atan2(y, x) + SymMathF.Sigmoid(x - y) + SymMathF.Softplus(y);
         float t_4 = global::System.MathF.Abs(x) + 0.5f;
         float pow = global::System.MathF.Pow(t_4, y);
-        float sigmoid = global::SymGrad.SymMath.Sigmoid(x - y);
-        float b = pow + global::System.MathF.Atan2(y, x) + sigmoid + global::SymGrad.SymMath.Softplus(y);
+        float sigmoid = global::SymGrad.SymMathF.Sigmoid(x - y);
+        float b = pow + global::System.MathF.Atan2(y, x) + sigmoid + global::SymGrad.SymMathF.Softplus(y);
         // line 28: float c = x is > 0f and < 1f ? MathF.Exp(x) : MathF.Log(1f + x * x);
         bool cond = x > 0f;
         bool cond_2 = cond && x < 1f;
@@ -329,10 +329,10 @@ partial class FloatModels
             dx = dx_2;
             dt = 1f / t_5;
         }
-        // line 27: float b = MathF.Pow(MathF.Abs(x) + 0.5f, y) + MathF.Atan2(y, x) + SymMath.Sigmoid(x - y) + SymMath.Softplus(y);
+        // line 27: float b = MathF.Pow(MathF.Abs(x) + 0.5f, y) + MathF.Atan2(y, x) + SymMathF.Sigmoid(x - y) + SymMathF.Softplus(y);
         float dt_9 = sigmoid * (1f - sigmoid) * a;
         float inv_2 = 1f / t_3;
-        float dy = x * dt_8 + exp2 * 0.6931472f * -0.25f + -(cond_3 ? 0f : 1f) + global::SymGrad.SymMath.Sigmoid(y) * a - dt_9 + x * inv_2 * a;
+        float dy = x * dt_8 + exp2 * 0.6931472f * -0.25f + -(cond_3 ? 0f : 1f) + global::SymGrad.SymMathF.Sigmoid(y) * a - dt_9 + x * inv_2 * a;
         float dx_3 = dx + dt_9 - y * inv_2 * a + (cond ? 1f : x < 0f ? -1f : 0f) * ((y == 0f ? 0f : y * global::System.MathF.Pow(t_4, y - 1f)) * a);
         // line 26: float a = MathF.Sin(x) * MathF.Cos(y) + MathF.Sqrt(x * x + y * y + 1f);
         float dt_10 = 0.5f / sqrt * b;
