@@ -83,7 +83,6 @@ internal sealed partial class BodyLowerer
         IBranchOperation b when b.Syntax is BreakStatementSyntax or ContinueStatementSyntax => "put the rest of the loop body under an if, and fold the exit test into the loop's condition (while (k < n && !done))",
         IBranchOperation or ILabeledOperation => "use if/else instead",
         ITryOperation or IThrowOperation => "validate the arguments before the call; the method itself must not throw",
-        ISwitchOperation => "use an if/else if chain, or c ? a : b",
         IUsingOperation or IUsingDeclarationOperation or ILockOperation => "do it outside the [Differentiable] method; the method computes a value from its parameters only",
         ILocalFunctionOperation => "move it out of the method as a [Differentiable] static method: calls between them are inlined",
         _ => "use locals, assignments, if/else, for and while loops, and return",

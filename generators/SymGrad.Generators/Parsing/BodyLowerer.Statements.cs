@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
@@ -171,6 +172,9 @@ internal sealed partial class BodyLowerer
                 case IConditionalOperation cond:
                     if (LowerIf(cond, work, env)) return true;
                     break;
+                case ISwitchOperation @switch:
+                    if (LowerSwitch(@switch, work, env)) return true;
+                    break;
                 case IForLoopOperation loop:
                     LowerFor(loop, env);
                     if (AfterLoop(loop, work, env)) return true;
@@ -206,29 +210,39 @@ internal sealed partial class BodyLowerer
     {
         SetOrigin(cond.Condition);
         int c = Scalar(cond.Condition, env);
+        bool returns = ContainsReturn(cond.WhenTrue) || (cond.WhenFalse is not null && ContainsReturn(cond.WhenFalse));
+        return LowerBranch(cond.Condition, c, returns, ContainsLoopExit(cond), rest, env,
+            (tail, e) => Lower(new Work(cond.WhenTrue, tail), e),
+            (tail, e) => Lower(cond.WhenFalse is null ? tail : new Work(cond.WhenFalse, tail), e));
+    }
+
+    /// <summary>
+    /// A real two-way branch of statements on <paramref name="c"/>: <paramref name="whenTrue"/> and
+    /// <paramref name="whenFalse"/> lower each side, given the work that follows them on that side. Returns true when
+    /// the branch consumed the rest of the work: a side returns, or leaves the loop's iteration (break, continue).
+    /// </summary>
+    private bool LowerBranch(IOperation where, int c, bool returns, bool exits, Work? rest, Env env,
+                             Action<Work?, Env> whenTrue, Action<Work?, Env> whenFalse)
+    {
         if (_b.TryGetConst(c, out double known))
         {
             // A condition known at compile time (often after unrolling) picks its branch statically.
-            IOperation? taken = known != 0 ? cond.WhenTrue : cond.WhenFalse;
-            if (taken is null) return false;
-            Lower(new Work(taken, rest), env);
+            (known != 0 ? whenTrue : whenFalse)(rest, env);
             return true; // the rest of the work was lowered on this path
-
         }
 
-        bool returns = ContainsReturn(cond.WhenTrue) || (cond.WhenFalse is not null && ContainsReturn(cond.WhenFalse));
         // A branch that leaves the iteration (break, continue, or a return, which leaves every loop) takes the rest
         // of the body into both branches too; the carried variables then meet in phis after the if, as for any if.
-        bool exits = (returns && _loopDepth > 0) || (!returns && ContainsLoopExit(cond));
+        exits = (returns && _loopDepth > 0) || (!returns && exits);
         if (_loopDepth > 0) returns = false;
         Work? tail = returns || exits ? rest : null;
 
         Env thenEnv = env.Clone(), elseEnv = env.Clone();
         _b.PushBlock();
-        Lower(new Work(cond.WhenTrue, tail), thenEnv);
+        whenTrue(tail, thenEnv);
         Block thenBlock = _b.PopBlock();
         _b.PushBlock();
-        Lower(cond.WhenFalse is null ? tail : new Work(cond.WhenFalse, tail), elseEnv);
+        whenFalse(tail, elseEnv);
         Block elseBlock = _b.PopBlock();
 
         var phis = new List<Phi>();
@@ -237,7 +251,7 @@ internal sealed partial class BodyLowerer
             if (thenEnv.Return is not int rt || elseEnv.Return is not int re)
             {
                 // A path whose return failed to lower has its error recorded already: no output will be made.
-                if (_errors.Count == 0) throw Unsupported(cond, "A path that ends without a return", "end every path with return");
+                if (_errors.Count == 0) throw Unsupported(where, "A path that ends without a return", "end every path with return");
                 rt = re = thenEnv.Return ?? elseEnv.Return ?? _b.Const(0.0);
             }
             env.Return = MakePhi(phis, rt, re, "result");
@@ -246,9 +260,95 @@ internal sealed partial class BodyLowerer
         {
             MergeInto(env, thenEnv, elseEnv, phis);
         }
-        _b.Origin = OriginOf(cond.Condition);
+        _b.Origin = OriginOf(where);
         _b.AddIf(c, thenBlock, elseBlock, phis);
         return returns || exits;
+    }
+
+    /// <summary>
+    /// A switch statement as a chain of real branches, section by section in source order (the default section
+    /// last, whatever its place, as C# takes it only when no case matches). Each section's statements run up to its
+    /// closing <c>break</c>; a section may also end in return, or continue or break of an enclosing loop. A
+    /// <c>break</c> of the switch elsewhere in a section is SG0011.
+    /// </summary>
+    private bool LowerSwitch(ISwitchOperation @switch, Work? rest, Env env)
+    {
+        foreach (ISwitchCaseOperation section in @switch.Cases)
+        {
+            for (int k = 0; k < section.Body.Length; k++)
+            {
+                bool last = k == section.Body.Length - 1;
+                IBranchOperation? early = section.Body[k].DescendantsAndSelf().OfType<IBranchOperation>().FirstOrDefault(b =>
+                    SymbolEqualityComparer.Default.Equals(b.Target, @switch.ExitLabel) && !(last && ReferenceEquals(b, section.Body[k])));
+                if (early is not null)
+                {
+                    throw Unsupported(early, "A break out of the middle of a switch section",
+                        "put the rest of the section under an if, so that its only break is its last statement");
+                }
+            }
+        }
+        SetOrigin(@switch.Value);
+        int value = Scalar(@switch.Value, env);
+        var ordered = @switch.Cases.Where(c => !c.Clauses.Any(k => k is IDefaultCaseClauseOperation))
+            .Concat(@switch.Cases.Where(c => c.Clauses.Any(k => k is IDefaultCaseClauseOperation))).ToList();
+        bool returns = ContainsReturn(@switch);
+        bool exits = _keptLoops.Count > 0 && @switch.Cases.Any(c => c.Body.Any(ContainsLoopExit));
+        // As for an if: a section that returns or leaves the iteration takes the rest of the work into every path.
+        bool consumes = returns || exits;
+        SwitchSections(@switch, ordered, 0, value, returns, exits, consumes ? rest : null, env);
+        return consumes;
+    }
+
+    private void SwitchSections(ISwitchOperation @switch, IReadOnlyList<ISwitchCaseOperation> sections, int index, int value,
+                                bool returns, bool exits, Work? rest, Env env)
+    {
+        if (index == sections.Count)
+        {
+            Lower(rest, env); // no section matched: nothing runs
+            return;
+        }
+        ISwitchCaseOperation section = sections[index];
+        // The statements of the section, without the break that closes it.
+        var body = section.Body.Where(b => !(b is IBranchOperation { BranchKind: BranchKind.Break } exit
+            && SymbolEqualityComparer.Default.Equals(exit.Target, @switch.ExitLabel))).ToList();
+        Action<Work?, Env> chosen = (tail, e) => Lower(Work.Prepend(body, tail), e);
+        if (section.Clauses.Any(k => k is IDefaultCaseClauseOperation))
+        {
+            chosen(rest, env); // the default section is last: it runs when nothing before matched
+            return;
+        }
+        Action<Work?, Env> next = (tail, e) => SwitchSections(@switch, sections, index + 1, value, returns, exits, tail, e);
+        MatchClauses(section.Clauses, 0, value, returns, exits, rest, env, chosen, next);
+    }
+
+    /// <summary>A section's clauses from <paramref name="k"/> on: any of them matching (its guard too) chooses the section.</summary>
+    private void MatchClauses(IReadOnlyList<ICaseClauseOperation> clauses, int k, int value, bool returns, bool exits, Work? rest, Env env,
+                              Action<Work?, Env> chosen, Action<Work?, Env> next)
+    {
+        if (k == clauses.Count)
+        {
+            next(rest, env);
+            return;
+        }
+        ICaseClauseOperation clause = clauses[k];
+        Action<Work?, Env> otherwise = (tail, e) => MatchClauses(clauses, k + 1, value, returns, exits, tail, e, chosen, next);
+        SetOrigin(clause);
+        switch (clause)
+        {
+            case ISingleValueCaseClauseOperation single:
+                LowerBranch(clause, _b.Compare(Ir.Op.Eq, value, Scalar(single.Value, env)), returns, exits, rest, env, chosen, otherwise);
+                break;
+            case IPatternCaseClauseOperation { Guard: null } pattern:
+                LowerBranch(clause, Pattern(value, pattern.Pattern, env), returns, exits, rest, env, chosen, otherwise);
+                break;
+            case IPatternCaseClauseOperation guarded:
+                LowerBranch(clause, Pattern(value, guarded.Pattern, env), returns, exits, rest, env,
+                    (tail, e) => LowerBranch(guarded.Guard!, Scalar(guarded.Guard!, e), returns, exits, tail, e, chosen, otherwise),
+                    otherwise);
+                break;
+            default:
+                throw Unsupported(clause, "This case clause", "write case constants and patterns of comparisons (case 0:, case > 1 when x < 2:)");
+        }
     }
 
     /// <summary>Variables assigned differently on the two paths get a phi; those declared inside a branch go out of scope.</summary>

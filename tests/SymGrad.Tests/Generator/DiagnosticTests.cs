@@ -71,7 +71,6 @@ public class DiagnosticTests
     {
         { "goto end; end: y += 1;", "goto", "goto" },
         { "try { y += 1; } finally { y += 2; }", "try", "try statement" },
-        { "switch ((int)x) { case 1: y = 2; break; }", "switch", "switch statement" },
         { "lock (typeof(Methods)) { y += 1; }", "lock", "lock statement" },
         { "if (x > 0) throw new ArgumentException(nameof(x));", "throw", "throw statement" },
     };

@@ -1,8 +1,11 @@
+using Microsoft.CodeAnalysis;
+
 namespace SymGrad.Tests.Generator;
 
 /// <summary>
 /// <c>is</c> patterns of comparisons (<c>x is &gt; 0 and &lt; 1</c>, <c>or</c>, <c>not</c>, constants, <c>double.NaN</c>)
-/// and switch expressions (arms, <c>when</c> guards, the discard arm) as real branches: the gradient against the tape
+/// switch expressions (arms, <c>when</c> guards, the discard arm) and switch statements (sections, several labels,
+/// guards, default anywhere, continue of a loop) as real branches: the gradient against the tape, a closed form
 /// and finite differences, on every arm; what stays out (type patterns, a switch with no discard arm) is SG0011.
 /// </summary>
 public class PatternTests
@@ -30,11 +33,49 @@ public class PatternTests
 
             [Differentiable]
             public static double Counted(double x, int n) => n switch { 0 => x, 1 or 2 => x * x, _ => Math.Pow(x, n) };
+
+            [Differentiable]
+            public static double Sections(double x, int n)
+            {
+                double y = x;
+                switch (n)
+                {
+                    case 0:
+                        y = x * x;
+                        break;
+                    case 1:
+                    case 2:
+                        y = Math.Sin(x) + y;
+                        break;
+                    default:
+                        y += 3 * x;
+                        break;
+                    case > 5 when x > 0:
+                        return Math.Exp(x) + y;
+                }
+                double z = 0;
+                switch (x)
+                {
+                    case < 0: z = -x; break;
+                    case >= 0 and < 1: z = x * x * x; break;
+                }
+                for (int i = 0; i < n; i++)
+                {
+                    switch (i % 3)
+                    {
+                        case 0: y += x * i; break;
+                        case 1: continue;
+                        default: y *= 1.25; break;
+                    }
+                    y += 0.5 * x;
+                }
+                return y + z;
+            }
         }
         """;
 
     private static readonly Lazy<Dictionary<string, Probe>> Probes =
-        new(() => Probe.Load(GeneratorHarness.Run(Source, SampleSources.ImplicitUsings), "Piecewise", "Counted").Probes);
+        new(() => Probe.Load(GeneratorHarness.Run(Source, SampleSources.ImplicitUsings), "Piecewise", "Counted", "Sections").Probes);
 
     [Theory]
     // Every arm of each pattern and of the switch: x in (0, 1), x <= -1, x >= 2, between; y < -0.5, y > 0.5 with x > 0
@@ -62,6 +103,72 @@ public class PatternTests
         Assert.Equal(dy, (double)adjoints[1]!);
         (_, object?[] tape) = Probes.Value["Piecewise"].Tape([x, 0.25]);
         Assert.Equal(dy, (double)tape[1]!);
+    }
+
+    [Theory]
+    // Every section: n = 0, 1, 2 (two labels), 3 and 4 (default), 6 and 7 with x > 0 (the guarded return) and with
+    // x < 0 (the guard fails: default); x < 0, in [0, 1) and past 1 (no section of the second switch); the loop's
+    // continue and default sections for n > 1.
+    [InlineData(0.5, 0)]
+    [InlineData(-0.7, 1)]
+    [InlineData(1.3, 2)]
+    [InlineData(0.4, 3)]
+    [InlineData(2.5, 4)]
+    [InlineData(0.8, 6)]
+    [InlineData(-0.8, 7)]
+    public void Switch_statements_take_each_section_as_a_real_branch(double x, int n)
+    {
+        GradientCorrectnessTests.CheckPoint("Sections", Probes.Value["Sections"], [x, n]);
+        object?[] adjoints = Probes.Value["Sections"].NewAdjoints([x, n], 0.0);
+        Probes.Value["Sections"].Gradient([x, n], adjoints);
+        Assert.Equal(SectionsDerivative(x, n), (double)adjoints[0]!, 1e-12);
+    }
+
+    /// <summary>The derivative of <c>Sections</c> in closed form, section by section (independent of the generator).</summary>
+    private static double SectionsDerivative(double x, int n)
+    {
+        double dy = n switch { 0 => 2 * x, 1 or 2 => Math.Cos(x) + 1, > 5 when x > 0 => double.NaN, _ => 4 };
+        if (n > 5 && x > 0) return Math.Exp(x) + 1; // the guarded section returns e^x + y, y = x
+        double dz = x < 0 ? -1 : x < 1 ? 3 * x * x : 0;
+        for (int i = 0; i < n; i++)
+        {
+            switch (i % 3)
+            {
+                case 0: dy += i; break;
+                case 1: continue;
+                default: dy *= 1.25; break;
+            }
+            dy += 0.5;
+        }
+        return dy + dz;
+    }
+
+    [Fact]
+    public void A_break_out_of_the_middle_of_a_switch_section_is_SG0005()
+    {
+        GeneratorRun run = GeneratorHarness.RunOnAnything("""
+            using System;
+            using SymGrad;
+            public static partial class Bad
+            {
+                [Differentiable]
+                public static double F(double x, int n)
+                {
+                    switch (n)
+                    {
+                        case 0:
+                            if (x > 1) break;
+                            x = x * x;
+                            break;
+                    }
+                    return x;
+                }
+            }
+            """);
+        Diagnostic d = Assert.Single(run.SymGradDiagnostics);
+        Assert.Equal("SG0005", d.Id);
+        Assert.Contains("break out of the middle of a switch section", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal("break;", run.LocatedText(d));
     }
 
     [Theory]
