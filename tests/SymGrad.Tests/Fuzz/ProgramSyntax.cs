@@ -170,6 +170,40 @@ internal sealed record IfStmt(Expr Condition, ImmutableArray<Stmt> Then, Immutab
 }
 
 /// <summary>
+/// A switch statement: each section's labels (<c>case 1: case 2:</c>, <c>case &gt; 0.5 when y &lt; 0:</c>,
+/// <c>default:</c>), its statements in a block of their own, then <c>break;</c>.
+/// </summary>
+internal sealed record SwitchStmt(string Subject, ImmutableArray<(string Labels, ImmutableArray<Stmt> Body)> Sections) : Stmt
+{
+    public override void Render(StringBuilder s, string indent)
+    {
+        s.Append(indent).Append("switch (").Append(Subject).Append(")\n").Append(indent).Append("{\n");
+        foreach ((string labels, ImmutableArray<Stmt> body) in Sections)
+        {
+            s.Append(indent).Append("    ").Append(labels).Append('\n');
+            RenderBlock(s, indent + "    ", body);
+            s.Append(indent).Append("        break;\n");
+        }
+        s.Append(indent).Append("}\n");
+    }
+
+    public override int Size => 1 + Sections.Sum(c => 1 + SizeOf(c.Body));
+
+    public override IEnumerable<ImmutableArray<Stmt>> Shrinks()
+    {
+        foreach ((string _, ImmutableArray<Stmt> body) in Sections) yield return body; // one section in place of the switch
+        for (int i = 0; i < Sections.Length; i++)
+        {
+            if (Sections.Length > 1) yield return [this with { Sections = Sections.RemoveAt(i) }];
+            foreach (ImmutableArray<Stmt> body in ShrinkBlock(Sections[i].Body))
+            {
+                yield return [this with { Sections = Sections.SetItem(i, (Sections[i].Labels, body)) }];
+            }
+        }
+    }
+}
+
+/// <summary>
 /// Where a program is evaluated: the differentiable inputs x, y, v[0..2], w[0..1, 0..1] as one vector, s
 /// ([NoDerivative]) and n (int).
 /// </summary>

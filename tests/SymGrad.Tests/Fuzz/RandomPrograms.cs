@@ -326,6 +326,29 @@ internal static class RandomPrograms
                             t.Item3 == 0 ? null : @else.Block)),
                          scope with { Next = @else.Scope.Next }))))));
 
+            // A switch statement on n, a loop counter or a double: sections of constants, several labels, relational
+            // patterns, a when guard, a default (anywhere), each a real branch; an early return in one (outside loops).
+            Gen<string> intSubject = Pick(scope.Loops.Add("n").ToArray());
+            Gen<string> doubleSubject = Pick(scope.Locals.Add("x").Add("y").ToArray());
+            Gen<(string Subject, string[] Labels)> shape = Gen.Frequency<(string, string[])>([
+                (2, intSubject.Select(v => (v, new[] { "case 1:", "case 0: case 2:", "case > 2 when x > 0.25:", "default:" }))),
+                (1, doubleSubject.Select(v => (v, new[] { "case < -0.5:", "case >= 0.25 and < 1.0:", "case > 1.0 when y < 0.5:", "default:" })))]);
+            options.Add((2, Gen.Select(shape, Gen.Int[1, 3], Gen.Int[0, 3], earlyReturn).SelectMany(t =>
+            {
+                ((string subject, string[] labels), int count, int defaultAt, Expr? early) = t;
+                Gen<(ImmutableArray<(string, ImmutableArray<Stmt>)> Sections, int Next)> sections =
+                    Gen.Const((ImmutableArray<(string, ImmutableArray<Stmt>)>.Empty, scope.Next));
+                for (int k = 0; k < count; k++)
+                {
+                    // The default's place varies (C# takes it last whatever its place); the other labels in order.
+                    string label = k == defaultAt % count && defaultAt < 3 ? "default:" : labels[k];
+                    bool returns = k == 0 && early is not null;
+                    sections = sections.SelectMany(acc => Block(inner with { Next = acc.Next }, 1).Select(b =>
+                        (acc.Item1.Add((label, returns ? b.Block.Add(new LineStmt("return $0;", early!)) : b.Block)), b.Scope.Next)));
+                }
+                return sections.Select(all => (ImmutableArray.Create<Stmt>(new SwitchStmt(subject, all.Item1)), scope with { Next = all.Next }));
+            })));
+
             // A local declared without a value and assigned on both paths (definite assignment through an if).
             Scope assigned = scope.Fresh(out int uid);
             string u = "a" + uid;
