@@ -44,6 +44,7 @@ internal sealed partial class BodyLowerer
             int dim = Scalar(Arg(0), env);
             if (_b.TryGetConst(dim, out double d) && d is 0 or 1) return Length(Array(instance, env), (int)d);
         }
+        if (method.MethodKind == MethodKind.LocalFunction) return InlineLocalFunction(call, method, env);
         if (RuleOf(method, call) is { } derivative) return KeptCall(call, method, derivative, env);
         if (IsDifferentiable(method)) return Inline(call, method, env);
         if (IsPlainFunction(method)) return KeptCall(call, method, null, env); // fine while nothing active reaches it (checked after activity)
@@ -179,6 +180,66 @@ internal sealed partial class BodyLowerer
         catch (LoweringException inner) when (inner.Info.Id != DiagnosticDescriptors.Recursion.Id && inner.Info.Id != DiagnosticDescriptors.MethodTooLarge.Id)
         {
             throw new LoweringException(DiagnosticDescriptors.CalleeNotDifferentiable, CallLocation(call), callee.ToDisplayString(), inner.Info.Id);
+        }
+        finally
+        {
+            _loopDepth = depth;
+            _b.Origin = saved;
+        }
+    }
+
+    /// <summary>
+    /// Inlines a call to a local function of the method: its body is lowered with its parameters bound to the
+    /// arguments and the variables it captures read as they stand at the call (C#'s semantics for reads). A local
+    /// function that assigns a captured variable is SG0011: the assignment would have to flow back out of the call.
+    /// </summary>
+    private int InlineLocalFunction(IInvocationOperation call, IMethodSymbol callee, Env env)
+    {
+        if (_callStack.Any(m => SymbolEqualityComparer.Default.Equals(m, callee.OriginalDefinition)))
+        {
+            string path = string.Join(" -> ", _callStack.Reverse().Select(m => m.Name).Concat(new[] { callee.Name }));
+            throw new LoweringException(DiagnosticDescriptors.Recursion, CallLocation(call), _rootName, path);
+        }
+        if (callee.IsGenericMethod || (callee.ReturnType.SpecialType != _realSpecial && callee.ReturnType.SpecialType != SpecialType.System_Int32)
+            || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not LocalFunctionStatementSyntax declaration
+            || _compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration, _ct) is not ILocalFunctionOperation { Body: { } body })
+        {
+            throw UnsupportedExpr(call, $"The call of the local function '{callee.Name}'",
+                $"give it a {RealName} (or int) result and a body, or move it out as a [Differentiable] static method");
+        }
+        foreach (IOperation write in body.Descendants().Where(d => d is ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation))
+        {
+            IOperation target = write switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                IIncrementOrDecrementOperation step => step.Target,
+                _ => write,
+            };
+            if (target.DescendantsAndSelf().Any(t => t is ILocalReferenceOperation l && !SymbolEqualityComparer.Default.Equals(l.Local.ContainingSymbol, callee)
+                                                     || t is IParameterReferenceOperation p && !SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol, callee)))
+            {
+                throw UnsupportedExpr(write, $"The local function '{callee.Name}' assigning '{Shorten(target.Syntax.ToString())}' of the method around it",
+                    "return the new value and assign it at the call, or pass what it needs as parameters");
+            }
+        }
+
+        // What it captures, as it stands at the call; its parameters bound to the arguments.
+        var calleeEnv = new Env();
+        foreach (KeyValuePair<ISymbol, int> kv in env.Scalars) calleeEnv.Scalars[kv.Key] = kv.Value;
+        foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays) calleeEnv.Arrays[kv.Key] = kv.Value;
+        foreach (IArgumentOperation argument in call.Arguments)
+        {
+            IParameterSymbol parameter = argument.Parameter!;
+            if (parameter.RefKind != RefKind.None) throw UnsupportedExpr(argument, $"The {parameter.RefKind.ToString().ToLowerInvariant()} argument '{Shorten(argument.Syntax.ToString())}'", "pass it by value");
+            if (IsArrayLike(parameter.Type) || IsIntArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
+            else calleeEnv.Scalars[parameter] = Scalar(argument.Value, env);
+        }
+        int saved = _b.Origin;
+        int depth = _loopDepth;
+        _loopDepth = 0; // a return in the local function ends it, not the caller's loop
+        try
+        {
+            return LowerMethodBody(callee.OriginalDefinition, body, calleeEnv);
         }
         finally
         {

@@ -152,6 +152,7 @@ internal sealed partial class BodyLowerer
                     work = new Work((IOperation?)body.BlockBody ?? body.ExpressionBody!, work);
                     break;
                 case IEmptyOperation:
+                case ILocalFunctionOperation: // lowered where it is called (inlined)
                     break;
                 case ILabeledOperation labeled when _poisoned.Contains(labeled.Label):
                     // The target of a goto already reported: the label is part of that error, not another one.

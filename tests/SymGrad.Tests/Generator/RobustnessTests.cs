@@ -82,6 +82,18 @@ public class RobustnessTests
         { "conditional of mixed types", "[Differentiable] public static double F(double x, int n) => n > 0 ? n : x;" },
         { "bool local from runtime", "[Differentiable] public static double F(double x) { bool b = x > 0; if (b) return x; return -x; }" },
         { "use of an unassigned local in a branch", "[Differentiable] public static double F(double x) { double y; if (x > 0) y = x; else y = -x; return y; }" },
+        { "float returning double math", "[Differentiable] public static float F(float x) => Math.Sin(x);" },
+        { "float with a double literal", "[Differentiable] public static float F(float x) => x * 2.5;" },
+        { "float output span of a double method", "[Differentiable] public static void F(double x, [Output] Span<float> r) { r[0] = (float)x; }" },
+        { "float and double arrays", "[Differentiable] public static float F(float[] a, double[] b) => a[0] * (float)b[0];" },
+        { "half precision", "[Differentiable] public static Half F(Half x) => x * x;" },
+        { "SymMath on a float", "[Differentiable] public static float F(float x) => (float)SymMath.Relu(x);" },
+        { "switch without sections", "[Differentiable] public static double F(double x, int n) { switch (n) { } return x; }" },
+        { "switch falling out of a loop", "[Differentiable] public static double F(double x, int n) { double s = 0; for (int i = 0; i < n; i++) { switch (i) { case 1: break; default: s += x; break; } } return s; }" },
+        { "switch with goto case", "[Differentiable] public static double F(double x, int n) { switch (n) { case 0: x *= 2; goto case 1; case 1: x += 1; break; } return x; }" },
+        { "switch on a string", "[Differentiable] public static double F(double x, string k) { switch (k) { case \"a\": return x; default: return -x; } }" },
+        { "switch with a type pattern", "[Differentiable] public static double F(double x) { switch (x) { case double d when d > 0: return d; default: return -x; } }" },
+        { "switch with only a default", "[Differentiable] public static double F(double x, int n) { switch (n) { default: x = x * x; break; } return x; }" },
     };
 
     [Theory]
