@@ -80,10 +80,11 @@ internal sealed class GradientEmitter : PlainEmitter
         ArgumentChecks.Emit(w, ir, shaped, "adjoint");
         emitter.EmitClears(w, adjoints);
         EmitTape(w, new[] { gradient.Forward, gradient.Backward });
-        emitter.EmitViews(w, IrWalk.All(gradient.Forward).Concat(IrWalk.All(gradient.Backward)).OfType<AddToAdjoint>()
-            .Where(a => a.Index1 >= 0 && ir.Params[a.Param].Kind == ParamKind.Array2D).Select(a => ((Effect)a, adjoints[a.Param])));
+        var viewTargets = IrWalk.All(gradient.Forward).Concat(IrWalk.All(gradient.Backward)).OfType<AddToAdjoint>()
+            .Where(a => a.Index1 >= 0 && ir.Params[a.Param].Kind == ParamKind.Array2D).Select(a => ((Effect)a, adjoints[a.Param])).ToList();
         if (!emitter.IsSplit)
         {
+            emitter.EmitViews(w, viewTargets);
             emitter.EmitBody(w, "// The gradient.");
             if (seed is null) w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
             w.Close();
@@ -126,6 +127,8 @@ internal sealed class GradientEmitter : PlainEmitter
             // Straight-line code runs once per call: compile it optimised at once rather than after tiering up.
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
             w.Open($"private static void {partName}{part}({string.Join(", ", parameters)}, global::System.Span<double> frame)");
+            // Each part reads the two-dimensional arrays through views of its own (locals of one method are not the next one's).
+            emitter.EmitViews(w, viewTargets);
             emitter.EmitPart(w, part - 1);
             w.Close();
         }

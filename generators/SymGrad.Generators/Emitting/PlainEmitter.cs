@@ -70,8 +70,9 @@ internal abstract class PlainEmitter : ProgramEmitter
         foreach (string name in names)
         {
             string bare = name.TrimStart('@');
-            (string span, string rows, string columns) = (ReserveName(bare + "Flat"), ReserveName(bare + "Rows"), ReserveName(bare + "Columns"));
-            _views[name] = (span, rows, columns);
+            // A split gradient declares them again in each part, under the same names.
+            if (!_views.TryGetValue(name, out var view)) _views[name] = view = (ReserveName(bare + "Flat"), ReserveName(bare + "Rows"), ReserveName(bare + "Columns"));
+            (string span, string rows, string columns) = view;
             w.Line($"{Real.Span} {span} = global::SymGrad.GradientTape.Flat({name});");
             w.Line($"int {rows} = {name}.GetLength(0), {columns} = {name}.GetLength(1);");
         }

@@ -33,6 +33,36 @@ public class SplitTests
         + string.Join("\n", Enumerable.Range(0, 1500).Select(k => $"        s += Math.Sin(v[{k % 40}] * {k + 1}.0) * v[{k * 7 % 40}];"))
         + "\n        return s;\n    }\n}\n";
 
+    /// <summary>
+    /// The same with a two-dimensional parameter, read through a flat view: each part declares the view itself (the
+    /// loop fuzz found parts reading the top method's view, CS0103, once switch statements made methods long).
+    /// </summary>
+    [Fact]
+    public void A_split_gradient_reading_a_two_dimensional_array_declares_its_views_in_each_part()
+    {
+        string source = StraightLine.Replace("Net(double[] v)", "Net(double[] v, double[,] m)")
+            .Replace("        return s;", "        return s + m[1, 0] * s + m[0, 1];")
+            .Replace("s += Math.Sin(v[7]", "s += m[1, 1] * Math.Sin(v[7]");
+        GeneratorRun run = GeneratorHarness.Run(source, SampleSources.ImplicitUsings);
+        run.AssertGeneratedCodeIsClean();
+        string code = run.SingleSource;
+        Assert.Contains("private static void NetGradientPart2(", code);
+        foreach (string part in code.Split("private static void NetGradientPart").Skip(1).Where(p => p.Contains("mFlat[")))
+        {
+            Assert.Contains("global::System.Span<double> mFlat = global::SymGrad.GradientTape.Flat(m);", part);
+        }
+        CheckLarge(run);
+    }
+
+    /// <summary>The split gradient's numbers against the tape twin, at one point.</summary>
+    private static void CheckLarge(GeneratorRun run)
+    {
+        var (_, probes) = Probe.Load(run, "Net");
+        double[] v = [.. Enumerable.Range(0, 40).Select(k => 0.01 * k - 0.2)];
+        var m = new double[,] { { 0.3, -0.7 }, { 1.1, 0.4 } };
+        GradientCorrectnessTests.CheckPoint("Net", probes["Net"], [v, m]);
+    }
+
     [Fact]
     public void A_small_gradient_is_one_method() =>
         Assert.DoesNotContain("GradientPart", GeneratorHarness.Run(SampleSources.SeedNet, SampleSources.ImplicitUsings).SingleSource);
