@@ -1,3 +1,4 @@
+using System;
 using SymGrad.Generators.Model;
 using System.Collections.Generic;
 using System.Linq;
@@ -142,11 +143,7 @@ internal sealed partial class BodyLowerer
     /// </summary>
     private int Inline(IInvocationOperation call, IMethodSymbol callee, Env env)
     {
-        if (_callStack.Any(m => SymbolEqualityComparer.Default.Equals(m, callee.OriginalDefinition)))
-        {
-            string path = string.Join(" -> ", _callStack.Reverse().Select(m => m.Name).Concat(new[] { callee.Name }));
-            throw new LoweringException(DiagnosticDescriptors.Recursion, CallLocation(call), _rootName, path);
-        }
+        CheckRecursion(call, callee);
         if (!callee.IsStatic || callee.IsGenericMethod || callee.ReturnType.SpecialType != _realSpecial
             || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not MethodDeclarationSyntax declaration
             || (declaration.Body is null && declaration.ExpressionBody is null))
@@ -160,26 +157,48 @@ internal sealed partial class BodyLowerer
         }
 
         var calleeEnv = new Env();
-        foreach (IArgumentOperation argument in call.Arguments)
-        {
-            IParameterSymbol parameter = argument.Parameter!;
-            if (parameter.RefKind != RefKind.None) throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), callee.ToDisplayString());
-            if (IsArrayLike(parameter.Type) || IsIntArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
-            else calleeEnv.Scalars[parameter] = Scalar(argument.Value, env);
-        }
+        BindArguments(call, calleeEnv, env, _ => new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), callee.ToDisplayString()));
         // Reported on the method itself (its name), not deep inside a callee.
         if (_b.Count > MaxInstructions) throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, _callStack.Last().Locations.FirstOrDefault(), _rootName, MaxInstructions.ToString());
-        int saved = _b.Origin;
-        int depth = _loopDepth;
-        _loopDepth = 0; // a return in the callee ends the callee, not the caller's loop
         try
         {
-            return LowerMethodBody(callee.OriginalDefinition, body, calleeEnv);
+            return LowerInlined(callee, body, calleeEnv);
         }
-
         catch (LoweringException inner) when (inner.Info.Id != DiagnosticDescriptors.Recursion.Id && inner.Info.Id != DiagnosticDescriptors.MethodTooLarge.Id)
         {
             throw new LoweringException(DiagnosticDescriptors.CalleeNotDifferentiable, CallLocation(call), callee.ToDisplayString(), inner.Info.Id);
+        }
+    }
+
+    /// <summary>SG0010 when <paramref name="callee"/> is already being inlined on this path.</summary>
+    private void CheckRecursion(IInvocationOperation call, IMethodSymbol callee)
+    {
+        if (!_callStack.Any(m => SymbolEqualityComparer.Default.Equals(m, callee.OriginalDefinition))) return;
+        string path = string.Join(" -> ", _callStack.Reverse().Select(m => m.Name).Concat(new[] { callee.Name }));
+        throw new LoweringException(DiagnosticDescriptors.Recursion, CallLocation(call), _rootName, path);
+    }
+
+    /// <summary>Binds each parameter of an inlined callee to its argument's value or array; a ref argument is <paramref name="byRef"/>'s error.</summary>
+    private void BindArguments(IInvocationOperation call, Env calleeEnv, Env env, Func<IArgumentOperation, LoweringException> byRef)
+    {
+        foreach (IArgumentOperation argument in call.Arguments)
+        {
+            IParameterSymbol parameter = argument.Parameter!;
+            if (parameter.RefKind != RefKind.None) throw byRef(argument);
+            if (IsArrayLike(parameter.Type) || IsIntArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
+            else calleeEnv.Scalars[parameter] = Scalar(argument.Value, env);
+        }
+    }
+
+    /// <summary>An inlined body, its returns ending it (not the caller's loop), the caller's source position restored after.</summary>
+    private int LowerInlined(IMethodSymbol callee, IOperation body, Env calleeEnv)
+    {
+        int saved = _b.Origin;
+        int depth = _loopDepth;
+        _loopDepth = 0;
+        try
+        {
+            return LowerMethodBody(callee.OriginalDefinition, body, calleeEnv);
         }
         finally
         {
@@ -195,11 +214,7 @@ internal sealed partial class BodyLowerer
     /// </summary>
     private int InlineLocalFunction(IInvocationOperation call, IMethodSymbol callee, Env env)
     {
-        if (_callStack.Any(m => SymbolEqualityComparer.Default.Equals(m, callee.OriginalDefinition)))
-        {
-            string path = string.Join(" -> ", _callStack.Reverse().Select(m => m.Name).Concat(new[] { callee.Name }));
-            throw new LoweringException(DiagnosticDescriptors.Recursion, CallLocation(call), _rootName, path);
-        }
+        CheckRecursion(call, callee);
         if (callee.IsGenericMethod || (callee.ReturnType.SpecialType != _realSpecial && callee.ReturnType.SpecialType != SpecialType.System_Int32)
             || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not LocalFunctionStatementSyntax declaration
             || _compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration, _ct) is not ILocalFunctionOperation { Body: { } body })
@@ -227,25 +242,9 @@ internal sealed partial class BodyLowerer
         var calleeEnv = new Env();
         foreach (KeyValuePair<ISymbol, int> kv in env.Scalars) calleeEnv.Scalars[kv.Key] = kv.Value;
         foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays) calleeEnv.Arrays[kv.Key] = kv.Value;
-        foreach (IArgumentOperation argument in call.Arguments)
-        {
-            IParameterSymbol parameter = argument.Parameter!;
-            if (parameter.RefKind != RefKind.None) throw UnsupportedExpr(argument, $"The {parameter.RefKind.ToString().ToLowerInvariant()} argument '{Shorten(argument.Syntax.ToString())}'", "pass it by value");
-            if (IsArrayLike(parameter.Type) || IsIntArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
-            else calleeEnv.Scalars[parameter] = Scalar(argument.Value, env);
-        }
-        int saved = _b.Origin;
-        int depth = _loopDepth;
-        _loopDepth = 0; // a return in the local function ends it, not the caller's loop
-        try
-        {
-            return LowerMethodBody(callee.OriginalDefinition, body, calleeEnv);
-        }
-        finally
-        {
-            _loopDepth = depth;
-            _b.Origin = saved;
-        }
+        BindArguments(call, calleeEnv, env, argument => UnsupportedExpr(argument,
+            $"The {argument.Parameter!.RefKind.ToString().ToLowerInvariant()} argument '{Shorten(argument.Syntax.ToString())}'", "pass it by value"));
+        return LowerInlined(callee, body, calleeEnv);
     }
 
     private static Location CallLocation(IInvocationOperation call) =>

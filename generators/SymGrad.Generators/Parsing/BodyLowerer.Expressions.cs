@@ -409,7 +409,7 @@ internal sealed partial class BodyLowerer
         type is INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", ContainingNamespace.Name: "System", TypeArguments.Length: 1 } named
         && IsReal(named.TypeArguments[0].SpecialType);
 
-    private static bool IsReal(SpecialType type) => type is SpecialType.System_Double or SpecialType.System_Single;
+    internal static bool IsReal(SpecialType type) => type is SpecialType.System_Double or SpecialType.System_Single;
 
     /// <summary>The method's floating-point type as C# names it.</summary>
     private string RealName => _real == Real.Single ? "float" : "double";
@@ -421,15 +421,18 @@ internal sealed partial class BodyLowerer
     /// </summary>
     private void CheckPrecision(IOperation op, ITypeSymbol? type)
     {
-        ITypeSymbol? element = type switch
-        {
-            IArrayTypeSymbol array => array.ElementType,
-            INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1 } span => span.TypeArguments[0],
-            _ => type,
-        };
-        if (element is null || !IsReal(element.SpecialType) || element.SpecialType == _realSpecial) return;
-        throw MixedPrecision(op.Syntax, $"'{Shorten(op.Syntax.ToString())}'", element.SpecialType == SpecialType.System_Double ? "double" : "float");
+        SpecialType element = type is null ? SpecialType.None : ElementSpecialType(type);
+        if (!IsReal(element) || element == _realSpecial) return;
+        throw MixedPrecision(op.Syntax, $"'{Shorten(op.Syntax.ToString())}'", element == SpecialType.System_Double ? "double" : "float");
     }
+
+    /// <summary>The special type of a scalar, or of an array's or span's elements.</summary>
+    internal static SpecialType ElementSpecialType(ITypeSymbol type) => type switch
+    {
+        IArrayTypeSymbol array => array.ElementType.SpecialType,
+        INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1 } span => span.TypeArguments[0].SpecialType,
+        _ => type.SpecialType,
+    };
 
     private LoweringException MixedPrecision(SyntaxNode where, string what, string wrong) =>
         new(DiagnosticDescriptors.MixedPrecision, where.GetLocation(), what, wrong, RealName, _rootName, MixedAdvice(_real));

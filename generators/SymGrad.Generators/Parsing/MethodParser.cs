@@ -115,7 +115,7 @@ internal static class MethodParser
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedParameterType, loc, p.Name, shown));
                 continue;
             }
-            if (ElementSpecialType(p.Type) is SpecialType.System_Double or SpecialType.System_Single && ElementSpecialType(p.Type) != SpecialOf(real))
+            if (BodyLowerer.IsReal(BodyLowerer.ElementSpecialType(p.Type)) && BodyLowerer.ElementSpecialType(p.Type) != SpecialOf(real))
             {
                 Location loc = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct).GetLocation() ?? where;
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MixedPrecision, loc, $"The parameter '{p.Name}'",
@@ -310,18 +310,10 @@ internal static class MethodParser
         if (method.ReturnType.SpecialType == SpecialType.System_Single) return Real.Single;
         if (!method.ReturnsVoid) return Real.Double;
         IParameterSymbol? output = method.Parameters.FirstOrDefault(p => p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.OutputAttribute));
-        return output is not null && ElementSpecialType(output.Type) == SpecialType.System_Single ? Real.Single : Real.Double;
+        return output is not null && BodyLowerer.ElementSpecialType(output.Type) == SpecialType.System_Single ? Real.Single : Real.Double;
     }
 
     private static SpecialType SpecialOf(Real real) => real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double;
-
-    /// <summary>The special type of a scalar, or of an array's or span's elements.</summary>
-    private static SpecialType ElementSpecialType(ITypeSymbol type) => type switch
-    {
-        IArrayTypeSymbol array => array.ElementType.SpecialType,
-        INamedTypeSymbol { Name: "Span" or "ReadOnlySpan", TypeArguments.Length: 1 } span => span.TypeArguments[0].SpecialType,
-        _ => type.SpecialType,
-    };
 
     /// <summary>How a parameter is passed; double and float alike (the method's real, <see cref="RealOf"/>).</summary>
     private static ParamKind? KindOf(ITypeSymbol type) => type switch
