@@ -107,7 +107,7 @@ internal sealed class GradientEmitter : PlainEmitter
         {
             // Too large for the stack: one buffer per thread, made on the first call (the parts call no user code,
             // so a call never re-enters on the same thread).
-            w.Line($"global::System.Span<double> frame = {frameField} ??= new double[{emitter.FrameSize}];");
+            w.Line($"global::System.Span<double> frame = {frameField}.Value ??= new double[{emitter.FrameSize}];");
         }
         for (int part = 1; part <= emitter.PartCount; part++) w.Line($"{partName}{part}({string.Join(", ", arguments)}, frame);");
         w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
@@ -115,9 +115,7 @@ internal sealed class GradientEmitter : PlainEmitter
         if (!onStack)
         {
             w.Line();
-            w.Line($"/// <summary>The frame of <see cref=\"{spec.Name}Gradient\"/>'s parts, one per thread.</summary>");
-            w.Line("[global::System.ThreadStatic]");
-            w.Line($"private static double[]? {frameField};");
+            PerThread.Declare(w, $"The frame of <see cref=\"{spec.Name}Gradient\"/>'s parts, one per thread.", "double[]", frameField);
         }
         for (int part = 1; part <= emitter.PartCount; part++)
         {

@@ -72,8 +72,8 @@ internal static class JacobianEmitter
             string field = $"{spec.Name}Jacobian{Naming.Pascal(spec0.Name)}";
             twoDimensional.Add((field, spec0));
             string keptArray = Fresh("kept" + Naming.Pascal(spec0.Name));
-            w.Line($"{real.Name}[,] {buffer[p]} = {field} is {{ }} {keptArray} && {keptArray}.GetLength(0) == {spec0.Name}.GetLength(0) && {keptArray}.GetLength(1) == {spec0.Name}.GetLength(1)");
-            w.Line($"    ? {keptArray} : ({field} = new {real.Name}[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)]);");
+            w.Line($"{real.Name}[,] {buffer[p]} = {field}.Value is {{ }} {keptArray} && {keptArray}.GetLength(0) == {spec0.Name}.GetLength(0) && {keptArray}.GetLength(1) == {spec0.Name}.GetLength(1)");
+            w.Line($"    ? {keptArray} : ({field}.Value = new {real.Name}[{spec0.Name}.GetLength(0), {spec0.Name}.GetLength(1)]);");
             w.Line($"global::SymGrad.GradientTape.Zero({buffer[p]});");
         }
         if (sharedRows)
@@ -84,7 +84,7 @@ internal static class JacobianEmitter
             w.Line("return;");
             w.Close();
         }
-        w.Line($"{real.Span} {scratch} = {scratchField} is {{ }} {kept} && {kept}.Length >= {m} + {n} ? {kept} : ({scratchField} = new {real.Name}[{m} + {n}]);");
+        w.Line($"{real.Span} {scratch} = {scratchField}.Value is {{ }} {kept} && {kept}.Length >= {m} + {n} ? {kept} : ({scratchField}.Value = new {real.Name}[{m} + {n}]);");
         w.Line($"global::SymGrad.GradientTape.Zero({scratch}.Slice(0, {m} + {n}));");
         string offset = m;
         foreach (int p in differentiable)
@@ -150,15 +150,11 @@ internal static class JacobianEmitter
         }
         w.Close();
         w.Line();
-        w.Line($"/// <summary>The seed or tangent buffers of <see cref=\"{spec.Name}Jacobian\"/>, one per thread (the sweeps call no user code, so a call never re-enters).</summary>");
-        w.Line("[global::System.ThreadStatic]");
-        w.Line($"private static {real.Name}[]? {scratchField};");
+        PerThread.Declare(w, $"The seed or tangent buffers of <see cref=\"{spec.Name}Jacobian\"/>, one per thread (the sweeps call no user code, so a call never re-enters).", real.Name + "[]", scratchField);
         foreach ((string field, ParamSpec p) in twoDimensional)
         {
             w.Line();
-            w.Line($"/// <summary>The buffer of <see cref=\"{spec.Name}Jacobian\"/> for {p.Name.TrimStart('@')}, one per thread.</summary>");
-            w.Line("[global::System.ThreadStatic]");
-            w.Line($"private static {real.Name}[,]? {field};");
+            PerThread.Declare(w, $"The buffer of <see cref=\"{spec.Name}Jacobian\"/> for {p.Name.TrimStart('@')}, one per thread.", real.Name + "[,]", field);
         }
     }
 

@@ -169,6 +169,56 @@ public class VectorOutputTests
         }
     }
 
+    /// <summary>
+    /// The Jacobian's per-thread buffers are <c>ThreadLocal</c> fields, never <c>[ThreadStatic]</c> (a thread-static
+    /// field in a collectible load context crashed this test host once, in libcoreclr, as a pool thread exited), and
+    /// four threads computing Jacobians at once get, bit for bit, what one thread gets.
+    /// </summary>
+    [Fact]
+    public void Jacobian_buffers_are_thread_local_fields_and_threads_computing_at_once_get_one_threads_results()
+    {
+        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance;
+        FieldInfo[] fields = Loaded.Value.Assembly.Assembly.GetTypes().SelectMany(t => t.GetFields(all)).ToArray();
+        Assert.DoesNotContain(fields, f => f.IsDefined(typeof(ThreadStaticAttribute)));
+        FieldInfo[] buffers = fields.Where(f => f.Name.Contains("Jacobian", StringComparison.Ordinal)).ToArray();
+        Assert.Contains(buffers, f => f.FieldType == typeof(ThreadLocal<double[]>));
+        Assert.Contains(buffers, f => f.FieldType == typeof(ThreadLocal<double[,]>)); // Matrix's w
+        Assert.All(buffers, f => Assert.True(f.IsInitOnly && f.FieldType.GetGenericTypeDefinition() == typeof(ThreadLocal<>), f.Name));
+
+        var work = VectorOutputSources.Cases.SelectMany(c => Enumerable.Range(0, 4).Select(seed => (c.Name, seed))).ToArray();
+        double[][,] alone = work.Select(w => JacobianOf(Loaded.Value.Cases[w.Name], Point(w.Name, Loaded.Value.Cases[w.Name].Inputs, w.seed), new double[Loaded.Value.Cases[w.Name].Outputs])).ToArray();
+        var together = new double[4][][,];
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        var threads = Enumerable.Range(0, 4).Select(t => new Thread(() =>
+        {
+            try
+            {
+                // Each thread walks the work in its own order, many times, so the threads' calls interleave.
+                together[t] = new double[work.Length][,];
+                for (int round = 0; round < 50; round++)
+                {
+                    for (int k = 0; k < work.Length; k++)
+                    {
+                        int i = ((t % 2 == 0 ? k : work.Length - 1 - k) + round + t) % work.Length;
+                        Case c = Loaded.Value.Cases[work[i].Name];
+                        together[t][i] = JacobianOf(c, Point(work[i].Name, c.Inputs, work[i].seed), new double[c.Outputs]);
+                    }
+                }
+            }
+            catch (Exception e)
+            {
+                failures.Enqueue(e); // an exception escaping a thread would end the test host
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+        Assert.Empty(failures);
+        for (int t = 0; t < 4; t++)
+        {
+            for (int i = 0; i < work.Length; i++) Assert.Equal(alone[i], together[t][i]);
+        }
+    }
+
     [Fact]
     public void Rows_share_one_forward_sweep_where_each_backward_sweep_only_pops_and_writes_its_own_memory()
     {

@@ -161,7 +161,7 @@ namespace Demo
                 ResidualsJacobianRows(p, scale, xs, r, jacobianFlat, n);
                 return;
             }
-            global::System.Span<double> scratch = ResidualsJacobianScratch is { } kept && kept.Length >= m + n ? kept : (ResidualsJacobianScratch = new double[m + n]);
+            global::System.Span<double> scratch = ResidualsJacobianScratch.Value is { } kept && kept.Length >= m + n ? kept : (ResidualsJacobianScratch.Value = new double[m + n]);
             global::SymGrad.GradientTape.Zero(scratch.Slice(0, m + n));
             global::System.Span<double> dP = scratch.Slice(m, p.Length);
             double dScale = 0.0;
@@ -188,8 +188,7 @@ namespace Demo
         }
 
         /// <summary>The seed or tangent buffers of <see cref="ResidualsJacobian"/>, one per thread (the sweeps call no user code, so a call never re-enters).</summary>
-        [global::System.ThreadStatic]
-        private static double[]? ResidualsJacobianScratch;
+        private static readonly global::System.Threading.ThreadLocal<double[]> ResidualsJacobianScratch = new();
 
         /// <summary>The rows of <see cref="ResidualsJacobian"/>: one forward sweep, then one backward sweep per row from the row's unit seed.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("SymGrad.Generators", "0.1.0")]
