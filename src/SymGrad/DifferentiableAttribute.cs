@@ -51,9 +51,10 @@ public enum DerivativeModes
 
 /// <summary>
 /// Marks a parameter of a <see cref="DifferentiableAttribute"/> method as a constant: no adjoint is made or
-/// computed for it, and the tape twin keeps its type.
+/// computed for it, and the tape twin keeps its type. On an instance field of a model class, the same: the
+/// methods that read the field treat it as data (a mask, a temperature), and the gradient leaves it alone.
 /// </summary>
-[AttributeUsage(AttributeTargets.Parameter, AllowMultiple = false, Inherited = false)]
+[AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Field, AllowMultiple = false, Inherited = false)]
 public sealed class NoDerivativeAttribute : Attribute
 {
 }

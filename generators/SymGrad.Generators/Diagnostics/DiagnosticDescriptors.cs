@@ -17,8 +17,8 @@ internal static class DiagnosticDescriptors
             helpLinkUri: HelpRoot + id.ToLowerInvariant());
 
     public static readonly DiagnosticDescriptor MethodNotStatic = Error("SG0001",
-        "[Differentiable] method is not static",
-        "'{0}' must be static to be differentiated: SymGrad supports static methods only");
+        "[Differentiable] instance method of a struct",
+        "'{0}' is an instance method of the struct '{1}': SymGrad differentiates static methods and instance methods of classes (whose fields it reads); make it static and pass the fields as parameters, or make '{1}' a class");
 
     public static readonly DiagnosticDescriptor TypeNotPartial = Error("SG0002",
         "Containing type is not partial",

@@ -32,19 +32,21 @@ internal static class ArgumentChecks
             if (p.Kind is ParamKind.Array or ParamKind.Array2D or ParamKind.IntArray)
             {
                 Header();
-                w.Line($"if ({name} is null) throw new global::System.ArgumentNullException(nameof({name}));");
+                w.Line(p.IsField
+                    ? $"if ({name} is null) throw new global::System.InvalidOperationException(\"The field {bare} is null: the method reads it.\");"
+                    : $"if ({name} is null) throw new global::System.ArgumentNullException(nameof({name}));");
             }
             if (p.Kind == ParamKind.Array2D && p.MinLength0 > 0)
             {
                 Header();
                 w.Line($"if ({name}.GetLength(0) < {p.MinLength0} || {name}.GetLength(1) < {p.MinLength1}) " +
-                       $"throw new global::System.ArgumentException(\"{bare} must be at least {p.MinLength0} x {p.MinLength1}: the method reads {bare}[{p.MinLength0 - 1}, {p.MinLength1 - 1}].\", nameof({name}));");
+                       Throw(p, $"{bare} must be at least {p.MinLength0} x {p.MinLength1}: the method reads {bare}[{p.MinLength0 - 1}, {p.MinLength1 - 1}]."));
             }
             else if (p.IsArrayLike && p.MinLength0 > 0)
             {
                 Header();
                 w.Line($"if ({name}.Length < {p.MinLength0}) " +
-                       $"throw new global::System.ArgumentException(\"{bare} must have at least {p.MinLength0} element{(p.MinLength0 == 1 ? "" : "s")}: the method reads {bare}[{p.MinLength0 - 1}].\", nameof({name}));");
+                       Throw(p, $"{bare} must have at least {p.MinLength0} element{(p.MinLength0 == 1 ? "" : "s")}: the method reads {bare}[{p.MinLength0 - 1}]."));
             }
             foreach (IReadOnlyDictionary<int, string> map in shaped)
             {
@@ -53,6 +55,14 @@ internal static class ArgumentChecks
         }
         if (any) w.Line();
     }
+
+    /// <summary>
+    /// The throw statement for a parameter of the wrong extent: an <c>ArgumentException</c> naming it, or for a field
+    /// (not an argument the caller passed) an <c>InvalidOperationException</c> naming the field.
+    /// </summary>
+    private static string Throw(ParamSpec p, string message) => p.IsField
+        ? $"throw new global::System.InvalidOperationException(\"The field {message}\");"
+        : $"throw new global::System.ArgumentException(\"{message}\", nameof({p.Name}));";
 
     /// <summary>Argument <paramref name="d"/> must have parameter <paramref name="p"/>'s shape (nothing to check for a double).</summary>
     private static void CheckShape(CodeWriter w, ParamSpec p, string d, System.Action header)

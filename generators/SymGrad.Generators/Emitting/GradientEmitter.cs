@@ -64,20 +64,26 @@ internal sealed class GradientEmitter : PlainEmitter
         XmlDocs.Derived(w, adjoints, ir, p => seed is null
             ? $"Receives the derivative of the result with respect to {p}."
             : $"Receives the derivative of the seeded sum of the outputs with respect to {p}.");
+        string? model = FieldInputs.GradientArgument(ir, adjoints, paramNames.Concat(adjoints.Values).Concat(seed is null ? Enumerable.Empty<string>() : new[] { seed }));
+        if (model is not null) w.Line($"/// <param name=\"{model}\">Receives the gradient with respect to the fields of this: each differentiated field's derivative in the same field of {model}, overwritten.</param>");
         if (seed is null) XmlDocs.Returns(w, cref);
         EmitExtentRemarks(w, ir, adjoints);
         w.Line(Emitter.GeneratedCodeAttribute);
         RealType real = RealType.Of(ir.Real);
-        var parameters = ir.Params.Select(p => ParamType(p.Kind, real) + " " + p.Name)
+        var parameters = FieldInputs.Own(ir).Select(p => ParamType(p.Kind, real) + " " + p.Name)
             .Concat(seed is null ? Enumerable.Empty<string>() : new[] { real.ReadOnlySpan + " " + seed })
-            .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind, real) + " " + a.Value)).ToList();
+            .Concat(FieldInputs.OwnAdjoints(ir, adjoints).Select(a => AdjointType(ir.Params[a.Key].Kind, real) + " " + a.Value))
+            .Concat(model is null ? Enumerable.Empty<string>() : new[] { FieldInputs.TypeName(spec) + " " + model }).ToList();
         EmitOptimization(w, new[] { gradient.Forward, gradient.Backward });
+        string modifiers = spec.Accessibility + (spec.IsInstance ? "" : " static");
         w.Open(seed is null
-            ? $"{spec.Accessibility} static {real.Name} {spec.Name}Gradient({string.Join(", ", parameters)})"
-            : $"{spec.Accessibility} static void {spec.Name}Vjp({string.Join(", ", parameters)})");
-        var shaped = new List<IReadOnlyDictionary<int, string>> { adjoints };
+            ? $"{modifiers} {real.Name} {spec.Name}Gradient({string.Join(", ", parameters)})"
+            : $"{modifiers} void {spec.Name}Vjp({string.Join(", ", parameters)})");
+        FieldInputs.EmitLocals(w, ir, real, adjoints, model);
+        var shaped = new List<IReadOnlyDictionary<int, string>> { FieldInputs.OwnAdjoints(ir, adjoints).ToDictionary(a => a.Key, a => a.Value) };
         if (seed is not null) shaped.Add(new Dictionary<int, string> { [output] = seed });
         ArgumentChecks.Emit(w, ir, shaped, "adjoint");
+        FieldInputs.EmitGradientChecks(w, ir, adjoints, model);
         emitter.EmitClears(w, adjoints);
         EmitTape(w, new[] { gradient.Forward, gradient.Backward });
         var viewTargets = IrWalk.All(gradient.Forward).Concat(IrWalk.All(gradient.Backward)).OfType<AddToAdjoint>()
@@ -231,12 +237,12 @@ internal sealed class GradientEmitter : PlainEmitter
             ParamSpec p = ir.Params[i];
             // Read at a computed index too: any element may be read, so there is no "only the first" to tell.
             if (!p.IsArrayLike || p.MinLength0 <= 0 || computed.Contains(i)) continue;
-            string name = $"<paramref name=\"{p.Name.TrimStart('@')}\"/>";
+            string name = FieldInputs.Reference(p);
             string read = p.Kind == ParamKind.Array2D
                 ? $"Reads only the first {p.MinLength0} row{(p.MinLength0 == 1 ? "" : "s")} and {p.MinLength1} column{(p.MinLength1 == 1 ? "" : "s")} of {name} (up to [{p.MinLength0 - 1}, {p.MinLength1 - 1}]), as the method does"
                 : $"Reads only the first {p.MinLength0} element{(p.MinLength0 == 1 ? "" : "s")} of {name}, as the method does";
             lines.Add(adjoints.TryGetValue(i, out string? d)
-                ? $"{read}; the rest of <paramref name=\"{d}\"/> is set to zero."
+                ? $"{read}; the rest of {(p.IsField ? "its gradient" : $"<paramref name=\"{d}\"/>")} is set to zero."
                 : read + ".");
         }
         if (lines.Count == 0) return;

@@ -36,9 +36,12 @@ internal sealed class TapeEmitter : ProgramEmitter
             : "/// <see cref=\"global::SymGrad.Value.Backward\"/> on the result to get the gradient the reference way, or draw its graph.");
         w.Line("/// </summary>");
         w.Line(Emitter.GeneratedCodeAttribute);
-        string parameters = string.Join(", ", ir.Params.Select(p => TapeType(p, RealType.Of(ir.Real)) + " " + p.Name));
+        // A differentiated field is a Value argument (its leaf, to read the gradient from), first like the IR's; the
+        // other fields are read where they are.
+        var fields = ir.Params.Where(p => p.IsField && p.IsDifferentiable).ToList();
+        string parameters = string.Join(", ", fields.Concat(FieldInputs.Own(ir)).Select(p => TapeType(p, RealType.Of(ir.Real)) + " " + p.Name));
         bool vector = spec.HasVectorOutput;
-        w.Open($"{spec.Accessibility} static {(vector ? "void" : ValueType)} {spec.Name}Tape({parameters})");
+        w.Open($"{spec.Accessibility}{(spec.IsInstance ? "" : " static")} {(vector ? "void" : ValueType)} {spec.Name}Tape({parameters})");
         emitter.EmitBody(w);
         if (!vector) w.Line($"return {emitter.Operand(ir.Return, Prec.Conditional)};");
         w.Close();

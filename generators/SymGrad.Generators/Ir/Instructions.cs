@@ -13,8 +13,10 @@ internal enum Op : byte
     Neg, Not, IsNaN, Exp, Log, Sqrt, Tanh, Sin, Cos, Tan, Atan, Abs, Relu, Sigmoid, Softplus, IntToDouble, DoubleToInt,
     Asin, Acos, Sinh, Cosh, Asinh, Acosh, Atanh, Log10, Log2, Exp2, Exp10, Cbrt,
     Floor, Ceiling, Truncate, Round, Sign, StopGradient, IsFinite, IsInfinity, IsPositiveInfinity, IsNegativeInfinity,
+    CheckedNeg, CheckedDoubleToInt,
     // binary
     Add, Sub, Mul, Div, Rem, Pow, Max, Min, And, Or, Atan2, LogBase, CopySign, MaxMagnitude, MinMagnitude,
+    CheckedAdd, CheckedSub, CheckedMul,
     // comparisons
     Lt, Le, Gt, Ge, Eq, Ne,
 }

@@ -18,13 +18,34 @@ internal sealed record ParamSpec(string Name, ParamKind Kind, bool NoDerivative,
     /// </summary>
     public bool IsOutput { get; init; }
 
+    /// <summary>
+    /// Where the value comes from: a parameter, or a field the body reads (a model's weights, a static table). Fields
+    /// are parameters of the IR like any other; only the generated signatures differ (<see cref="FieldSource"/>).
+    /// </summary>
+    public FieldSource Field { get; init; }
+
+    /// <summary>A field of the method's type rather than a parameter of the method.</summary>
+    public bool IsField => Field != FieldSource.None;
+
     public bool IsArrayLike => Kind is ParamKind.Array or ParamKind.Array2D or ParamKind.ReadOnlySpan or ParamKind.Span or ParamKind.IntArray or ParamKind.IntReadOnlySpan;
 
     /// <summary>An <c>int[]</c> or <c>ReadOnlySpan&lt;int&gt;</c>: labels, index tables; read as data.</summary>
     public bool IsIntArray => Kind is ParamKind.IntArray or ParamKind.IntReadOnlySpan;
 
     /// <summary>Differentiable parameters get an adjoint: doubles and double arrays not marked [NoDerivative].</summary>
-    public bool IsDifferentiable => !NoDerivative && !IsOutput && Kind is not (ParamKind.Int or ParamKind.IntArray or ParamKind.IntReadOnlySpan);
+    public bool IsDifferentiable => !NoDerivative && !IsOutput && Field != FieldSource.Static && Kind is not (ParamKind.Int or ParamKind.IntArray or ParamKind.IntReadOnlySpan);
+}
+
+/// <summary>
+/// A field read by a <c>[Differentiable]</c> method, seen as one more input. An instance field (a model's weight) is
+/// read from <c>this</c> and differentiated unless <c>[NoDerivative]</c>: its adjoint goes into the same field of a
+/// second instance, the gradient. A static field is data, read where it is (a table of constants).
+/// </summary>
+internal enum FieldSource
+{
+    None,
+    Instance,
+    Static,
 }
 
 /// <summary>

@@ -27,6 +27,12 @@ internal sealed record MethodSpec(
     DerivativeModes Modes = DerivativeModes.Reverse,
     SourceSpot? Where = null)
 {
+    /// <summary>
+    /// An instance method of a class (a model's loss): its generated gradient and tape twin are instance methods too,
+    /// reading the fields of <c>this</c>.
+    /// </summary>
+    public bool IsInstance { get; init; }
+
     /// <summary>The containing type's namespace and declarations: all a generated file needs of it.</summary>
     public TypeShell Shell => new(Namespace, Types);
 

@@ -39,7 +39,7 @@ internal sealed partial class BodyLowerer
         IOperation value = init is IConversionOperation conv && IsArrayLike(conv.Type) ? conv.Operand : init;
         switch (value)
         {
-            case ILocalReferenceOperation or IParameterReferenceOperation:
+            case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation:
                 return Array(value, env); // another name for the same elements
             case IArrayCreationOperation creation:
             {

@@ -50,9 +50,11 @@ internal sealed partial class BodyLowerer
             case ISwitchExpressionOperation switchExpression: return SwitchArms(Scalar(switchExpression.Value, env), switchExpression, 0, env);
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
                 return LowerExpression(op, env);
+            case IFieldReferenceOperation field when IsOwnField(field) && env.Scalars.TryGetValue(field.Field, out int fieldValue):
+                return fieldValue;
             case IFieldReferenceOperation field:
-                throw UnsupportedExpr(op, $"Reading the non-const field '{field.Field.Name}'",
-                    "make it const, or pass its value as a parameter (marked [NoDerivative] if it needs no gradient)");
+                throw UnsupportedExpr(op, $"Reading the field '{Shorten(field.Syntax.ToString())}' of another object or type",
+                    "a [Differentiable] method reads the fields of this and the static fields of its own type; pass this value as a parameter (marked [NoDerivative] if it needs no gradient)");
             default:
                 throw UnsupportedExpression(op);
         }
@@ -67,11 +69,16 @@ internal sealed partial class BodyLowerer
             case IConversionOperation { Operand: var operand } when IsArrayLike(operand.Type) || IsIntArrayLike(operand.Type): return Array(operand, env);
             case ILocalReferenceOperation local when env.Arrays.TryGetValue(local.Local, out ArrayBinding? a): return a;
             case IParameterReferenceOperation param when env.Arrays.TryGetValue(param.Parameter, out ArrayBinding? p): return p;
+            case IFieldReferenceOperation field when IsOwnField(field) && env.Arrays.TryGetValue(field.Field, out ArrayBinding? f): return f;
             default:
                 throw SliceOrFromEnd(op) ?? UnsupportedExpr(op, $"The array expression '{Shorten(op.Syntax.ToString())}'",
                     "index a double array or span parameter, or a local array of constant size, by name");
         }
     }
+
+    /// <summary>A field of <c>this</c> or a static one: the ones <see cref="FieldReader"/> binds (another object's are not).</summary>
+    private static bool IsOwnField(IFieldReferenceOperation field) =>
+        field.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
 
     private int ReadElement(IOperation op, ArrayBinding array, IReadOnlyList<IOperation> indices, Env env)
     {
@@ -135,7 +142,6 @@ internal sealed partial class BodyLowerer
 
     private int Binary(IBinaryOperation binary, Env env)
     {
-        if (binary.IsChecked) throw CheckedArithmetic(binary);
         if (binary.IsLifted) throw UnsupportedExpr(binary, $"The nullable operation '{Shorten(binary.Syntax.ToString())}'", "use double, int and bool values, which are never null");
         if (binary.OperatorMethod is not null)
         {
@@ -147,9 +153,9 @@ internal sealed partial class BodyLowerer
         ValType type = _b.TypeOf(a);
         switch (binary.OperatorKind)
         {
-            case BinaryOperatorKind.Add: return _b.Binary(Op.Add, a, b);
-            case BinaryOperatorKind.Subtract: return _b.Binary(Op.Sub, a, b);
-            case BinaryOperatorKind.Multiply: return _b.Binary(Op.Mul, a, b);
+            case BinaryOperatorKind.Add: return _b.Binary(Arithmetic(Op.Add, binary.IsChecked, type), a, b);
+            case BinaryOperatorKind.Subtract: return _b.Binary(Arithmetic(Op.Sub, binary.IsChecked, type), a, b);
+            case BinaryOperatorKind.Multiply: return _b.Binary(Arithmetic(Op.Mul, binary.IsChecked, type), a, b);
             case BinaryOperatorKind.Divide: return _b.Binary(Op.Div, a, b);
             case BinaryOperatorKind.Remainder when type == ValType.Int: return _b.Binary(Op.Rem, a, b);
             case BinaryOperatorKind.And when type == ValType.Bool: return _b.Binary(Op.And, a, b);
@@ -195,17 +201,29 @@ internal sealed partial class BodyLowerer
         return result;
     }
 
+    /// <summary>
+    /// The int operation of a checked context keeps its overflow check (<see cref="Op.CheckedAdd"/>, spelled
+    /// <c>checked(a + b)</c>), so the gradient throws the <c>OverflowException</c> the method throws. On doubles
+    /// <c>checked</c> changes nothing; int division and remainder throw the same either way.
+    /// </summary>
+    private static Op Arithmetic(Op op, bool isChecked, ValType type) => !isChecked || type != ValType.Int ? op : op switch
+    {
+        Op.Add => Op.CheckedAdd,
+        Op.Sub => Op.CheckedSub,
+        Op.Mul => Op.CheckedMul,
+        _ => op,
+    };
+
     private static string OperatorToken(IBinaryOperation binary) =>
         binary.Syntax is BinaryExpressionSyntax b ? b.OperatorToken.Text : binary.OperatorKind.ToString();
 
     private int Unary(IUnaryOperation unary, Env env)
     {
-        if (unary.IsChecked) throw CheckedArithmetic(unary);
         if (unary.OperatorMethod is not null || unary.IsLifted) throw UnsupportedUnary(unary);
         int a = Scalar(unary.Operand, env);
         return unary.OperatorKind switch
         {
-            UnaryOperatorKind.Minus => _b.Unary(Op.Neg, a),
+            UnaryOperatorKind.Minus => _b.Unary(unary.IsChecked && _b.TypeOf(a) == ValType.Int ? Op.CheckedNeg : Op.Neg, a),
             UnaryOperatorKind.Plus => a,
             UnaryOperatorKind.Not => _b.Unary(Op.Not, a),
             _ => throw UnsupportedUnary(unary),
@@ -216,13 +234,12 @@ internal sealed partial class BodyLowerer
     {
         ValType? from = TypeOf(conversion.Operand.Type), to = TypeOf(conversion.Type);
         if (from is null || to is null || conversion.OperatorMethod is not null) throw UnsupportedConversion(conversion);
-        if (conversion.IsChecked && from == ValType.Double && to == ValType.Int) throw CheckedArithmetic(conversion);
         int a = Scalar(conversion.Operand, env);
         if (from == to) return a;
         return (from, to) switch
         {
             (ValType.Int, ValType.Double) => _b.Unary(Op.IntToDouble, a),
-            (ValType.Double, ValType.Int) => _b.Unary(Op.DoubleToInt, a),
+            (ValType.Double, ValType.Int) => _b.Unary(conversion.IsChecked ? Op.CheckedDoubleToInt : Op.DoubleToInt, a),
             _ => throw UnsupportedConversion(conversion),
         };
     }
@@ -312,7 +329,6 @@ internal sealed partial class BodyLowerer
                 return Store(assign.Target, Scalar(assign.Value, env), env, op);
             case ICompoundAssignmentOperation compound:
             {
-                if (compound.IsChecked) throw CheckedArithmetic(op);
                 if (compound.OperatorMethod is not null)
                 {
                     throw UnsupportedExpr(op, $"The user-defined operator in '{Shorten(op.Syntax.ToString())}'", "compute with double, int and bool values and their built-in operators");
@@ -333,14 +349,14 @@ internal sealed partial class BodyLowerer
                     _ => throw UnsupportedExpr(op, $"The compound assignment '{Shorten(op.Syntax.ToString())}'",
                         "use += -= *= /= (and %= on int), or write the operation out with supported operators"),
                 };
-                return Store(compound.Target, _b.Binary(kind, current, operand), env, op);
+                return Store(compound.Target, _b.Binary(Arithmetic(kind, compound.IsChecked, _b.TypeOf(current)), current, operand), env, op);
             }
             case IIncrementOrDecrementOperation step:
             {
-                if (step.IsChecked) throw CheckedArithmetic(op);
                 int current = Scalar(step.Target, env);
                 int one = _b.Const(1, _b.TypeOf(current));
-                int next = _b.Binary(step.Kind == OperationKind.Increment ? Op.Add : Op.Sub, current, one);
+                bool isChecked = step.IsChecked && !_stepsThatCannotOverflow.Contains(step);
+                int next = _b.Binary(Arithmetic(step.Kind == OperationKind.Increment ? Op.Add : Op.Sub, isChecked, _b.TypeOf(current)), current, one);
                 Store(step.Target, next, env, op);
                 return step.IsPostfix ? current : next;
             }

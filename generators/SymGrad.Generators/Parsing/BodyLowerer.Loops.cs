@@ -28,8 +28,32 @@ internal sealed partial class BodyLowerer
     /// <summary>The product of the trip counts of the unrolled loops around the one being lowered (1 outside them).</summary>
     private long _unrolledCopies = 1;
 
+    /// <summary>The <c>i++</c> and <c>i--</c> of <c>for</c> loops that cannot overflow (see <see cref="NoteStepsThatCannotOverflow"/>).</summary>
+    private readonly HashSet<IOperation> _stepsThatCannotOverflow = new();
+
+    /// <summary>
+    /// In a checked context <c>for (...; i &lt; n; i++)</c> cannot overflow: the condition held for i before the step,
+    /// so i &lt; int.MaxValue (and i &gt; int.MinValue for <c>i &gt; n; i--</c>), provided the body does not assign i.
+    /// Such a step stays a plain <c>+ 1</c>, so the loop is still a counted loop (run backwards by a counter, printed
+    /// as a <c>for</c>); every other checked int operation keeps its check.
+    /// </summary>
+    private void NoteStepsThatCannotOverflow(IForLoopOperation loop)
+    {
+        if (loop.Condition is not IBinaryOperation { LeftOperand: ILocalReferenceOperation { Local: var counter } } condition) return;
+        if (Assigned(loop.Body).Contains(counter, SymbolEqualityComparer.Default)) return;
+        foreach (IOperation bottom in loop.AtLoopBottom)
+        {
+            IOperation step = bottom is IExpressionStatementOperation statement ? statement.Operation : bottom;
+            if (step is not IIncrementOrDecrementOperation { IsChecked: true, Target: ILocalReferenceOperation target } counted
+                || !SymbolEqualityComparer.Default.Equals(target.Local, counter)) continue;
+            bool up = counted.Kind == OperationKind.Increment;
+            if (condition.OperatorKind == (up ? BinaryOperatorKind.LessThan : BinaryOperatorKind.GreaterThan)) _stepsThatCannotOverflow.Add(counted);
+        }
+    }
+
     private void LowerFor(IForLoopOperation loop, Env env)
     {
+        NoteStepsThatCannotOverflow(loop);
         foreach (IOperation before in loop.Before) Lower(new Work(before, null), env);
         if (loop.Condition is null) throw new LoweringException(DiagnosticDescriptors.UnsupportedLoop, loop.Syntax.GetLocation(), "it has no condition");
         if (ConstantTrips(loop, env) is int trips)

@@ -12,9 +12,6 @@ namespace SymGrad.Generators.Parsing;
 /// </summary>
 internal sealed partial class BodyLowerer
 {
-    private const string CheckedAdvice =
-        "SymGrad's generated code cannot keep the overflow check; remove checked (int arithmetic then wraps, as in the default unchecked context), or check the range of the inputs before the call";
-
     private const string SliceAdvice =
         "index the elements instead, with an offset that is constant after unrolling (for v[1..], read v[i + 1] in a loop with a constant bound)";
 
@@ -23,9 +20,6 @@ internal sealed partial class BodyLowerer
 
     private static LoweringException UnsupportedExpr(IOperation op, string what, string instead) =>
         new(DiagnosticDescriptors.UnsupportedExpression, op.Syntax.GetLocation(), what, instead);
-
-    private static LoweringException CheckedArithmetic(IOperation op) =>
-        UnsupportedExpr(op, $"The checked arithmetic '{Shorten(op.Syntax.ToString())}' (inside checked(...) or a checked block)", CheckedAdvice);
 
     /// <summary>A range or index from the end, as in <c>v[1..]</c> or <c>v[^1]</c>, anywhere in <paramref name="op"/>.</summary>
     private static LoweringException? SliceOrFromEnd(IOperation op)

@@ -68,7 +68,10 @@ internal static class MethodParser
         {
             return Fail(DiagnosticDescriptors.UnsupportedMethodShape, where, method.Name, "it has no body");
         }
-        if (!method.IsStatic) diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodNotStatic, where, method.Name));
+        if (!method.IsStatic && method.ContainingType.TypeKind != TypeKind.Class)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MethodNotStatic, where, method.Name, method.ContainingType.Name));
+        }
 
         var types = new List<TypeDecl>();
         for (INamedTypeSymbol? type = method.ContainingType; type is not null; type = type.ContainingType)
@@ -104,7 +107,7 @@ internal static class MethodParser
         }
         int output = OutputParameter(method, declaration, isVoid, ct, diagnostics);
 
-        var kinds = new List<(IParameterSymbol Symbol, ParamKind Kind, bool NoDerivative)>();
+        var kinds = new List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field)>();
         foreach (IParameterSymbol p in method.Parameters)
         {
             ParamKind? kind = p.RefKind == RefKind.None ? KindOf(p.Type) : null;
@@ -123,7 +126,7 @@ internal static class MethodParser
                 continue;
             }
             bool noDerivative = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
-            kinds.Add((p, kind.Value, noDerivative));
+            kinds.Add((p, kind.Value, noDerivative, FieldSource.None));
         }
         DerivativeModes modes = Modes(method, ct, diagnostics, output >= 0);
         var suffixes = new List<string> { "Tape" };
@@ -152,6 +155,11 @@ internal static class MethodParser
         if (diagnostics.Count > 0) return new LoweringResult(null, diagnostics.ToEquatableArray());
 
         if (model.GetOperation(declaration, ct) is not IMethodBodyOperation body) return Empty;
+        // The fields the body reads come first, as inputs like the parameters (a model's weights, a static table).
+        var fields = FieldReader.Read(method, body, real, modes, where, diagnostics, ct);
+        if (diagnostics.Count > 0) return new LoweringResult(null, diagnostics.ToEquatableArray());
+        kinds.InsertRange(0, fields);
+        if (output >= 0) output += fields.Count;
         // Lower the body with each parameter bound to its IR leaf. A local array that a loop turns out to index at run
         // time sends lowering back to the start with that array in memory (a few arrays at most: cheap).
         var memoryArrays = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -163,7 +171,7 @@ internal static class MethodParser
             var env = new Env();
             for (int i = 0; i < kinds.Count; i++)
             {
-                (IParameterSymbol symbol, ParamKind kind, _) = kinds[i];
+                (ISymbol symbol, ParamKind kind, _, _) = kinds[i];
                 if (i == output)
                 {
                     env.Arrays[symbol] = lowerer.DeclareOutput(i, symbol.Name);
@@ -206,12 +214,12 @@ internal static class MethodParser
         var parameters = kinds.Select((k, i) =>
         {
             extents.TryGetValue(i, out (int I, int J) e);
-            return new ParamSpec(Identifier(k.Symbol.Name), k.Kind, k.NoDerivative, e.I, e.J) { IsOutput = i == output };
+            return new ParamSpec(Identifier(k.Symbol.Name), k.Kind, k.NoDerivative, e.I, e.J) { IsOutput = i == output, Field = k.Field };
         }).ToEquatableArray();
 
         var ir = new MethodIr(parameters, block, result, lowerer.Builder.NextId, lowerer.SourceLines.ToEquatableArray()) { Real = real };
         string ns = method.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-        var spec = new MethodSpec(ns, types.ToEquatableArray(), Identifier(method.Name), Accessibility(method), ir, modes, SourceSpot.Of(NameLocation(node)));
+        var spec = new MethodSpec(ns, types.ToEquatableArray(), Identifier(method.Name), Accessibility(method), ir, modes, SourceSpot.Of(NameLocation(node))) { IsInstance = !method.IsStatic };
         return new LoweringResult(spec, EquatableArray<DiagnosticInfo>.Empty);
     }
 
@@ -316,7 +324,7 @@ internal static class MethodParser
     private static SpecialType SpecialOf(Real real) => real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double;
 
     /// <summary>How a parameter is passed; double and float alike (the method's real, <see cref="RealOf"/>).</summary>
-    private static ParamKind? KindOf(ITypeSymbol type) => type switch
+    internal static ParamKind? KindOf(ITypeSymbol type) => type switch
     {
         { SpecialType: SpecialType.System_Double or SpecialType.System_Single } => ParamKind.Double,
         { SpecialType: SpecialType.System_Int32 } => ParamKind.Int,

@@ -20,7 +20,7 @@ internal static class DiagnosticSources
 
     public static readonly BadMethod[] All =
     [
-        new("SG0001", "[Differentiable] public double NotStatic(double x) => x;", "NotStatic", "'NotStatic'"),
+        new("SG0001", "public partial struct InStruct { public double Scale; [Differentiable] public double NotStatic(double x) => Scale * x; }", "NotStatic", "'InStruct'"),
         new("SG0002", "public class NotPartial { [Differentiable] public static double InNotPartial(double x) => x; }", "NotPartial", "'NotPartial'"),
         new("SG0003", "[Differentiable] public static decimal ReturnsDecimal(double x) => (decimal)x;", "decimal", "'decimal'"),
         new("SG0004", "[Differentiable] public static double DecimalParameter(double a, decimal x) => a * (double)x;", "decimal x", "'x'"),
@@ -47,9 +47,11 @@ internal static class DiagnosticSources
     /// <summary>A compilable file holding the given bad members (in <c>partial class Methods</c> unless they are types).</summary>
     public static string File(params BadMethod[] methods)
     {
-        IEnumerable<string> members = methods.Where(m => !m.Code.StartsWith("public class")).Select(m => "    " + m.Code);
-        IEnumerable<string> types = methods.Where(m => m.Code.StartsWith("public class")).Select(m => m.Code);
+        IEnumerable<string> members = methods.Where(m => !IsType(m.Code)).Select(m => "    " + m.Code);
+        IEnumerable<string> types = methods.Where(m => IsType(m.Code)).Select(m => m.Code);
         return "using System;\nusing SymGrad;\n\nnamespace Bad;\n\npublic partial class Methods\n{\n"
                + string.Join("\n", members) + "\n}\n\n" + string.Join("\n", types) + "\n";
     }
+
+    private static bool IsType(string code) => code.StartsWith("public class") || code.StartsWith("public partial struct");
 }

@@ -331,7 +331,7 @@ public class RobustnessTests
         { "local function", "public static double F(double x) { return G(x); [SymGrad.Differentiable] static double G(double y) => y * y; }", "SG0012" },
         { "abstract", "public abstract partial class A { [SymGrad.Differentiable] public abstract double F(double x); }", "SG0012" },
         { "extern", "public static partial class E { [SymGrad.Differentiable] [System.Runtime.InteropServices.DllImport(\"x\")] public static extern double F(double x); }", "SG0012" },
-        { "instance", "public partial class I { [SymGrad.Differentiable] public double F(double x) => x; }", "SG0001" },
+        { "struct instance", "public partial struct I { [SymGrad.Differentiable] public double F(double x) => x; }", "SG0001" },
         { "generic", "public static partial class G { [SymGrad.Differentiable] public static double F<T>(double x) => x; }", "SG0012" },
         { "interface static", "public partial interface J { [SymGrad.Differentiable] public static double F(double x) => x; }", "SG0012" },
     };

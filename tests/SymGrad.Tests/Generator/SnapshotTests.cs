@@ -55,6 +55,10 @@ public class SnapshotTests
         Snapshot.Match(Generated(GeneratorHarness.Run(FloatTests.Source)), "Float");
 
     [Fact]
+    public void Model_class_reading_its_weight_fields() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(ModelClassTests.Source)), "ModelClass");
+
+    [Fact]
     public void Jacobian_of_a_vector_output() =>
         Snapshot.Match(Generated(GeneratorHarness.Run(JacobianSample)), "Jacobian");
 

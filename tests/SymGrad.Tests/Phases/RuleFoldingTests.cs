@@ -114,6 +114,8 @@ public class RuleFoldingTests
                         Op.Neg => Def(unchecked(-a)), Op.IntToDouble => Def((double)a),
                         Op.Add => Def(unchecked(a + b)), Op.Sub => Def(unchecked(a - b)), Op.Mul => Def(unchecked(a * b)),
                         Op.Div => Def(a / b), Op.Rem => Def(a % b),
+                        Op.CheckedNeg => Def(checked(-a)), Op.CheckedAdd => Def(checked(a + b)),
+                        Op.CheckedSub => Def(checked(a - b)), Op.CheckedMul => Def(checked(a * b)),
                         Op.Max => Def(Math.Max(a, b)), Op.Min => Def(Math.Min(a, b)), Op.Sign => Def(Math.Sign(a)),
                         _ => Comparison(op, x, y),
                     };
@@ -128,6 +130,7 @@ public class RuleFoldingTests
                     Op.Neg => Def(-x), Op.IsNaN => Def(double.IsNaN(x)),
                     // Out of int range the conversion is unspecified in unchecked C#.
                     Op.DoubleToInt => x > -2147483649.0 && x < 2147483648.0 ? Def(unchecked((int)x)) : (Kind.Undefined, 0),
+                    Op.CheckedDoubleToInt => CheckedToInt(x),
                     Op.Add => Def(x + y), Op.Sub => Def(x - y), Op.Mul => Def(x * y), Op.Div => Def(x / y),
                     Op.Rem => Def(x % y), Op.Max => Def(Math.Max(x, y)), Op.Min => Def(Math.Min(x, y)),
                     Op.Floor => Def(Math.Floor(x)), Op.Ceiling => Def(Math.Ceiling(x)), Op.Truncate => Def(Math.Truncate(x)),
@@ -137,6 +140,18 @@ public class RuleFoldingTests
                     Op.IsPositiveInfinity => Def(double.IsPositiveInfinity(x)), Op.IsNegativeInfinity => Def(double.IsNegativeInfinity(x)),
                     _ => Comparison(op, x, y),
                 };
+        }
+    }
+
+    private static (Kind, double) CheckedToInt(double x)
+    {
+        try
+        {
+            return Def(checked((int)x));
+        }
+        catch (OverflowException)
+        {
+            return (Kind.Undefined, 0); // out of range and NaN throw: the generated code must throw too, not fold
         }
     }
 

@@ -183,6 +183,23 @@ internal static class OpRules
             Magnitude(Op.MaxMagnitude, Op.Gt),
             Magnitude(Op.MinMagnitude, Op.Lt),
 
+            // ---- int arithmetic in a checked context: the generated code keeps the check, so it throws an
+            // OverflowException where the method does; folded only when the result is in range (never active) ----
+            Checked(Op.CheckedAdd, "+", Prec.Additive, (a, b) => a + b),
+            Checked(Op.CheckedSub, "-", Prec.Additive, (a, b) => a - b),
+            Checked(Op.CheckedMul, "*", Prec.Multiplicative, (a, b) => a * b),
+            new(Op.CheckedNeg, 1, ResultType.SameAsOperand)
+            {
+                Fold = (t, x, _) => t == ValType.Int && x != int.MinValue ? 0.0 - x : null, // 0 - x: an int has no -0
+                CSharp = new Spelling("checked(-{0})", Prec.Primary, Prec.Unary + 1, 0),
+            },
+            new(Op.CheckedDoubleToInt, 1, ResultType.Int)
+            {
+                // In range (after truncation) as the unchecked conversion; otherwise, and at NaN, left to throw at run time.
+                Fold = (_, x, _) => x > int.MinValue - 1.0 && x < int.MaxValue + 1.0 ? System.Math.Truncate(x) + 0.0 : null,
+                CSharp = new Spelling("checked((int){0})", Prec.Primary, Prec.Unary + 1, 0),
+            },
+
             // ---- logic and comparisons ----
             Logic(Op.And, "&&", Prec.And, (x, y) => x && y),
             Logic(Op.Or, "||", Prec.Or, (x, y) => x || y),
@@ -261,6 +278,14 @@ internal static class OpRules
                 : onDoubles?.Invoke(x, y),
             CSharp = Spelling.Infix(symbol, prec), Tape = partial is null ? null : Spelling.Infix(symbol, prec),
             Partial = partial,
+        };
+
+    /// <summary>An int operation of a checked context, spelled <c>checked(a op b)</c>: folded only when it does not overflow.</summary>
+    private static OpRule Checked(Op op, string symbol, int prec, Func<long, long, long> onInts) =>
+        new(op, 2, ResultType.SameAsOperand)
+        {
+            Fold = (t, x, y) => t == ValType.Int && onInts((long)x, (long)y) is long r && r >= int.MinValue && r <= int.MaxValue ? r : null,
+            CSharp = new Spelling("checked({0} " + symbol + " {1})", Prec.Primary, prec, prec + 1),
         };
 
     /// <summary>

@@ -1,0 +1,90 @@
+using System.Collections.Generic;
+using System.Linq;
+using SymGrad.Generators.Ir;
+using SymGrad.Generators.Model;
+
+namespace SymGrad.Generators.Emitting;
+
+/// <summary>
+/// The fields a method reads (<see cref="FieldSource"/>) are parameters of its IR; here is the one place that knows
+/// they are not parameters of the generated methods. An instance field is copied into a local of its own name at the
+/// top (the JIT then keeps it in a register, and the body reads as the source does); its adjoint is the same field of
+/// a second instance of the type, the gradient, like PyTorch's <c>.grad</c>. A static field is read where it is.
+/// </summary>
+internal static class FieldInputs
+{
+    /// <summary>The IR parameters that are parameters of the generated methods too, in order.</summary>
+    public static IEnumerable<ParamSpec> Own(MethodIr ir) => ir.Params.Where(p => !p.IsField);
+
+    /// <summary>The adjoints that are arguments of the generated method (not those of fields).</summary>
+    public static IEnumerable<KeyValuePair<int, string>> OwnAdjoints(MethodIr ir, IReadOnlyDictionary<int, string> adjoints) =>
+        adjoints.Where(a => !ir.Params[a.Key].IsField);
+
+    /// <summary>The name of the gradient instance argument, or null when the method differentiates no field.</summary>
+    public static string? GradientArgument(MethodIr ir, IReadOnlyDictionary<int, string> adjoints, IEnumerable<string> taken)
+    {
+        if (!adjoints.Keys.Any(i => ir.Params[i].IsField)) return null;
+        var used = new HashSet<string>(taken.Select(n => n.TrimStart('@')));
+        string name = "gradient";
+        while (used.Contains(name)) name += "_";
+        return name;
+    }
+
+    /// <summary>The type's name as the gradient argument's type: the innermost containing type with its type parameters.</summary>
+    public static string TypeName(MethodSpec spec) => spec.Types[spec.Types.Count - 1].Name + spec.Types[spec.Types.Count - 1].TypeParameters;
+
+    /// <summary>Copies each instance field into a local of its name, and binds each field's adjoint to the gradient's field.</summary>
+    public static void EmitLocals(CodeWriter w, MethodIr ir, RealType real, IReadOnlyDictionary<int, string> adjoints, string? gradient)
+    {
+        var instance = Enumerable.Range(0, ir.Params.Count).Where(i => ir.Params[i].Field == FieldSource.Instance).ToList();
+        if (instance.Count == 0) return;
+        w.Line(gradient is null
+            ? "// The fields of this, read once."
+            : $"// The fields of this, read once; the gradient of each differentiated one is written into the same field of {gradient}.");
+        if (gradient is not null)
+        {
+            w.Line($"if ({gradient} is null) throw new global::System.ArgumentNullException(nameof({gradient}));");
+            w.Line($"if ((object){gradient} == this) throw new global::System.ArgumentException(\"{gradient} must be another instance than this: its fields are overwritten with the gradient.\", nameof({gradient}));");
+        }
+        foreach (int i in instance)
+        {
+            ParamSpec p = ir.Params[i];
+            w.Line($"{GradientEmitter.ParamType(p.Kind, real)} {p.Name} = this.{p.Name};");
+        }
+        foreach (int i in instance)
+        {
+            if (!adjoints.TryGetValue(i, out string? d)) continue;
+            ParamSpec p = ir.Params[i];
+            w.Line(p.Kind == ParamKind.Double
+                ? $"ref {real.Name} {d} = ref {gradient}.{p.Name};"
+                : $"{GradientEmitter.ParamType(p.Kind, real)} {d} = {gradient}.{p.Name};");
+        }
+        w.Line();
+    }
+
+    /// <summary>
+    /// Each field adjoint must exist and have its field's shape; the exception names the gradient argument and the
+    /// field. After the argument checks, which make sure the fields themselves are not null.
+    /// </summary>
+    public static void EmitGradientChecks(CodeWriter w, MethodIr ir, IReadOnlyDictionary<int, string> adjoints, string? gradient)
+    {
+        if (gradient is null) return;
+        bool any = false;
+        foreach (KeyValuePair<int, string> a in adjoints.Where(a => ir.Params[a.Key].IsField && ir.Params[a.Key].IsArrayLike))
+        {
+            ParamSpec p = ir.Params[a.Key];
+            string field = p.Name.TrimStart('@'), shape = p.Kind == ParamKind.Array2D ? "shape" : "length";
+            w.Line($"if ({a.Value} is null) throw new global::System.ArgumentException(\"{gradient}.{field} is null: the gradient needs arrays of the {shape}s of this one's.\", nameof({gradient}));");
+            w.Line(p.Kind == ParamKind.Array2D
+                ? $"if ({a.Value}.GetLength(0) != {p.Name}.GetLength(0) || {a.Value}.GetLength(1) != {p.Name}.GetLength(1)) "
+                  + $"throw new global::System.ArgumentException(\"{gradient}.{field} must have the shape of {field} (\" + {p.Name}.GetLength(0) + \" x \" + {p.Name}.GetLength(1) + \").\", nameof({gradient}));"
+                : $"if ({a.Value}.Length != {p.Name}.Length) throw new global::System.ArgumentException(\"{gradient}.{field} must have the length of {field} (\" + {p.Name}.Length + \").\", nameof({gradient}));");
+            any = true;
+        }
+        if (any) w.Line();
+    }
+
+    /// <summary>The doc comment's reference to an input: a parameter's paramref, a field's see cref.</summary>
+    public static string Reference(ParamSpec p) =>
+        p.IsField ? $"<see cref=\"{p.Name.TrimStart('@')}\"/>" : $"<paramref name=\"{p.Name.TrimStart('@')}\"/>";
+}

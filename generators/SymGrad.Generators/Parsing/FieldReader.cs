@@ -1,0 +1,103 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+using SymGrad.Generators.Diagnostics;
+using SymGrad.Generators.Ir;
+using SymGrad.Generators.Model;
+
+namespace SymGrad.Generators.Parsing;
+
+/// <summary>
+/// The fields a <c>[Differentiable]</c> method reads, as inputs beside its parameters: the instance fields of
+/// <c>this</c> (a model's weights, differentiated unless <c>[NoDerivative]</c>) and the static fields of its own
+/// type (tables, read as data). Fields of other objects and of other types are left to the lowerer, which says on
+/// their syntax what to write instead.
+/// </summary>
+internal static class FieldReader
+{
+    public static List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field)> Read(
+        IMethodSymbol method, IOperation body, Real real, DerivativeModes modes, Location where, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+    {
+        var found = new List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field)>();
+        var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
+        foreach (IFieldReferenceOperation read in body.Descendants().OfType<IFieldReferenceOperation>())
+        {
+            ct.ThrowIfCancellationRequested();
+            IFieldSymbol field = read.Field;
+            if (field.IsConst || InNameOf(read) || !IsOwn(method, read) || !seen.Add(field)) continue;
+            Location at = read.Syntax.GetLocation();
+            ParamKind? kind = MethodParser.KindOf(field.Type);
+            SpecialType element = BodyLowerer.ElementSpecialType(field.Type);
+            if (kind is null or ParamKind.Span or ParamKind.ReadOnlySpan or ParamKind.IntReadOnlySpan)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, at,
+                    $"Reading the field '{field.Name}' of type '{field.Type.ToDisplayString()}'",
+                    "fields of type double, int, double[], double[,] and int[] (or float) are read as inputs; pass anything else, or its numbers, as parameters"));
+                continue;
+            }
+            if (BodyLowerer.IsReal(element) && element != (real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MixedPrecision, at, $"The field '{field.Name}'",
+                    real == Real.Single ? "double" : "float", real == Real.Single ? "float" : "double", method.Name, BodyLowerer.MixedAdvice(real)));
+                continue;
+            }
+            if (method.Parameters.Any(p => p.Name == field.Name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, at,
+                    $"Reading the field '{field.Name}' in a method with a parameter of the same name",
+                    "rename the parameter: the generated code reads the field by its name"));
+                continue;
+            }
+            bool noDerivative = field.IsStatic || field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
+            found.Add((field, kind.Value, noDerivative, field.IsStatic ? FieldSource.Static : FieldSource.Instance));
+        }
+        // In declaration order, as a reader lists a model's weights (and the tape twin takes their leaves).
+        found.Sort((a, b) =>
+        {
+            (string fileA, int atA) = DeclarationOrder(a.Symbol);
+            (string fileB, int atB) = DeclarationOrder(b.Symbol);
+            int byFile = string.CompareOrdinal(fileA, fileB);
+            return byFile != 0 ? byFile : atA.CompareTo(atB);
+        });
+        DerivativeModes others = modes & ~DerivativeModes.Reverse;
+        if ((found.Count > 0 || !method.IsStatic) && others != 0)
+        {
+            string what = found.Count > 0 ? $"reads the fields {string.Join(", ", found.Select(f => f.Symbol.Name))}" : "is an instance method";
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModeNotAvailable, where, method.Name,
+                $"DerivativeModes.{others.ToString().Replace(", ", " | DerivativeModes.")} but {what}, " +
+                "for which only the gradient (DerivativeModes.Reverse) is generated so far; make it static and pass the fields as parameters for the other modes"));
+        }
+        return found;
+    }
+
+    /// <summary>
+    /// An instance field of <c>this</c> (written <c>W</c> or <c>this.W</c>), or a static field of the method's type, a
+    /// base type or an enclosing type: the names the generated members, in the same type, read the same way.
+    /// </summary>
+    private static bool IsOwn(IMethodSymbol method, IFieldReferenceOperation read)
+    {
+        if (!read.Field.IsStatic) return !method.IsStatic && read.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+        for (INamedTypeSymbol? t = method.ContainingType; t is not null; t = t.ContainingType)
+        {
+            for (INamedTypeSymbol? b = t; b is not null; b = b.BaseType)
+            {
+                if (SymbolEqualityComparer.Default.Equals(b.OriginalDefinition, read.Field.ContainingType.OriginalDefinition)) return true;
+            }
+        }
+        return false;
+    }
+
+    private static (string File, int Position) DeclarationOrder(ISymbol field) =>
+        field.Locations.FirstOrDefault(l => l.IsInSource) is { } l ? (l.SourceTree?.FilePath ?? "", l.SourceSpan.Start) : ("\uffff", 0);
+
+    private static bool InNameOf(IOperation op)
+    {
+        for (IOperation? o = op.Parent; o is not null; o = o.Parent)
+        {
+            if (o is INameOfOperation) return true;
+        }
+        return false;
+    }
+}
