@@ -14,7 +14,10 @@ namespace SymGrad;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class GradientTape
 {
-    [ThreadStatic] private static GradientTape? t_current;
+    /// <summary>The thread's tapes that no running gradient holds (a short list: one, two when gradients nest).</summary>
+    [ThreadStatic] private static GradientTape? t_free;
+
+    private GradientTape? _nextFree;
 
     private double[] _data = new double[256];
     private int _count;
@@ -26,15 +29,28 @@ public sealed class GradientTape
     }
 
     /// <summary>
-    /// The calling thread's tape, emptied. A generated gradient calls no user code, so two gradients never run
-    /// nested on one thread: each call starts from an empty tape (also after an earlier call threw halfway).
+    /// A tape for the calling gradient alone, empty: taken off the thread's free list (made on the thread's first
+    /// call), given back with <see cref="Return"/> when the gradient returns. A gradient may call user code (a
+    /// <c>[DerivativeOf]</c> rule, a call kept for its side effect) that runs another gradient on the same thread: that
+    /// one takes another tape, so neither sees the other's values. A gradient that throws never gives its tape back;
+    /// the thread's next call makes a new one, and the old one is garbage.
     /// </summary>
     public static GradientTape Rent()
     {
-        GradientTape tape = t_current ??= new GradientTape();
+        GradientTape? tape = t_free;
+        if (tape is null) return new GradientTape();
+        t_free = tape._nextFree;
+        tape._nextFree = null;
         tape._count = 0;
         tape._arenaTop = 0;
         return tape;
+    }
+
+    /// <summary>Gives the tape <see cref="Rent"/> handed out back to the thread, for its next gradient (and keeps its memory).</summary>
+    public static void Return(GradientTape tape)
+    {
+        tape._nextFree = t_free;
+        t_free = tape;
     }
 
     /// <summary>How many values are on the tape.</summary>
@@ -96,7 +112,7 @@ public sealed class GradientTape
 
     /// <summary>
     /// A zeroed block of <paramref name="length"/> doubles for a local array, valid until <see cref="Release"/> or
-    /// the thread's next <see cref="Rent"/>. The arena grows geometrically; blocks handed out before keep their memory.
+    /// <see cref="Return"/>. The arena grows geometrically; blocks handed out before keep their memory.
     /// </summary>
     public Span<double> Allocate(int length)
     {

@@ -106,6 +106,9 @@ internal sealed class ForwardMode
                     _tangent[pop.Id] = tangentPop;
                 }
                 break;
+            case SideCall call:
+                _b.AddEffect(call); // made once, in the sweep that computes the values
+                break;
             case TapePush push:
                 _b.AddEffect(push);
                 if (_active.Contains(push.Value)) _b.AddEffect(new TapePush(Tangent(push.Value)));

@@ -205,7 +205,7 @@ internal sealed partial class ReverseMode
         void Need(int id)
         {
             if (!inside.Contains(id) || !seen.Add(id)) return;
-            if (topLevel.TryGetValue(id, out var def) && (!IrWalk.ReadsMemory(def.Instr) || _reloadable.Contains(id) || _frozenLoads.Contains(id)) && def.Instr is not CallInstr && !(IsCostly(def.Instr) && Varies(def.Instr, inside, loop))
+            if (topLevel.TryGetValue(id, out var def) && (!IrWalk.ReadsMemory(def.Instr) || _reloadable.Contains(id) || _frozenLoads.Contains(id)) && def.Instr is not CallInstr { Recomputable: false } && !(IsCostly(def.Instr) && Varies(def.Instr, inside, loop))
                 && RecomputeSize(id, topLevel, seen) <= RecomputeLimit)
             {
                 foreach (int operand in IrWalk.Operands(def.Instr)) Need(operand);

@@ -85,13 +85,14 @@ internal sealed class GradientEmitter : PlainEmitter
         ArgumentChecks.Emit(w, ir, shaped, "adjoint");
         FieldInputs.EmitGradientChecks(w, ir, adjoints, model);
         emitter.EmitClears(w, adjoints);
-        EmitTape(w, new[] { gradient.Forward, gradient.Backward });
+        bool usesTape = EmitTape(w, new[] { gradient.Forward, gradient.Backward });
         var viewTargets = IrWalk.All(gradient.Forward).Concat(IrWalk.All(gradient.Backward)).OfType<AddToAdjoint>()
             .Where(a => a.Index1 >= 0 && ir.Params[a.Param].Kind == ParamKind.Array2D).Select(a => ((Effect)a, adjoints[a.Param])).ToList();
         if (!emitter.IsSplit)
         {
             emitter.EmitViews(w, viewTargets);
             emitter.EmitBody(w, "// The gradient.");
+            EmitTapeReturn(w, usesTape);
             if (seed is null) w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
             w.Close();
             return;
@@ -116,6 +117,7 @@ internal sealed class GradientEmitter : PlainEmitter
             w.Line($"global::System.Span<double> frame = {frameField}.Value ??= new double[{emitter.FrameSize}];");
         }
         for (int part = 1; part <= emitter.PartCount; part++) w.Line($"{partName}{part}({string.Join(", ", arguments)}, frame);");
+        EmitTapeReturn(w, usesTape);
         w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
         w.Close();
         if (!onStack)
@@ -219,6 +221,7 @@ internal sealed class GradientEmitter : PlainEmitter
         emitter.EmitSections(w, 1, 2, "// The row's adjoints.");
         foreach ((string name, string from) in copies) w.Line($"global::SymGrad.GradientTape.Flat({name}).CopyTo({flat}.Slice({from}));");
         w.Close();
+        EmitTapeReturn(w, true);
         w.Close();
     }
 

@@ -83,10 +83,11 @@ internal sealed class HvpEmitter : PlainEmitter
         w.Open($"{spec.Accessibility} static {real.Name} {spec.Name}Hvp({string.Join(", ", parameters)})");
         ArgumentChecks.Emit(w, ir, new IReadOnlyDictionary<int, string>[] { tangents, adjoints, outputs }, "tangent and output");
         GradientEmitter.EmitClears(w, ir, adjoints.Concat(outputs).ToList(), new HashSet<int>(gradient.Accumulated));
-        EmitTape(w, new[] { hvp.Body });
+        bool usesTape = EmitTape(w, new[] { hvp.Body });
         emitter.EmitViews(w, IrWalk.All(hvp.Body).OfType<AddToAdjoint>()
             .Where(a => a.Index1 >= 0 && ir.Params[a.Param].Kind == ParamKind.Array2D).Select(a => ((Effect)a, (a.OfTangent ? outputs : adjoints)[a.Param])));
         emitter.EmitBody(w, "// The gradient and the Hessian-vector product.");
+        EmitTapeReturn(w, usesTape);
         w.Line($"return {emitter.Operand(hvp.Return, Prec.Conditional)};");
         w.Close();
     }

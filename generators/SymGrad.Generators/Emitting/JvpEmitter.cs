@@ -71,9 +71,10 @@ internal sealed class JvpEmitter : PlainEmitter
         var shaped = new List<IReadOnlyDictionary<int, string>> { tangents };
         if (tR is not null) shaped.Add(new Dictionary<int, string> { [output] = tR });
         ArgumentChecks.Emit(w, ir, shaped, "tangent");
-        EmitTape(w, new[] { jvp.Body });
+        bool usesTape = EmitTape(w, new[] { jvp.Body });
         emitter.EmitViews(w, System.Array.Empty<(Effect, string)>());
         emitter.EmitBody(w, tR is null ? "// The directional derivative." : null);
+        EmitTapeReturn(w, usesTape);
         if (tR is null) w.Line($"return {emitter.Operand(jvp.Return, Prec.Conditional)};");
         w.Close();
     }

@@ -241,13 +241,23 @@ internal abstract class PlainEmitter : ProgramEmitter
         }
     }
 
-    /// <summary>The line that takes the thread's tape, when the program uses one.</summary>
-    internal static void EmitTape(CodeWriter w, IEnumerable<Block> blocks)
+    /// <summary>The line that takes a tape of the thread's, when the program uses one; whether it does.</summary>
+    internal static bool EmitTape(CodeWriter w, IEnumerable<Block> blocks)
     {
-        if (!blocks.Any(UsesTape)) return;
-        w.Line("// Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.");
+        if (!blocks.Any(UsesTape)) return false;
+        w.Line("// Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.");
         w.Line("global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();");
         w.Line();
+        return true;
+    }
+
+    /// <summary>
+    /// The line that gives the tape back, at the method's end. Until then the tape is this call's alone: user code it
+    /// calls (a rule, a logging call) may run other gradients on the thread, which take other tapes.
+    /// </summary>
+    internal static void EmitTapeReturn(CodeWriter w, bool usesTape)
+    {
+        if (usesTape) w.Line("global::SymGrad.GradientTape.Return(tape);");
     }
 
     private (string, int) Spell(Spelling spelling, int a, int b) =>

@@ -161,8 +161,24 @@ internal abstract class ProgramEmitter
     protected abstract (string Text, int Precedence) Render(Instr instr);
 
     /// <summary>The C# statement of an effect (a write to memory).</summary>
-    protected virtual string RenderEffect(Effect effect) =>
-        throw new System.InvalidOperationException($"this program cannot write {effect.GetType().Name}");
+    protected virtual string RenderEffect(Effect effect) => effect is SideCall call
+        ? RenderSideCall(call)
+        : throw new System.InvalidOperationException($"this program cannot write {effect.GetType().Name}");
+
+    /// <summary>A kept side-effect call: its text with each hole replaced by its value.</summary>
+    private string RenderSideCall(SideCall call)
+    {
+        string text = call.Template;
+        for (int k = 0; k < call.Args.Count; k++)
+        {
+            text = text.Replace(SideCall.Hole(k), SideCallArgument(call.Args[k], Prec.Or))
+                .Replace(SideCall.Hole(k, tight: true), SideCallArgument(call.Args[k], Prec.Multiplicative));
+        }
+        return text + ";";
+    }
+
+    /// <summary>A value passed to a side-effect call (an argument, a hole of an interpolated string, an operand of a string +): its plain number.</summary>
+    protected virtual string SideCallArgument(int id, int minimum) => Operand(id, minimum);
 
     /// <summary>Leaves (literals, parameters, elements, lengths) read the same in every emitter; null for other instructions.</summary>
     /// <summary><c>global::T.F(a, b)</c>, and <c>.Item1</c> for one partial of a rule that returns a tuple.</summary>

@@ -81,6 +81,9 @@ internal sealed class TapeEmitter : ProgramEmitter
     protected override string DefaultValue(int id) =>
         Active(id) ? "null!" : TypeOf(id) switch { ValType.Int => "0", ValType.Bool => "false", _ => "0.0" };
 
+    /// <summary>A side-effect call sees numbers, never the tape: an active value's data.</summary>
+    protected override string SideCallArgument(int id, int minimum) => DataOf(id, minimum);
+
     /// <summary>A double operand of a comparison: a <c>Value</c>'s data, or the plain double.</summary>
     private string DataOf(int id, int minimum) => Active(id) ? Operand(id, Prec.Primary) + ".Data" : Operand(id, minimum);
 

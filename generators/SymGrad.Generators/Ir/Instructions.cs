@@ -103,6 +103,12 @@ internal sealed record CallInstr(int Id, ValType Type, string Target, EquatableA
     public string Shown { get; init; } = "";
 
     public Diagnostics.SourceSpot? Where { get; init; }
+
+    /// <summary>
+    /// The call is cheap and pure (a <c>SymGrad.Slices</c> index check): a loop's backward sweep recomputes it rather
+    /// than keep it on the tape. A user's call is never assumed to be either.
+    /// </summary>
+    public bool Recomputable { get; init; }
 }
 
 /// <summary><c>Cond ? A : B</c> with both sides already computed: only for cheap values (derivative selections).</summary>
@@ -206,6 +212,21 @@ internal sealed record StoreLocal(int Array, int Index0, int Index1, int Value) 
 
 /// <summary>Adds to an element of a local array (the backward sweep accumulating an array's adjoint).</summary>
 internal sealed record AddToLocal(int Array, int Index0, int Index1, int Value) : Effect;
+
+/// <summary>
+/// A call kept for its side effect (<c>Console.WriteLine</c>, <c>Debug.Assert</c>, a user's log method): the
+/// forward sweep of every generated method makes it where the method makes it, the backward sweep never. Its text is
+/// C# with holes, <see cref="Hole"/>(k) standing for the value <see cref="Args"/>[k] (strings are text, numbers
+/// holes); no value flows out of it, so it is differentiated as nothing.
+/// </summary>
+internal sealed record SideCall(string Template, EquatableArray<int> Args) : Effect
+{
+    /// <summary>
+    /// The marker of hole <paramref name="k"/> (control characters, which C# source text holds only escaped); a
+    /// <paramref name="tight"/> hole is an operand of a string <c>+</c>, so <c>i + 1</c> there keeps its parentheses.
+    /// </summary>
+    public static string Hole(int k, bool tight = false) => "\u0001" + k + (tight ? "\u0003" : "\u0002");
+}
 
 /// <summary>Pushes a value on the gradient's tape (the forward sweep of a loop keeps what its backward sweep cannot recompute).</summary>
 internal sealed record TapePush(int Value) : Effect;

@@ -27,6 +27,7 @@ internal static class IrRewrite
             CallInstr c => c with { Args = c.Args.Select(S).ToEquatableArray() },
             AddToAdjoint a => a with { Index0 = S(a.Index0), Index1 = S(a.Index1), Value = S(a.Value) },
             TapePush t => t with { Value = S(t.Value) },
+            SideCall c => c with { Args = c.Args.Select(S).ToEquatableArray() },
             NewArray n => n with { Length0 = S(n.Length0), Length1 = S(n.Length1) },
             LoadLocal l => l with { Index0 = S(l.Index0), Index1 = S(l.Index1) },
             StoreLocal st => st with { Index0 = S(st.Index0), Index1 = S(st.Index1), Value = S(st.Value) },

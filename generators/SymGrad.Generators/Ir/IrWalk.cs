@@ -24,6 +24,7 @@ internal static class IrWalk
         IfInstr r => new[] { r.Cond }.Concat(r.Phis.SelectMany(p => new[] { p.Then, p.Else })),
         LoopRegion l => new[] { l.Cond }.Concat(l.Vars.SelectMany(v => new[] { v.Init, v.Next })),
         TapePush t => new[] { t.Value },
+        SideCall c => c.Args,
         NewArray n => new[] { n.Length0, n.Length1 }.Where(v => v >= 0),
         LoadLocal l => new[] { l.Index0, l.Index1 }.Where(v => v >= 0),
         StoreLocal s => new[] { s.Index0, s.Index1, s.Value }.Where(v => v >= 0),

@@ -46,6 +46,7 @@ internal sealed partial class BodyLowerer
             if (_b.TryGetConst(dim, out double d) && d is 0 or 1) return Length(Array(instance, env), (int)d);
         }
         if (method.MethodKind == MethodKind.LocalFunction) return InlineLocalFunction(call, method, env);
+        if (method.MethodKind == MethodKind.DelegateInvoke) return InlineLambda(call, env);
         if (RuleOf(method, call) is { } derivative) return KeptCall(call, method, derivative, env);
         if (IsDifferentiable(method)) return Inline(call, method, env);
         if (IsPlainFunction(method)) return KeptCall(call, method, null, env); // fine while nothing active reaches it (checked after activity)
@@ -209,19 +210,31 @@ internal sealed partial class BodyLowerer
 
     /// <summary>
     /// Inlines a call to a local function of the method: its body is lowered with its parameters bound to the
-    /// arguments and the variables it captures read as they stand at the call (C#'s semantics for reads). A local
-    /// function that assigns a captured variable is SG0011: the assignment would have to flow back out of the call.
+    /// arguments and the variables it captures read as they stand at the call (C#'s semantics for reads).
     /// </summary>
     private int InlineLocalFunction(IInvocationOperation call, IMethodSymbol callee, Env env)
     {
-        CheckRecursion(call, callee);
-        if (callee.IsGenericMethod || (callee.ReturnType.SpecialType != _realSpecial && callee.ReturnType.SpecialType != SpecialType.System_Int32)
+        if (callee.IsGenericMethod || !IsScalarResult(callee)
             || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not LocalFunctionStatementSyntax declaration
             || _compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration, _ct) is not ILocalFunctionOperation { Body: { } body })
         {
             throw UnsupportedExpr(call, $"The call of the local function '{callee.Name}'",
                 $"give it a {RealName} (or int) result and a body, or move it out as a [Differentiable] static method");
         }
+        return InlineClosure(call, callee, body, env, $"The local function '{callee.Name}'");
+    }
+
+    private bool IsScalarResult(IMethodSymbol callee) =>
+        callee.ReturnType.SpecialType == _realSpecial || callee.ReturnType.SpecialType == SpecialType.System_Int32;
+
+    /// <summary>
+    /// A local function's or a lambda's body inlined at a call: its parameters bound to the arguments by position,
+    /// what it captures read as it stands at the call. One that assigns a captured variable is SG0011: the
+    /// assignment would have to flow back out of the call.
+    /// </summary>
+    private int InlineClosure(IInvocationOperation call, IMethodSymbol callee, IOperation body, Env env, string what)
+    {
+        CheckRecursion(call, callee);
         foreach (IOperation write in body.Descendants().Where(d => d is ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation))
         {
             IOperation target = write switch
@@ -230,10 +243,10 @@ internal sealed partial class BodyLowerer
                 IIncrementOrDecrementOperation step => step.Target,
                 _ => write,
             };
-            if (target.DescendantsAndSelf().Any(t => t is ILocalReferenceOperation l && !SymbolEqualityComparer.Default.Equals(l.Local.ContainingSymbol, callee)
-                                                     || t is IParameterReferenceOperation p && !SymbolEqualityComparer.Default.Equals(p.Parameter.ContainingSymbol, callee)))
+            if (target.DescendantsAndSelf().Any(t => t is ILocalReferenceOperation l && !IsOwnedBy(l.Local.ContainingSymbol, callee)
+                                                     || t is IParameterReferenceOperation p && !IsOwnedBy(p.Parameter.ContainingSymbol, callee)))
             {
-                throw UnsupportedExpr(write, $"The local function '{callee.Name}' assigning '{Shorten(target.Syntax.ToString())}' of the method around it",
+                throw UnsupportedExpr(write, $"{what} assigning '{Shorten(target.Syntax.ToString())}' of the method around it",
                     "return the new value and assign it at the call, or pass what it needs as parameters");
             }
         }
@@ -242,9 +255,29 @@ internal sealed partial class BodyLowerer
         var calleeEnv = new Env();
         foreach (KeyValuePair<ISymbol, int> kv in env.Scalars) calleeEnv.Scalars[kv.Key] = kv.Value;
         foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays) calleeEnv.Arrays[kv.Key] = kv.Value;
-        BindArguments(call, calleeEnv, env, argument => UnsupportedExpr(argument,
-            $"The {argument.Parameter!.RefKind.ToString().ToLowerInvariant()} argument '{Shorten(argument.Syntax.ToString())}'", "pass it by value"));
+        foreach (IArgumentOperation argument in call.Arguments)
+        {
+            // By position: a lambda's arguments name the delegate's Invoke parameters, not the lambda's own.
+            IParameterSymbol parameter = callee.Parameters[argument.Parameter!.Ordinal];
+            if (argument.Parameter.RefKind != RefKind.None || parameter.RefKind != RefKind.None)
+            {
+                throw UnsupportedExpr(argument, $"The {argument.Parameter.RefKind.ToString().ToLowerInvariant()} argument '{Shorten(argument.Syntax.ToString())}'", "pass it by value");
+            }
+            if (IsArrayLike(parameter.Type) || IsIntArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
+            else calleeEnv.Scalars[parameter] = Scalar(argument.Value, env);
+        }
         return LowerInlined(callee, body, calleeEnv);
+    }
+
+    /// <summary>Whether <paramref name="owner"/> is <paramref name="callee"/> or a lambda or local function inside it.</summary>
+    private static bool IsOwnedBy(ISymbol? owner, IMethodSymbol callee)
+    {
+        for (ISymbol? s = owner; s is not null; s = s.ContainingSymbol)
+        {
+            if (SymbolEqualityComparer.Default.Equals(s, callee)) return true;
+            if (s is not IMethodSymbol { MethodKind: MethodKind.AnonymousFunction or MethodKind.LocalFunction }) return false;
+        }
+        return false;
     }
 
     private static Location CallLocation(IInvocationOperation call) =>

@@ -24,6 +24,16 @@ internal sealed partial class BodyLowerer
             _b.NameValue(value, local.Name);
             return;
         }
+        if (local.Type.SpecialType == SpecialType.System_String)
+        {
+            DeclareString(declarator, init, env);
+            return;
+        }
+        if (local.Type.TypeKind == TypeKind.Delegate)
+        {
+            DeclareLambda(declarator, init);
+            return;
+        }
         if (!IsArrayLike(local.Type))
         {
             throw UnsupportedExpr(declarator, $"A local of type '{local.Type.ToDisplayString()}'",
@@ -41,6 +51,8 @@ internal sealed partial class BodyLowerer
         {
             case ILocalReferenceOperation or IParameterReferenceOperation or IFieldReferenceOperation:
                 return Array(value, env); // another name for the same elements
+            case IArrayElementReferenceOperation or IImplicitIndexerReferenceOperation or IInvocationOperation when Slice(value, env) is { } slice:
+                return slice; // a view of a parameter's elements
             case IArrayCreationOperation creation:
             {
                 int[] sizes = creation.DimensionSizes.Select(s => Size(s, env)).ToArray();

@@ -43,6 +43,8 @@ internal sealed partial class BodyLowerer
                 return ReadElement(element, Array(element.ArrayReference, env), element.Indices, env);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer when IsSpan(instance.Type) || IsIntSpan(instance.Type):
                 return ReadElement(indexer, Array(instance, env), indexer.Arguments.Select(a => a.Value).ToList(), env);
+            case IImplicitIndexerReferenceOperation { Argument: var fromEnd, Instance: var instance } indexer when IsIndexType(fromEnd.Type) && (IsSpan(instance.Type) || IsIntSpan(instance.Type)):
+                return ReadElement(indexer, Array(instance, env), new[] { fromEnd }, env);
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf } when IsArrayLike(lengthOf.Type) || IsIntArrayLike(lengthOf.Type):
                 return Length(Array(lengthOf, env), 0);
             case IConditionalOperation conditional: return Conditional(conditional, env);
@@ -70,6 +72,7 @@ internal sealed partial class BodyLowerer
             case ILocalReferenceOperation local when env.Arrays.TryGetValue(local.Local, out ArrayBinding? a): return a;
             case IParameterReferenceOperation param when env.Arrays.TryGetValue(param.Parameter, out ArrayBinding? p): return p;
             case IFieldReferenceOperation field when IsOwnField(field) && env.Arrays.TryGetValue(field.Field, out ArrayBinding? f): return f;
+            case IArrayElementReferenceOperation or IImplicitIndexerReferenceOperation or IInvocationOperation when Slice(op, env) is { } slice: return slice;
             default:
                 throw SliceOrFromEnd(op) ?? UnsupportedExpr(op, $"The array expression '{Shorten(op.Syntax.ToString())}'",
                     "index a double array or span parameter, or a local array of constant size, by name");
@@ -85,7 +88,9 @@ internal sealed partial class BodyLowerer
         if (array.Local is null)
         {
             // A parameter's element at any index: out of range, the load throws where the method does.
-            int index0 = Scalar(indices[0], env), index1 = indices.Count > 1 ? Scalar(indices[1], env) : -1;
+            int index0 = indices.Count == 1 && IsIndexType(indices[0].Type) ? FromEnd(array, indices[0], env) : Scalar(indices[0], env);
+            int index1 = indices.Count > 1 ? Scalar(indices[1], env) : -1;
+            if (array.IsSlice) return _b.Load(array.Param, ParamIndex(array, index0), -1, _intArrays.Contains(array.Param) ? ValType.Int : ValType.Double);
             for (int k = 0; k < indices.Count; k++)
             {
                 if (_b.TryGetConst(k == 0 ? index0 : index1, out double c) && c < 0)
@@ -135,6 +140,7 @@ internal sealed partial class BodyLowerer
 
     private int Length(ArrayBinding array, int dimension)
     {
+        if (array.IsSlice) return array.Count;
         if (array.Local is { IsMemory: true } memory) return dimension == 0 ? memory.LengthValue0 : memory.LengthValue1;
         if (array.Local is { } local) return _b.Const(dimension == 0 ? local.Length0 : local.Length1, ValType.Int);
         return _b.Length(array.Param, dimension);
@@ -326,6 +332,7 @@ internal sealed partial class BodyLowerer
         switch (op)
         {
             case ISimpleAssignmentOperation assign:
+                CheckNotStringAssignment(assign);
                 return Store(assign.Target, Scalar(assign.Value, env), env, op);
             case ICompoundAssignmentOperation compound:
             {

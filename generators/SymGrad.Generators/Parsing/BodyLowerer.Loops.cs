@@ -251,7 +251,7 @@ internal sealed partial class BodyLowerer
         {
             SetOrigin(loop);
             int element = e.Array.Local is { } memory ? _b.LoadLocal(memory.Memory, index, -1)
-                : _b.Load(e.Array.Param, index, -1, _intArrays.Contains(e.Array.Param) ? ValType.Int : ValType.Double);
+                : _b.Load(e.Array.Param, ParamIndex(e.Array, index), -1, _intArrays.Contains(e.Array.Param) ? ValType.Int : ValType.Double);
             bodyEnv.Scalars[e.Control] = element;
             _b.NameValue(element, e.Control.Name);
         }

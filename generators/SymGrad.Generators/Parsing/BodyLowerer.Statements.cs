@@ -195,6 +195,10 @@ internal sealed partial class BodyLowerer
                         foreach (IVariableDeclaratorOperation declarator in decl.Declarators) Declare(declarator, env);
                     }
                     break;
+                case IExpressionStatementOperation { Operation: IInvocationOperation call } when IsSideCall(call):
+                    SetOrigin(op);
+                    LowerSideCall(call, env);
+                    break;
                 case IExpressionStatementOperation stmt:
                     SetOrigin(op);
                     LowerExpression(stmt.Operation, env);
@@ -410,7 +414,7 @@ internal sealed partial class BodyLowerer
         int newline = text.IndexOfAny(new[] { '\r', '\n' });
         if (newline >= 0) text = text.Substring(0, newline).TrimEnd() + " ...";
         int line = syntax.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-        string where = _callStack.Count > 1 ? _callStack.Peek().Name + ", line " : "line ";
+        string where = _callStack.Count > 1 ? CalleeName(_callStack.Peek()) + ", line " : "line ";
         string key = where + line + ": " + text.Replace("*/", "* /");
         if (!_sourceLineIndex.TryGetValue(key, out int index))
         {

@@ -61,7 +61,17 @@ internal sealed class ArrayBinding
     public int Param { get; }
     public LocalArray? Local { get; }
 
+    /// <summary>For a slice of a parameter (<c>v[1..]</c>, <c>v.Slice(i, n)</c>): the IR int where it starts in the parameter, else -1.</summary>
+    public int Offset { get; private set; } = -1;
+
+    /// <summary>For a slice: the IR int of its length.</summary>
+    public int Count { get; private set; } = -1;
+
+    public bool IsSlice => Offset >= 0;
+
     public static ArrayBinding ForParam(int param) => new(param, null);
+
+    public static ArrayBinding ForSlice(int param, int offset, int count) => new(param, null) { Offset = offset, Count = count };
     public static ArrayBinding ForLocal(LocalArray local) => new(-1, local);
 }
 

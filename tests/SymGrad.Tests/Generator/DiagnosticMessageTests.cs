@@ -73,10 +73,9 @@ public class DiagnosticMessageTests
     }
 
     [Theory]
-    [InlineData("double[] w = v[1..]; return w[0] * x;", "v[1..]", "The range (slice) 'v[1..]'")]
-    [InlineData("return v[1..][0] * x;", "v[1..]", "The range (slice) 'v[1..]'")]
-    [InlineData("return v[^1] * x;", "^1", "The index from the end '^1'")]
-    public void Slices_and_indices_from_the_end_are_named_as_such(string body, string locatedOn, string named)
+    [InlineData("double[] a = [x, 2 * x]; double[] w = a[1..]; return w[0] * x;", "a[1..]", "The slice 'a[1..]' of a local array")]
+    [InlineData("Span<double> a = stackalloc double[3]; a[0] = x; return a.Slice(1)[0] * x;", "a.Slice(1)", "The slice 'a.Slice(1)' of a local array")]
+    public void Slices_of_local_arrays_are_named_as_such(string body, string locatedOn, string named)
     {
         GeneratorRun run = RunBody(body);
         Diagnostic d = Assert.Single(run.SymGradDiagnostics);
@@ -84,20 +83,18 @@ public class DiagnosticMessageTests
         Assert.Equal(locatedOn, run.LocatedText(d));
         string message = Message(d);
         Assert.StartsWith(named, message);
-        Assert.DoesNotContain("initializer", message);
-        Assert.DoesNotContain("stackalloc", message);
-        Assert.Contains(body.Contains('^') ? "v[N - 1]" : "v[i + 1]", message);
+        Assert.Contains("a[i + k]", message);
     }
 
     public static TheoryData<string> Sg0011Bodies => new()
     {
         "return x % 2.0;",
         "return x * Other.Scale;",
-        "string s = \"a\"; return x;",
-        "Func<double, double> f = t => t * t; return f(x);",
+        "string s = \"a\"; return x * s.Length;",
+        "Func<double, double> f = Math.Sin; return f(x);",
         "object o = x; return x;",
         "return (double)(decimal)x;",
-        "double[] w = v[1..]; return w[0];",
+        "double[] a = [x]; double[] w = a[0..]; return w[0];",
         "return x + (n ^ 1);",
         "return x + (n << 1);",
         "return x + (n & 1);",

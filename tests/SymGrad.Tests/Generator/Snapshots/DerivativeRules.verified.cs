@@ -27,7 +27,7 @@ partial class Rules
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -74,6 +74,7 @@ partial class Rules
         // The gradient.
         dX = dx;
         dY = dy;
+        global::SymGrad.GradientTape.Return(tape);
         return s + global::Library.Softsign(t) + scale * x;
     }
 

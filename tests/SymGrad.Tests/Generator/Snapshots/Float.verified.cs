@@ -36,7 +36,7 @@ partial class FloatModels
         global::SymGrad.GradientTape.Zero(dB);
         global::SymGrad.GradientTape.Zero(dX);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Two-dimensional arrays, as flat spans of their rows.
@@ -127,6 +127,7 @@ partial class FloatModels
             // line 14: float s = b[j];
             dB[j_2] += ds;
         }
+        global::SymGrad.GradientTape.Return(tape);
         return result;
     }
 
@@ -157,7 +158,7 @@ partial class FloatModels
         if (tX.Length != x.Length) throw new global::System.ArgumentException("tX must have the length of x.", nameof(tX));
         if (y is null) throw new global::System.ArgumentNullException(nameof(y));
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Two-dimensional arrays, as flat spans of their rows.
@@ -218,6 +219,7 @@ partial class FloatModels
 
         // The directional derivative.
         derivative = tresult;
+        global::SymGrad.GradientTape.Return(tape);
         return result;
     }
 
@@ -411,7 +413,7 @@ partial class FloatModels
         global::SymGrad.GradientTape.Zero(dW2);
         global::SymGrad.GradientTape.Zero(dB2);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Two-dimensional arrays, as flat spans of their rows.
@@ -580,6 +582,7 @@ partial class FloatModels
             }
             loss += global::System.MathF.Log(sum) + max - t_4;
         }
+        global::SymGrad.GradientTape.Return(tape);
         return loss / t;
     }
 

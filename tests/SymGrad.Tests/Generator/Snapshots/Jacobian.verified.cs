@@ -35,7 +35,7 @@ namespace Demo
             // Adjoint elements past the extent the method reads are zero; the others are written below.
             if (dP.Length != 2) global::SymGrad.GradientTape.Zero(dP.Slice(2));
 
-            // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+            // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
             global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
             // Forward sweep.
@@ -79,6 +79,7 @@ namespace Demo
             dP[0] = dp_0;
             dP[1] = dp_1;
             dScale = dscale;
+            global::SymGrad.GradientTape.Return(tape);
         }
 
         /// <summary>
@@ -251,6 +252,7 @@ namespace Demo
                 dP[1] = dp_1;
                 dScale = dscale;
             }
+            global::SymGrad.GradientTape.Return(tape);
         }
 
         /// <summary>

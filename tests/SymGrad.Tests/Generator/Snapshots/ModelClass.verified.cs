@@ -52,7 +52,7 @@ namespace Models
             global::SymGrad.GradientTape.Zero(dB1);
             global::SymGrad.GradientTape.Zero(dW2);
 
-            // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+            // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
             global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
             // Two-dimensional arrays, as flat spans of their rows.
@@ -105,6 +105,7 @@ namespace Models
 
             // The gradient.
             dB2 = dz;
+            global::SymGrad.GradientTape.Return(tape);
             return e * e;
         }
 

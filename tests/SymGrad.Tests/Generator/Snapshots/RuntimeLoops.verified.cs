@@ -213,7 +213,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double RecurrenceGradient(double x0, double a, int n, ref double dX0, ref double dA)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -243,6 +243,7 @@ partial class RuntimeLoops
         // The gradient.
         dX0 = dx;
         dA = da;
+        global::SymGrad.GradientTape.Return(tape);
         return x;
     }
 
@@ -274,7 +275,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double PowerGradient(double x, int n, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -303,6 +304,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dX = dx;
+        global::SymGrad.GradientTape.Return(tape);
         return p;
     }
 
@@ -333,7 +335,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double HeronGradient(double a, ref double dA)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -378,6 +380,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dA = da + dx;
+        global::SymGrad.GradientTape.Return(tape);
         return x;
     }
 
@@ -496,7 +499,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -530,6 +533,7 @@ partial class RuntimeLoops
             dV[i_3] += dt_2 + s_2 * dt_2;
             ds = v[i_3] * dt_2 + 0.5 * ds;
         }
+        global::SymGrad.GradientTape.Return(tape);
         return s;
     }
 
@@ -619,7 +623,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -687,6 +691,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dC = dc;
+        global::SymGrad.GradientTape.Return(tape);
         return s;
     }
 
@@ -851,7 +856,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double DoWhileGradient(double x, int n, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -876,6 +881,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dX = 0.5 * dy + global::System.Math.Cos(x) * dy;
+        global::SymGrad.GradientTape.Return(tape);
         return y;
     }
 
@@ -917,7 +923,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dXs);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -961,6 +967,7 @@ partial class RuntimeLoops
         // The gradient.
         dW = dw;
         dU = du;
+        global::SymGrad.GradientTape.Return(tape);
         return total + h;
     }
 
@@ -1023,7 +1030,7 @@ partial class RuntimeLoops
         global::SymGrad.GradientTape.Zero(dW2);
         global::SymGrad.GradientTape.Zero(dB2);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Two-dimensional arrays, as flat spans of their rows.
@@ -1171,6 +1178,7 @@ partial class RuntimeLoops
             }
             loss += global::System.Math.Log(sum) + max - t_5;
         }
+        global::SymGrad.GradientTape.Return(tape);
         return loss / t;
     }
 
@@ -1251,7 +1259,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
@@ -1316,6 +1324,7 @@ partial class RuntimeLoops
             da[i_5] = 0.0;
             dV[i_5] += dv_i;
         }
+        global::SymGrad.GradientTape.Return(tape);
         return s;
     }
 
@@ -1375,7 +1384,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
@@ -1445,6 +1454,7 @@ partial class RuntimeLoops
                 dV[i_3] += v[j_2] * dt_9;
             }
         }
+        global::SymGrad.GradientTape.Return(tape);
         return s;
     }
 
@@ -1572,7 +1582,7 @@ partial class RuntimeLoops
         global::SymGrad.GradientTape.Zero(dV);
         global::SymGrad.GradientTape.Zero(dW);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -1631,6 +1641,7 @@ partial class RuntimeLoops
             double v_xIndex_2 = v[xIndex_2];
             dV[xIndex_2] += global::System.Math.Sin(v_xIndex_2) * ds + global::System.Math.Cos(v_xIndex_2) * (v_xIndex_2 * ds);
         }
+        global::SymGrad.GradientTape.Return(tape);
         return s_2;
     }
 
@@ -1684,7 +1695,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -1749,6 +1760,7 @@ partial class RuntimeLoops
             }
             dacc = dacc_2;
         }
+        global::SymGrad.GradientTape.Return(tape);
         return acc;
     }
 
@@ -1827,7 +1839,7 @@ partial class RuntimeLoops
         global::SymGrad.GradientTape.Zero(dV);
         global::SymGrad.GradientTape.Zero(hvV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward and backward sweeps, each value followed by its tangent.
@@ -1921,6 +1933,7 @@ partial class RuntimeLoops
             dacc = dacc_2;
             tdacc = tdacc_2;
         }
+        global::SymGrad.GradientTape.Return(tape);
         return acc;
     }
 
@@ -2011,7 +2024,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -2125,6 +2138,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dLimit = dlimit;
+        global::SymGrad.GradientTape.Return(tape);
         return s;
     }
 
@@ -2235,7 +2249,7 @@ partial class RuntimeLoops
         global::SymGrad.GradientTape.Zero(dV);
         global::SymGrad.GradientTape.Zero(hvV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward and backward sweeps, each value followed by its tangent.
@@ -2391,6 +2405,7 @@ partial class RuntimeLoops
         // The gradient and the Hessian-vector product.
         dLimit = dlimit;
         hvLimit = tdlimit;
+        global::SymGrad.GradientTape.Return(tape);
         return s;
     }
 
@@ -2581,7 +2596,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double ConvergeGradient(double x, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -2642,6 +2657,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dX = 1.0 + dy;
+        global::SymGrad.GradientTape.Return(tape);
         return y + x;
     }
 
@@ -2690,7 +2706,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double InitFromParameterGradient(double x, int n, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -2719,6 +2735,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dX = dx + da;
+        global::SymGrad.GradientTape.Return(tape);
         return a;
     }
 
@@ -3013,7 +3030,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
@@ -3152,6 +3169,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dX = dx_3 + 0.0 * -(global::System.Math.Sin(t_2) * de);
+        global::SymGrad.GradientTape.Return(tape);
         return s_3 * x + t;
     }
 
@@ -3254,7 +3272,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -3420,6 +3438,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dBound = dbound;
+        global::SymGrad.GradientTape.Return(tape);
         return result_4;
     }
 
@@ -3533,7 +3552,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double NewtonSqrtGradient(double a, ref double dA)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -3644,6 +3663,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dA = da + dx_2;
+        global::SymGrad.GradientTape.Return(tape);
         return result_3;
     }
 
@@ -3725,7 +3745,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -3959,6 +3979,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dCap = dcap;
+        global::SymGrad.GradientTape.Return(tape);
         return result_3;
     }
 
@@ -4144,7 +4165,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double DoDeadBranchesGradient(double x, int n, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -4266,6 +4287,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dX = dx + dt_2 + dc5 + 0.5 * dc5;
+        global::SymGrad.GradientTape.Return(tape);
         return c5 + t;
     }
 
@@ -4327,7 +4349,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double CertainBreakGradient(double x, int n, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -4360,6 +4382,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dX = dx;
+        global::SymGrad.GradientTape.Return(tape);
         return c;
     }
 
@@ -4404,7 +4427,7 @@ partial class RuntimeLoops
         // Adjoint elements past the extent the method reads are zero; the others are written below.
         if (w.GetLength(0) != 0 || w.GetLength(1) != 0) global::SymGrad.GradientTape.Zero(dW);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on this thread's tape.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -4543,6 +4566,7 @@ partial class RuntimeLoops
 
         // The gradient.
         dX = dx_2;
+        global::SymGrad.GradientTape.Return(tape);
         return result_2;
     }
 

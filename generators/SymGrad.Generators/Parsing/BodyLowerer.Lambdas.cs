@@ -1,0 +1,72 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace SymGrad.Generators.Parsing;
+
+/// <summary>
+/// Lambdas held in a delegate local (<c>Func&lt;double, double&gt; f = t =&gt; t * t;</c>) and called directly
+/// (<c>f(x)</c>): each call is inlined as a local function's is, so no delegate exists at run time in any generated
+/// method. The local must be assigned only where it is declared, and used only to be called.
+/// </summary>
+internal sealed partial class BodyLowerer
+{
+    /// <summary>The lambda each delegate local holds.</summary>
+    private readonly Dictionary<ILocalSymbol, IAnonymousFunctionOperation> _lambdas = new(SymbolEqualityComparer.Default);
+
+    private void DeclareLambda(IVariableDeclaratorOperation declarator, IOperation? init)
+    {
+        ILocalSymbol local = declarator.Symbol;
+        IOperation? value = init;
+        while (value is IConversionOperation or IDelegateCreationOperation)
+        {
+            value = value is IConversionOperation conversion ? conversion.Operand : ((IDelegateCreationOperation)value).Target;
+        }
+        if (value is not IAnonymousFunctionOperation lambda)
+        {
+            throw UnsupportedExpr(declarator, $"The delegate local '{local.Name}'" + (init is null ? " without an initializer" : $" = '{Shorten(init.Syntax.ToString())}'"),
+                $"initialise it with a lambda where it is declared (Func<{RealName}, {RealName}> {local.Name} = t => ...) and call it; or write a local function");
+        }
+        if (!IsScalarResult(lambda.Symbol) || lambda.Symbol.Parameters.Any(p => TypeOf(p.Type) is null && !IsArrayLike(p.Type) && !IsIntArrayLike(p.Type)))
+        {
+            throw UnsupportedExpr(declarator, $"The lambda '{Shorten(lambda.Syntax.ToString())}' of type '{local.Type.ToDisplayString()}'",
+                $"give it {RealName}, int and array parameters and a {RealName} (or int) result");
+        }
+        IOperation scope = declarator;
+        while (scope.Parent is { } parent) scope = parent;
+        foreach (IOperation write in scope.Descendants())
+        {
+            IOperation? target = write switch
+            {
+                IAssignmentOperation assignment => assignment.Target,
+                _ => null,
+            };
+            if (target is not null && target.DescendantsAndSelf().Any(t => t is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, local)))
+            {
+                throw UnsupportedExpr(write, $"Assigning the delegate local '{local.Name}' again",
+                    "declare one local per lambda, each initialised where it is declared");
+            }
+        }
+        _lambdas[local] = lambda;
+        _lambdaNames[lambda.Symbol] = local.Name;
+    }
+
+    /// <summary>The name of the local holding each lambda, for the source comments of its inlined body.</summary>
+    private readonly Dictionary<IMethodSymbol, string> _lambdaNames = new(SymbolEqualityComparer.Default);
+
+    /// <summary>A callee's name in source comments: a lambda is named after its local.</summary>
+    private string CalleeName(IMethodSymbol callee) =>
+        callee.MethodKind == MethodKind.AnonymousFunction && _lambdaNames.TryGetValue(callee, out string? name) ? name : callee.Name;
+
+    /// <summary><c>f(x)</c> for a delegate local <c>f</c> holding a lambda: the lambda's body inlined.</summary>
+    private int InlineLambda(IInvocationOperation call, Env env)
+    {
+        if (call.Instance is not ILocalReferenceOperation { Local: var local } || !_lambdas.TryGetValue(local, out IAnonymousFunctionOperation? lambda))
+        {
+            throw UnsupportedExpr(call, $"The delegate call '{Shorten(call.Syntax.ToString())}'",
+                "call a lambda held in a local declared in the method (Func<double, double> f = t => ...; f(x)), a local function, or a [Differentiable] method");
+        }
+        return InlineClosure(call, lambda.Symbol, lambda.Body, env, $"The lambda '{local.Name}'");
+    }
+}
