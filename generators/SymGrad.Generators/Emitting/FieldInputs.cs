@@ -55,9 +55,14 @@ internal static class FieldInputs
         {
             if (!adjoints.TryGetValue(i, out string? d)) continue;
             ParamSpec p = ir.Params[i];
-            w.Line(p.Kind == ParamKind.Double
-                ? $"ref {real.Name} {d} = ref {gradient}.{p.Name};"
-                : $"{GradientEmitter.ParamType(p.Kind, real)} {d} = {gradient}.{p.Name};");
+            // A one-dimensional adjoint is a span, as a parameter's is (the emitters slice it); a null array becomes an
+            // empty span, so the checks below test the field itself.
+            w.Line(p.Kind switch
+            {
+                ParamKind.Double => $"ref {real.Name} {d} = ref {gradient}.{p.Name};",
+                ParamKind.Array2D => $"{real.Name}[,] {d} = {gradient}.{p.Name};",
+                _ => $"{real.Span} {d} = {gradient}.{p.Name};",
+            });
         }
         w.Line();
     }
@@ -74,7 +79,7 @@ internal static class FieldInputs
         {
             ParamSpec p = ir.Params[a.Key];
             string field = p.Name.TrimStart('@'), shape = p.Kind == ParamKind.Array2D ? "shape" : "length";
-            w.Line($"if ({a.Value} is null) throw new global::System.ArgumentException(\"{gradient}.{field} is null: the gradient needs arrays of the {shape}s of this one's.\", nameof({gradient}));");
+            w.Line($"if ({gradient}.{p.Name} is null) throw new global::System.ArgumentException(\"{gradient}.{field} is null: the gradient needs arrays of the {shape}s of this one's.\", nameof({gradient}));");
             w.Line(p.Kind == ParamKind.Array2D
                 ? $"if ({a.Value}.GetLength(0) != {p.Name}.GetLength(0) || {a.Value}.GetLength(1) != {p.Name}.GetLength(1)) "
                   + $"throw new global::System.ArgumentException(\"{gradient}.{field} must have the shape of {field} (\" + {p.Name}.GetLength(0) + \" x \" + {p.Name}.GetLength(1) + \").\", nameof({gradient}));"

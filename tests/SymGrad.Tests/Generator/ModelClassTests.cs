@@ -247,6 +247,30 @@ public class ModelClassTests
         Assert.Equal(["W1", "B1", "W2", "B2", "x", "y"], tape.GetParameters().Select(p => p.Name));
     }
 
+    [Fact] // found by ModelFuzzTests: the adjoint of a field read at constant indices was a double[], which has no Slice
+    public void A_field_read_at_constant_indices_gets_its_whole_gradient_written()
+    {
+        LoadedAssembly loaded = GeneratorHarness.Run("""
+            using SymGrad;
+            public sealed partial class Tiny
+            {
+                public double[] W = new double[4];
+
+                [Differentiable]
+                public double F(double x) => W[0] * x + W[2] * W[2];
+            }
+            """).Load();
+        Type tiny = loaded.Assembly.GetType("Tiny")!;
+        object model = Activator.CreateInstance(tiny)!, gradient = Activator.CreateInstance(tiny)!;
+        SetField(model, "W", new[] { 0.5, 7.0, -1.5, 9.0 });
+        SetField(gradient, "W", new[] { 1e3, 1e3, 1e3, 1e3 });
+        object?[] args = [0.25, 1e3, gradient];
+        double value = (double)tiny.GetMethod("FGradient")!.Invoke(model, args)!;
+        Assert.Equal(0.5 * 0.25 + 2.25, value);
+        Assert.Equal(0.5, (double)args[1]!); // dX
+        Assert.Equal([0.25, 0.0, -3.0, 0.0], Field<double[]>(gradient, "W"));
+    }
+
     [Theory]
     [InlineData("public double W; public Holder? Other; [Differentiable] public double F(double x) => Other!.W * x;", "SG0011", "Other", "field 'Other' of type 'Holder")]
     [InlineData("[Differentiable] public static double F(double x) => Config.Scale * x;", "SG0011", "Config.Scale", "of another object or type")]

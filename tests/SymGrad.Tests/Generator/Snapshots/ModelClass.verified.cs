@@ -29,8 +29,8 @@ namespace Models
             double Temperature = this.Temperature;
             double y0 = this.y0;
             double[,] dW1 = gradient.W1;
-            double[] dB1 = gradient.B1;
-            double[] dW2 = gradient.W2;
+            global::System.Span<double> dB1 = gradient.B1;
+            global::System.Span<double> dW2 = gradient.W2;
             ref double dB2 = ref gradient.B2;
 
             // The indices read below must exist, and each adjoint must have its parameter's shape.
@@ -40,11 +40,11 @@ namespace Models
             if (Scale is null) throw new global::System.InvalidOperationException("The field Scale is null: the method reads it.");
             if (x is null) throw new global::System.ArgumentNullException(nameof(x));
 
-            if (dW1 is null) throw new global::System.ArgumentException("gradient.W1 is null: the gradient needs arrays of the shapes of this one's.", nameof(gradient));
+            if (gradient.W1 is null) throw new global::System.ArgumentException("gradient.W1 is null: the gradient needs arrays of the shapes of this one's.", nameof(gradient));
             if (dW1.GetLength(0) != W1.GetLength(0) || dW1.GetLength(1) != W1.GetLength(1)) throw new global::System.ArgumentException("gradient.W1 must have the shape of W1 (" + W1.GetLength(0) + " x " + W1.GetLength(1) + ").", nameof(gradient));
-            if (dB1 is null) throw new global::System.ArgumentException("gradient.B1 is null: the gradient needs arrays of the lengths of this one's.", nameof(gradient));
+            if (gradient.B1 is null) throw new global::System.ArgumentException("gradient.B1 is null: the gradient needs arrays of the lengths of this one's.", nameof(gradient));
             if (dB1.Length != B1.Length) throw new global::System.ArgumentException("gradient.B1 must have the length of B1 (" + B1.Length + ").", nameof(gradient));
-            if (dW2 is null) throw new global::System.ArgumentException("gradient.W2 is null: the gradient needs arrays of the lengths of this one's.", nameof(gradient));
+            if (gradient.W2 is null) throw new global::System.ArgumentException("gradient.W2 is null: the gradient needs arrays of the lengths of this one's.", nameof(gradient));
             if (dW2.Length != W2.Length) throw new global::System.ArgumentException("gradient.W2 must have the length of W2 (" + W2.Length + ").", nameof(gradient));
 
             // Adjoints the backward sweep adds to start at zero.
