@@ -197,6 +197,7 @@ internal sealed class IrBuilder
         OpRule rule = OpRules.Of(op);
         ValType type = rule.TypeOf(TypeOf(a));
         if (TryGetConst(a, out double x) && rule.Fold?.Invoke(TypeOf(a), x, 0) is double folded) return Const(folded, type);
+        if (TryGetConst(a, out _) && op is Op.CheckedNeg or Op.CheckedDoubleToInt) return OverflowAtRunTime();
         if (op is Op.Neg or Op.Not && _defs[a] is UnaryInstr inner && inner.Op == op) return inner.A;
         return Intern(_frames.Count - 1, (5, (int)op, a, 0, 0), id => new UnaryInstr(id, type, op, a));
     }
@@ -207,6 +208,7 @@ internal sealed class IrBuilder
         ValType type = rule.TypeOf(TypeOf(a));
         bool ca = TryGetConst(a, out double x), cb = TryGetConst(b, out double y);
         if (ca && cb && rule.Fold?.Invoke(TypeOf(a), x, y) is double folded) return Const(folded, type);
+        if (ca && cb && op is Op.CheckedAdd or Op.CheckedSub or Op.CheckedMul && type == ValType.Int) return OverflowAtRunTime();
 
         // Identities exact for every input, including NaN, infinities and signed zeros.
         switch (op)
@@ -232,6 +234,13 @@ internal sealed class IrBuilder
         int fa = a, fb = b;
         return Intern(_frames.Count - 1, (6, (int)op, fa, fb, 0), id => new BinaryInstr(id, type, op, fa, fb));
     }
+
+    /// <summary>
+    /// A checked operation on constants that overflows (its fold gave nothing): spelled out it would be a constant
+    /// expression C# rejects, so it is a call that throws the <c>OverflowException</c> at run time, as the method does.
+    /// </summary>
+    private int OverflowAtRunTime() =>
+        Call(new CallInstr(-1, ValType.Int, "global::SymGrad.Overflow.Throw", EquatableArray<int>.Empty) { Label = "Overflow", Shown = "SymGrad.Overflow.Throw()" });
 
     public int Compare(Op op, int a, int b)
     {

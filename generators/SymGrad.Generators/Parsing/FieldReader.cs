@@ -50,7 +50,8 @@ internal static class FieldReader
                     "rename the parameter: the generated code reads the field by its name"));
                 continue;
             }
-            bool noDerivative = field.IsStatic || field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
+            // A readonly field is a constant table of the model (and cannot be written in the gradient instance either).
+            bool noDerivative = field.IsStatic || field.IsReadOnly || field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
             found.Add((field, kind.Value, noDerivative, field.IsStatic ? FieldSource.Static : FieldSource.Instance));
         }
         // In declaration order, as a reader lists a model's weights (and the tape twin takes their leaves).

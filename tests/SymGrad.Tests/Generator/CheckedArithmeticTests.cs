@@ -39,12 +39,19 @@ public class CheckedArithmeticTests
             }
 
             [Differentiable]
+            public static double Constant(double x)
+            {
+                int m = int.MaxValue;
+                return x * checked(m + 1); // constants to the generator, so it cannot write checked(2147483647 + 1)
+            }
+
+            [Differentiable]
             public static double Truncated(double x, double y) => x * checked((int)y) + checked(-(int)y) * x * x;
         }
         """;
 
     private static readonly Lazy<(LoadedAssembly Assembly, Dictionary<string, Probe> Probes)> Loaded =
-        new(() => Probe.Load(GeneratorHarness.Run(Source), "Scaled", "Stepped", "Truncated"));
+        new(() => Probe.Load(GeneratorHarness.Run(Source), "Scaled", "Stepped", "Constant", "Truncated"));
 
     private static string Generated => GeneratorHarness.Run(Source).Sources.Values.Single();
 
@@ -90,6 +97,15 @@ public class CheckedArithmeticTests
             Assert.Throws<OverflowException>(() => probe.Gradient(args, probe.NewAdjoints(args, 0.0)));
         }
         Assert.Contains("checked(n + 1)", Generated);
+    }
+
+    [Fact] // found by RobustnessTests: the folded constants made a constant expression C# rejects (CS0220)
+    public void Checked_arithmetic_on_constants_that_overflows_throws_at_run_time()
+    {
+        Probe probe = Loaded.Value.Probes["Constant"];
+        Assert.Throws<OverflowException>(() => probe.Value([0.5]));
+        Assert.Throws<OverflowException>(() => probe.Gradient([0.5], probe.NewAdjoints([0.5], 0.0)));
+        Assert.Throws<OverflowException>(() => probe.Tape([0.5]));
     }
 
     [Fact]
