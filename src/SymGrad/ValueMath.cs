@@ -146,17 +146,23 @@ public static class ValueMath
     public static Value CopySign(Value a, Value b) =>
         new(Math.CopySign(a.Data, b.Data), "copysign", a, Math.CopySign(1.0, a.Data) * Math.CopySign(1.0, b.Data));
 
-    /// <summary>The operand of larger magnitude, as <see cref="Math.MaxMagnitude"/>; the gradient goes to a when |a| &gt; |b|, else to b.</summary>
+    /// <summary>
+    /// The operand of larger magnitude, as <see cref="Math.MaxMagnitude"/>; the gradient goes to the one it returns:
+    /// a when |a| &gt; |b|, or when |a| = |b| and a &gt; b (of +t and -t it returns +t); else b (equal operands: b).
+    /// </summary>
     public static Value MaxMagnitude(Value a, Value b)
     {
-        bool first = Math.Abs(a.Data) > Math.Abs(b.Data);
+        bool first = Math.Abs(a.Data) > Math.Abs(b.Data) || (Math.Abs(a.Data) == Math.Abs(b.Data) && a.Data > b.Data);
         return new(Math.MaxMagnitude(a.Data, b.Data), "maxmagnitude", a, first ? 1.0 : 0.0, b, first ? 0.0 : 1.0);
     }
 
-    /// <summary>The operand of smaller magnitude, as <see cref="Math.MinMagnitude"/>; the gradient goes to a when |a| &lt; |b|, else to b.</summary>
+    /// <summary>
+    /// The operand of smaller magnitude, as <see cref="Math.MinMagnitude"/>; the gradient goes to the one it returns:
+    /// a when |a| &lt; |b|, or when |a| = |b| and a &lt; b (of +t and -t it returns -t); else b (equal operands: b).
+    /// </summary>
     public static Value MinMagnitude(Value a, Value b)
     {
-        bool first = Math.Abs(a.Data) < Math.Abs(b.Data);
+        bool first = Math.Abs(a.Data) < Math.Abs(b.Data) || (Math.Abs(a.Data) == Math.Abs(b.Data) && a.Data < b.Data);
         return new(Math.MinMagnitude(a.Data, b.Data), "minmagnitude", a, first ? 1.0 : 0.0, b, first ? 0.0 : 1.0);
     }
 

@@ -170,6 +170,8 @@ public class FloatFuzzTests(ITestOutputHelper output)
                 return SymMathF.Softplus(acc) - p;
             }
 
+            public static void Note(string text) { }
+
             [Differentiable]
             public static float Dot3(ReadOnlySpan<float> a, float p)
             {

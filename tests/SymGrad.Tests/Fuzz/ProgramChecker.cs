@@ -158,6 +158,9 @@ internal static class ProgramChecker
                 return true;
             }
 
+            /// <summary>A call programs make for its side effect (SideCallTests checks such calls are made as the method makes them).</summary>
+            public static void Note(string text) { }
+
             /// <summary>An array or span argument: a parameter's elements or a local array's, bound by name when inlined.</summary>
             [Differentiable]
             public static double Dot3(ReadOnlySpan<double> a, double p)

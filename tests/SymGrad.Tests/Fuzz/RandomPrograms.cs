@@ -74,6 +74,9 @@ internal static class RandomPrograms
         {
             options.Add((6, Index(scope, 3).Select(i => Expr.Leaf($"v[{i}]"))));
             options.Add((4, Gen.Select(Index(scope, 2), Index(scope, 2), (i, j) => Expr.Leaf($"w[{i}, {j}]"))));
+            // Slices and indices from the end (issue 14): read at checked offsets.
+            options.Add((1, Index(scope, 2).Select(i => Expr.Leaf($"v[1..][{i}]"))));
+            options.Add((1, Gen.Int[1, 3].Select(k => Expr.Leaf($"v[^{k}]"))));
         }
         if (!scope.Locals.IsEmpty) options.Add((4, Pick(scope.Locals.ToArray()).Select(Expr.Leaf)));
         foreach ((string name, int length) in scope.Arrays)
@@ -104,7 +107,7 @@ internal static class RandomPrograms
         (1, "Math.Sinh(Math.Tanh($0))", true), (1, "Math.Cosh(Math.Sin($0))", true), (1, "Math.Asinh($0)", true), (1, "Math.Acosh(1.5 + $0 * $0)", true),
         (1, "Math.Log10(1.0 + $0 * $0)", true), (1, "Math.Log2(2.0 + Math.Sin($0))", true), (1, "double.Exp2(Math.Tanh($0))", true),
         (1, "Math.Cbrt(1.5 + $0 * $0)", true),
-        (1, "$0 * n", false), (1, "$0 * s", false), (1, "(double)n * $0", false), (1, "$0 * v.Length", false),
+        (1, "$0 * n", false), (1, "$0 * checked(n * 2 - 1)", false), (1, "$0 * s", false), (1, "(double)n * $0", false), (1, "$0 * v.Length", false),
         // A [Differentiable] method of another class (Shared, in every compilation), with its own loop and branch.
         (1, "Shared.K($0)", true),
     ];
@@ -226,6 +229,9 @@ internal static class RandomPrograms
         string local = "a" + id;
         options.Add((5, Gen.Select(Pick("double " + local + " = $0;", "var " + local + " = Math.Tanh($0);"), expr,
             (t, e) => ((ImmutableArray<Stmt>)[new LineStmt(t, e)], declared with { Locals = declared.Locals.Add(local) }))));
+
+        // A call kept for its side effect (issue 14): in every forward sweep, never in a backward one.
+        options.Add((1, One(expr.Select(e => (Stmt)new LineStmt("Shared.Note($\"at {n}: {$0:F3}\");", e)), scope)));
 
         if (!scope.Locals.IsEmpty)
         {

@@ -115,8 +115,13 @@ public class RuleTableTests
     [InlineData(nameof(Op.Atan2), 1, 0.0, 0.0, double.NaN)]
     [InlineData(nameof(Op.CopySign), 0, 0.0, -2.0, -1.0)] // by the sign bits, so -1 at +0 with a negative sign source
     [InlineData(nameof(Op.CopySign), 1, 3.0, -2.0, 0.0)] // the sign source gets nothing
-    [InlineData(nameof(Op.MaxMagnitude), 0, -2.0, 2.0, 0.0)] // equal magnitudes: the second
+    [InlineData(nameof(Op.MaxMagnitude), 0, -2.0, 2.0, 0.0)] // equal magnitudes: the one Math returns, +2
     [InlineData(nameof(Op.MaxMagnitude), 1, -2.0, 2.0, 1.0)]
+    [InlineData(nameof(Op.MaxMagnitude), 0, 2.0, -2.0, 1.0)] // found by the loop fuzz: here Math returns the first
+    [InlineData(nameof(Op.MaxMagnitude), 1, 2.0, -2.0, 0.0)]
+    [InlineData(nameof(Op.MaxMagnitude), 1, 2.0, 2.0, 1.0)]  // equal operands: the second, as Max
+    [InlineData(nameof(Op.MinMagnitude), 0, -2.0, 2.0, 1.0)] // Math returns -2, the first
+    [InlineData(nameof(Op.MinMagnitude), 1, 2.0, -2.0, 1.0)]
     [InlineData(nameof(Op.MinMagnitude), 0, -3.0, 2.0, 0.0)]
     [InlineData(nameof(Op.MinMagnitude), 1, -3.0, 2.0, 1.0)]
     public void Kink_conventions_match_the_tape(string opName, int k, double x, double y, double expected)

@@ -251,7 +251,9 @@ internal static class OpRules
 
     /// <summary>
     /// MaxMagnitude and MinMagnitude, computed by Math itself (its rules for ties and NaN); the whole adjoint goes to
-    /// the first operand when its magnitude wins strictly, else to the second (ties to the second, as Max and Min).
+    /// the operand Math returns: the first when its magnitude wins strictly, or at a tie of +t and -t when it is the
+    /// one Math picks (+t for Max, -t for Min: there the function is that operand on both sides, found by the loop
+    /// fuzz); equal operands give it to the second, as Max and Min do.
     /// </summary>
     private static OpRule Magnitude(Op op, Op firstWinsWhen) =>
         new(op, 2, ResultType.SameAsOperand)
@@ -260,7 +262,9 @@ internal static class OpRules
             Temporary = op.ToString().ToLowerInvariant(), Source = "System.Math." + op,
             Partial = (s, k) =>
             {
-                int firstWins = s.B.Compare(firstWinsWhen, s.B.Unary(Op.Abs, s.A), s.B.Unary(Op.Abs, s.Second));
+                int absA = s.B.Unary(Op.Abs, s.A), absB = s.B.Unary(Op.Abs, s.Second);
+                int tieWon = s.B.Binary(Op.And, s.B.Compare(Op.Eq, absA, absB), s.B.Compare(firstWinsWhen, s.A, s.Second));
+                int firstWins = s.B.Binary(Op.Or, s.B.Compare(firstWinsWhen, absA, absB), tieWon);
                 return Partial.Times(k == 0 ? s.B.Select(firstWins, s.One, s.Zero) : s.B.Select(firstWins, s.Zero, s.One));
             },
         };
