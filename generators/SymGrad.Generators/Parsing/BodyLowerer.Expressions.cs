@@ -72,6 +72,7 @@ internal sealed partial class BodyLowerer
             case ILocalReferenceOperation local when env.Arrays.TryGetValue(local.Local, out ArrayBinding? a): return a;
             case IParameterReferenceOperation param when env.Arrays.TryGetValue(param.Parameter, out ArrayBinding? p): return p;
             case IFieldReferenceOperation field when IsOwnField(field) && env.Arrays.TryGetValue(field.Field, out ArrayBinding? f): return f;
+            case IPropertyReferenceOperation { Property.IsStatic: true } data when env.Arrays.TryGetValue(data.Property, out ArrayBinding? d): return d;
             case IArrayElementReferenceOperation or IImplicitIndexerReferenceOperation or IInvocationOperation when Slice(op, env) is { } slice: return slice;
             default:
                 throw SliceOrFromEnd(op) ?? UnsupportedExpr(op, $"The array expression '{Shorten(op.Syntax.ToString())}'",

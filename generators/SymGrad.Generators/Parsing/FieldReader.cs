@@ -54,6 +54,24 @@ internal static class FieldReader
             bool noDerivative = field.IsStatic || field.IsReadOnly || field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
             found.Add((field, kind.Value, noDerivative, field.IsStatic ? FieldSource.Static : FieldSource.Instance));
         }
+        // Static ReadOnlySpan<double> properties of the type (static ReadOnlySpan<double> Data => [1.0, 2.0]): constant data.
+        foreach (IPropertyReferenceOperation read in body.Descendants().OfType<IPropertyReferenceOperation>())
+        {
+            ct.ThrowIfCancellationRequested();
+            IPropertySymbol property = read.Property;
+            if (!property.IsStatic || property.IsIndexer || property.SetMethod is not null || InNameOf(read)
+                || !IsOwnType(method, property.ContainingType) || !seen.Add(property)) continue;
+            ParamKind? kind = MethodParser.KindOf(property.Type);
+            if (kind is not (ParamKind.ReadOnlySpan or ParamKind.IntReadOnlySpan)) continue; // others: the lowerer's SG0011
+            SpecialType element = BodyLowerer.ElementSpecialType(property.Type);
+            if (BodyLowerer.IsReal(element) && element != (real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MixedPrecision, read.Syntax.GetLocation(), $"The property '{property.Name}'",
+                    real == Real.Single ? "double" : "float", real == Real.Single ? "float" : "double", method.Name, BodyLowerer.MixedAdvice(real)));
+                continue;
+            }
+            found.Add((property, kind.Value, true, FieldSource.Static));
+        }
         // In declaration order, as a reader lists a model's weights (and the tape twin takes their leaves).
         found.Sort((a, b) =>
         {
@@ -80,11 +98,17 @@ internal static class FieldReader
     private static bool IsOwn(IMethodSymbol method, IFieldReferenceOperation read)
     {
         if (!read.Field.IsStatic) return !method.IsStatic && read.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+        return IsOwnType(method, read.Field.ContainingType);
+    }
+
+    /// <summary>The method's type, a base type or an enclosing type (of one of them): its statics read by their simple names.</summary>
+    private static bool IsOwnType(IMethodSymbol method, INamedTypeSymbol owner)
+    {
         for (INamedTypeSymbol? t = method.ContainingType; t is not null; t = t.ContainingType)
         {
             for (INamedTypeSymbol? b = t; b is not null; b = b.BaseType)
             {
-                if (SymbolEqualityComparer.Default.Equals(b.OriginalDefinition, read.Field.ContainingType.OriginalDefinition)) return true;
+                if (SymbolEqualityComparer.Default.Equals(b.OriginalDefinition, owner.OriginalDefinition)) return true;
             }
         }
         return false;

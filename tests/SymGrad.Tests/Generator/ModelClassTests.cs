@@ -247,6 +247,33 @@ public class ModelClassTests
         Assert.Equal(["W1", "B1", "W2", "B2", "x", "y"], tape.GetParameters().Select(p => p.Name));
     }
 
+    [Theory]
+    [InlineData(0.3, -1.1, 0.7)]
+    [InlineData(-2.0, 0.4, 1.9)]
+    public void Static_ReadOnlySpan_properties_are_constant_data_read_where_they_are(double a, double b, double c)
+    {
+        var probes = Probe.Load(GeneratorHarness.Run("""
+            using System;
+            using SymGrad;
+            public static partial class Spans
+            {
+                private static ReadOnlySpan<double> Weights => [0.5, 1.5, -2.0];
+                private static ReadOnlySpan<int> Order => [2, 0, 1];
+
+                [Differentiable]
+                public static double F(double[] v)
+                {
+                    double s = 0;
+                    for (int i = 0; i < Weights.Length; i++) s += Weights[i] * v[Order[i]] * v[i];
+                    return s;
+                }
+            }
+            """), "F").Probes;
+        double[] v = [a, b, c];
+        GradientCorrectnessTests.CheckPoint("F", probes["F"], [v]);
+        Assert.Equal(0.5 * c * a + 1.5 * a * b - 2.0 * b * c, probes["F"].Value([v]), 1e-15);
+    }
+
     [Fact] // found by ModelFuzzTests: the adjoint of a field read at constant indices was a double[], which has no Slice
     public void A_field_read_at_constant_indices_gets_its_whole_gradient_written()
     {
