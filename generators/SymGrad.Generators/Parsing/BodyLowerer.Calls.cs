@@ -145,7 +145,9 @@ internal sealed partial class BodyLowerer
     private int Inline(IInvocationOperation call, IMethodSymbol callee, Env env)
     {
         CheckRecursion(call, callee);
-        if (!callee.IsStatic || callee.IsGenericMethod || callee.ReturnType.SpecialType != _realSpecial
+        // An instance callee on this (a model's layer method) reads the fields of the same object.
+        bool onThis = !callee.IsStatic && call.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+        if (!callee.IsStatic && !onThis || callee.IsGenericMethod || callee.ReturnType.SpecialType != _realSpecial
             || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not MethodDeclarationSyntax declaration
             || (declaration.Body is null && declaration.ExpressionBody is null))
         {
@@ -158,6 +160,9 @@ internal sealed partial class BodyLowerer
         }
 
         var calleeEnv = new Env();
+        // The fields and static data the method reads are bound once for every body inlined into it.
+        foreach (KeyValuePair<ISymbol, int> kv in env.Scalars.Where(kv => kv.Key is IFieldSymbol or IPropertySymbol)) calleeEnv.Scalars[kv.Key] = kv.Value;
+        foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays.Where(kv => kv.Key is IFieldSymbol or IPropertySymbol)) calleeEnv.Arrays[kv.Key] = kv.Value;
         BindArguments(call, calleeEnv, env, _ => new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), callee.ToDisplayString()));
         // Reported on the method itself (its name), not deep inside a callee.
         if (_b.Count > MaxInstructions) throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, _callStack.Last().Locations.FirstOrDefault(), _rootName, MaxInstructions.ToString());

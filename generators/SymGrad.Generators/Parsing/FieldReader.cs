@@ -18,11 +18,12 @@ namespace SymGrad.Generators.Parsing;
 internal static class FieldReader
 {
     public static List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field)> Read(
-        IMethodSymbol method, IOperation body, Real real, DerivativeModes modes, Location where, List<DiagnosticInfo> diagnostics, CancellationToken ct)
+        IMethodSymbol method, IOperation body, Compilation compilation, Real real, DerivativeModes modes, Location where, List<DiagnosticInfo> diagnostics, CancellationToken ct)
     {
         var found = new List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field)>();
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        foreach (IFieldReferenceOperation read in body.Descendants().OfType<IFieldReferenceOperation>())
+        List<IOperation> bodies = WithCallees(method, body, compilation, ct);
+        foreach (IFieldReferenceOperation read in bodies.SelectMany(b => b.DescendantsAndSelf()).OfType<IFieldReferenceOperation>())
         {
             ct.ThrowIfCancellationRequested();
             IFieldSymbol field = read.Field;
@@ -55,7 +56,7 @@ internal static class FieldReader
             found.Add((field, kind.Value, noDerivative, field.IsStatic ? FieldSource.Static : FieldSource.Instance));
         }
         // Static ReadOnlySpan<double> properties of the type (static ReadOnlySpan<double> Data => [1.0, 2.0]): constant data.
-        foreach (IPropertyReferenceOperation read in body.Descendants().OfType<IPropertyReferenceOperation>())
+        foreach (IPropertyReferenceOperation read in bodies.SelectMany(b => b.DescendantsAndSelf()).OfType<IPropertyReferenceOperation>())
         {
             ct.ThrowIfCancellationRequested();
             IPropertySymbol property = read.Property;
@@ -89,6 +90,33 @@ internal static class FieldReader
                 "for which only the gradient (DerivativeModes.Reverse) is generated so far; make it static and pass the fields as parameters for the other modes"));
         }
         return found;
+    }
+
+    /// <summary>
+    /// The body and those of the <c>[Differentiable]</c> methods it calls on <c>this</c> (a model's layer methods, which
+    /// are inlined and read the same fields), transitively; the static callees read only their parameters and their
+    /// own statics, which their own lowering reports on.
+    /// </summary>
+    private static List<IOperation> WithCallees(IMethodSymbol method, IOperation body, Compilation compilation, CancellationToken ct)
+    {
+        var bodies = new List<IOperation> { body };
+        var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { method.OriginalDefinition };
+        for (int k = 0; k < bodies.Count; k++)
+        {
+            foreach (IInvocationOperation call in bodies[k].Descendants().OfType<IInvocationOperation>())
+            {
+                ct.ThrowIfCancellationRequested();
+                IMethodSymbol callee = call.TargetMethod.OriginalDefinition;
+                if (callee.IsStatic || call.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+                    || !BodyLowerer.IsDifferentiable(callee) || !visited.Add(callee)) continue;
+                if (callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct) is { } syntax
+                    && compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, ct) is { } calleeBody)
+                {
+                    bodies.Add(calleeBody);
+                }
+            }
+        }
+        return bodies;
     }
 
     /// <summary>

@@ -156,7 +156,7 @@ internal static class MethodParser
 
         if (model.GetOperation(declaration, ct) is not IMethodBodyOperation body) return Empty;
         // The fields the body reads come first, as inputs like the parameters (a model's weights, a static table).
-        var fields = FieldReader.Read(method, body, real, modes, where, diagnostics, ct);
+        var fields = FieldReader.Read(method, body, model.Compilation, real, modes, where, diagnostics, ct);
         if (diagnostics.Count > 0) return new LoweringResult(null, diagnostics.ToEquatableArray());
         kinds.InsertRange(0, fields);
         if (output >= 0) output += fields.Count;

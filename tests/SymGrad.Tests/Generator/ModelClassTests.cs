@@ -274,6 +274,69 @@ public class ModelClassTests
         Assert.Equal(0.5 * c * a + 1.5 * a * b - 2.0 * b * c, probes["F"].Value([v]), 1e-15);
     }
 
+    [Fact]
+    public void A_layer_method_called_on_this_is_inlined_and_its_field_reads_are_the_models()
+    {
+        LoadedAssembly loaded = GeneratorHarness.Run(LayerSource).Load();
+        Type net = loaded.Assembly.GetType("Net")!;
+        object model = Activator.CreateInstance(net)!, gradient = Activator.CreateInstance(net)!;
+        var random = new Random(5);
+        double[][] weights = [[.. Enumerable.Range(0, 6).Select(_ => random.NextDouble() - 0.5)], [0.1, -0.2, 0.3], [0.7, -0.4, 0.9]];
+        double[,] w1 = Field<double[,]>(model, "W1");
+        for (int q = 0; q < 6; q++) w1[q / 2, q % 2] = weights[0][q];
+        weights[1].CopyTo(Field<double[]>(model, "B1"), 0);
+        weights[2].CopyTo(Field<double[]>(model, "W2"), 0);
+        double[] x = [0.4, -1.3];
+        double Loss() => (double)net.GetMethod("Loss")!.Invoke(model, [x, 0.2])!;
+        double value = (double)net.GetMethod("LossGradient")!.Invoke(model, [x, 0.2, gradient])!;
+        Assert.Equal(Loss(), value);
+        // Every weight's derivative against central differences of the model's own Loss.
+        void Check(Func<double> get, Action<double> set, double derivative)
+        {
+            double at = get(), h = 1e-6;
+            set(at + h);
+            double up = Loss();
+            set(at - h);
+            double down = Loss();
+            set(at);
+            Assert.Equal((up - down) / (2 * h), derivative, 1e-7);
+        }
+        double[,] dW1 = Field<double[,]>(gradient, "W1");
+        for (int q = 0; q < 6; q++) Check(() => w1[q / 2, q % 2], v => w1[q / 2, q % 2] = v, dW1[q / 2, q % 2]);
+        foreach (string name in new[] { "B1", "W2" })
+        {
+            double[] w = Field<double[]>(model, name), d = Field<double[]>(gradient, name);
+            for (int j = 0; j < 3; j++) Check(() => w[j], v => w[j] = v, d[j]);
+        }
+    }
+
+    private const string LayerSource = """
+        using System;
+        using SymGrad;
+        public sealed partial class Net
+        {
+            public double[,] W1 = new double[3, 2]; public double[] B1 = new double[3]; public double[] W2 = new double[3];
+            [NoDerivative] public double Scale = 1.0;
+
+            [Differentiable]
+            private double Hidden(ReadOnlySpan<double> x, int j)
+            {
+                double z = B1[j];
+                for (int k = 0; k < x.Length; k++) z += W1[j, k] * x[k];
+                return Math.Tanh(z * Scale);
+            }
+
+            [Differentiable]
+            public double Loss([NoDerivative] double[] x, [NoDerivative] double y)
+            {
+                double s = 0;
+                for (int j = 0; j < W2.Length; j++) s += W2[j] * Hidden(x, j);
+                double e = s - y;
+                return e * e;
+            }
+        }
+        """;
+
     [Fact] // found by ModelFuzzTests: the adjoint of a field read at constant indices was a double[], which has no Slice
     public void A_field_read_at_constant_indices_gets_its_whole_gradient_written()
     {
