@@ -68,6 +68,29 @@ internal static class GeneratorHarness
     /// </summary>
     public static GeneratorRun RunOnAnything(params string[] sources) => Run(Compile(sources), strict: false);
 
+    /// <summary>
+    /// A method <c>F(double x)</c> with <paramref name="body"/>, in a static class beside <paramref name="types"/>, must
+    /// get exactly one SymGrad diagnostic: <paramref name="id"/>, on <paramref name="located"/>, its message starting
+    /// with <paramref name="messageStart"/>.
+    /// </summary>
+    public static void AssertOneDiagnostic(string body, string id, string located, string messageStart, string types = "")
+    {
+        GeneratorRun run = RunOnAnything($$"""
+            using System;
+            using SymGrad;
+            {{types}}
+            public static partial class Bad
+            {
+                [Differentiable]
+                public static double F(double x) { {{body}} }
+            }
+            """);
+        Microsoft.CodeAnalysis.Diagnostic d = Assert.Single(run.SymGradDiagnostics);
+        Assert.Equal(id, d.Id);
+        Assert.Equal(located, run.LocatedText(d));
+        Assert.StartsWith(messageStart, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
     /// <param name="strict">When there are no SG diagnostics, the whole output (user code too) must compile cleanly.</param>
     public static GeneratorRun Run(CSharpCompilation compilation, bool strict = true)
     {
