@@ -54,7 +54,7 @@ internal sealed partial class BodyLowerer
     private static bool IsSideCall(IInvocationOperation call) =>
         call.TargetMethod is { ReturnsVoid: true, IsStatic: true, MethodKind: MethodKind.Ordinary } method && !IsDifferentiable(method);
 
-    private void LowerSideCall(IInvocationOperation call)
+    private void LowerSideCall(IInvocationOperation call, Env env)
     {
         IMethodSymbol method = call.TargetMethod;
         if (method.IsGenericMethod || method.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams))
@@ -68,39 +68,23 @@ internal sealed partial class BodyLowerer
         {
             if (!first) text = text.Then(", ");
             first = false;
-            text = text.Then(Argument(argument.Value, argument.Parameter!.Type));
+            text = text.Then(Argument(argument.Value, argument.Parameter!.Type, env));
         }
         text = text.Then(")");
         _b.AddEffect(new SideCall(text.Template, text.Values.ToEquatableArray()));
     }
 
     /// <summary>An argument of a side-effect call: text for a string, a hole for a number or bool (boxed to object as C# does).</summary>
-    private Text Argument(IOperation value, ITypeSymbol parameterType)
+    private Text Argument(IOperation value, ITypeSymbol parameterType, Env env)
     {
-        if (parameterType.SpecialType == SpecialType.System_String) return StringText(value);
+        if (parameterType.SpecialType == SpecialType.System_String) return StringText(value, env);
         IOperation operand = value is IConversionOperation { IsImplicit: true } boxing && parameterType.SpecialType == SpecialType.System_Object ? boxing.Operand : value;
         if (TypeOf(parameterType) is null && parameterType.SpecialType != SpecialType.System_Object || TypeOf(operand.Type) is null)
         {
             throw UnsupportedExpr(value, $"The argument '{Shorten(value.Syntax.ToString())}' of type '{(operand.Type ?? parameterType).ToDisplayString()}'",
                 "pass numbers, bools and strings to a call kept for its side effect");
         }
-        return Text.OfValue(Scalar(operand, _sideCallEnv!));
-    }
-
-    /// <summary>The scope the side call being lowered reads its values from.</summary>
-    private Env? _sideCallEnv;
-
-    private void LowerSideCall(IInvocationOperation call, Env env)
-    {
-        _sideCallEnv = env;
-        try
-        {
-            LowerSideCall(call);
-        }
-        finally
-        {
-            _sideCallEnv = null;
-        }
+        return Text.OfValue(Scalar(operand, env));
     }
 
     private void DeclareString(IVariableDeclaratorOperation declarator, IOperation? init, Env env)
@@ -110,15 +94,7 @@ internal sealed partial class BodyLowerer
         {
             throw UnsupportedExpr(declarator, $"The string local '{local.Name}' without an initializer", "assign a string local where it is declared, once");
         }
-        _sideCallEnv = env;
-        try
-        {
-            _strings[local] = StringText(init);
-        }
-        finally
-        {
-            _sideCallEnv = null;
-        }
+        _strings[local] = StringText(init, env);
     }
 
     /// <summary>A string local is assigned where it is declared, once: SG0011 on any other assignment.</summary>
@@ -134,7 +110,7 @@ internal sealed partial class BodyLowerer
     /// A string expression as C# text: a constant (a literal, a <c>const</c>), a string local, an interpolated string
     /// of numbers, bools and strings (its alignment and format kept), or a <c>+</c> of such.
     /// </summary>
-    private Text StringText(IOperation op)
+    private Text StringText(IOperation op, Env env)
     {
         if (op.ConstantValue is { HasValue: true } constant)
         {
@@ -143,7 +119,7 @@ internal sealed partial class BodyLowerer
         switch (op)
         {
             case IConversionOperation { IsImplicit: true } conversion when conversion.Operand.Type?.SpecialType == SpecialType.System_String:
-                return StringText(conversion.Operand);
+                return StringText(conversion.Operand, env);
             case ILocalReferenceOperation local when _strings.TryGetValue(local.Local, out Text? text):
                 return text;
             case IInterpolatedStringOperation interpolated:
@@ -157,15 +133,14 @@ internal sealed partial class BodyLowerer
                         continue;
                     }
                     var hole = (IInterpolationOperation)part;
-                    if (hole.Alignment is null && hole.FormatString is null && hole.Expression.Type?.SpecialType == SpecialType.System_String
-                        && StringText(hole.Expression) is { Constant: { } spliced })
+                    bool isString = hole.Expression.Type?.SpecialType == SpecialType.System_String;
+                    Text inside = isString ? StringText(hole.Expression, env) : Text.OfValue(Scalar(Unboxed(hole.Expression), env));
+                    if (isString && inside.Constant is { } spliced && hole.Alignment is null && hole.FormatString is null)
                     {
-                        text = text.Then(Escaped(spliced));
+                        text = text.Then(Escaped(spliced)); // a constant string is spliced into the text
                         continue;
                     }
-                    Text inside = hole.Expression.Type?.SpecialType == SpecialType.System_String
-                        ? Text.Of("(").Then(StringText(hole.Expression)).Then(")")
-                        : Text.OfValue(Scalar(Unboxed(hole.Expression), _sideCallEnv!));
+                    if (isString) inside = Text.Of("(").Then(inside).Then(")");
                     text = text.Then("{").Then(inside);
                     if (hole.Alignment is { ConstantValue: { HasValue: true, Value: int alignment } }) text = text.Then("," + alignment);
                     if (hole.FormatString is { ConstantValue: { HasValue: true, Value: string format } }) text = text.Then(":" + Escaped(format));
@@ -176,9 +151,9 @@ internal sealed partial class BodyLowerer
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Add } concatenation when op.Type?.SpecialType == SpecialType.System_String:
             {
                 // Left-associative: the left operand needs no parentheses, a right one that is itself a sum does.
-                Text right = Piece(concatenation.RightOperand);
+                Text right = Piece(concatenation.RightOperand, env);
                 if (right.IsSum) right = Text.Of("(").Then(right).Then(")");
-                return Piece(concatenation.LeftOperand).Then(" + ").Then(right) with { IsSum = true };
+                return Piece(concatenation.LeftOperand, env).Then(" + ").Then(right) with { IsSum = true };
             }
         }
         throw UnsupportedExpr(op, $"The string expression '{Shorten(op.Syntax.ToString())}'",
@@ -186,10 +161,10 @@ internal sealed partial class BodyLowerer
     }
 
     /// <summary>An operand of a string <c>+</c>: a string, or a number C# turns into one.</summary>
-    private Text Piece(IOperation op)
+    private Text Piece(IOperation op, Env env)
     {
         IOperation operand = Unboxed(op);
-        return operand.Type?.SpecialType == SpecialType.System_String ? StringText(operand) : Text.OfValue(Scalar(operand, _sideCallEnv!), tight: true);
+        return operand.Type?.SpecialType == SpecialType.System_String ? StringText(operand, env) : Text.OfValue(Scalar(operand, env), tight: true);
     }
 
     private static IOperation Unboxed(IOperation op) =>
