@@ -31,15 +31,7 @@ public class ModelFuzzTests(ITestOutputHelper output)
             string[] sources = batch.Select((p, i) => p.Source(i) + ProgramChecker.Glue(i))
                 .Concat(batch.Select((p, i) => ModelSource(p, i)))
                 .Append(SampleSources.ImplicitUsings).Append(ProgramChecker.Shared).ToArray();
-            Compilation input = GeneratorHarness.Compile(sources);
-            GeneratorHarness.NewDriver().RunGeneratorsAndUpdateCompilation(input, out Compilation compiled, out var generatorDiagnostics);
-            Assert.Empty(generatorDiagnostics.Select(GeneratorRun.Line));
-            using var image = new MemoryStream();
-            var emitted = compiled.Emit(image);
-            var problems = emitted.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Select(GeneratorRun.Line).ToList();
-            Assert.True(problems.Count == 0, string.Join("\n", problems.Take(10)) + "\n" + ModelSource(batch[0], 0));
-            image.Position = 0;
-            using var loaded = new LoadedAssembly(image);
+            using LoadedAssembly loaded = FuzzBatch.Load(sources, ModelSource(batch[0], 0));
             for (int i = 0; i < batch.Length; i++)
             {
                 Type glue = loaded.Assembly.GetType("Fuzz.G" + i)!;
