@@ -99,10 +99,14 @@ internal sealed class TapeEmitter : ProgramEmitter
         {
             string onData = CallText(call, a => DataOf(a, Prec.Conditional));
             if (!Active(instr.Id)) return (onData, Prec.Primary);
-            // A user's rule: one node whose local derivatives are the rule's values (inactive arguments as constants).
+            // A user's rule: one node whose local derivatives are the rule's values (inactive arguments as constants). A
+            // Value has at most two children, so past two arguments the nodes chain: each link holds the node before
+            // (derivative 1) and one more argument. The same value, the same partials.
             var operands = call.Args.Select((a, k) => $"{(Active(a) ? Operand(a, Prec.Conditional) : $"new {ValueType}({Operand(a, Prec.Conditional)})")}, "
-                + CallText(Differentiation.ReverseMode.RulePartial(call, k), x => DataOf(x, Prec.Conditional)));
-            return ($"{ValueType}.Rule({onData}, \"{call.Label}\", {string.Join(", ", operands)})", Prec.Primary);
+                + CallText(Differentiation.ReverseMode.RulePartial(call, k), x => DataOf(x, Prec.Conditional))).ToList();
+            string node = $"{ValueType}.Rule({onData}, \"{call.Label}\", {string.Join(", ", operands.Take(2))})";
+            for (int k = 2; k < operands.Count; k++) node = $"{ValueType}.Rule({onData}, \"{call.Label}\", {node}, 1.0, {operands[k]})";
+            return (node, Prec.Primary);
         }
         (Op op, int a, int b) = instr switch
         {

@@ -115,6 +115,9 @@ internal sealed partial class BodyLowerer
         return null;
     }
 
+    /// <summary>The most arguments a function with a rule may have: its partials come back as one tuple (Item1..Item7).</summary>
+    private const int MaxRuleArguments = 7;
+
     private void CheckRule(IMethodSymbol rule, IMethodSymbol method, IInvocationOperation call)
     {
         SpecialType real = _realSpecial;
@@ -122,17 +125,21 @@ internal sealed partial class BodyLowerer
         void Bad(string why) => throw new LoweringException(DiagnosticDescriptors.InvalidDerivativeRule, CallLocation(call), rule.Name, method.Name, why);
         int n = method.Parameters.Length;
         if (!method.IsStatic || method.IsGenericMethod || method.ReturnType.SpecialType != real
-            || n is < 1 or > 2 || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.SpecialType != real))
+            || n is < 1 or > MaxRuleArguments || method.Parameters.Any(p => p.RefKind != RefKind.None || p.Type.SpecialType != real))
         {
-            Bad($"is for a method SymGrad cannot keep as a call: write '{method.Name}' as a static method of one or two {name}s returning a {name}");
+            Bad($"is for a method SymGrad cannot keep as a call: write '{method.Name}' as a static method of one to {MaxRuleArguments} {name}s returning a {name}");
         }
         if (!rule.IsStatic || rule.IsGenericMethod) Bad("must be a static, non-generic method");
         if (rule.DeclaredAccessibility is Accessibility.Private or Accessibility.Protected) Bad("must be internal or public: the generated code calls it");
         bool returns = n == 1
             ? rule.ReturnType.SpecialType == real
-            : rule.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Length == 2
+            : rule.ReturnType is INamedTypeSymbol { IsTupleType: true } tuple && tuple.TupleElements.Length == n
               && tuple.TupleElements.All(e => e.Type.SpecialType == real);
-        if (!returns) Bad(n == 1 ? $"must return a {name}: the derivative" : $"must return ({name}, {name}): the partial derivatives with respect to each argument, in order");
+        if (!returns)
+        {
+            Bad(n == 1 ? $"must return a {name}: the derivative"
+                : $"must return ({string.Join(", ", Enumerable.Repeat(name, n))}): the partial derivatives with respect to each argument, in order");
+        }
     }
 
     internal static bool IsDifferentiable(IMethodSymbol method) =>

@@ -121,11 +121,41 @@ public class DerivativeRuleTests
     }
 
     [Theory]
+    [InlineData(0.3, -1.2, 0.8, 3)]
+    [InlineData(-0.7, 0.4, 1.9, 0)]
+    [InlineData(1.1, 2.2, -0.6, 5)]
+    public void A_rule_of_three_arguments_gives_each_its_partial_in_the_gradient_the_jvp_and_the_tape(double a, double b, double t, int n)
+    {
+        var probes = Probe.Load(GeneratorHarness.Run("""
+            using System;
+            using SymGrad;
+            public static partial class Three
+            {
+                /// <summary>Kept as a call: its rule gives the three partials.</summary>
+                public static double Lerp(double a, double b, double t) => a + (b - a) * t;
+
+                [DerivativeOf(nameof(Lerp))]
+                public static (double, double, double) LerpPartials(double a, double b, double t) => (1 - t, t, b - a);
+
+                [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward)]
+                public static double F(double a, double b, double t, int n)
+                {
+                    double s = Lerp(a, b * b, Math.Tanh(t));
+                    for (int i = 0; i < n; i++) s = Lerp(s, Math.Sin(s + i), 0.25 * t);
+                    return s * Lerp(1.0, a, 0.5);
+                }
+            }
+            """), "F").Probes;
+        GradientCorrectnessTests.CheckPoint("F", probes["F"], [a, b, t, n]);
+    }
+
+    [Theory]
     // A differentiated value reaches a call that has no rule.
     [InlineData("public static double F(double x) => x * x; [Differentiable] public static double G(double x) => F(x) + 1;", "SG0007", "F")]
     // A rule of the wrong shape.
     [InlineData("public static double F(double x) => x * x; [DerivativeOf(nameof(F))] public static (double, double) FD(double x) => (x, x); [Differentiable] public static double G(double x) => F(x) + 1;", "SG0018", "F")]
     [InlineData("public static double F(double a, double b) => a * b; [DerivativeOf(nameof(F))] public static double FD(double a, double b) => a; [Differentiable] public static double G(double x) => F(x, 2) + 1;", "SG0018", "F")]
+    [InlineData("public static double F(double a, double b, double c) => a * b * c; [DerivativeOf(nameof(F))] public static (double, double) FD(double a, double b, double c) => (a, b); [Differentiable] public static double G(double x) => F(x, 2, x) + 1;", "SG0018", "F")]
     [InlineData("public static double F(double x) => x * x; [DerivativeOf(nameof(F))] private static double FD(double x) => 2 * x; [Differentiable] public static double G(double x) => F(x) + 1;", "SG0018", "F")]
     // Second order through a rule of first derivatives.
     [InlineData("public static double F(double x) => x * x; [DerivativeOf(nameof(F))] public static double FD(double x) => 2 * x; [Differentiable(Modes = DerivativeModes.HessianVector)] public static double G(double x) => F(x) + 1;", "SG0018", "F")]
