@@ -97,13 +97,16 @@ internal sealed class TapeEmitter : ProgramEmitter
         if (instr is LoadLocal l) return (Element(l.Array, l.Index0, l.Index1), Prec.Primary);
         if (instr is CallInstr call)
         {
-            string onData = CallText(call, a => DataOf(a, Prec.Conditional));
+            // The tape runs in double; a float method's kept call (MathF.FusedMultiplyAdd, a user's float function)
+            // takes its double arguments back as the floats they are.
+            string Argument(int a) => _ir.Real == Ir.Real.Single && TypeOf(a) == ValType.Double ? "(float)" + DataOf(a, Prec.Unary) : DataOf(a, Prec.Conditional);
+            string onData = CallText(call, Argument);
             if (!Active(instr.Id)) return (onData, Prec.Primary);
             // A user's rule: one node whose local derivatives are the rule's values (inactive arguments as constants). A
             // Value has at most two children, so past two arguments the nodes chain: each link holds the node before
             // (derivative 1) and one more argument. The same value, the same partials.
             var operands = call.Args.Select((a, k) => $"{(Active(a) ? Operand(a, Prec.Conditional) : $"new {ValueType}({Operand(a, Prec.Conditional)})")}, "
-                + CallText(Differentiation.ReverseMode.RulePartial(call, k), x => DataOf(x, Prec.Conditional))).ToList();
+                + CallText(Differentiation.ReverseMode.RulePartial(call, k), Argument)).ToList();
             string node = $"{ValueType}.Rule({onData}, \"{call.Label}\", {string.Join(", ", operands.Take(2))})";
             for (int k = 2; k < operands.Count; k++) node = $"{ValueType}.Rule({onData}, \"{call.Label}\", {node}, 1.0, {operands[k]})";
             return (node, Prec.Primary);

@@ -47,7 +47,12 @@ internal sealed partial class BodyLowerer
         }
         if (method.MethodKind == MethodKind.LocalFunction) return InlineLocalFunction(call, method, env);
         if (method.MethodKind == MethodKind.DelegateInvoke) return InlineLambda(call, env);
-        if (RuleOf(method, call) is { } derivative) return KeptCall(call, method, derivative, env);
+        if (method.Name == "FusedMultiplyAdd" && container == "System.Math" && method.Parameters.Length == 3 && method.Parameters.All(p => p.Type.SpecialType == _realSpecial))
+        {
+            // One fused operation (rounded once): kept as the call it is, with a built-in rule of its partials.
+            return KeptCall(call, method, "global::SymGrad.BuiltInRules.FusedMultiplyAddPartials", env);
+        }
+        if (RuleOf(method, call) is { } derivative) return KeptCall(call, method, FullName(derivative), env);
         if (IsDifferentiable(method)) return Inline(call, method, env);
         if (IsPlainFunction(method)) return KeptCall(call, method, null, env); // fine while nothing active reaches it (checked after activity)
         throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), method.ToDisplayString());
@@ -77,13 +82,13 @@ internal sealed partial class BodyLowerer
         && method.Parameters.All(p => p.RefKind == RefKind.None && (p.Type.SpecialType == _realSpecial || p.Type.SpecialType == SpecialType.System_Int32))
         && method.DeclaredAccessibility is Accessibility.Public or Accessibility.Internal;
 
-    private int KeptCall(IInvocationOperation call, IMethodSymbol method, IMethodSymbol? rule, Env env)
+    private int KeptCall(IInvocationOperation call, IMethodSymbol method, string? rule, Env env)
     {
         var args = method.Parameters.Select(p => Scalar(call.Arguments.First(a => a.Parameter?.Ordinal == p.Ordinal).Value, env)).ToEquatableArray();
         ValType type = method.ReturnType.SpecialType == SpecialType.System_Int32 ? ValType.Int : ValType.Double;
         return _b.Call(new CallInstr(-1, type, FullName(method), args)
         {
-            Derivative = rule is null ? null : FullName(rule), Label = method.Name, Shown = method.ToDisplayString(), Where = SourceSpot.Of(CallLocation(call)),
+            Derivative = rule, Label = method.Name, Shown = method.ToDisplayString(), Where = SourceSpot.Of(CallLocation(call)),
         });
     }
 
