@@ -99,8 +99,14 @@ internal sealed class GradientEmitter : PlainEmitter
         }
 
         // Too long for one method the JIT optimises: the parts run in order, sharing values through a frame.
+        // The parts take every input of the IR (a model's fields too, as the locals the top method read them into), the
+        // seed, and every adjoint (a field's as the local bound to the gradient instance's field).
         var arguments = ir.Params.Select(p => p.Name)
+            .Concat(seed is null ? Enumerable.Empty<string>() : new[] { seed })
             .Concat(adjoints.Select(a => (ir.Params[a.Key].Kind == ParamKind.Double ? "ref " : "") + a.Value)).ToList();
+        var partParameters = ir.Params.Select(p => ParamType(p.Kind, real) + " " + p.Name)
+            .Concat(seed is null ? Enumerable.Empty<string>() : new[] { real.ReadOnlySpan + " " + seed })
+            .Concat(adjoints.Select(a => AdjointType(ir.Params[a.Key].Kind, real) + " " + a.Value)).ToList();
         string partName = spec.Name + "GradientPart";
         w.Line($"// {emitter.PartCount} parts of about {PartPlan.PartStatements} statements each, so that the JIT optimises every one;");
         w.Line($"// they exchange {emitter.FrameSize} values through this frame.");
@@ -132,7 +138,7 @@ internal sealed class GradientEmitter : PlainEmitter
             w.Line(Emitter.GeneratedCodeAttribute);
             // Straight-line code runs once per call: compile it optimised at once rather than after tiering up.
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-            w.Open($"private static void {partName}{part}({string.Join(", ", parameters)}, global::System.Span<double> frame)");
+            w.Open($"private static void {partName}{part}({string.Join(", ", partParameters)}, global::System.Span<double> frame)");
             // Each part reads the two-dimensional arrays through views of its own (locals of one method are not the next one's).
             emitter.EmitViews(w, viewTargets);
             emitter.EmitPart(w, part - 1);

@@ -54,6 +54,46 @@ public class SplitTests
         CheckLarge(run);
     }
 
+    /// <summary>
+    /// The same as a model class: the parts take the fields (as the locals the top method read them into) and their
+    /// adjoints (bound to the gradient instance's fields). Found by a model fuzz campaign (CS1501: the parts had the
+    /// public signature, the calls passed every input).
+    /// </summary>
+    [Fact]
+    public void A_split_gradient_of_a_model_class_passes_the_fields_to_its_parts()
+    {
+        string source = StraightLine.Replace("public static partial class Long", "public sealed partial class Long")
+            .Replace("    [Differentiable]\n    public static double Net(double[] v)", "    public double[] W = new double[40];\n    public double B;\n\n    [Differentiable]\n    public double Net([NoDerivative] double[] v)")
+            .Replace("        return s;", "        return s * B + W[3] * W[17];")
+            .Replace("s += Math.Sin(v[7]", "s += W[5] * Math.Sin(v[7]");
+        LoadedAssembly loaded = GeneratorHarness.Run(source, SampleSources.ImplicitUsings).Load();
+        Type type = loaded.Assembly.GetType("Samples.Long")!;
+        Assert.NotNull(type.GetMethod("NetGradientPart2", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static));
+        object model = Activator.CreateInstance(type)!, gradient = Activator.CreateInstance(type)!;
+        double[] w = [.. Enumerable.Range(0, 40).Select(k => Math.Cos(k))], v = [.. Enumerable.Range(0, 40).Select(k => 0.1 * Math.Sin(3 * k))];
+        type.GetField("W")!.SetValue(model, w);
+        type.GetField("B")!.SetValue(model, 0.75);
+        double Loss() => (double)type.GetMethod("Net")!.Invoke(model, [v])!;
+        object?[] args = [v, gradient];
+        Assert.Equal(Loss(), (double)type.GetMethod("NetGradient")!.Invoke(model, args)!);
+        double[] dW = (double[])type.GetField("W")!.GetValue(gradient)!;
+        foreach (int k in new[] { 3, 5, 17 })
+        {
+            double at = w[k], h = 1e-6;
+            w[k] = at + h;
+            double up = Loss();
+            w[k] = at - h;
+            double down = Loss();
+            w[k] = at;
+            Assert.Equal((up - down) / (2 * h), dW[k], 1e-5);
+        }
+        double dB = (double)type.GetField("B")!.GetValue(gradient)!;
+        type.GetField("B")!.SetValue(model, 0.75 + 1e-6);
+        double upB = Loss();
+        type.GetField("B")!.SetValue(model, 0.75 - 1e-6);
+        Assert.Equal((upB - Loss()) / 2e-6, dB, 1e-5);
+    }
+
     /// <summary>The split gradient's numbers against the tape twin, at one point.</summary>
     private static void CheckLarge(GeneratorRun run)
     {
