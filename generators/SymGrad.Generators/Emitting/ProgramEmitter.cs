@@ -171,9 +171,10 @@ internal abstract class ProgramEmitter
         string text = call.Template;
         for (int k = 0; k < call.Args.Count; k++)
         {
-            // In an interpolation hole the first ':' starts the format clause, and global:: has two: parenthesise.
+            // In an interpolation hole the first ':' starts the format clause, and global:: has two: parenthesise (a
+            // conditional's ':' is parenthesised already, by its precedence).
             string argument = SideCallArgument(call.Args[k], Prec.Or);
-            if (argument.Contains(':')) argument = "(" + argument + ")";
+            if (argument.Contains("::")) argument = "(" + argument + ")";
             text = text.Replace(SideCall.Hole(k), argument)
                 .Replace(SideCall.Hole(k, tight: true), SideCallArgument(call.Args[k], Prec.Multiplicative));
         }

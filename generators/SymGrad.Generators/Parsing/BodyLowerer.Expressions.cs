@@ -333,7 +333,7 @@ internal sealed partial class BodyLowerer
         switch (op)
         {
             case ISimpleAssignmentOperation assign:
-                CheckNotStringAssignment(assign);
+                CheckNotReassigned(assign);
                 return Store(assign.Target, Scalar(assign.Value, env), env, op);
             case ICompoundAssignmentOperation compound:
             {

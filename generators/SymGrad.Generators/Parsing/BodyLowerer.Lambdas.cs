@@ -8,7 +8,7 @@ namespace SymGrad.Generators.Parsing;
 /// <summary>
 /// Lambdas held in a delegate local (<c>Func&lt;double, double&gt; f = t =&gt; t * t;</c>) and called directly
 /// (<c>f(x)</c>): each call is inlined as a local function's is, so no delegate exists at run time in any generated
-/// method. The local must be assigned only where it is declared, and used only to be called.
+/// method. The local must be assigned only where it is declared (<see cref="CheckNotReassigned"/>), and used only to be called.
 /// </summary>
 internal sealed partial class BodyLowerer
 {
@@ -32,21 +32,6 @@ internal sealed partial class BodyLowerer
         {
             throw UnsupportedExpr(declarator, $"The lambda '{Shorten(lambda.Syntax.ToString())}' of type '{local.Type.ToDisplayString()}'",
                 $"give it {RealName}, int and array parameters and a {RealName} (or int) result");
-        }
-        IOperation scope = declarator;
-        while (scope.Parent is { } parent) scope = parent;
-        foreach (IOperation write in scope.Descendants())
-        {
-            IOperation? target = write switch
-            {
-                IAssignmentOperation assignment => assignment.Target,
-                _ => null,
-            };
-            if (target is not null && target.DescendantsAndSelf().Any(t => t is ILocalReferenceOperation l && SymbolEqualityComparer.Default.Equals(l.Local, local)))
-            {
-                throw UnsupportedExpr(write, $"Assigning the delegate local '{local.Name}' again",
-                    "declare one local per lambda, each initialised where it is declared");
-            }
         }
         _lambdas[local] = lambda;
         _lambdaNames[lambda.Symbol] = local.Name;

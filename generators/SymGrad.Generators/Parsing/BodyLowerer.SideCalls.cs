@@ -97,13 +97,17 @@ internal sealed partial class BodyLowerer
         _strings[local] = StringText(init, env);
     }
 
-    /// <summary>A string local is assigned where it is declared, once: SG0011 on any other assignment.</summary>
-    private static void CheckNotStringAssignment(IAssignmentOperation assignment)
+    /// <summary>
+    /// A string local and a delegate local are assigned where they are declared, once (their text and their lambda
+    /// are bound at the declaration): SG0011 on any other assignment.
+    /// </summary>
+    private static void CheckNotReassigned(IAssignmentOperation assignment)
     {
-        if (assignment.Target is ILocalReferenceOperation { Local: { Type.SpecialType: SpecialType.System_String } local })
-        {
-            throw UnsupportedExpr(assignment, $"Assigning the string local '{local.Name}' again", "declare one string local per text, assigned where it is declared");
-        }
+        if (assignment.Target is not ILocalReferenceOperation { Local: var local }) return;
+        string? what = local.Type.SpecialType == SpecialType.System_String ? "string" : local.Type.TypeKind == TypeKind.Delegate ? "delegate" : null;
+        if (what is null) return;
+        throw UnsupportedExpr(assignment, $"Assigning the {what} local '{local.Name}' again",
+            what == "string" ? "declare one string local per text, assigned where it is declared" : "declare one local per lambda, each initialised where it is declared");
     }
 
     /// <summary>
