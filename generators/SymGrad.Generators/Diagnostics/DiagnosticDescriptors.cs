@@ -92,6 +92,10 @@ internal static class DiagnosticDescriptors
         "float and double mixed in one method",
         "{0} is {1} in the {2} method '{3}': SymGrad computes a method, and its gradient, in one floating-point type; {4}");
 
+    public static readonly DiagnosticDescriptor UnsupportedStructParameter = Error("SG0020",
+        "A struct parameter SymGrad cannot take",
+        "The parameter '{0}' of type '{1}' cannot be differentiated: {2}");
+
     public static readonly DiagnosticDescriptor InternalError = Error("SG0099",
         "SymGrad internal error",
         "SymGrad could not differentiate '{0}' because of an internal error ({1}); please report it with this method");
@@ -100,7 +104,7 @@ internal static class DiagnosticDescriptors
     {
         MethodNotStatic, TypeNotPartial, UnsupportedReturnType, UnsupportedParameterType, UnsupportedStatement,
         UnsupportedLoop, UnsupportedCall, AssignmentToParameter, IndexNotConstant, Recursion,
-        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, ModeNotAvailable, VectorOutput, InvalidDerivativeRule, MixedPrecision, InternalError,
+        UnsupportedExpression, UnsupportedMethodShape, MethodTooLarge, CalleeNotDifferentiable, NameClash, ModeNotAvailable, VectorOutput, InvalidDerivativeRule, MixedPrecision, UnsupportedStructParameter, InternalError,
     };
 
     public static DiagnosticDescriptor ById(string id)

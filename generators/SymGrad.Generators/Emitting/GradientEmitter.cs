@@ -42,7 +42,10 @@ internal sealed class GradientEmitter : PlainEmitter
         int output = ir.Params.ToList().FindIndex(p => p.IsOutput);
         string? seed = output < 0 ? null : Naming.DerivedParameter("d", ir.Params[output], paramNames.Concat(adjoints.Values).ToList());
         var bound = seed is null ? null : new Dictionary<ArraySourceKind, string> { [ArraySourceKind.OutputSeed] = seed };
-        var reserved = adjoints.Values.Concat(seed is null ? Enumerable.Empty<string>() : new[] { seed }).Select(n => n.TrimStart('@'));
+        // A struct parameter's name and its gradient struct's are the signature's, not the IR's: reserved too.
+        var structParams = ir.Params.Where(p => p.Struct is { Leaf: 0 }).Select(p => p.Struct!.Param).ToList();
+        Dictionary<int, string> structs = StructInputs.AdjointStructs(ir, adjoints, paramNames.Concat(adjoints.Values).Concat(structParams));
+        var reserved = adjoints.Values.Concat(seed is null ? Enumerable.Empty<string>() : new[] { seed }).Concat(structParams).Concat(structs.Values).Select(n => n.TrimStart('@'));
         var emitter = new GradientEmitter(gradient, adjoints, OutputWrites(gradient, adjoints), reserved, bound);
 
         string cref = XmlDocs.Cref(spec, ir);
@@ -63,16 +66,16 @@ internal sealed class GradientEmitter : PlainEmitter
         if (seed is not null) w.Line($"/// <param name=\"{seed}\">The seed: the weight of each element of <paramref name=\"{ir.Params[output].Name.TrimStart('@')}\"/>, of its length.</param>");
         XmlDocs.Derived(w, adjoints, ir, p => seed is null
             ? $"Receives the derivative of the result with respect to {p}."
-            : $"Receives the derivative of the seeded sum of the outputs with respect to {p}.");
+            : $"Receives the derivative of the seeded sum of the outputs with respect to {p}.", structs);
         string? model = FieldInputs.GradientArgument(ir, adjoints, paramNames.Concat(adjoints.Values).Concat(seed is null ? Enumerable.Empty<string>() : new[] { seed }));
         if (model is not null) w.Line($"/// <param name=\"{model}\">Receives the gradient with respect to the fields of this: each differentiated field's derivative in the same field of {model}, overwritten.</param>");
         if (seed is null) XmlDocs.Returns(w, cref);
         EmitExtentRemarks(w, ir, adjoints);
         w.Line(Emitter.GeneratedCodeAttribute);
         RealType real = RealType.Of(ir.Real);
-        var parameters = FieldInputs.Own(ir).Select(p => ParamType(p.Kind, real) + " " + p.Name)
+        var parameters = StructInputs.Parameters(ir, real)
             .Concat(seed is null ? Enumerable.Empty<string>() : new[] { real.ReadOnlySpan + " " + seed })
-            .Concat(FieldInputs.OwnAdjoints(ir, adjoints).Select(a => AdjointType(ir.Params[a.Key].Kind, real) + " " + a.Value))
+            .Concat(StructInputs.AdjointParameters(ir, adjoints, structs, real))
             .Concat(model is null ? Enumerable.Empty<string>() : new[] { FieldInputs.TypeName(spec) + " " + model }).ToList();
         EmitOptimization(w, new[] { gradient.Forward, gradient.Backward });
         string modifiers = spec.Accessibility + (spec.IsInstance ? "" : " static");
@@ -80,6 +83,7 @@ internal sealed class GradientEmitter : PlainEmitter
             ? $"{modifiers} {real.Name} {spec.Name}Gradient({string.Join(", ", parameters)})"
             : $"{modifiers} void {spec.Name}Vjp({string.Join(", ", parameters)})");
         FieldInputs.EmitLocals(w, ir, real, adjoints, model);
+        StructInputs.EmitLocals(w, ir, real, adjoints);
         var shaped = new List<IReadOnlyDictionary<int, string>> { FieldInputs.OwnAdjoints(ir, adjoints).ToDictionary(a => a.Key, a => a.Value) };
         if (seed is not null) shaped.Add(new Dictionary<int, string> { [output] = seed });
         ArgumentChecks.Emit(w, ir, shaped, "adjoint");
@@ -92,6 +96,7 @@ internal sealed class GradientEmitter : PlainEmitter
         {
             emitter.EmitViews(w, viewTargets);
             emitter.EmitBody(w, "// The gradient.");
+            StructInputs.EmitWriteBack(w, ir, adjoints, structs);
             EmitTapeReturn(w, usesTape);
             if (seed is null) w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
             w.Close();
@@ -123,6 +128,7 @@ internal sealed class GradientEmitter : PlainEmitter
             w.Line($"global::System.Span<double> frame = {frameField}.Value ??= new double[{emitter.FrameSize}];");
         }
         for (int part = 1; part <= emitter.PartCount; part++) w.Line($"{partName}{part}({string.Join(", ", arguments)}, frame);");
+        StructInputs.EmitWriteBack(w, ir, adjoints, structs);
         EmitTapeReturn(w, usesTape);
         w.Line($"return {emitter.Operand(gradient.Return, Prec.Conditional)};");
         w.Close();

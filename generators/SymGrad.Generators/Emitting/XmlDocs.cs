@@ -8,20 +8,22 @@ namespace SymGrad.Generators.Emitting;
 internal static class XmlDocs
 {
     /// <summary>The cref of the <c>[Differentiable]</c> method: <c>F(double, double[])</c>.</summary>
-    public static string Cref(MethodSpec spec, MethodIr ir) => spec.Name + "(" + string.Join(", ", FieldInputs.Own(ir).Select(p => GradientEmitter.CrefType(p.Kind, RealType.Of(ir.Real)))) + ")";
+    public static string Cref(MethodSpec spec, MethodIr ir) => spec.Name + "(" + string.Join(", ", StructInputs.CrefTypes(ir, RealType.Of(ir.Real))) + ")";
 
     /// <summary>One <c>&lt;param&gt;</c> per parameter of the method, which the generated method takes first, unchanged.</summary>
     public static void MethodParameters(CodeWriter w, MethodSpec spec, MethodIr ir)
     {
-        foreach (ParamSpec p in FieldInputs.Own(ir)) w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">As for <c>{spec.Name}</c>.</param>");
+        foreach (string name in StructInputs.Names(ir)) w.Line($"/// <param name=\"{name.TrimStart('@')}\">As for <c>{spec.Name}</c>.</param>");
     }
 
     /// <summary>One <c>&lt;param&gt;</c> per argument that goes with a parameter (an adjoint, a tangent), described after it.</summary>
-    public static void Derived(CodeWriter w, System.Collections.Generic.IReadOnlyDictionary<int, string> names, MethodIr ir, System.Func<string, string> describe)
+    public static void Derived(CodeWriter w, System.Collections.Generic.IReadOnlyDictionary<int, string> names, MethodIr ir, System.Func<string, string> describe,
+                               System.Collections.Generic.IReadOnlyDictionary<int, string>? structs = null)
     {
-        foreach (System.Collections.Generic.KeyValuePair<int, string> n in FieldInputs.OwnAdjoints(ir, names))
+        foreach (System.Collections.Generic.KeyValuePair<int, string> n in StructInputs.DocumentedAdjoints(ir, names, structs ?? new System.Collections.Generic.Dictionary<int, string>()))
         {
-            w.Line($"/// <param name=\"{n.Value}\">{describe($"<paramref name=\"{ir.Params[n.Key].Name.TrimStart('@')}\"/>")}</param>");
+            string of = ir.Params[n.Key].Struct?.Param ?? ir.Params[n.Key].Name;
+            w.Line($"/// <param name=\"{n.Value}\">{describe($"<paramref name=\"{of.TrimStart('@')}\"/>")}{(ir.Params[n.Key].IsStructLeaf ? " A struct of its type: each member holds that member's derivative." : "")}</param>");
         }
     }
 

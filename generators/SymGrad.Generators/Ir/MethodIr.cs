@@ -24,6 +24,11 @@ internal sealed record ParamSpec(string Name, ParamKind Kind, bool NoDerivative,
     /// </summary>
     public FieldSource Field { get; init; }
 
+    /// <summary>One number of a struct parameter (<c>p.X</c> of <c>Point p</c>): the signatures take the struct once.</summary>
+    public StructInput? Struct { get; init; }
+
+    public bool IsStructLeaf => Struct is not null;
+
     /// <summary>A field of the method's type rather than a parameter of the method.</summary>
     public bool IsField => Field != FieldSource.None;
 
@@ -34,6 +39,20 @@ internal sealed record ParamSpec(string Name, ParamKind Kind, bool NoDerivative,
 
     /// <summary>Differentiable parameters get an adjoint: doubles and double arrays not marked [NoDerivative].</summary>
     public bool IsDifferentiable => !NoDerivative && !IsOutput && Field != FieldSource.Static && Kind is not (ParamKind.Int or ParamKind.IntArray or ParamKind.IntReadOnlySpan);
+}
+
+/// <summary>
+/// Where a struct parameter's number comes from: leaf <see cref="Leaf"/> (of <see cref="Leaves"/>, at
+/// <see cref="Path"/>) of parameter <see cref="Param"/> of type <see cref="Type"/> (fully qualified).
+/// <see cref="WriteBack"/> is the C# that builds the gradient struct from the leaves' adjoints, with <c>{path}</c>
+/// holes (<see cref="Emitting.StructInputs"/>).
+/// </summary>
+internal sealed record StructInput(string Param, string Type, bool IsIn, string Path, int Leaf, int Leaves, string WriteBack)
+{
+    public bool IsBool { get; init; }
+
+    /// <summary>The type as a doc comment's cref names it (a tuple as its ValueTuple).</summary>
+    public string CrefType { get; init; } = "";
 }
 
 /// <summary>

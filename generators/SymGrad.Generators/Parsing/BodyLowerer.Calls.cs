@@ -52,6 +52,8 @@ internal sealed partial class BodyLowerer
             // One fused operation (rounded once): kept as the call it is, with a built-in rule of its partials.
             return KeptCall(call, method, "global::SymGrad.BuiltInRules.FusedMultiplyAddPartials", env);
         }
+        if (ShapeOf(method.ContainingType) is { IsNumericsVector: true } vector) return One(VectorCall(call, vector, env), call);
+        if (IsStructMember(method)) return One(InlineMember(method, Arguments(call), call.Instance, env, call), call);
         if (RuleOf(method, call) is { } derivative) return KeptCall(call, method, FullName(derivative), env);
         if (IsDifferentiable(method)) return Inline(call, method, env);
         if (IsPlainFunction(method)) return KeptCall(call, method, null, env); // fine while nothing active reaches it (checked after activity)
@@ -154,12 +156,16 @@ internal sealed partial class BodyLowerer
     /// Inlines a call to another [Differentiable] method: its body is lowered with its parameters bound to the
     /// argument values, so the caller's gradient flows through it with no call at run time.
     /// </summary>
-    private int Inline(IInvocationOperation call, IMethodSymbol callee, Env env)
+    private int Inline(IInvocationOperation call, IMethodSymbol callee, Env env) => InlineLeaves(call, callee, env) is { Length: 1 } one ? one[0]
+        : throw UnsupportedExpr(call, $"The call '{Shorten(call.Syntax.ToString())}' as a number", "assign its struct result to a local and read its members");
+
+    /// <summary>An inlined [Differentiable] callee's result: its value, or the leaves of the struct it returns.</summary>
+    private int[] InlineLeaves(IInvocationOperation call, IMethodSymbol callee, Env env)
     {
         CheckRecursion(call, callee);
         // An instance callee on this (a model's layer method) reads the fields of the same object.
         bool onThis = !callee.IsStatic && call.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
-        if (!callee.IsStatic && !onThis || callee.IsGenericMethod || callee.ReturnType.SpecialType != _realSpecial
+        if (!callee.IsStatic && !onThis || callee.IsGenericMethod || (callee.ReturnType.SpecialType != _realSpecial && ShapeOf(callee.ReturnType) is null)
             || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not MethodDeclarationSyntax declaration
             || (declaration.Body is null && declaration.ExpressionBody is null))
         {
@@ -173,14 +179,14 @@ internal sealed partial class BodyLowerer
 
         var calleeEnv = new Env();
         // The fields and static data the method reads are bound once for every body inlined into it.
-        foreach (KeyValuePair<ISymbol, int> kv in env.Scalars.Where(kv => kv.Key is IFieldSymbol or IPropertySymbol)) calleeEnv.Scalars[kv.Key] = kv.Value;
+        foreach (KeyValuePair<VarKey, int> kv in env.Scalars.Where(kv => kv.Key.Symbol is IFieldSymbol or IPropertySymbol)) calleeEnv.Scalars[kv.Key] = kv.Value;
         foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays.Where(kv => kv.Key is IFieldSymbol or IPropertySymbol)) calleeEnv.Arrays[kv.Key] = kv.Value;
         BindArguments(call, calleeEnv, env, _ => new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), callee.ToDisplayString()));
         // Reported on the method itself (its name), not deep inside a callee.
         if (_b.Count > MaxInstructions) throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, _callStack.Last().Locations.FirstOrDefault(), _rootName, MaxInstructions.ToString());
         try
         {
-            return LowerInlined(callee, body, calleeEnv);
+            return ResultOf(callee, LowerInlined(callee, body, calleeEnv), calleeEnv, call);
         }
         catch (LoweringException inner) when (inner.Info.Id != DiagnosticDescriptors.Recursion.Id && inner.Info.Id != DiagnosticDescriptors.MethodTooLarge.Id)
         {
@@ -189,11 +195,11 @@ internal sealed partial class BodyLowerer
     }
 
     /// <summary>SG0010 when <paramref name="callee"/> is already being inlined on this path.</summary>
-    private void CheckRecursion(IInvocationOperation call, IMethodSymbol callee)
+    private void CheckRecursion(IOperation call, IMethodSymbol callee)
     {
         if (!_callStack.Any(m => SymbolEqualityComparer.Default.Equals(m, callee.OriginalDefinition))) return;
         string path = string.Join(" -> ", _callStack.Reverse().Select(m => m.Name).Concat(new[] { callee.Name }));
-        throw new LoweringException(DiagnosticDescriptors.Recursion, CallLocation(call), _rootName, path);
+        throw new LoweringException(DiagnosticDescriptors.Recursion, call is IInvocationOperation invocation ? CallLocation(invocation) : call.Syntax.GetLocation(), _rootName, path);
     }
 
     /// <summary>Binds each parameter of an inlined callee to its argument's value or array; a ref argument is <paramref name="byRef"/>'s error.</summary>
@@ -203,20 +209,19 @@ internal sealed partial class BodyLowerer
         {
             IParameterSymbol parameter = argument.Parameter!;
             if (parameter.RefKind != RefKind.None) throw byRef(argument);
-            if (IsArrayLike(parameter.Type) || IsIntArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
-            else calleeEnv.Scalars[parameter] = Scalar(argument.Value, env);
+            BindParameter(parameter, argument.Value, calleeEnv, env, argument);
         }
     }
 
     /// <summary>An inlined body, its returns ending it (not the caller's loop), the caller's source position restored after.</summary>
-    private int LowerInlined(IMethodSymbol callee, IOperation body, Env calleeEnv)
+    private int LowerInlined(IMethodSymbol callee, IOperation body, Env calleeEnv, bool returnsVoid = false)
     {
         int saved = _b.Origin;
         int depth = _loopDepth;
         _loopDepth = 0;
         try
         {
-            return LowerMethodBody(callee.OriginalDefinition, body, calleeEnv);
+            return LowerMethodBody(callee.OriginalDefinition, body, calleeEnv, returnsVoid);
         }
         finally
         {
@@ -229,16 +234,19 @@ internal sealed partial class BodyLowerer
     /// Inlines a call to a local function of the method: its body is lowered with its parameters bound to the
     /// arguments and the variables it captures read as they stand at the call (C#'s semantics for reads).
     /// </summary>
-    private int InlineLocalFunction(IInvocationOperation call, IMethodSymbol callee, Env env)
+    private int InlineLocalFunction(IInvocationOperation call, IMethodSymbol callee, Env env) => InlineLocalFunctionLeaves(call, callee, env) is { Length: 1 } one ? one[0]
+        : throw UnsupportedExpr(call, $"The call '{Shorten(call.Syntax.ToString())}' as a number", "assign its struct result to a local and read its members");
+
+    private int[] InlineLocalFunctionLeaves(IInvocationOperation call, IMethodSymbol callee, Env env)
     {
-        if (callee.IsGenericMethod || !IsScalarResult(callee)
+        if (callee.IsGenericMethod || (!IsScalarResult(callee) && ShapeOf(callee.ReturnType) is null)
             || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not LocalFunctionStatementSyntax declaration
             || _compilation.GetSemanticModel(declaration.SyntaxTree).GetOperation(declaration, _ct) is not ILocalFunctionOperation { Body: { } body })
         {
             throw UnsupportedExpr(call, $"The call of the local function '{callee.Name}'",
                 $"give it a {RealName} (or int) result and a body, or move it out as a [Differentiable] static method");
         }
-        return InlineClosure(call, callee, body, env, $"The local function '{callee.Name}'");
+        return InlineClosureLeaves(call, callee, body, env, $"The local function '{callee.Name}'");
     }
 
     private bool IsScalarResult(IMethodSymbol callee) =>
@@ -249,7 +257,11 @@ internal sealed partial class BodyLowerer
     /// what it captures read as it stands at the call. One that assigns a captured variable is SG0011: the
     /// assignment would have to flow back out of the call.
     /// </summary>
-    private int InlineClosure(IInvocationOperation call, IMethodSymbol callee, IOperation body, Env env, string what)
+    private int InlineClosure(IInvocationOperation call, IMethodSymbol callee, IOperation body, Env env, string what) =>
+        InlineClosureLeaves(call, callee, body, env, what) is { Length: 1 } one ? one[0]
+            : throw UnsupportedExpr(call, $"The call '{Shorten(call.Syntax.ToString())}' as a number", "assign its struct result to a local and read its members");
+
+    private int[] InlineClosureLeaves(IInvocationOperation call, IMethodSymbol callee, IOperation body, Env env, string what)
     {
         CheckRecursion(call, callee);
         foreach (IOperation write in body.Descendants().Where(d => d is ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation))
@@ -270,7 +282,7 @@ internal sealed partial class BodyLowerer
 
         // What it captures, as it stands at the call; its parameters bound to the arguments.
         var calleeEnv = new Env();
-        foreach (KeyValuePair<ISymbol, int> kv in env.Scalars) calleeEnv.Scalars[kv.Key] = kv.Value;
+        foreach (KeyValuePair<VarKey, int> kv in env.Scalars) calleeEnv.Scalars[kv.Key] = kv.Value;
         foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays) calleeEnv.Arrays[kv.Key] = kv.Value;
         foreach (IArgumentOperation argument in call.Arguments)
         {
@@ -280,10 +292,9 @@ internal sealed partial class BodyLowerer
             {
                 throw UnsupportedExpr(argument, $"The {argument.Parameter.RefKind.ToString().ToLowerInvariant()} argument '{Shorten(argument.Syntax.ToString())}'", "pass it by value");
             }
-            if (IsArrayLike(parameter.Type) || IsIntArrayLike(parameter.Type)) calleeEnv.Arrays[parameter] = Array(argument.Value, env);
-            else calleeEnv.Scalars[parameter] = Scalar(argument.Value, env);
+            BindParameter(parameter, argument.Value, calleeEnv, env, argument);
         }
-        return LowerInlined(callee, body, calleeEnv);
+        return ResultOf(callee, LowerInlined(callee, body, calleeEnv), calleeEnv, call);
     }
 
     /// <summary>Whether <paramref name="owner"/> is <paramref name="callee"/> or a lambda or local function inside it.</summary>

@@ -24,6 +24,12 @@ internal sealed partial class BodyLowerer
             _b.NameValue(value, local.Name);
             return;
         }
+        if (ShapeOf(local.Type) is { } shape)
+        {
+            if (init is null) return; // assigned later
+            WriteVariable(local, "", shape, Converted(shape, Composite(init, env), init), env);
+            return;
+        }
         if (local.Type.SpecialType == SpecialType.System_String)
         {
             DeclareString(declarator, init, env);

@@ -52,6 +52,8 @@ internal sealed partial class BodyLowerer
             case ISwitchExpressionOperation switchExpression: return SwitchArms(Scalar(switchExpression.Value, env), switchExpression, 0, env);
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:
                 return LowerExpression(op, env);
+            case IFieldReferenceOperation or IPropertyReferenceOperation when ScalarMember((IMemberReferenceOperation)op, env) is int memberValue:
+                return memberValue;
             case IFieldReferenceOperation field when IsOwnField(field) && env.Scalars.TryGetValue(field.Field, out int fieldValue):
                 return fieldValue;
             case IFieldReferenceOperation field:
@@ -150,6 +152,7 @@ internal sealed partial class BodyLowerer
     private int Binary(IBinaryOperation binary, Env env)
     {
         if (binary.IsLifted) throw UnsupportedExpr(binary, $"The nullable operation '{Shorten(binary.Syntax.ToString())}'", "use double, int and bool values, which are never null");
+        if (binary.OperatorMethod is { } method && ShapeOf(method.ContainingType) is not null) return One(OperatorLeaves(method, binary.LeftOperand, binary.RightOperand, env, binary), binary);
         if (binary.OperatorMethod is not null)
         {
             throw UnsupportedExpr(binary, $"The user-defined operator '{OperatorToken(binary)}' in '{Shorten(binary.Syntax.ToString())}'",
@@ -226,6 +229,7 @@ internal sealed partial class BodyLowerer
 
     private int Unary(IUnaryOperation unary, Env env)
     {
+        if (unary.OperatorMethod is { } method && ShapeOf(method.ContainingType) is not null) return One(OperatorLeaves(method, unary.Operand, null, env, unary), unary);
         if (unary.OperatorMethod is not null || unary.IsLifted) throw UnsupportedUnary(unary);
         int a = Scalar(unary.Operand, env);
         return unary.OperatorKind switch
@@ -252,6 +256,24 @@ internal sealed partial class BodyLowerer
     }
 
     /// <summary><c>c ? a : b</c> as a real branch: only the taken side is evaluated.</summary>
+    private int[] BranchLeaves(int condition, Func<Env, int[]> whenTrue, Func<Env, int[]> whenFalse, Env env)
+    {
+        if (_b.TryGetConst(condition, out double known)) return known != 0 ? whenTrue(env) : whenFalse(env);
+        Env thenEnv = env.Clone(), elseEnv = env.Clone();
+        _b.PushBlock();
+        int[] a = whenTrue(thenEnv);
+        Block thenBlock = _b.PopBlock();
+        _b.PushBlock();
+        int[] b = whenFalse(elseEnv);
+        Block elseBlock = _b.PopBlock();
+        var phis = new List<Phi>();
+        var result = new int[a.Length];
+        for (int i = 0; i < a.Length; i++) result[i] = a[i] == b[i] ? a[i] : MakePhi(phis, a[i], b[i], null);
+        MergeInto(env, thenEnv, elseEnv, phis);
+        _b.AddIf(condition, thenBlock, elseBlock, phis);
+        return result;
+    }
+
     private int Conditional(IConditionalOperation conditional, Env env) =>
         Branch(Scalar(conditional.Condition, env), e => Scalar(conditional.WhenTrue, e), e => Scalar(conditional.WhenFalse!, e), env);
 
@@ -310,28 +332,20 @@ internal sealed partial class BodyLowerer
     }
 
     /// <summary>A real two-way branch on <paramref name="condition"/>: only the taken side is lowered into code that runs.</summary>
-    private int Branch(int condition, Func<Env, int> whenTrue, Func<Env, int> whenFalse, Env env)
-    {
-        if (_b.TryGetConst(condition, out double known)) return known != 0 ? whenTrue(env) : whenFalse(env);
-        Env thenEnv = env.Clone(), elseEnv = env.Clone();
-        _b.PushBlock();
-        int a = whenTrue(thenEnv);
-        Block thenBlock = _b.PopBlock();
-        _b.PushBlock();
-        int b = whenFalse(elseEnv);
-        Block elseBlock = _b.PopBlock();
-        var phis = new List<Phi>();
-        int result = a == b ? a : MakePhi(phis, a, b, null);
-        MergeInto(env, thenEnv, elseEnv, phis);
-        _b.AddIf(condition, thenBlock, elseBlock, phis);
-        return result;
-    }
+    private int Branch(int condition, Func<Env, int> whenTrue, Func<Env, int> whenFalse, Env env) =>
+        BranchLeaves(condition, e => new[] { whenTrue(e) }, e => new[] { whenFalse(e) }, env)[0];
 
     /// <summary>Assignments, compound assignments and ++/--, as statements or as expressions; returns the value stored.</summary>
     private int LowerExpression(IOperation op, Env env)
     {
         switch (op)
         {
+            case ISimpleAssignmentOperation assign when ShapeOf(assign.Target.Type) is not null:
+                return StoreComposite(assign.Target, Composite(assign.Value, env), env, op).FirstOrDefault();
+            case ICompoundAssignmentOperation { OperatorMethod: { } method } compound when ShapeOf(compound.Target.Type) is not null:
+                return StoreComposite(compound.Target, OperatorLeaves(method, compound.Target, compound.Value, env, compound), env, op).FirstOrDefault();
+            case IDeconstructionAssignmentOperation deconstruction:
+                return LowerDeconstruction(deconstruction, env);
             case ISimpleAssignmentOperation assign:
                 CheckNotReassigned(assign);
                 return Store(assign.Target, Scalar(assign.Value, env), env, op);
@@ -388,6 +402,8 @@ internal sealed partial class BodyLowerer
                 return StoreElement(Array(element.ArrayReference, env), element.Indices, value, env, statement, element.ArrayReference);
             case IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } instance } indexer when IsSpan(instance.Type):
                 return StoreElement(Array(instance, env), indexer.Arguments.Select(a => a.Value).ToList(), value, env, statement, instance);
+            case IFieldReferenceOperation or IPropertyReferenceOperation when TryStoreMember(target, value, env, statement):
+                return value;
             default:
                 throw target is IFieldReferenceOperation or IPropertyReferenceOperation
                     ? UnsupportedExpr(statement, $"Assigning to the member '{Shorten(target.Syntax.ToString())}'", "assign to a local instead: a [Differentiable] method must not change state")

@@ -41,8 +41,23 @@ internal sealed partial class BodyLowerer
     private readonly Dictionary<IMethodSymbol, string> _lambdaNames = new(SymbolEqualityComparer.Default);
 
     /// <summary>A callee's name in source comments: a lambda is named after its local.</summary>
-    private string CalleeName(IMethodSymbol callee) =>
-        callee.MethodKind == MethodKind.AnonymousFunction && _lambdaNames.TryGetValue(callee, out string? name) ? name : callee.Name;
+    private string CalleeName(IMethodSymbol callee) => callee.MethodKind switch
+    {
+        MethodKind.AnonymousFunction when _lambdaNames.TryGetValue(callee, out string? name) => name,
+        // A struct's members by the names the source gives them: operator +, the getter of Norm, new P.
+        MethodKind.UserDefinedOperator or MethodKind.Conversion => callee.ContainingType.Name + "." + OperatorText(callee.Name),
+        MethodKind.PropertyGet => callee.ContainingType.Name + "." + ((IPropertySymbol)callee.AssociatedSymbol!).Name,
+        MethodKind.Constructor => "new " + callee.ContainingType.Name,
+        _ when !callee.IsStatic && callee.ContainingType.IsValueType => callee.ContainingType.Name + "." + callee.Name,
+        _ => callee.Name,
+    };
+
+    private static string OperatorText(string name) => name switch
+    {
+        "op_Addition" => "operator +", "op_Subtraction" => "operator -", "op_Multiply" => "operator *", "op_Division" => "operator /",
+        "op_UnaryNegation" => "operator -", "op_UnaryPlus" => "operator +", "op_Equality" => "operator ==", "op_Inequality" => "operator !=",
+        _ => name,
+    };
 
     /// <summary><c>f(x)</c> for a delegate local <c>f</c> holding a lambda: the lambda's body inlined.</summary>
     private int InlineLambda(IInvocationOperation call, Env env)

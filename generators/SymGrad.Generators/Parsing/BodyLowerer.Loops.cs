@@ -74,7 +74,7 @@ internal sealed partial class BodyLowerer
             // iteration of the loop (a break there sets the flag the loop then tests, a continue goes to c).
             if (ContainsReturn(loop.Body) || Breaks(loop, loop.Body)) env.Scalars[loop.ExitLabel] = _b.Bool(false);
             if (ContainsReturn(loop.Body)) OpenReturnSlots(env);
-            var outside = new HashSet<ISymbol>(env.Scalars.Keys.Concat(env.Arrays.Keys), SymbolEqualityComparer.Default);
+            var outside = new HashSet<ISymbol>(env.Scalars.Keys.Select(k => k.Symbol).Concat(env.Arrays.Keys), SymbolEqualityComparer.Default);
             _loopDepth++;
             _keptLoops.Push(loop);
             try
@@ -87,10 +87,9 @@ internal sealed partial class BodyLowerer
                 _loopDepth--;
             }
             // The body's own locals end with the first iteration: left in scope, the loop would carry them from it.
-            foreach (ISymbol local in env.Scalars.Keys.Concat(env.Arrays.Keys).OfType<ILocalSymbol>().Where(l => !outside.Contains(l)).ToList())
+            foreach (ISymbol local in env.Scalars.Keys.Select(k => k.Symbol).Concat(env.Arrays.Keys).OfType<ILocalSymbol>().Where(l => !outside.Contains(l)).ToList())
             {
-                env.Scalars.Remove(local);
-                env.Arrays.Remove(local);
+                env.Forget(local);
             }
         }
         KeepLoop(loop, loop.Condition, loop.Body, System.Array.Empty<IOperation>(), env);
@@ -208,26 +207,30 @@ internal sealed partial class BodyLowerer
             throw new LoweringException(DiagnosticDescriptors.UnsupportedLoop, condition.Syntax.GetLocation(), $"its condition '{Shorten(condition.Syntax.ToString())}' assigns a variable");
         }
         SetOrigin(loop);
-        var carried = env.Scalars.Keys.Where(assigned.Contains).OrderBy(s => s.Name, System.StringComparer.Ordinal).ToList();
-        if (breaks && !carried.Contains(own.ExitLabel, SymbolEqualityComparer.Default)) carried.Add(own.ExitLabel);
+        // A struct variable assigned in the loop carries each of its numbers.
+        var carried = env.Scalars.Keys.Where(k => assigned.Contains(k.Symbol)).OrderBy(k => k.Symbol.Name, System.StringComparer.Ordinal).ThenBy(k => k.Member, System.StringComparer.Ordinal).ToList();
+        if (breaks && !carried.Contains(VarKey.Of(own.ExitLabel))) carried.Add(VarKey.Of(own.ExitLabel));
         Env bodyEnv = env.Clone();
-        var ids = new Dictionary<ISymbol, int>(SymbolEqualityComparer.Default);
-        foreach (ISymbol symbol in carried)
+        var ids = new Dictionary<VarKey, int>();
+        foreach (VarKey key in carried)
         {
-            int id = _b.LoopVariable(_b.TypeOf(env.Scalars[symbol]), VariableName(symbol));
-            ids[symbol] = id;
-            bodyEnv.Scalars[symbol] = id;
+            int id = _b.LoopVariable(_b.TypeOf(env.Scalars[key]), VariableName(key));
+            ids[key] = id;
+            bodyEnv.Scalars[key] = id;
         }
         // A variable first assigned in the loop (declared before it, unassigned) is each iteration's own.
-        foreach (ISymbol symbol in assigned.Where(s => !env.Scalars.ContainsKey(s) && !env.Arrays.ContainsKey(s))) bodyEnv.Scalars.Remove(symbol);
+        foreach (ISymbol symbol in assigned.Where(s => !env.Scalars.Keys.Any(k => SymbolEqualityComparer.Default.Equals(k.Symbol, s)) && !env.Arrays.ContainsKey(s)).ToList())
+        {
+            foreach (VarKey key in bodyEnv.Scalars.Keys.Where(k => SymbolEqualityComparer.Default.Equals(k.Symbol, symbol)).ToList()) bodyEnv.Scalars.Remove(key);
+        }
 
         // foreach: the index is the loop's own variable, counting over the collection's elements.
         int index = each is null ? -1 : _b.LoopVariable(ValType.Int, each.Value.Control.Name + "Index");
-        if (index >= 0) ids[each!.Value.Control] = index;
+        if (index >= 0) ids[VarKey.Of(each!.Value.Control)] = index;
 
         _b.PushBlock();
         SetOrigin(condition ?? loop);
-        int notBroken = breaks ? _b.Unary(Op.Not, ids[own.ExitLabel]) : -1;
+        int notBroken = breaks ? _b.Unary(Op.Not, ids[VarKey.Of(own.ExitLabel)]) : -1;
         int cond = condition is not null ? Scalar(condition, bodyEnv) : _b.Compare(Op.Lt, index, Length(each!.Value.Array, 0));
         if (breaks) cond = _b.Binary(Op.And, notBroken, cond);
         Block header = _b.PopBlock();
@@ -291,11 +294,11 @@ internal sealed partial class BodyLowerer
 
         var vars = new List<LoopVar>();
         if (index >= 0) vars.Add(new LoopVar(index, ValType.Int, _b.Const(0, ValType.Int), indexNext, _b.NewId(), each!.Value.Control.Name + "Index"));
-        foreach (ISymbol symbol in carried)
+        foreach (VarKey key in carried)
         {
-            int id = ids[symbol], result = _b.NewId();
-            vars.Add(new LoopVar(id, _b.TypeOf(id), env.Scalars[symbol], bodyEnv.Scalars[symbol], result, VariableName(symbol)));
-            env.Scalars[symbol] = result;
+            int id = ids[key], result = _b.NewId();
+            vars.Add(new LoopVar(id, _b.TypeOf(id), env.Scalars[key], bodyEnv.Scalars[key], result, VariableName(key)));
+            env.Scalars[key] = result;
         }
         if (breaks) env.Scalars.Remove(own.ExitLabel);
         _b.Origin = OriginOf(loop);
@@ -307,6 +310,10 @@ internal sealed partial class BodyLowerer
         body.DescendantsAndSelf().OfType<IBranchOperation>().Any(b => b.BranchKind == BranchKind.Break && SymbolEqualityComparer.Default.Equals(b.Target, loop.ExitLabel));
 
     /// <summary>A source variable's name; a loop's break flag is <c>broken</c>, the return slots <c>returned</c> and <c>result</c>.</summary>
+    private static string VariableName(VarKey key) => key.Member.Length == 0 ? VariableName(key.Symbol)
+        : key.Symbol is IMethodSymbol ? key.Member.Replace("return.", "result_").Replace("this.", "").Replace('.', '_')
+        : VariableName(key.Symbol) + "_" + key.Member.Replace('.', '_');
+
     private static string VariableName(ISymbol symbol) => symbol switch
     {
         ILabelSymbol => "broken",
@@ -416,7 +423,7 @@ internal sealed partial class BodyLowerer
     }
 
     /// <summary>The locals (and local arrays, by element) an operation assigns anywhere inside it.</summary>
-    private static IEnumerable<ISymbol> Assigned(IOperation op)
+    private IEnumerable<ISymbol> Assigned(IOperation op)
     {
         foreach (IOperation d in op.DescendantsAndSelf())
         {
@@ -425,8 +432,24 @@ internal sealed partial class BodyLowerer
                 ISimpleAssignmentOperation a => a.Target,
                 ICompoundAssignmentOperation c => c.Target,
                 IIncrementOrDecrementOperation i => i.Target,
+                IDeconstructionAssignmentOperation t => t.Target,
                 _ => null,
             };
+            if (d is IDeconstructionAssignmentOperation && target is not null)
+            {
+                foreach (ILocalReferenceOperation each in target.DescendantsAndSelf().OfType<ILocalReferenceOperation>()) yield return each.Local;
+                continue;
+            }
+            // A member of a struct variable (p.X = ..., box.Min.Y += ...) assigns the variable.
+            while (target is IMemberReferenceOperation { Instance: { } instance } && ShapeOf(instance.Type) is not null)
+            {
+                if (instance is IInstanceReferenceOperation && _callStack.Count > 0)
+                {
+                    yield return _callStack.Peek();
+                    break;
+                }
+                target = instance;
+            }
             switch (target)
             {
                 case ILocalReferenceOperation local:

@@ -148,7 +148,7 @@ internal sealed partial class BodyLowerer
                 case IBlockOperation block:
                     work = Work.Prepend(block.Operations, work);
                     break;
-                case IMethodBodyOperation body:
+                case IMethodBodyBaseOperation body:
                     work = new Work((IOperation?)body.BlockBody ?? body.ExpressionBody!, work);
                     break;
                 case IEmptyOperation:
@@ -164,6 +164,10 @@ internal sealed partial class BodyLowerer
                     return true;
                 case IBranchOperation { BranchKind: BranchKind.Continue } next when _keptLoops.Count > 0 && SymbolEqualityComparer.Default.Equals(next.Target, _keptLoops.Peek().ContinueLabel):
                     return true; // the iteration ends here: the rest of the body is not lowered on this path
+                case IReturnOperation { ReturnedValue: { } value } ret when ShapeOf(_callStack.Peek().ReturnType) is { } shape:
+                    SetOrigin(op);
+                    ReturnComposite(ret, shape, env);
+                    return true;
                 case IReturnOperation ret:
                     SetOrigin(op);
                     int returned = ret.ReturnedValue is null ? _b.Const(0.0) : Scalar(ret.ReturnedValue, env); // return; in a void method
@@ -260,6 +264,7 @@ internal sealed partial class BodyLowerer
                 rt = re = thenEnv.Return ?? elseEnv.Return ?? _b.Const(0.0);
             }
             env.Return = MakePhi(phis, rt, re, "result");
+            MergeReturned(env, thenEnv, elseEnv, phis);
         }
         else
         {
@@ -359,7 +364,7 @@ internal sealed partial class BodyLowerer
     /// <summary>Variables assigned differently on the two paths get a phi; those declared inside a branch go out of scope.</summary>
     private void MergeInto(Env env, Env thenEnv, Env elseEnv, List<Phi> phis)
     {
-        foreach (KeyValuePair<ISymbol, int> kv in thenEnv.Scalars)
+        foreach (KeyValuePair<VarKey, int> kv in thenEnv.Scalars)
         {
             if (!elseEnv.Scalars.TryGetValue(kv.Key, out int other)) continue;
             env.Scalars[kv.Key] = kv.Value == other ? other : MakePhi(phis, kv.Value, other, VariableName(kv.Key));

@@ -76,12 +76,50 @@ internal sealed class ArrayBinding
 }
 
 /// <summary>
-/// The lowering environment: the current SSA value of every scalar variable and every element of every local
-/// array. A branch lowers with a clone; merging the two clones makes the phis.
+/// A scalar variable of the environment: a local, parameter or field (<see cref="Member"/> empty), or one number
+/// inside a struct, record or tuple variable (<see cref="Member"/> its path, <c>Min.X</c>, <c>Item2</c>): a value
+/// of a struct type is scalarised into its numbers, so branches and loops carry and merge them like any scalar.
+/// </summary>
+internal readonly struct VarKey : System.IEquatable<VarKey>
+{
+    public VarKey(ISymbol symbol, string member)
+    {
+        Symbol = symbol;
+        Member = member;
+    }
+
+    public ISymbol Symbol { get; }
+
+    /// <summary>The path of the number inside a struct variable, or empty for a scalar variable.</summary>
+    public string Member { get; }
+
+    public static VarKey Of(ISymbol symbol) => new(symbol, "");
+
+    public bool Equals(VarKey other) => SymbolEqualityComparer.Default.Equals(Symbol, other.Symbol) && Member == other.Member;
+
+    public override bool Equals(object? obj) => obj is VarKey other && Equals(other);
+
+    public override int GetHashCode() => SymbolEqualityComparer.Default.GetHashCode(Symbol) * 31 + Member.GetHashCode();
+}
+
+/// <summary>
+/// The lowering environment: the current SSA value of every scalar variable (and of every number of every struct
+/// variable) and every element of every local array. A branch lowers with a clone; merging the two clones makes
+/// the phis.
 /// </summary>
 internal sealed class Env
 {
-    public Dictionary<ISymbol, int> Scalars { get; } = new(SymbolEqualityComparer.Default);
+    public ScalarMap Scalars { get; } = new();
+
+    /// <summary>Forgets a variable, and every number of it when it is a struct.</summary>
+    public void Forget(ISymbol symbol)
+    {
+        foreach (VarKey key in new List<VarKey>(Scalars.Keys))
+        {
+            if (SymbolEqualityComparer.Default.Equals(key.Symbol, symbol)) Scalars.Remove(key);
+        }
+        Arrays.Remove(symbol);
+    }
     public Dictionary<ISymbol, ArrayBinding> Arrays { get; } = new(SymbolEqualityComparer.Default);
 
     /// <summary>The value returned, once a return statement has been lowered on this path.</summary>
@@ -90,7 +128,7 @@ internal sealed class Env
     public Env Clone()
     {
         var copy = new Env { Return = Return };
-        foreach (KeyValuePair<ISymbol, int> kv in Scalars) copy.Scalars[kv.Key] = kv.Value;
+        foreach (KeyValuePair<VarKey, int> kv in Scalars) copy.Scalars[kv.Key] = kv.Value;
         // Names of one array (`var b = a;`) must stay names of one array in the copy: clone each array once.
         var clones = new Dictionary<LocalArray, ArrayBinding>(ReferenceComparer<LocalArray>.Instance);
         foreach (KeyValuePair<ISymbol, ArrayBinding> kv in Arrays)
@@ -105,6 +143,44 @@ internal sealed class Env
         }
         return copy;
     }
+}
+
+/// <summary>The scalar variables of an <see cref="Env"/>: indexed by a symbol (a scalar variable) or a <see cref="VarKey"/>.</summary>
+internal sealed class ScalarMap : IEnumerable<KeyValuePair<VarKey, int>>
+{
+    private readonly Dictionary<VarKey, int> _values = new();
+
+    public int this[ISymbol symbol]
+    {
+        get => _values[VarKey.Of(symbol)];
+        set => _values[VarKey.Of(symbol)] = value;
+    }
+
+    public int this[VarKey key]
+    {
+        get => _values[key];
+        set => _values[key] = value;
+    }
+
+    public bool TryGetValue(ISymbol symbol, out int value) => _values.TryGetValue(VarKey.Of(symbol), out value);
+
+    public bool TryGetValue(VarKey key, out int value) => _values.TryGetValue(key, out value);
+
+    public bool ContainsKey(ISymbol symbol) => _values.ContainsKey(VarKey.Of(symbol));
+
+    public bool ContainsKey(VarKey key) => _values.ContainsKey(key);
+
+    public bool Remove(ISymbol symbol) => _values.Remove(VarKey.Of(symbol));
+
+    public bool Remove(VarKey key) => _values.Remove(key);
+
+    public Dictionary<VarKey, int>.KeyCollection Keys => _values.Keys;
+
+    public Dictionary<VarKey, int>.Enumerator GetEnumerator() => _values.GetEnumerator();
+
+    IEnumerator<KeyValuePair<VarKey, int>> IEnumerable<KeyValuePair<VarKey, int>>.GetEnumerator() => _values.GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _values.GetEnumerator();
 }
 
 /// <summary>The statements still to lower on the current path, as an immutable list so branches can share a tail.</summary>

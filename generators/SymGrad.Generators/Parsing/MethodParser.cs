@@ -99,8 +99,14 @@ internal static class MethodParser
         }
 
         bool isVoid = method.ReturnsVoid;
-        Real real = RealOf(method);
-        if (method.ReturnType.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) && !isVoid)
+        var shapes = new StructShape.Cache();
+        // A method returning a struct, record or tuple of numbers is a building block: inlined where it is called,
+        // with no gradient of its own (its result is not one number). It is lowered all the same, so that what is
+        // wrong in it is reported on it.
+        StructShape? returned = shapes.Of(method.ReturnType);
+        bool buildingBlock = returned is not null;
+        Real real = returned?.Leaves.FirstOrDefault(l => BodyLowerer.IsReal(l.Type.SpecialType))?.Type.SpecialType == SpecialType.System_Single ? Real.Single : RealOf(method);
+        if (method.ReturnType.SpecialType is not (SpecialType.System_Double or SpecialType.System_Single) && !isVoid && !buildingBlock)
         {
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedReturnType, declaration.ReturnType.GetLocation(),
                 method.Name, method.ReturnType.ToDisplayString()));
@@ -108,9 +114,31 @@ internal static class MethodParser
         int output = OutputParameter(method, declaration, isVoid, ct, diagnostics);
 
         var kinds = new List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field)>();
+        var structLeaves = new Dictionary<int, StructInput>();
         foreach (IParameterSymbol p in method.Parameters)
         {
             ParamKind? kind = p.RefKind == RefKind.None ? KindOf(p.Type) : null;
+            if (kind is null && p.RefKind is RefKind.None or RefKind.In && shapes.Of(p.Type) is { } shape)
+            {
+                // A struct of numbers: each number is an input of the IR; the signatures take the struct (StructInputs).
+                bool noDerivativeStruct = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
+                if (!buildingBlock && StructParameterProblem(p, shape, real, noDerivativeStruct) is { } problem)
+                {
+                    Location loc = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct).GetLocation() ?? where;
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedStructParameter, loc, p.Name, p.Type.ToDisplayString(), problem));
+                    continue;
+                }
+                string typeName = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+                string writeBack = WriteBack(shape, shapes, "", "{0}");
+                for (int leaf = 0; leaf < shape.Leaves.Count; leaf++)
+                {
+                    structLeaves[kinds.Count] = new StructInput(Identifier(p.Name), typeName, p.RefKind == RefKind.In, shape.Leaves[leaf].Path, leaf, shape.Leaves.Count, writeBack)
+                        { IsBool = shape.Leaves[leaf].Type.SpecialType == SpecialType.System_Boolean, CrefType = CrefName(p.Type) };
+                    ParamKind leafKind = shape.Leaves[leaf].Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Boolean ? ParamKind.Int : ParamKind.Double;
+                    kinds.Add((p, leafKind, noDerivativeStruct, FieldSource.None));
+                }
+                continue;
+            }
             if (kind is null)
             {
                 Location loc = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct).GetLocation() ?? where;
@@ -129,6 +157,13 @@ internal static class MethodParser
             kinds.Add((p, kind.Value, noDerivative, FieldSource.None));
         }
         DerivativeModes modes = Modes(method, ct, diagnostics, output >= 0);
+        if (structLeaves.Count > 0 && (modes & ~DerivativeModes.Reverse) != 0 && !buildingBlock)
+        {
+            DerivativeModes others = modes & ~DerivativeModes.Reverse;
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModeNotAvailable, where, method.Name,
+                $"DerivativeModes.{others.ToString().Replace(", ", " | DerivativeModes.")} but takes the struct parameter '{structLeaves.Values.First().Param.TrimStart('@')}', " +
+                "for which only the gradient (DerivativeModes.Reverse) is generated so far; pass its numbers as double parameters for the other modes"));
+        }
         var suffixes = new List<string> { "Tape" };
         if (output >= 0)
         {
@@ -144,7 +179,7 @@ internal static class MethodParser
             if (modes.HasFlag(DerivativeModes.HessianVector) || modes.HasFlag(DerivativeModes.Hessian)) suffixes.Add("Hvp"); // a Hessian is made of them
             if (modes.HasFlag(DerivativeModes.Hessian)) suffixes.Add("Hessian");
         }
-        foreach (string suffix in suffixes)
+        foreach (string suffix in buildingBlock ? Enumerable.Empty<string>() : suffixes)
         {
             // The compilation the generator sees holds no generated code, so a member of that name is the user's.
             if (method.ContainingType is { } owner && owner.GetMembers(method.Name + suffix).Any(m => !m.IsImplicitlyDeclared))
@@ -160,6 +195,7 @@ internal static class MethodParser
         if (diagnostics.Count > 0) return new LoweringResult(null, diagnostics.ToEquatableArray());
         kinds.InsertRange(0, fields);
         if (output >= 0) output += fields.Count;
+        structLeaves = structLeaves.ToDictionary(kv => kv.Key + fields.Count, kv => kv.Value);
         // Lower the body with each parameter bound to its IR leaf. A local array that a loop turns out to index at run
         // time sends lowering back to the start with that array in memory (a few arrays at most: cheap).
         var memoryArrays = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
@@ -175,6 +211,13 @@ internal static class MethodParser
                 if (i == output)
                 {
                     env.Arrays[symbol] = lowerer.DeclareOutput(i, symbol.Name);
+                    continue;
+                }
+                if (structLeaves.TryGetValue(i, out StructInput? leafOf))
+                {
+                    // (A bool member only in a building block, lowered to be checked and never emitted.)
+                    ValType leafType = kind == ParamKind.Double ? ValType.Double : leafOf.IsBool ? ValType.Bool : ValType.Int;
+                    env.Scalars[new VarKey(symbol, leafOf.Path)] = lowerer.Builder.Param(i, leafType);
                     continue;
                 }
                 switch (kind)
@@ -196,6 +239,7 @@ internal static class MethodParser
             {
             }
         }
+        if (buildingBlock) return Empty;
         // A void method returns nothing: the paths' zeros (and the phis joining them) are left for dead code to remove.
         if (output >= 0) result = lowerer.Builder.Const(0.0);
         if (lowerer.Builder.TypeOf(result) == ValType.Int) result = lowerer.Builder.Unary(Op.IntToDouble, result);
@@ -214,6 +258,10 @@ internal static class MethodParser
         var parameters = kinds.Select((k, i) =>
         {
             extents.TryGetValue(i, out (int I, int J) e);
+            if (structLeaves.TryGetValue(i, out StructInput? leaf))
+            {
+                return new ParamSpec(Identifier(k.Symbol.Name + "_" + leaf.Path.Replace('.', '_')), k.Kind, k.NoDerivative, 0, 0) { Struct = leaf };
+            }
             return new ParamSpec(Identifier(k.Symbol.Name), k.Kind, k.NoDerivative, e.I, e.J) { IsOutput = i == output, Field = k.Field };
         }).ToEquatableArray();
 
@@ -324,6 +372,67 @@ internal static class MethodParser
     private static SpecialType SpecialOf(Real real) => real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double;
 
     /// <summary>How a parameter is passed; double and float alike (the method's real, <see cref="RealOf"/>).</summary>
+    /// <summary>A type as a cref names it: a tuple as the ValueTuple it is (a cref has no tuple syntax), generics in braces.</summary>
+    private static string CrefName(ITypeSymbol type) => type switch
+    {
+        INamedTypeSymbol { IsTupleType: true } tuple => "global::System.ValueTuple{" + string.Join(", ", tuple.TupleElements.Select(e => CrefName(e.Type))) + "}",
+        { SpecialType: not SpecialType.None } => type.ToDisplayString(),
+        _ => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace('<', '{').Replace('>', '}'),
+    };
+
+    /// <summary>Why a struct parameter cannot be taken, or null: its numbers must be the method's real or int, its gradient writable.</summary>
+    private static string? StructParameterProblem(IParameterSymbol p, StructShape shape, Real real, bool noDerivative)
+    {
+        if (shape.IsReference) return "a record class is a reference, and its gradient would be another object; make it a record struct, or pass its numbers as parameters";
+        foreach (StructLeaf leaf in shape.Leaves)
+        {
+            if (leaf.Type.SpecialType == SpecialType.System_Boolean) return $"its member {leaf.Path} is a bool; keep bools out of the structs a method takes, or pass the numbers as parameters";
+            if (BodyLowerer.IsReal(leaf.Type.SpecialType) && leaf.Type.SpecialType != SpecialOf(real))
+            {
+                return $"its member {leaf.Path} is a {(real == Real.Single ? "double" : "float")} in a {(real == Real.Single ? "float" : "double")} method; a method computes in one floating-point type (SG0019)";
+            }
+        }
+        if (!noDerivative && ReadOnlyMember(shape.Type) is { } member)
+        {
+            return $"its member {member} cannot be set, so the gradient cannot be written into a {shape.Type.Name}; make the member settable or init, or mark the parameter [NoDerivative]";
+        }
+        return null;
+    }
+
+    /// <summary>The first member that a <c>with</c> expression cannot set (a readonly field, a get-only property), or null.</summary>
+    private static string? ReadOnlyMember(ITypeSymbol type)
+    {
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple) return tuple.TupleElements.Select(e => ReadOnlyMember(e.Type)).FirstOrDefault(m => m is not null);
+        foreach (IFieldSymbol field in type.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst))
+        {
+            bool settable = field.AssociatedSymbol is IPropertySymbol property ? property.SetMethod is not null : !field.IsReadOnly;
+            if (!settable) return StructShape.MemberName(field);
+            if (field.Type.SpecialType == SpecialType.None && ReadOnlyMember(field.Type) is { } inner) return StructShape.MemberName(field) + "." + inner;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// The C# that builds a gradient struct from its leaves' adjoint locals: a tuple literal for a tuple,
+    /// <c>default(T) with { X = ..., Min = ... }</c> for a struct. <paramref name="leafFormat"/>'s {0} becomes the
+    /// leaf's path with '_' for '.', which the emitter turns into its adjoint local's name.
+    /// </summary>
+    private static string WriteBack(StructShape shape, StructShape.Cache shapes, string prefix, string leafFormat)
+    {
+        var type = (INamedTypeSymbol)shape.Type;
+        var parts = new List<(string Name, string Value)>();
+        IEnumerable<(string Name, ITypeSymbol Type)> members = type.IsTupleType
+            ? type.TupleElements.Select((e, i) => ("Item" + (i + 1), e.Type))
+            : type.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst).Select(f => (StructShape.MemberName(f), f.Type));
+        foreach ((string name, ITypeSymbol memberType) in members)
+        {
+            string path = prefix + name;
+            parts.Add((name, shapes.Of(memberType) is { } inner ? WriteBack(inner, shapes, path + ".", leafFormat) : "{" + path + "}"));
+        }
+        if (type.IsTupleType) return "(" + string.Join(", ", parts.Select(p => p.Value)) + ")";
+        return $"default({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}) with {{ " + string.Join(", ", parts.Select(p => p.Name + " = " + p.Value)) + " }";
+    }
+
     internal static ParamKind? KindOf(ITypeSymbol type) => type switch
     {
         { SpecialType: SpecialType.System_Double or SpecialType.System_Single } => ParamKind.Double,
