@@ -39,6 +39,7 @@ internal static class DiagnosticSources
         new("SG0017", "[Differentiable] public static void NoOutput(double x, Span<double> r) { r[0] = x; }", "void", "[Output]"),
         new("SG0018", "[Differentiable] public static double UsesBadRule(double x) => Sq(x) + 1;\n    public static double Sq(double x) => x * x;\n    [DerivativeOf(nameof(Sq))] public static (double, double) SqDerivative(double x) => (x, x);", "Sq", "'SqDerivative'"),
         new("SG0019", "[Differentiable] public static float HalfDouble(float x) => (float)(x * 0.5);", "x * 0.5", "is double in the float method"),
+        new("SG0020", "public struct Flag { public double X; public bool On; }\n    [Differentiable] public static double TakesFlag(Flag f) => f.X;", "Flag f", "is a bool"),
     ];
 
     /// <summary>The name of the (first) bad method of an entry.</summary>

@@ -16,5 +16,6 @@ SG0016 26:6 'NoMode' asks for no derivative at all (Modes = 0): ask for Derivati
 SG0017 27:36 'NoOutput' returns void and has no [Output] parameter: return a double, or write the results into a last parameter [Output] Span<double> r
 SG0018 28:68 The derivative rule 'SqDerivative' of 'Sq' must return a double: the derivative
 SG0019 31:73 'x * 0.5' is double in the float method 'HalfDouble': SymGrad computes a method, and its gradient, in one floating-point type; write float literals (0.5f), MathF and SymMathF functions, and float locals and arrays, or make the whole method double
-SG0001 34:86 'NotStatic' is an instance method of the struct 'InStruct': SymGrad differentiates static methods and instance methods of classes (whose fields it reads); make it static and pass the fields as parameters, or make 'InStruct' a class
-SG0002 35:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
+SG0020 33:53 The parameter 'f' of type 'Bad.Methods.Flag' cannot be differentiated: its member On is a bool; keep bools out of the structs a method takes, or pass the numbers as parameters
+SG0001 36:86 'NotStatic' is an instance method of the struct 'InStruct': SymGrad differentiates static methods and instance methods of classes (whose fields it reads); make it static and pass the fields as parameters, or make 'InStruct' a class
+SG0002 37:14 Type 'NotPartial' must be declared partial so that SymGrad can add the gradient of 'InNotPartial' beside it
