@@ -28,7 +28,7 @@ internal static class ArgumentChecks
         for (int i = 0; i < ir.Params.Count; i++)
         {
             ParamSpec p = ir.Params[i];
-            string name = p.Name, bare = name.TrimStart('@');
+            string name = p.Name, bare = p.Shown;
             if (p.Kind is ParamKind.Array or ParamKind.Array2D or ParamKind.IntArray)
             {
                 Header();
@@ -67,7 +67,7 @@ internal static class ArgumentChecks
     /// <summary>Argument <paramref name="d"/> must have parameter <paramref name="p"/>'s shape (nothing to check for a double).</summary>
     private static void CheckShape(CodeWriter w, ParamSpec p, string d, System.Action header)
     {
-        string name = p.Name, bare = name.TrimStart('@');
+        string name = p.Name, bare = p.Shown;
         if (p.Kind == ParamKind.Array2D)
         {
             header();

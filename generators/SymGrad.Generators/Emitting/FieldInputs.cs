@@ -46,10 +46,24 @@ internal static class FieldInputs
             w.Line($"if ({gradient} is null) throw new global::System.ArgumentNullException(nameof({gradient}));");
             w.Line($"if ((object){gradient} == this) throw new global::System.ArgumentException(\"{gradient} must be another instance than this: its fields are overwritten with the gradient.\", nameof({gradient}));");
         }
+        // The model objects the fields are read through (a layer in a field): each must exist, in the model and,
+        // for the fields the gradient receives, in the gradient.
+        foreach (string holder in Holders(ir, instance))
+        {
+            string reads = string.Join(", ", instance.Select(i => ir.Params[i].Shown).Where(s => s.StartsWith(holder + ".", System.StringComparison.Ordinal)));
+            w.Line($"if (this.{holder} is null) throw new global::System.InvalidOperationException(\"The field {holder} is null: the method reads {reads}.\");");
+        }
+        if (gradient is not null)
+        {
+            foreach (string holder in Holders(ir, instance.Where(adjoints.ContainsKey)))
+            {
+                w.Line($"if ({gradient}.{holder} is null) throw new global::System.ArgumentException(\"{gradient}.{holder} is null: the gradient needs the model's objects, of its shapes.\", nameof({gradient}));");
+            }
+        }
         foreach (int i in instance)
         {
             ParamSpec p = ir.Params[i];
-            w.Line($"{GradientEmitter.ParamType(p.Kind, real)} {p.Name} = this.{p.Name};");
+            w.Line($"{GradientEmitter.ParamType(p.Kind, real)} {p.Name} = this.{Access(p)};");
         }
         foreach (int i in instance)
         {
@@ -59,9 +73,9 @@ internal static class FieldInputs
             // empty span, so the checks below test the field itself.
             w.Line(p.Kind switch
             {
-                ParamKind.Double => $"ref {real.Name} {d} = ref {gradient}.{p.Name};",
-                ParamKind.Array2D => $"{real.Name}[,] {d} = {gradient}.{p.Name};",
-                _ => $"{real.Span} {d} = {gradient}.{p.Name};",
+                ParamKind.Double => $"ref {real.Name} {d} = ref {gradient}.{Access(p)};",
+                ParamKind.Array2D => $"{real.Name}[,] {d} = {gradient}.{Access(p)};",
+                _ => $"{real.Span} {d} = {gradient}.{Access(p)};",
             });
         }
         w.Line();
@@ -78,8 +92,8 @@ internal static class FieldInputs
         foreach (KeyValuePair<int, string> a in adjoints.Where(a => ir.Params[a.Key].IsField && ir.Params[a.Key].IsArrayLike))
         {
             ParamSpec p = ir.Params[a.Key];
-            string field = p.Name.TrimStart('@'), shape = p.Kind == ParamKind.Array2D ? "shape" : "length";
-            w.Line($"if ({gradient}.{p.Name} is null) throw new global::System.ArgumentException(\"{gradient}.{field} is null: the gradient needs arrays of the {shape}s of this one's.\", nameof({gradient}));");
+            string field = p.Shown, shape = p.Kind == ParamKind.Array2D ? "shape" : "length";
+            w.Line($"if ({gradient}.{Access(p)} is null) throw new global::System.ArgumentException(\"{gradient}.{field} is null: the gradient needs arrays of the {shape}s of this one's.\", nameof({gradient}));");
             w.Line(p.Kind == ParamKind.Array2D
                 ? $"if ({a.Value}.GetLength(0) != {p.Name}.GetLength(0) || {a.Value}.GetLength(1) != {p.Name}.GetLength(1)) "
                   + $"throw new global::System.ArgumentException(\"{gradient}.{field} must have the shape of {field} (\" + {p.Name}.GetLength(0) + \" x \" + {p.Name}.GetLength(1) + \").\", nameof({gradient}));"
@@ -89,7 +103,27 @@ internal static class FieldInputs
         if (any) w.Line();
     }
 
+    /// <summary>How the generated code reaches a field from this or the gradient: its name, or its path through model objects.</summary>
+    private static string Access(ParamSpec p) => p.FieldPath ?? p.Name;
+
+    /// <summary>The model objects on the fields' paths, outermost first (<c>Encoder</c>, then <c>Encoder.L1</c>).</summary>
+    private static IEnumerable<string> Holders(MethodIr ir, IEnumerable<int> fields)
+    {
+        var holders = new List<string>();
+        foreach (int i in fields)
+        {
+            if (ir.Params[i].FieldPath is not { } path) continue;
+            for (int dot = path.IndexOf('.'); dot >= 0; dot = path.IndexOf('.', dot + 1))
+            {
+                string holder = path.Substring(0, dot);
+                if (!holders.Contains(holder)) holders.Add(holder);
+            }
+        }
+        return holders.OrderBy(h => h.Count(c => c == '.')).ThenBy(h => h, System.StringComparer.Ordinal);
+    }
+
     /// <summary>The doc comment's reference to an input: a parameter's paramref, a field's see cref.</summary>
     public static string Reference(ParamSpec p) =>
-        p.IsField ? $"<see cref=\"{p.Name.TrimStart('@')}\"/>" : $"<paramref name=\"{p.Name.TrimStart('@')}\"/>";
+        p.FieldPath is { } path ? $"<c>{path}</c>" // a layer's field: a path, which a cref cannot name
+        : p.IsField ? $"<see cref=\"{p.Shown}\"/>" : $"<paramref name=\"{p.Name.TrimStart('@')}\"/>";
 }

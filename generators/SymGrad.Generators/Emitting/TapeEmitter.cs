@@ -42,6 +42,11 @@ internal sealed class TapeEmitter : ProgramEmitter
         string parameters = string.Join(", ", fields.Concat(FieldInputs.Own(ir)).Select(p => TapeType(p, RealType.Of(ir.Real)) + " " + p.Name));
         bool vector = spec.HasVectorOutput;
         w.Open($"{spec.Accessibility}{(spec.IsInstance ? "" : " static")} {(vector ? "void" : ValueType)} {spec.Name}Tape({parameters})");
+        // A constant field of a model object (a [NoDerivative] layer's weights) has no name of its own here: read it into one.
+        foreach (ParamSpec p in ir.Params.Where(p => p.FieldPath is not null && !p.IsDifferentiable))
+        {
+            w.Line($"{GradientEmitter.ParamType(p.Kind, RealType.Of(ir.Real))} {p.Name} = this.{p.FieldPath};");
+        }
         emitter.EmitBody(w);
         if (!vector) w.Line($"return {emitter.Operand(ir.Return, Prec.Conditional)};");
         w.Close();

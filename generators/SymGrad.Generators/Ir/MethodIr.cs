@@ -29,6 +29,15 @@ internal sealed record ParamSpec(string Name, ParamKind Kind, bool NoDerivative,
 
     public bool IsStructLeaf => Struct is not null;
 
+    /// <summary>
+    /// For a field of a model object held in a field of this (a layer's weights), its path from this: <c>L1.W</c>.
+    /// Null for a field of this itself, read by its name.
+    /// </summary>
+    public string? FieldPath { get; init; }
+
+    /// <summary>How messages and the generated code name the input: its path for a field of a model object, else its name.</summary>
+    public string Shown => FieldPath ?? Name.TrimStart('@');
+
     /// <summary>A field of the method's type rather than a parameter of the method.</summary>
     public bool IsField => Field != FieldSource.None;
 

@@ -165,6 +165,14 @@ internal sealed partial class BodyLowerer
         CheckRecursion(call, callee);
         // An instance callee on this (a model's layer method) reads the fields of the same object.
         bool onThis = !callee.IsStatic && call.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+        // Or on a model object held in a field (L1.Forward(x)): its fields are read under that field's path.
+        string thisPath = _thisPath;
+        if (!callee.IsStatic && call.Instance is IFieldReferenceOperation objectField && FieldReader.IsModelObject(objectField.Type)
+            && FieldReader.PathOf(objectField, _thisPath, false) is { } at)
+        {
+            onThis = true;
+            thisPath = at.Path + ".";
+        }
         if (!callee.IsStatic && !onThis || callee.IsGenericMethod || (callee.ReturnType.SpecialType != _realSpecial && ShapeOf(callee.ReturnType) is null)
             || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not MethodDeclarationSyntax declaration
             || (declaration.Body is null && declaration.ExpressionBody is null))
@@ -180,13 +188,22 @@ internal sealed partial class BodyLowerer
         var calleeEnv = new Env();
         // The fields and static data the method reads are bound once for every body inlined into it.
         foreach (KeyValuePair<VarKey, int> kv in env.Scalars.Where(kv => kv.Key.Symbol is IFieldSymbol or IPropertySymbol)) calleeEnv.Scalars[kv.Key] = kv.Value;
-        foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays.Where(kv => kv.Key is IFieldSymbol or IPropertySymbol)) calleeEnv.Arrays[kv.Key] = kv.Value;
+        foreach (KeyValuePair<VarKey, ArrayBinding> kv in env.Arrays.Where(kv => kv.Key.Symbol is IFieldSymbol or IPropertySymbol)) calleeEnv.Arrays[kv.Key] = kv.Value;
         BindArguments(call, calleeEnv, env, _ => new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), callee.ToDisplayString()));
         // Reported on the method itself (its name), not deep inside a callee.
         if (_b.Count > MaxInstructions) throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, _callStack.Last().Locations.FirstOrDefault(), _rootName, MaxInstructions.ToString());
         try
         {
-            return ResultOf(callee, LowerInlined(callee, body, calleeEnv), calleeEnv, call);
+            string outer = _thisPath;
+            _thisPath = thisPath;
+            try
+            {
+                return ResultOf(callee, LowerInlined(callee, body, calleeEnv), calleeEnv, call);
+            }
+            finally
+            {
+                _thisPath = outer;
+            }
         }
         catch (LoweringException inner) when (inner.Info.Id != DiagnosticDescriptors.Recursion.Id && inner.Info.Id != DiagnosticDescriptors.MethodTooLarge.Id)
         {
@@ -283,7 +300,7 @@ internal sealed partial class BodyLowerer
         // What it captures, as it stands at the call; its parameters bound to the arguments.
         var calleeEnv = new Env();
         foreach (KeyValuePair<VarKey, int> kv in env.Scalars) calleeEnv.Scalars[kv.Key] = kv.Value;
-        foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays) calleeEnv.Arrays[kv.Key] = kv.Value;
+        foreach (KeyValuePair<VarKey, ArrayBinding> kv in env.Arrays) calleeEnv.Arrays[kv.Key] = kv.Value;
         foreach (IArgumentOperation argument in call.Arguments)
         {
             // By position: a lambda's arguments name the delegate's Invoke parameters, not the lambda's own.

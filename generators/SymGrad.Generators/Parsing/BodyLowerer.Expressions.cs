@@ -54,7 +54,7 @@ internal sealed partial class BodyLowerer
                 return LowerExpression(op, env);
             case IFieldReferenceOperation or IPropertyReferenceOperation when ScalarMember((IMemberReferenceOperation)op, env) is int memberValue:
                 return memberValue;
-            case IFieldReferenceOperation field when IsOwnField(field) && env.Scalars.TryGetValue(field.Field, out int fieldValue):
+            case IFieldReferenceOperation field when FieldKey(field) is { } fieldKey && env.Scalars.TryGetValue(fieldKey, out int fieldValue):
                 return fieldValue;
             case IFieldReferenceOperation field:
                 throw UnsupportedExpr(op, $"Reading the field '{Shorten(field.Syntax.ToString())}' of another object or type",
@@ -73,7 +73,7 @@ internal sealed partial class BodyLowerer
             case IConversionOperation { Operand: var operand } when IsArrayLike(operand.Type) || IsIntArrayLike(operand.Type): return Array(operand, env);
             case ILocalReferenceOperation local when env.Arrays.TryGetValue(local.Local, out ArrayBinding? a): return a;
             case IParameterReferenceOperation param when env.Arrays.TryGetValue(param.Parameter, out ArrayBinding? p): return p;
-            case IFieldReferenceOperation field when IsOwnField(field) && env.Arrays.TryGetValue(field.Field, out ArrayBinding? f): return f;
+            case IFieldReferenceOperation field when FieldKey(field) is { } fieldKey && env.Arrays.TryGetValue(fieldKey, out ArrayBinding? f): return f;
             case IPropertyReferenceOperation { Property.IsStatic: true } data when env.Arrays.TryGetValue(data.Property, out ArrayBinding? d): return d;
             case IArrayElementReferenceOperation or IImplicitIndexerReferenceOperation or IInvocationOperation when Slice(op, env) is { } slice: return slice;
             default:
@@ -82,9 +82,19 @@ internal sealed partial class BodyLowerer
         }
     }
 
-    /// <summary>A field of <c>this</c> or a static one: the ones <see cref="FieldReader"/> binds (another object's are not).</summary>
-    private static bool IsOwnField(IFieldReferenceOperation field) =>
-        field.Instance is null or IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
+    /// <summary>
+    /// Where <see cref="FieldReader"/> bound a field read: a static one under its symbol, an instance one under its
+    /// path from the model (<c>W</c>, or <c>L1.W</c> for a layer's weights, also as <c>W</c> in the layer's own method
+    /// inlined on <c>L1</c>). Null for a field of anything else (another object's are not inputs).
+    /// </summary>
+    private VarKey? FieldKey(IFieldReferenceOperation field)
+    {
+        if (field.Field.IsStatic) return field.Instance is null ? VarKey.Of(field.Field) : null;
+        return FieldReader.PathOf(field, _thisPath, false) is { } at ? new VarKey(field.Field, at.Path) : null;
+    }
+
+    /// <summary>The path from the model of the object this is in the body being lowered: "" for the model, "L1." in a layer method called on L1.</summary>
+    private string _thisPath = "";
 
     private int ReadElement(IOperation op, ArrayBinding array, IReadOnlyList<IOperation> indices, Env env)
     {

@@ -74,7 +74,7 @@ internal sealed partial class BodyLowerer
             // iteration of the loop (a break there sets the flag the loop then tests, a continue goes to c).
             if (ContainsReturn(loop.Body) || Breaks(loop, loop.Body)) env.Scalars[loop.ExitLabel] = _b.Bool(false);
             if (ContainsReturn(loop.Body)) OpenReturnSlots(env);
-            var outside = new HashSet<ISymbol>(env.Scalars.Keys.Select(k => k.Symbol).Concat(env.Arrays.Keys), SymbolEqualityComparer.Default);
+            var outside = new HashSet<ISymbol>(env.Scalars.Keys.Select(k => k.Symbol).Concat(env.Arrays.Keys.Select(k => k.Symbol)), SymbolEqualityComparer.Default);
             _loopDepth++;
             _keptLoops.Push(loop);
             try
@@ -87,7 +87,7 @@ internal sealed partial class BodyLowerer
                 _loopDepth--;
             }
             // The body's own locals end with the first iteration: left in scope, the loop would carry them from it.
-            foreach (ISymbol local in env.Scalars.Keys.Select(k => k.Symbol).Concat(env.Arrays.Keys).OfType<ILocalSymbol>().Where(l => !outside.Contains(l)).ToList())
+            foreach (ISymbol local in env.Scalars.Keys.Select(k => k.Symbol).Concat(env.Arrays.Keys.Select(k => k.Symbol)).OfType<ILocalSymbol>().Where(l => !outside.Contains(l)).ToList())
             {
                 env.Forget(local);
             }

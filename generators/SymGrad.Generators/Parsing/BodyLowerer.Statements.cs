@@ -370,7 +370,7 @@ internal sealed partial class BodyLowerer
             env.Scalars[kv.Key] = kv.Value == other ? other : MakePhi(phis, kv.Value, other, VariableName(kv.Key));
         }
         var merged = new HashSet<LocalArray>(ReferenceComparer<LocalArray>.Instance);
-        foreach (KeyValuePair<ISymbol, ArrayBinding> kv in env.Arrays.ToList())
+        foreach (KeyValuePair<VarKey, ArrayBinding> kv in env.Arrays.ToList())
         {
             if (kv.Value.Local is not { } local || !merged.Add(local)) continue; // an alias of an array already merged
             LocalArray t = thenEnv.Arrays[kv.Key].Local!, e = elseEnv.Arrays[kv.Key].Local!;

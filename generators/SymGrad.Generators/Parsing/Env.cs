@@ -109,7 +109,7 @@ internal readonly struct VarKey : System.IEquatable<VarKey>
 /// </summary>
 internal sealed class Env
 {
-    public ScalarMap Scalars { get; } = new();
+    public VarMap<int> Scalars { get; } = new();
 
     /// <summary>Forgets a variable, and every number of it when it is a struct.</summary>
     public void Forget(ISymbol symbol)
@@ -120,7 +120,7 @@ internal sealed class Env
         }
         Arrays.Remove(symbol);
     }
-    public Dictionary<ISymbol, ArrayBinding> Arrays { get; } = new(SymbolEqualityComparer.Default);
+    public VarMap<ArrayBinding> Arrays { get; } = new();
 
     /// <summary>The value returned, once a return statement has been lowered on this path.</summary>
     public int? Return { get; set; }
@@ -131,7 +131,7 @@ internal sealed class Env
         foreach (KeyValuePair<VarKey, int> kv in Scalars) copy.Scalars[kv.Key] = kv.Value;
         // Names of one array (`var b = a;`) must stay names of one array in the copy: clone each array once.
         var clones = new Dictionary<LocalArray, ArrayBinding>(ReferenceComparer<LocalArray>.Instance);
-        foreach (KeyValuePair<ISymbol, ArrayBinding> kv in Arrays)
+        foreach (KeyValuePair<VarKey, ArrayBinding> kv in Arrays)
         {
             if (kv.Value.Local is not { } local)
             {
@@ -145,26 +145,29 @@ internal sealed class Env
     }
 }
 
-/// <summary>The scalar variables of an <see cref="Env"/>: indexed by a symbol (a scalar variable) or a <see cref="VarKey"/>.</summary>
-internal sealed class ScalarMap : IEnumerable<KeyValuePair<VarKey, int>>
+/// <summary>
+/// Variables of an <see cref="Env"/> (numbers, or arrays): indexed by a symbol (a local, parameter or field of this)
+/// or a <see cref="VarKey"/> (a number of a struct variable, a field of a model object).
+/// </summary>
+internal sealed class VarMap<T> : IEnumerable<KeyValuePair<VarKey, T>>
 {
-    private readonly Dictionary<VarKey, int> _values = new();
+    private readonly Dictionary<VarKey, T> _values = new();
 
-    public int this[ISymbol symbol]
+    public T this[ISymbol symbol]
     {
         get => _values[VarKey.Of(symbol)];
         set => _values[VarKey.Of(symbol)] = value;
     }
 
-    public int this[VarKey key]
+    public T this[VarKey key]
     {
         get => _values[key];
         set => _values[key] = value;
     }
 
-    public bool TryGetValue(ISymbol symbol, out int value) => _values.TryGetValue(VarKey.Of(symbol), out value);
+    public bool TryGetValue(ISymbol symbol, out T value) => _values.TryGetValue(VarKey.Of(symbol), out value!);
 
-    public bool TryGetValue(VarKey key, out int value) => _values.TryGetValue(key, out value);
+    public bool TryGetValue(VarKey key, out T value) => _values.TryGetValue(key, out value!);
 
     public bool ContainsKey(ISymbol symbol) => _values.ContainsKey(VarKey.Of(symbol));
 
@@ -174,11 +177,11 @@ internal sealed class ScalarMap : IEnumerable<KeyValuePair<VarKey, int>>
 
     public bool Remove(VarKey key) => _values.Remove(key);
 
-    public Dictionary<VarKey, int>.KeyCollection Keys => _values.Keys;
+    public Dictionary<VarKey, T>.KeyCollection Keys => _values.Keys;
 
-    public Dictionary<VarKey, int>.Enumerator GetEnumerator() => _values.GetEnumerator();
+    public Dictionary<VarKey, T>.Enumerator GetEnumerator() => _values.GetEnumerator();
 
-    IEnumerator<KeyValuePair<VarKey, int>> IEnumerable<KeyValuePair<VarKey, int>>.GetEnumerator() => _values.GetEnumerator();
+    IEnumerator<KeyValuePair<VarKey, T>> IEnumerable<KeyValuePair<VarKey, T>>.GetEnumerator() => _values.GetEnumerator();
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => _values.GetEnumerator();
 }

@@ -17,46 +17,64 @@ namespace SymGrad.Generators.Parsing;
 /// </summary>
 internal static class FieldReader
 {
-    public static List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field)> Read(
+    public static List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field, string? Path)> Read(
         IMethodSymbol method, IOperation body, Compilation compilation, Real real, DerivativeModes modes, Location where, List<DiagnosticInfo> diagnostics, CancellationToken ct)
     {
-        var found = new List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field)>();
+        var found = new List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field, string? Path)>();
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
-        List<IOperation> bodies = WithCallees(method, body, compilation, ct);
-        foreach (IFieldReferenceOperation read in bodies.SelectMany(b => b.DescendantsAndSelf()).OfType<IFieldReferenceOperation>())
+        var seenPaths = new HashSet<string>();
+        List<(IOperation Body, string Prefix, bool Frozen)> bodies = WithCallees(method, body, compilation, ct);
+        foreach ((IOperation scanned, string prefix, bool frozen) in bodies)
         {
-            ct.ThrowIfCancellationRequested();
-            IFieldSymbol field = read.Field;
-            if (field.IsConst || InNameOf(read) || !IsOwn(method, read) || !seen.Add(field)) continue;
-            Location at = read.Syntax.GetLocation();
-            ParamKind? kind = MethodParser.KindOf(field.Type);
-            SpecialType element = BodyLowerer.ElementSpecialType(field.Type);
-            if (kind is null or ParamKind.Span or ParamKind.ReadOnlySpan or ParamKind.IntReadOnlySpan)
+            foreach (IFieldReferenceOperation read in scanned.DescendantsAndSelf().OfType<IFieldReferenceOperation>())
             {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, at,
-                    $"Reading the field '{field.Name}' of type '{field.Type.ToDisplayString()}'",
-                    "fields of type double, int, double[], double[,] and int[] (or float) are read as inputs; pass anything else, or its numbers, as parameters"));
-                continue;
+                ct.ThrowIfCancellationRequested();
+                IFieldSymbol field = read.Field;
+                if (field.IsConst || InNameOf(read)) continue;
+                // A field of this, or of a model object held in a field of this (L1.W): its path from this.
+                (string Path, bool Frozen)? at = field.IsStatic ? null : PathOf(read, prefix, frozen);
+                if (!field.IsStatic && (method.IsStatic || at is null)) continue;
+                if (field.IsStatic && (!IsOwnType(method, field.ContainingType) || !seen.Add(field))) continue;
+                if (at is { } p0 && !seenPaths.Add(p0.Path)) continue;
+                Location location = read.Syntax.GetLocation();
+                if (IsModelObject(field.Type))
+                {
+                    continue; // followed: its own fields are the inputs, where the method reads them
+                }
+                ParamKind? kind = MethodParser.KindOf(field.Type);
+                SpecialType element = BodyLowerer.ElementSpecialType(field.Type);
+                if (kind is null or ParamKind.Span or ParamKind.ReadOnlySpan or ParamKind.IntReadOnlySpan)
+                {
+                    string advice = field.Type is IArrayTypeSymbol { ElementType: var objects } && IsModelObject(objects)
+                        ? $"arrays of model objects are not followed yet; hold each {objects.Name} in a field of its own ({objects.Name} L1, L2), whose fields are then read as inputs"
+                        : "fields of type double, int, double[], double[,] and int[] (or float), and fields holding model objects whose fields are such, are read as inputs; pass anything else, or its numbers, as parameters";
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
+                        $"Reading the field '{field.Name}' of type '{field.Type.ToDisplayString()}'", advice));
+                    continue;
+                }
+                if (BodyLowerer.IsReal(element) && element != (real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MixedPrecision, location, $"The field '{field.Name}'",
+                        real == Real.Single ? "double" : "float", real == Real.Single ? "float" : "double", method.Name, BodyLowerer.MixedAdvice(real)));
+                    continue;
+                }
+                string name = at is { } named ? named.Path.Replace('.', '_') : field.Name;
+                if (method.Parameters.Any(p => p.Name == name))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
+                        $"Reading the field '{(at?.Path ?? field.Name)}' in a method with a parameter named '{name}'",
+                        "rename the parameter: the generated code reads the field into a local of that name"));
+                    continue;
+                }
+                // A readonly field is a constant table of the model (and cannot be written in the gradient instance
+                // either); so is every field of a model object held in a [NoDerivative] field.
+                bool noDerivative = field.IsStatic || field.IsReadOnly || (at?.Frozen ?? false)
+                    || field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
+                found.Add((field, kind.Value, noDerivative, field.IsStatic ? FieldSource.Static : FieldSource.Instance, at?.Path));
             }
-            if (BodyLowerer.IsReal(element) && element != (real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MixedPrecision, at, $"The field '{field.Name}'",
-                    real == Real.Single ? "double" : "float", real == Real.Single ? "float" : "double", method.Name, BodyLowerer.MixedAdvice(real)));
-                continue;
-            }
-            if (method.Parameters.Any(p => p.Name == field.Name))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, at,
-                    $"Reading the field '{field.Name}' in a method with a parameter of the same name",
-                    "rename the parameter: the generated code reads the field by its name"));
-                continue;
-            }
-            // A readonly field is a constant table of the model (and cannot be written in the gradient instance either).
-            bool noDerivative = field.IsStatic || field.IsReadOnly || field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
-            found.Add((field, kind.Value, noDerivative, field.IsStatic ? FieldSource.Static : FieldSource.Instance));
         }
         // Static ReadOnlySpan<double> properties of the type (static ReadOnlySpan<double> Data => [1.0, 2.0]): constant data.
-        foreach (IPropertyReferenceOperation read in bodies.SelectMany(b => b.DescendantsAndSelf()).OfType<IPropertyReferenceOperation>())
+        foreach (IPropertyReferenceOperation read in bodies.SelectMany(b => b.Body.DescendantsAndSelf()).OfType<IPropertyReferenceOperation>())
         {
             ct.ThrowIfCancellationRequested();
             IPropertySymbol property = read.Property;
@@ -71,15 +89,20 @@ internal static class FieldReader
                     real == Real.Single ? "double" : "float", real == Real.Single ? "float" : "double", method.Name, BodyLowerer.MixedAdvice(real)));
                 continue;
             }
-            found.Add((property, kind.Value, true, FieldSource.Static));
+            found.Add((property, kind.Value, true, FieldSource.Static, null));
         }
         // In declaration order, as a reader lists a model's weights (and the tape twin takes their leaves).
+        // A layer's fields come where the model declares the layer, in the layer's own order (L1.W, L1.B, L2.W, ...).
         found.Sort((a, b) =>
         {
-            (string fileA, int atA) = DeclarationOrder(a.Symbol);
-            (string fileB, int atB) = DeclarationOrder(b.Symbol);
-            int byFile = string.CompareOrdinal(fileA, fileB);
-            return byFile != 0 ? byFile : atA.CompareTo(atB);
+            List<(string File, int At)> orderA = PathOrder(method.ContainingType, a.Symbol, a.Path), orderB = PathOrder(method.ContainingType, b.Symbol, b.Path);
+            for (int i = 0; i < System.Math.Min(orderA.Count, orderB.Count); i++)
+            {
+                int byFile = string.CompareOrdinal(orderA[i].File, orderB[i].File);
+                if (byFile != 0) return byFile;
+                if (orderA[i].At != orderB[i].At) return orderA[i].At.CompareTo(orderB[i].At);
+            }
+            return orderA.Count.CompareTo(orderB.Count);
         });
         DerivativeModes others = modes & ~DerivativeModes.Reverse;
         if ((found.Count > 0 || !method.IsStatic) && others != 0)
@@ -97,22 +120,28 @@ internal static class FieldReader
     /// are inlined and read the same fields), transitively; the static callees read only their parameters and their
     /// own statics, which their own lowering reports on.
     /// </summary>
-    private static List<IOperation> WithCallees(IMethodSymbol method, IOperation body, Compilation compilation, CancellationToken ct)
+    private static List<(IOperation Body, string Prefix, bool Frozen)> WithCallees(IMethodSymbol method, IOperation body, Compilation compilation, CancellationToken ct)
     {
-        var bodies = new List<IOperation> { body };
-        var visited = new HashSet<ISymbol>(SymbolEqualityComparer.Default) { method.OriginalDefinition };
+        var bodies = new List<(IOperation Body, string Prefix, bool Frozen)> { (body, "", false) };
+        var visited = new HashSet<(ISymbol, string)> { (method.OriginalDefinition, "") };
         for (int k = 0; k < bodies.Count; k++)
         {
-            foreach (IInvocationOperation call in bodies[k].Descendants().OfType<IInvocationOperation>())
+            foreach (IInvocationOperation call in bodies[k].Body.Descendants().OfType<IInvocationOperation>())
             {
                 ct.ThrowIfCancellationRequested();
                 IMethodSymbol callee = call.TargetMethod.OriginalDefinition;
-                if (callee.IsStatic || call.Instance is not IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
-                    || !BodyLowerer.IsDifferentiable(callee) || !visited.Add(callee)) continue;
+                if (callee.IsStatic || !BodyLowerer.IsDifferentiable(callee)) continue;
+                // On this (a layer method of the model), or on a model object of a field (L1.Forward(...)).
+                (string Path, bool Frozen)? on = call.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+                    ? (bodies[k].Prefix.TrimEnd('.'), bodies[k].Frozen)
+                    : call.Instance is IFieldReferenceOperation objectField && IsModelObject(objectField.Type) ? PathOf(objectField, bodies[k].Prefix, bodies[k].Frozen) : null;
+                if (on is not { } at) continue;
+                string prefix = at.Path.Length == 0 ? "" : at.Path + ".";
+                if (!visited.Add((callee, prefix))) continue;
                 if (callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct) is { } syntax
                     && compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, ct) is { } calleeBody)
                 {
-                    bodies.Add(calleeBody);
+                    bodies.Add((calleeBody, prefix, at.Frozen));
                 }
             }
         }
@@ -120,13 +149,30 @@ internal static class FieldReader
     }
 
     /// <summary>
-    /// An instance field of <c>this</c> (written <c>W</c> or <c>this.W</c>), or a static field of the method's type, a
-    /// base type or an enclosing type: the names the generated members, in the same type, read the same way.
+    /// A class that holds a model's weights in its own fields (a layer): followed from a field of the model that
+    /// holds one, its fields read as inputs under the path (<c>L1.W</c>). Not a record of numbers (a value).
     /// </summary>
-    private static bool IsOwn(IMethodSymbol method, IFieldReferenceOperation read)
+    internal static bool IsModelObject(ITypeSymbol? type) =>
+        type is INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None, IsRecord: false, IsGenericType: false } named
+        && named.DeclaringSyntaxReferences.Length > 0;
+
+    /// <summary>
+    /// The path from this of an instance field read (<c>W</c>, <c>L1.W</c>, <c>Encoder.L1.W</c>) in a body lowered with
+    /// this at <paramref name="prefix"/>, and whether a [NoDerivative] model object is on the way; null for a field of
+    /// anything else (a parameter, a local).
+    /// </summary>
+    internal static (string Path, bool Frozen)? PathOf(IFieldReferenceOperation read, string prefix, bool frozen)
     {
-        if (!read.Field.IsStatic) return !method.IsStatic && read.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance };
-        return IsOwnType(method, read.Field.ContainingType);
+        bool here = read.Field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute) && IsModelObject(read.Field.Type);
+        switch (read.Instance)
+        {
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }:
+                return (prefix + read.Field.Name, frozen || here);
+            case IFieldReferenceOperation outer when IsModelObject(outer.Type) && PathOf(outer, prefix, frozen) is { } o:
+                return (o.Path + "." + read.Field.Name, o.Frozen || here);
+            default:
+                return null;
+        }
     }
 
     /// <summary>The method's type, a base type or an enclosing type (of one of them): its statics read by their simple names.</summary>
@@ -140,6 +186,24 @@ internal static class FieldReader
             }
         }
         return false;
+    }
+
+    /// <summary>The declaration positions of the fields along a path from the model (one for a field of this).</summary>
+    private static List<(string File, int At)> PathOrder(INamedTypeSymbol model, ISymbol leaf, string? path)
+    {
+        var order = new List<(string, int)>();
+        string[] segments = path?.Split('.') ?? System.Array.Empty<string>();
+        ITypeSymbol? holder = model;
+        for (int i = 0; i < segments.Length - 1 && holder is not null; i++)
+        {
+            IFieldSymbol? step = null;
+            for (ITypeSymbol? t = holder; t is not null && step is null; t = t.BaseType) step = t.GetMembers(segments[i]).OfType<IFieldSymbol>().FirstOrDefault();
+            if (step is null) break;
+            order.Add(DeclarationOrder(step));
+            holder = step.Type;
+        }
+        order.Add(DeclarationOrder(leaf));
+        return order;
     }
 
     private static (string File, int Position) DeclarationOrder(ISymbol field) =>

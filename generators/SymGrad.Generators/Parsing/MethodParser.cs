@@ -113,7 +113,7 @@ internal static class MethodParser
         }
         int output = OutputParameter(method, declaration, isVoid, ct, diagnostics);
 
-        var kinds = new List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field)>();
+        var kinds = new List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field, string? Path)>();
         var structLeaves = new Dictionary<int, StructInput>();
         foreach (IParameterSymbol p in method.Parameters)
         {
@@ -135,7 +135,7 @@ internal static class MethodParser
                     structLeaves[kinds.Count] = new StructInput(Identifier(p.Name), typeName, p.RefKind == RefKind.In, shape.Leaves[leaf].Path, leaf, shape.Leaves.Count, writeBack)
                         { IsBool = shape.Leaves[leaf].Type.SpecialType == SpecialType.System_Boolean, CrefType = CrefName(p.Type) };
                     ParamKind leafKind = shape.Leaves[leaf].Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Boolean ? ParamKind.Int : ParamKind.Double;
-                    kinds.Add((p, leafKind, noDerivativeStruct, FieldSource.None));
+                    kinds.Add((p, leafKind, noDerivativeStruct, FieldSource.None, null));
                 }
                 continue;
             }
@@ -154,7 +154,7 @@ internal static class MethodParser
                 continue;
             }
             bool noDerivative = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
-            kinds.Add((p, kind.Value, noDerivative, FieldSource.None));
+            kinds.Add((p, kind.Value, noDerivative, FieldSource.None, null));
         }
         DerivativeModes modes = Modes(method, ct, diagnostics, output >= 0);
         if (structLeaves.Count > 0 && (modes & ~DerivativeModes.Reverse) != 0 && !buildingBlock)
@@ -207,7 +207,9 @@ internal static class MethodParser
             var env = new Env();
             for (int i = 0; i < kinds.Count; i++)
             {
-                (ISymbol symbol, ParamKind kind, _, _) = kinds[i];
+                (ISymbol symbol, ParamKind kind, _, FieldSource source, string? path) = kinds[i];
+                // An instance field is keyed by its path from this (L1.W), as the lowerer looks it up.
+                VarKey key = source == FieldSource.Instance ? new VarKey(symbol, path!) : VarKey.Of(symbol);
                 if (i == output)
                 {
                     env.Arrays[symbol] = lowerer.DeclareOutput(i, symbol.Name);
@@ -222,10 +224,10 @@ internal static class MethodParser
                 }
                 switch (kind)
                 {
-                    case ParamKind.Double: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Double); break;
-                    case ParamKind.Int: env.Scalars[symbol] = lowerer.Builder.Param(i, ValType.Int); break;
+                    case ParamKind.Double: env.Scalars[key] = lowerer.Builder.Param(i, ValType.Double); break;
+                    case ParamKind.Int: env.Scalars[key] = lowerer.Builder.Param(i, ValType.Int); break;
                     default:
-                        env.Arrays[symbol] = ArrayBinding.ForParam(i);
+                        env.Arrays[key] = ArrayBinding.ForParam(i);
                         lowerer.DeclareArrayParameter(i, kind == ParamKind.Array2D, kind is ParamKind.IntArray or ParamKind.IntReadOnlySpan);
                         break;
                 }
@@ -262,7 +264,12 @@ internal static class MethodParser
             {
                 return new ParamSpec(Identifier(k.Symbol.Name + "_" + leaf.Path.Replace('.', '_')), k.Kind, k.NoDerivative, 0, 0) { Struct = leaf };
             }
-            return new ParamSpec(Identifier(k.Symbol.Name), k.Kind, k.NoDerivative, e.I, e.J) { IsOutput = i == output, Field = k.Field };
+            // A field of a model object held in a field (L1.W) is read into the local L1_W.
+            string name = k.Path is { } path && path.Contains('.') ? path.Replace('.', '_') : k.Symbol.Name;
+            return new ParamSpec(Identifier(name), k.Kind, k.NoDerivative, e.I, e.J)
+            {
+                IsOutput = i == output, Field = k.Field, FieldPath = k.Path is { } dotted && dotted.Contains('.') ? dotted : null,
+            };
         }).ToEquatableArray();
 
         var ir = new MethodIr(parameters, block, result, lowerer.Builder.NextId, lowerer.SourceLines.ToEquatableArray()) { Real = real };

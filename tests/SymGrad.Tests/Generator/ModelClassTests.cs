@@ -362,11 +362,11 @@ public class ModelClassTests
     }
 
     [Theory]
-    [InlineData("public double W; public Holder? Other; [Differentiable] public double F(double x) => Other!.W * x;", "SG0011", "Other", "field 'Other' of type 'Holder")]
+    [InlineData("public double W; public Holder? Other; [Differentiable] public double F(double x) { var o = Other; return o!.W * x; }", "SG0011", "o = Other", "A local of type 'Holder?'")]
     [InlineData("[Differentiable] public static double F(double x) => Config.Scale * x;", "SG0011", "Config.Scale", "of another object or type")]
     [InlineData("public System.Collections.Generic.List<double> Ws = new(); [Differentiable] public double F(double x) => Ws[0] * x;", "SG0011", "Ws", "of type")]
     [InlineData("public double W; [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward)] public double F(double x) => W * x;", "SG0016", "F", "reads the fields W")]
-    [InlineData("public double x; [Differentiable] public double F(double x) => this.x * x;", "SG0011", "this.x", "parameter of the same name")]
+    [InlineData("public double x; [Differentiable] public double F(double x) => this.x * x;", "SG0011", "this.x", "in a method with a parameter named 'x'")]
     [InlineData("public float W; [Differentiable] public double F(double x) => W * x;", "SG0019", "W", "field 'W'")]
     [InlineData("public double W; [Differentiable] public double F(double x) { W = x; return x; }", "SG0011", "W = x", "Assigning to the member 'W'")]
     public void What_a_model_method_cannot_do_is_a_diagnostic_on_its_syntax(string members, string id, string located, string message)
