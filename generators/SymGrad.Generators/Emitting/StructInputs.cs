@@ -65,11 +65,14 @@ internal static class StructInputs
         foreach (int i in leaves)
         {
             ParamSpec p = ir.Params[i];
-            w.Line($"{(p.Kind == ParamKind.Int ? "int" : real.Name)} {p.Name} = {p.Struct!.Param}.{p.Struct.Path};");
+            w.Line($"{(p.Kind == ParamKind.Int ? "int" : real.Name)} {p.Name} = {p.Struct!.Param}.{Escaped(p.Struct.Path)};");
         }
         foreach (int i in leaves.Where(adjoints.ContainsKey)) w.Line($"{real.Name} {adjoints[i]} = 0;");
         w.Line();
     }
+
+    /// <summary>A member path with each name that is a C# keyword escaped (<c>s.@class</c>).</summary>
+    private static string Escaped(string path) => string.Join(".", path.Split('.').Select(Parsing.MethodParser.Identifier));
 
     /// <summary>Each gradient struct built from its leaves' adjoints (an int leaf's is 0).</summary>
     public static void EmitWriteBack(CodeWriter w, MethodIr ir, IReadOnlyDictionary<int, string> adjoints, IReadOnlyDictionary<int, string> structs)

@@ -189,7 +189,8 @@ internal sealed partial class BodyLowerer
         // The fields and static data the method reads are bound once for every body inlined into it.
         foreach (KeyValuePair<VarKey, int> kv in env.Scalars.Where(kv => kv.Key.Symbol is IFieldSymbol or IPropertySymbol)) calleeEnv.Scalars[kv.Key] = kv.Value;
         foreach (KeyValuePair<VarKey, ArrayBinding> kv in env.Arrays.Where(kv => kv.Key.Symbol is IFieldSymbol or IPropertySymbol)) calleeEnv.Arrays[kv.Key] = kv.Value;
-        BindArguments(call, calleeEnv, env, _ => new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), callee.ToDisplayString()));
+        BindArguments(call, calleeEnv, env, argument => UnsupportedExpr(argument, $"The {argument.Parameter!.RefKind.ToString().ToLowerInvariant()} argument '{Shorten(argument.Syntax.ToString())}' of '{callee.Name}'",
+            "pass it by value (or in), and return what the callee computes"));
         // Reported on the method itself (its name), not deep inside a callee.
         if (_b.Count > MaxInstructions) throw new LoweringException(DiagnosticDescriptors.MethodTooLarge, _callStack.Last().Locations.FirstOrDefault(), _rootName, MaxInstructions.ToString());
         try
@@ -225,7 +226,7 @@ internal sealed partial class BodyLowerer
         foreach (IArgumentOperation argument in call.Arguments)
         {
             IParameterSymbol parameter = argument.Parameter!;
-            if (parameter.RefKind != RefKind.None) throw byRef(argument);
+            if (parameter.RefKind is not (RefKind.None or RefKind.In)) throw byRef(argument);
             BindParameter(parameter, argument.Value, calleeEnv, env, argument);
         }
     }

@@ -15,6 +15,11 @@ internal sealed partial class BodyLowerer
     {
         ILocalSymbol local = declarator.Symbol;
         IOperation? init = declarator.GetVariableInitializer()?.Value;
+        if (local.IsRef)
+        {
+            // Writes through it would change another variable, which the lowering (one value per name) cannot follow.
+            throw UnsupportedExpr(declarator, $"The ref local '{local.Name}'", "assign the variable itself, or copy into a plain local and assign it back");
+        }
         CheckPrecision(declarator, local.Type);
         if (TypeOf(local.Type) is not null)
         {

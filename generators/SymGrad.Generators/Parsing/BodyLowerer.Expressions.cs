@@ -31,6 +31,7 @@ internal sealed partial class BodyLowerer
             case IParenthesizedOperation p: return Scalar(p.Operand, env);
             case ILocalReferenceOperation local:
                 if (env.Scalars.TryGetValue(local.Local, out int v)) return v;
+                if (ShapeOf(local.Local.Type) is not null) throw UnsupportedExpr(op, $"Using the {local.Local.Type.Name} '{local.Local.Name}' as a number", $"read one of its members ({local.Local.Name}.X)");
                 throw UnsupportedExpr(op, $"Reading '{local.Local.Name}' before it is assigned", "assign it on every path before reading it");
             case IParameterReferenceOperation param:
                 if (env.Scalars.TryGetValue(param.Parameter, out int pv)) return pv;
@@ -48,6 +49,8 @@ internal sealed partial class BodyLowerer
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf } when IsArrayLike(lengthOf.Type) || IsIntArrayLike(lengthOf.Type):
                 return Length(Array(lengthOf, env), 0);
             case IConditionalOperation conditional: return Conditional(conditional, env);
+            case IIsPatternOperation isPattern when ShapeOf(isPattern.Value.Type) is { } valueShape:
+                return StructPattern(Composite(isPattern.Value, env), valueShape, isPattern.Pattern, env);
             case IIsPatternOperation isPattern: return Pattern(Scalar(isPattern.Value, env), isPattern.Pattern, env);
             case ISwitchExpressionOperation switchExpression: return SwitchArms(Scalar(switchExpression.Value, env), switchExpression, 0, env);
             case ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation:

@@ -131,6 +131,52 @@ internal sealed partial class BodyLowerer
     private static string LeafName(ISymbol symbol, string path) => symbol.Name + "_" + path.Replace('.', '_');
 
     /// <summary>
+    /// A pattern on a struct or tuple value: property patterns (<c>p is { X: &gt; 0, Min.Y: &lt; 1 }</c>), positional
+    /// ones of a tuple (<c>t is (&gt; 0, _)</c>), and <c>and</c>, <c>or</c>, <c>not</c>, <c>_</c> of them: a bool.
+    /// </summary>
+    private int StructPattern(int[] leaves, StructShape shape, IPatternOperation pattern, Env env)
+    {
+        switch (pattern)
+        {
+            case IDiscardPatternOperation:
+                return _b.Bool(true);
+            case IBinaryPatternOperation both:
+                int left = StructPattern(leaves, shape, both.LeftPattern, env), right = StructPattern(leaves, shape, both.RightPattern, env);
+                return _b.Binary(both.OperatorKind == BinaryOperatorKind.Or ? Op.Or : Op.And, left, right);
+            case INegatedPatternOperation negated:
+                return _b.Unary(Op.Not, StructPattern(leaves, shape, negated.Pattern, env));
+            case IRecursivePatternOperation { DeclaredSymbol: null } recursive when recursive.DeconstructionSubpatterns.Length == 0 || shape.IsTuple:
+            {
+                int all = _b.Bool(true);
+                var parts = new List<(IReadOnlyList<int> At, ITypeSymbol? Type, IPatternOperation Pattern)>();
+                for (int k = 0; k < recursive.DeconstructionSubpatterns.Length; k++)
+                {
+                    parts.Add((shape.LeavesAt("Item" + (k + 1)), ((INamedTypeSymbol)shape.Type).TupleElements[k].Type, recursive.DeconstructionSubpatterns[k]));
+                }
+                foreach (IPropertySubpatternOperation property in recursive.PropertySubpatterns)
+                {
+                    if (property.Member is not IMemberReferenceOperation member) throw UnsupportedExpr(property, $"The property pattern '{Shorten(property.Syntax.ToString())}'", "name a member of the struct");
+                    parts.Add((shape.LeavesAt(MemberPath(member)), member.Type, property.Pattern));
+                }
+                foreach ((IReadOnlyList<int> at, ITypeSymbol? type, IPatternOperation inner) in parts)
+                {
+                    if (at.Count == 0) throw UnsupportedExpr(inner, $"The pattern '{Shorten(inner.Syntax.ToString())}' on a computed property", "test the fields or auto-properties, or read the property into a local first");
+                    int test = at.Count == 1 && ShapeOf(type) is null ? Pattern(leaves[at[0]], inner, env) : StructPattern(at.Select(i => leaves[i]).ToArray(), ShapeOf(type)!, inner, env);
+                    all = _b.Binary(Op.And, all, test);
+                }
+                return all;
+            }
+            default:
+                throw UnsupportedExpr(pattern, $"The pattern '{Shorten(pattern.Syntax.ToString())}' on a {StructKind(shape)}",
+                    "test its members with a property pattern (p is { X: > 0 }) or compare them one by one");
+        }
+    }
+
+    /// <summary>The path of a (possibly extended) property pattern's member: <c>X</c>, <c>Min.Y</c>.</summary>
+    private static string MemberPath(IMemberReferenceOperation member) =>
+        member.Instance is IMemberReferenceOperation outer ? MemberPath(outer) + "." + StructShape.MemberName(member.Member) : StructShape.MemberName(member.Member);
+
+    /// <summary>
     /// A member of a struct value read as a whole (<c>box.Min</c>, <c>p.X</c>), or a computed property's result;
     /// null when the instance is not a struct of numbers (a field of this in a model class).
     /// </summary>
@@ -295,6 +341,7 @@ internal sealed partial class BodyLowerer
         var calleeEnv = new Env();
         foreach (IArgumentOperation argument in creation.Arguments) BindParameter(argument.Parameter!, argument.Value, calleeEnv, env, argument);
         SyntaxNode? syntax = ctor.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct);
+        if (syntax is not TypeDeclarationSyntax) ThrowIfBroken(syntax);
         if (syntax is TypeDeclarationSyntax)
         {
             // A primary constructor: a positional record's properties are its parameters; other members their initializers.
@@ -403,6 +450,7 @@ internal sealed partial class BodyLowerer
             "call members declared in your source on structs of numbers, or compute with their numbers");
         CheckRecursion(where, method);
         SyntaxNode? syntax = method.DeclaringSyntaxReferences[0].GetSyntax(_ct);
+        ThrowIfBroken(syntax);
         IOperation? body = syntax is null ? null : _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, _ct);
         if (body is not (IMethodBodyOperation or IBlockOperation))
         {
@@ -412,18 +460,63 @@ internal sealed partial class BodyLowerer
         var calleeEnv = new Env();
         foreach (KeyValuePair<VarKey, int> kv in env.Scalars.Where(kv => kv.Key.Symbol is IFieldSymbol or IPropertySymbol)) calleeEnv.Scalars[kv.Key] = kv.Value;
         for (int k = 0; k < arguments.Count; k++) BindParameter(method.Parameters[k], arguments[k], calleeEnv, env, where);
-        if (!method.IsStatic)
+        StructShape? owner = method.IsStatic ? null : ShapeOf(method.ContainingType);
+        int[] before = System.Array.Empty<int>();
+        if (owner is not null)
         {
-            StructShape shape = ShapeOf(method.ContainingType)!;
-            WriteVariable(method.OriginalDefinition, ThisPrefix, shape, instance is null ? ReadVariable(_callStack.Peek(), ThisPrefix, shape, where, env) : Composite(instance, env), calleeEnv);
+            before = instance is null ? ReadVariable(_callStack.Peek(), ThisPrefix, owner, where, env) : Composite(instance, env);
+            WriteVariable(method.OriginalDefinition, ThisPrefix, owner, before, calleeEnv);
         }
-        try
+        // What goes wrong in the member is reported where it is, in the member (it is the user's code, not a
+        // [Differentiable] method with diagnostics of its own).
+        int[] result = ResultOf(method, LowerInlined(method, body, calleeEnv), calleeEnv, where);
+        if (owner is not null)
         {
-            return ResultOf(method, LowerInlined(method, body, calleeEnv), calleeEnv, where);
+            int[] after = ReadVariable(method.OriginalDefinition, ThisPrefix, owner, where, calleeEnv);
+            if (!after.SequenceEqual(before)) WriteBackThis(method, instance, owner, after, env, where);
         }
-        catch (LoweringException inner) when (inner.Info.Id != DiagnosticDescriptors.Recursion.Id && inner.Info.Id != DiagnosticDescriptors.MethodTooLarge.Id)
+        return result;
+    }
+
+    /// <summary>
+    /// A member that assigned its struct's members changes the variable it was called on, as in C#: a local, this
+    /// of the member around it, or a by-value parameter (a copy). On an <c>in</c> parameter or a value that is no
+    /// variable, C# changes a copy, which is dropped. A record class is a reference other names may share: refused.
+    /// </summary>
+    private void WriteBackThis(IMethodSymbol method, IOperation? instance, StructShape shape, int[] after, Env env, IOperation where)
+    {
+        if (shape.IsReference)
         {
-            throw new LoweringException(DiagnosticDescriptors.CalleeNotDifferentiable, where.Syntax.GetLocation(), method.ToDisplayString(), inner.Info.Id);
+            throw UnsupportedExpr(where, $"'{Shorten(where.Syntax.ToString())}', whose member '{method.ToDisplayString()}' assigns members of the record class it is called on",
+                "a record class is a reference other names may see: return a new one built with 'with' instead");
+        }
+        switch (instance)
+        {
+            case null or IInstanceReferenceOperation:
+                WriteVariable(_callStack.Peek(), ThisPrefix, shape, after, env);
+                return;
+            case IParameterReferenceOperation { Parameter.RefKind: RefKind.None } parameter:
+                WriteVariable(parameter.Parameter, "", shape, after, env);
+                return;
+            case IParameterReferenceOperation:
+                return; // an in parameter: C# calls the member on a defensive copy
+            case ILocalReferenceOperation:
+                StoreComposite(instance, after, env, where);
+                return;
+            case IMemberReferenceOperation when MemberTarget(instance, env, where) is not null:
+                StoreComposite(instance, after, env, where);
+                return;
+            default:
+                return; // a temporary (a call's result, a new value): C# changes it and drops it
+        }
+    }
+
+    /// <summary>A struct member with compiler errors: the compiler's to report (<see cref="UserCodeErrorException"/>).</summary>
+    private void ThrowIfBroken(SyntaxNode? syntax)
+    {
+        if (syntax is not null && _compilation.GetSemanticModel(syntax.SyntaxTree).GetDiagnostics(syntax.Span, _ct).Any(d => d.Severity == DiagnosticSeverity.Error))
+        {
+            throw new UserCodeErrorException();
         }
     }
 

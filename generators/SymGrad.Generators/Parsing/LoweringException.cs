@@ -32,6 +32,14 @@ internal sealed class LoweringException : Exception
 }
 
 /// <summary>
+/// The code being inlined (a struct's member) has compiler errors: the compiler reports them, and SymGrad stays
+/// silent on the method, as it does for a method with errors of its own.
+/// </summary>
+internal sealed class UserCodeErrorException : Exception
+{
+}
+
+/// <summary>
 /// Thrown when a scalarised local array turns out to need memory (a loop indexes it at run time): lowering starts
 /// again with that array in memory from its declaration.
 /// </summary>

@@ -31,6 +31,10 @@ internal static class MethodParser
         {
             return new LoweringResult(null, e.All.ToEquatableArray());
         }
+        catch (UserCodeErrorException)
+        {
+            return Empty; // the compiler reports the user's errors; SymGrad says nothing more about the method
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var info = DiagnosticInfo.Create(DiagnosticDescriptors.InternalError, NameLocation(context.TargetNode), method.Name, e.GetType().Name + ": " + e.Message);
@@ -122,7 +126,7 @@ internal static class MethodParser
             {
                 // A struct of numbers: each number is an input of the IR; the signatures take the struct (StructInputs).
                 bool noDerivativeStruct = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
-                if (!buildingBlock && StructParameterProblem(p, shape, real, noDerivativeStruct) is { } problem)
+                if (!buildingBlock && StructParameterProblem(p, shape, real, noDerivativeStruct, model.Compilation, method.ContainingType) is { } problem)
                 {
                     Location loc = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct).GetLocation() ?? where;
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedStructParameter, loc, p.Name, p.Type.ToDisplayString(), problem));
@@ -257,12 +261,16 @@ internal static class MethodParser
             extents.TryGetValue(load.Param, out (int I, int J) e);
             extents[load.Param] = (Math.Max(e.I, (int)i + 1), Math.Max(e.J, (int)j + 1));
         }
+        // A struct number's local (p_X) must not take the name of a parameter or field the method also has.
+        var takenNames = new HashSet<string>(kinds.Where((k, i) => !structLeaves.ContainsKey(i)).Select(k => k.Path is { } path && path.Contains('.') ? path.Replace('.', '_') : k.Symbol.Name));
         var parameters = kinds.Select((k, i) =>
         {
             extents.TryGetValue(i, out (int I, int J) e);
             if (structLeaves.TryGetValue(i, out StructInput? leaf))
             {
-                return new ParamSpec(Identifier(k.Symbol.Name + "_" + leaf.Path.Replace('.', '_')), k.Kind, k.NoDerivative, 0, 0) { Struct = leaf };
+                string leafName = k.Symbol.Name + "_" + leaf.Path.Replace('.', '_');
+                while (!takenNames.Add(leafName)) leafName += "_";
+                return new ParamSpec(Identifier(leafName), k.Kind, k.NoDerivative, 0, 0) { Struct = leaf };
             }
             // A field of a model object held in a field (L1.W) is read into the local L1_W.
             string name = k.Path is { } path && path.Contains('.') ? path.Replace('.', '_') : k.Symbol.Name;
@@ -388,9 +396,10 @@ internal static class MethodParser
     };
 
     /// <summary>Why a struct parameter cannot be taken, or null: its numbers must be the method's real or int, its gradient writable.</summary>
-    private static string? StructParameterProblem(IParameterSymbol p, StructShape shape, Real real, bool noDerivative)
+    private static string? StructParameterProblem(IParameterSymbol p, StructShape shape, Real real, bool noDerivative, Compilation compilation, INamedTypeSymbol within)
     {
         if (shape.IsReference) return "a record class is a reference, and its gradient would be another object; make it a record struct, or pass its numbers as parameters";
+        if (MemberProblem(shape.Type, "", noDerivative, compilation, within) is { } unreachable) return unreachable;
         foreach (StructLeaf leaf in shape.Leaves)
         {
             if (leaf.Type.SpecialType == SpecialType.System_Boolean) return $"its member {leaf.Path} is a bool; keep bools out of the structs a method takes, or pass the numbers as parameters";
@@ -402,6 +411,42 @@ internal static class MethodParser
         if (!noDerivative && ReadOnlyMember(shape.Type) is { } member)
         {
             return $"its member {member} cannot be set, so the gradient cannot be written into a {shape.Type.Name}; make the member settable or init, or mark the parameter [NoDerivative]";
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A member the generated code, in the method's own type, cannot read (or, for the gradient, set), or one that is a
+    /// reference (a record class inside the struct: its gradient would be another object, and default(R) is null).
+    /// </summary>
+    private static string? MemberProblem(ITypeSymbol type, string prefix, bool noDerivative, Compilation compilation, INamedTypeSymbol within)
+    {
+        if (type is INamedTypeSymbol { IsTupleType: true } tuple)
+        {
+            for (int i = 0; i < tuple.TupleElements.Length; i++)
+            {
+                if (MemberProblem(tuple.TupleElements[i].Type, prefix + "Item" + (i + 1) + ".", noDerivative, compilation, within) is { } inner) return inner;
+            }
+            return null;
+        }
+        if (type.SpecialType != SpecialType.None) return null;
+        foreach (IFieldSymbol field in type.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst))
+        {
+            string name = prefix + StructShape.MemberName(field);
+            if (field.Type.IsReferenceType) return $"its member {name} is a record class, a reference whose gradient would be another object; make it a record struct";
+            if (field.AssociatedSymbol is IPropertySymbol property)
+            {
+                if (property.GetMethod is null || !compilation.IsSymbolAccessibleWithin(property.GetMethod, within)) return $"its member {name} cannot be read from {within.Name}, where the gradient is generated";
+                if (!noDerivative && (property.SetMethod is null || !compilation.IsSymbolAccessibleWithin(property.SetMethod, within)))
+                {
+                    return $"its member {name} cannot be set from {within.Name}, so the gradient cannot be written into a {type.Name}; make the member settable or init, or mark the parameter [NoDerivative]";
+                }
+            }
+            else if (!compilation.IsSymbolAccessibleWithin(field, within))
+            {
+                return $"its field {name} cannot be read from {within.Name}, where the gradient is generated; make it public or internal, or pass the numbers as parameters";
+            }
+            if (MemberProblem(field.Type, name + ".", noDerivative, compilation, within) is { } nested) return nested;
         }
         return null;
     }
@@ -437,7 +482,7 @@ internal static class MethodParser
             parts.Add((name, shapes.Of(memberType) is { } inner ? WriteBack(inner, shapes, path + ".", leafFormat) : "{" + path + "}"));
         }
         if (type.IsTupleType) return "(" + string.Join(", ", parts.Select(p => p.Value)) + ")";
-        return $"default({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}) with {{ " + string.Join(", ", parts.Select(p => p.Name + " = " + p.Value)) + " }";
+        return $"default({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}) with {{ " + string.Join(", ", parts.Select(p => Identifier(p.Name) + " = " + p.Value)) + " }";
     }
 
     internal static ParamKind? KindOf(ITypeSymbol type) => type switch

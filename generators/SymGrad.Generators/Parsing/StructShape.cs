@@ -96,6 +96,8 @@ internal sealed class StructShape
             bool isRecord = named.TypeKind == TypeKind.Class && named.IsRecord && named.BaseType?.SpecialType == SpecialType.System_Object;
             if (!isStruct && !isRecord && !IsVector(named)) return null;
             if (named.IsGenericType) return null;
+            // An explicit layout overlays members (a union): one value per member would not be the same memory.
+            if (named.GetAttributes().Any(a => a.AttributeClass?.Name == "StructLayoutAttribute" && a.ConstructorArguments.Length > 0 && a.ConstructorArguments[0].Value is int kind && kind == 2)) return null;
             var fields = named.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst).ToList();
             if (fields.Count == 0) return null;
             foreach (IFieldSymbol field in fields)
