@@ -59,6 +59,48 @@ public class SnapshotTests
         Snapshot.Match(Generated(GeneratorHarness.Run(ModelClassTests.Source)), "ModelClass");
 
     [Fact]
+    public void Structs_records_and_tuples_as_values_and_parameters() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(StructSample)), "Structs");
+
+    [Fact]
+    public void Model_with_layers_held_in_fields() =>
+        Snapshot.Match(Generated(GeneratorHarness.Run(NestedModelTests.Source[..NestedModelTests.Source.IndexOf("public sealed partial class Bad", StringComparison.Ordinal)])), "NestedModel");
+
+    /// <summary>The README's struct example: a record struct with an operator and a computed property, a struct of them, a tuple result.</summary>
+    internal const string StructSample = """
+        using System;
+        using SymGrad;
+
+        namespace Geometry;
+
+        public readonly record struct Vec(double X, double Y)
+        {
+            public double Norm => Math.Sqrt(X * X + Y * Y);
+            public static Vec operator +(Vec a, Vec b) => new(a.X + b.X, a.Y + b.Y);
+            public static Vec operator *(double s, Vec a) => new(s * a.X, s * a.Y);
+        }
+
+        public struct Box
+        {
+            public Vec Min;
+            public Vec Max;
+        }
+
+        public static partial class Shapes
+        {
+            [Differentiable] public static (double Lo, double Hi) Sorted(double a, double b) => a < b ? (a, b) : (b, a);
+
+            [Differentiable]
+            public static double Area(in Box b, Vec shift, double s)
+            {
+                var (lo, hi) = Sorted(b.Min.X, b.Max.X);
+                var size = new Vec(hi - lo, b.Max.Y - b.Min.Y) + s * shift;
+                return size.X * size.Y + (size with { X = 0 }).Norm;
+            }
+        }
+        """;
+
+    [Fact]
     public void Jacobian_of_a_vector_output() =>
         Snapshot.Match(Generated(GeneratorHarness.Run(JacobianSample)), "Jacobian");
 

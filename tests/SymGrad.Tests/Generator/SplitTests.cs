@@ -94,6 +94,31 @@ public class SplitTests
         Assert.Equal((upB - Loss()) / 2e-6, dB, 1e-5);
     }
 
+    /// <summary>
+    /// A split gradient with a struct parameter: its parts take the struct's numbers and their adjoints (locals of
+    /// the top method), and the gradient struct is built once, after the last part.
+    /// </summary>
+    [Fact]
+    public void A_split_gradient_with_a_struct_parameter_builds_its_gradient_struct_after_the_parts()
+    {
+        string source = StraightLine.Replace("public static partial class Long", "public readonly record struct Pair(double A, double B);\n\npublic static partial class Long")
+            .Replace("Net(double[] v)", "Net([NoDerivative] double[] v, Pair q)")
+            .Replace("        return s;", "        return s * q.A + q.B * q.B;")
+            .Replace("s += Math.Sin(v[7]", "s += q.B * Math.Sin(v[7]");
+        GeneratorRun run = GeneratorHarness.Run(source, SampleSources.ImplicitUsings);
+        Assert.Contains("NetGradientPart2(", run.SingleSource);
+        LoadedAssembly loaded = run.Load();
+        Type type = loaded.Assembly.GetType("Samples.Long")!, pair = loaded.Assembly.GetType("Samples.Pair")!;
+        double[] v = [.. Enumerable.Range(0, 40).Select(k => 0.1 * Math.Sin(3 * k))];
+        double Loss(double a, double b) => (double)type.GetMethod("Net")!.Invoke(null, [v, Activator.CreateInstance(pair, a, b)])!;
+        object?[] args = [v, Activator.CreateInstance(pair, 0.6, -0.3), Activator.CreateInstance(pair, 1e3, 1e3)];
+        Assert.Equal(Loss(0.6, -0.3), (double)type.GetMethod("NetGradient")!.Invoke(null, args)!);
+        double dA = (double)pair.GetProperty("A")!.GetValue(args[2])!, dB = (double)pair.GetProperty("B")!.GetValue(args[2])!;
+        const double h = 1e-6;
+        Assert.Equal((Loss(0.6 + h, -0.3) - Loss(0.6 - h, -0.3)) / (2 * h), dA, 1e-6);
+        Assert.Equal((Loss(0.6, -0.3 + h) - Loss(0.6, -0.3 - h)) / (2 * h), dB, 1e-6);
+    }
+
     /// <summary>The split gradient's numbers against the tape twin, at one point.</summary>
     private static void CheckLarge(GeneratorRun run)
     {
