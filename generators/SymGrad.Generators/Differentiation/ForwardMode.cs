@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using SymGrad.Generators.Emitting;
 using SymGrad.Generators.Ir;
 using SymGrad.Generators.Ir.Rules;
 using SymGrad.Generators.Model;
@@ -49,7 +50,9 @@ internal sealed class ForwardMode
         string name = "t" + char.ToUpperInvariant(bare[0]) + bare.Substring(1);
         while (taken.Contains(name)) name += "_";
         ParamKind kind = p.Kind switch { ParamKind.Double => ParamKind.Double, ParamKind.Array2D => ParamKind.Array2D, _ => ParamKind.ReadOnlySpan };
-        return new ParamSpec(name, kind, NoDerivative: true, p.MinLength0, p.MinLength1);
+        // A struct parameter's numbers have a tangent struct of its type (tP for p), read as the parameter's are.
+        StructInput? of = p.Struct is { } s ? s with { Param = "t" + Naming.Pascal(s.Param) } : null;
+        return new ParamSpec(name, kind, NoDerivative: true, p.MinLength0, p.MinLength1) { Struct = of };
     }
 
     private JvpIr Run(IReadOnlyList<int> outputs)

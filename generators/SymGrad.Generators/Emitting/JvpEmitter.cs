@@ -16,7 +16,8 @@ internal sealed class JvpEmitter : PlainEmitter
     private JvpEmitter(JvpIr jvp, MethodIr program, string? outputTangent)
         : base(program, new[] { new Section(jvp.Body, "// Forward sweep: each value, then its tangent (its derivative along the tangents).") },
                jvp.Return, outputTangent is null ? new[] { new OutputWrite("derivative", jvp.Derivative) } : System.Array.Empty<OutputWrite>(),
-               new[] { outputTangent ?? "derivative" }, allowSplit: false,
+               // A struct parameter's name and its tangent's are the signature's, not the IR's: reserved too.
+               new[] { outputTangent ?? "derivative" }.Concat(program.Params.Where(p => p.Struct is { Leaf: 0 }).Select(p => p.Struct!.Param.TrimStart('@'))).ToArray(), allowSplit: false,
                outputTangent is null ? null : new Dictionary<ArraySourceKind, string> { [ArraySourceKind.OutputTangent] = outputTangent })
     {
     }
@@ -47,8 +48,14 @@ internal sealed class JvpEmitter : PlainEmitter
         }
         w.Line("/// </summary>");
         var inputs = ir.Params.Where(p => !p.IsOutput).ToList();
-        foreach (ParamSpec p in inputs) w.Line($"/// <param name=\"{p.Name.TrimStart('@')}\">As for <c>{spec.Name}</c>.</param>");
-        XmlDocs.Derived(w, tangents, ir, p => $"The direction's component along {p}, of its shape.");
+        foreach (string name in StructInputs.Names(inputs)) w.Line($"/// <param name=\"{name.TrimStart('@')}\">As for <c>{spec.Name}</c>.</param>");
+        for (int k = 0; k < jvp.Tangents.Count; k++)
+        {
+            ParamSpec t = jvp.Tangents[k];
+            if (t.Struct is { Leaf: > 0 }) continue;
+            string along = ir.Params[jvp.TangentOf[k]].Struct?.Param ?? ir.Params[jvp.TangentOf[k]].Name;
+            w.Line($"/// <param name=\"{(t.Struct?.Param ?? t.Name).TrimStart('@')}\">The direction's component along <paramref name=\"{along.TrimStart('@')}\"/>, of its shape{(t.Struct is null ? "" : " (a struct of its type)")}.</param>");
+        }
         if (tR is null)
         {
             w.Line("/// <param name=\"derivative\">Receives the derivative of the result along the tangents: the gradient dotted with them.</param>");
@@ -61,8 +68,8 @@ internal sealed class JvpEmitter : PlainEmitter
             w.Line($"/// <param name=\"{tR}\">Receives the derivative of each element of <paramref name=\"{r}\"/> along the tangents (of its length).</param>");
         }
         w.Line(Emitter.GeneratedCodeAttribute);
-        var parameters = inputs.Select(p => GradientEmitter.ParamType(p.Kind, real) + " " + p.Name)
-            .Concat(jvp.Tangents.Select(t => GradientEmitter.ParamType(t.Kind, real) + " " + t.Name))
+        var parameters = StructInputs.Parameters(inputs, real)
+            .Concat(StructInputs.Parameters(jvp.Tangents, real))
             .Concat(tR is null
                 ? new[] { $"out {real.Name} derivative" }
                 : new[] { GradientEmitter.ParamType(ir.Params[output].Kind, real) + " " + ir.Params[output].Name, real.Span + " " + tR });
@@ -70,6 +77,7 @@ internal sealed class JvpEmitter : PlainEmitter
         w.Open($"{spec.Accessibility} static {(tR is null ? real.Name : "void")} {spec.Name}Jvp({string.Join(", ", parameters)})");
         var shaped = new List<IReadOnlyDictionary<int, string>> { tangents };
         if (tR is not null) shaped.Add(new Dictionary<int, string> { [output] = tR });
+        StructInputs.EmitLocals(w, program, real, new Dictionary<int, string>());
         ArgumentChecks.Emit(w, ir, shaped, "tangent");
         bool usesTape = EmitTape(w, new[] { jvp.Body });
         emitter.EmitViews(w, System.Array.Empty<(Effect, string)>());

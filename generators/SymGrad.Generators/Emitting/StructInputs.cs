@@ -14,10 +14,19 @@ namespace SymGrad.Generators.Emitting;
 internal static class StructInputs
 {
     /// <summary>The generated method's own parameters: a struct's leaves as the struct, once, at the first leaf.</summary>
-    public static IEnumerable<string> Parameters(MethodIr ir, RealType real) =>
-        FieldInputs.Own(ir).Where(p => p.Struct is not { Leaf: > 0 }).Select(p => p.Struct is { } s
+    public static IEnumerable<string> Parameters(MethodIr ir, RealType real) => Parameters(FieldInputs.Own(ir), real);
+
+    /// <summary>Parameters as a signature takes them: a struct's leaves as the struct, once, at the first leaf.</summary>
+    public static IEnumerable<string> Parameters(IEnumerable<ParamSpec> parameters, RealType real) =>
+        Grouped(parameters).Select(p => p.Struct is { } s
             ? (s.IsIn ? "in " : "") + s.Type + " " + s.Param
             : GradientEmitter.ParamType(p.Kind, real) + " " + p.Name);
+
+    /// <summary>The parameters with each struct's leaves but its first left out.</summary>
+    public static IEnumerable<ParamSpec> Grouped(IEnumerable<ParamSpec> parameters) => parameters.Where(p => p.Struct is not { Leaf: > 0 });
+
+    /// <summary>The names of parameters as a signature has them.</summary>
+    public static IEnumerable<string> Names(IEnumerable<ParamSpec> parameters) => Grouped(parameters).Select(p => p.Struct?.Param ?? p.Name);
 
     /// <summary>The cref types of the method's parameters.</summary>
     public static IEnumerable<string> CrefTypes(MethodIr ir, RealType real) =>
@@ -61,7 +70,9 @@ internal static class StructInputs
     {
         var leaves = Enumerable.Range(0, ir.Params.Count).Where(i => ir.Params[i].IsStructLeaf).ToList();
         if (leaves.Count == 0) return;
-        w.Line("// The numbers of the struct parameters, read once; their adjoints make the gradient structs at the end.");
+        w.Line(leaves.Any(adjoints.ContainsKey)
+            ? "// The numbers of the struct parameters, read once; their adjoints make the gradient structs at the end."
+            : "// The numbers of the struct parameters, read once.");
         foreach (int i in leaves)
         {
             ParamSpec p = ir.Params[i];

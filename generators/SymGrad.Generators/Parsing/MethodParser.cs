@@ -161,12 +161,12 @@ internal static class MethodParser
             kinds.Add((p, kind.Value, noDerivative, FieldSource.None, null));
         }
         DerivativeModes modes = Modes(method, ct, diagnostics, output >= 0);
-        if (structLeaves.Count > 0 && (modes & ~DerivativeModes.Reverse) != 0 && !buildingBlock)
+        if (structLeaves.Count > 0 && (modes & ~(DerivativeModes.Reverse | DerivativeModes.Forward)) != 0 && !buildingBlock)
         {
-            DerivativeModes others = modes & ~DerivativeModes.Reverse;
+            DerivativeModes others = modes & ~(DerivativeModes.Reverse | DerivativeModes.Forward);
             diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ModeNotAvailable, where, method.Name,
                 $"DerivativeModes.{others.ToString().Replace(", ", " | DerivativeModes.")} but takes the struct parameter '{structLeaves.Values.First().Param.TrimStart('@')}', " +
-                "for which only the gradient (DerivativeModes.Reverse) is generated so far; pass its numbers as double parameters for the other modes"));
+                "for which only the gradient and the JVP (DerivativeModes.Reverse, Forward) are generated so far; pass its numbers as double parameters for the other modes"));
         }
         var suffixes = new List<string> { "Tape" };
         if (output >= 0)

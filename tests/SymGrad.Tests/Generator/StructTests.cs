@@ -148,6 +148,13 @@ public class StructTests
             }
         }
 
+        public static partial class Forward
+        {
+            /// <summary>A struct parameter in forward mode too: the tangent is a struct of its type.</summary>
+            [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward)]
+            public static double Wave(Vec p, double s, (double, double) t) => Math.Sin(p.X * s) * p.Norm + p.Y * t.Item1 * t.Item2;
+        }
+
         public static partial class Floats
         {
             [Differentiable]
@@ -232,6 +239,18 @@ public class StructTests
                 return GC.GetAllocatedBytesForCurrentThread() - before;
             }
 
+            /// <summary>The JVP along u, and the gradient dotted with u, as [jvp value, derivative, gradient · u].</summary>
+            public static double[] WaveJvp(double[] v, double[] u)
+            {
+                double value = Forward.WaveJvp(new Vec(v[0], v[1]), v[2], (v[3], v[4]), new Vec(u[0], u[1]), u[2], (u[3], u[4]), out double derivative);
+                Vec dP = default;
+                double dS = 0;
+                (double, double) dT = default;
+                Forward.WaveGradient(new Vec(v[0], v[1]), v[2], (v[3], v[4]), ref dP, ref dS, ref dT);
+                double dot = dP.X * u[0] + dP.Y * u[1] + dS * u[2] + dT.Item1 * u[3] + dT.Item2 * u[4];
+                return [value, derivative, dot, Forward.Wave(new Vec(v[0], v[1]), v[2], (v[3], v[4]))];
+            }
+
             public static float Spring(float[] v) => Floats.Spring(v[0], v[1], v[2]);
 
             public static float SpringGradient(float[] v, float[] g)
@@ -310,6 +329,21 @@ public class StructTests
             Assert.True(Math.Abs(g[i] - difference) <= 1e-6 * (1 + Math.Abs(difference)), $"input {i}: {g[i]} vs differences {difference}");
         }
         Assert.Equal(0, (long)Call("AreaAllocations", v, g));
+    }
+
+    [Theory]
+    [InlineData(0.3, -1.2, 2.0, 0.5, 1.5)]
+    [InlineData(-2.0, 0.7, -0.4, 3.0, -1.0)]
+    public void A_struct_parameter_in_forward_mode_gets_a_tangent_struct(double px, double py, double s, double t1, double t2)
+    {
+        double[] v = [px, py, s, t1, t2], u = [0.7, -0.2, 1.1, 0.4, -0.9];
+        var r = (double[])Call("WaveJvp", v, u);
+        Assert.Equal(r[3], r[0]); // the JVP's value is the method's
+        Assert.Equal(r[2], r[1], 1e-13); // the directional derivative is the gradient dotted with the tangent
+        double h = 1e-6;
+        double[] up = v.Zip(u, (a, b) => a + h * b).ToArray(), down = v.Zip(u, (a, b) => a - h * b).ToArray();
+        double difference = (((double[])Call("WaveJvp", up, u))[3] - ((double[])Call("WaveJvp", down, u))[3]) / (2 * h);
+        Assert.Equal(difference, r[1], 1e-6);
     }
 
     [Theory]
@@ -463,19 +497,19 @@ public class StructTests
     }
 
     [Fact]
-    public void Other_modes_of_a_method_with_a_struct_parameter_are_SG0016()
+    public void Second_order_modes_of_a_method_with_a_struct_parameter_are_SG0016()
     {
         GeneratorRun run = GeneratorHarness.RunOnAnything("""
             using SymGrad;
             public record struct P(double X, double Y);
             public static partial class Takes
             {
-                [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward)]
+                [Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector)]
                 public static double F(P p) => p.X * p.Y;
             }
             """);
         Microsoft.CodeAnalysis.Diagnostic d = Assert.Single(run.SymGradDiagnostics);
         Assert.Equal("SG0016", d.Id);
-        Assert.StartsWith("'F' asks for DerivativeModes.Forward but takes the struct parameter 'p'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.StartsWith("'F' asks for DerivativeModes.HessianVector but takes the struct parameter 'p'", d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 }
