@@ -37,7 +37,7 @@ internal abstract class PlainEmitter : ProgramEmitter
         BinaryInstr b => Spell(Real.Spell(OpRules.Of(b.Op).CSharp), b.A, b.B),
         CompareInstr c => Spell(Real.Spell(OpRules.Of(c.Op).CSharp), c.A, c.B),
         LoadLocal l => (Element(l.Array, l.Index0, l.Index1), Prec.Primary),
-        CallInstr c => (CallText(c, a => Operand(a, Prec.Conditional)), Prec.Primary),
+        CallInstr c => (RuleTupleItem(c.Id) ?? CallText(c, a => Operand(a, Prec.Conditional)), Prec.Primary),
         TapePop p => (p.Type switch { ValType.Int => "(int)tape.Pop()", ValType.Bool => "tape.Pop() != 0.0", _ => Real.FromDouble("tape.Pop()") }, p.Type switch { ValType.Int => Prec.Unary, ValType.Bool => Prec.Equality, _ => Real.FromDoublePrecedence(Prec.Primary) }),
         SelectInstr s => ($"{Operand(s.Cond, Prec.Conditional + 1)} ? {Operand(s.A, Prec.Conditional + 1)} : {Operand(s.B, Prec.Conditional)}", Prec.Conditional),
         _ => throw new System.InvalidOperationException($"no C# spelling for {instr}"),

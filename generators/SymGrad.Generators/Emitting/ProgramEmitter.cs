@@ -324,8 +324,10 @@ internal abstract class ProgramEmitter
 
     private void EmitBlock(CodeWriter w, Block block)
     {
+        Dictionary<int, List<CallInstr>> tuples = RuleTuples(block);
         for (int k = 0; k < block.Nodes.Count; k++)
         {
+            if (tuples.TryGetValue(k, out List<CallInstr>? partials)) EmitRuleTuple(w, partials);
             int run = TapeRun(block, k);
             if (run >= 2)
             {
@@ -336,6 +338,51 @@ internal abstract class ProgramEmitter
             EmitNode(w, block.Nodes[k]);
         }
     }
+
+    // ---- a rule's partials, from one call ----------------------------------------------------------------------
+    //
+    // A [DerivativeOf] rule of n arguments returns its n partials as one tuple; each partial is an instruction of its
+    // own (its own adjoint or tangent term), so written apart they would call the rule n times. Partials of one
+    // call site (same rule, same arguments, same block) are read from one tuple local instead, declared where the
+    // first of them stands. (Not in a split gradient, whose parts could hold the partials apart.)
+
+    private readonly Dictionary<int, string> _ruleTupleItem = new();
+
+    /// <summary>The groups of two or more partials of one rule call in <paramref name="block"/>, by the index of their first.</summary>
+    private Dictionary<int, List<CallInstr>> RuleTuples(Block block)
+    {
+        var groups = new Dictionary<int, List<CallInstr>>();
+        if (IsSplit) return groups;
+        var first = new Dictionary<string, int>();
+        for (int k = 0; k < block.Nodes.Count; k++)
+        {
+            if (block.Nodes[k] is not CallInstr { Item: >= 0 } partial) continue;
+            string key = partial.Target + "(" + string.Join(",", partial.Args) + ")";
+            if (!first.TryGetValue(key, out int at))
+            {
+                first[key] = k;
+                groups[k] = new List<CallInstr>();
+                at = k;
+            }
+            groups[at].Add(partial);
+        }
+        foreach (int k in groups.Where(g => g.Value.Count < 2).Select(g => g.Key).ToList()) groups.Remove(k);
+        return groups;
+    }
+
+    private void EmitRuleTuple(CodeWriter w, List<CallInstr> partials)
+    {
+        CallInstr call = partials[0];
+        string function = call.Label.StartsWith("d", System.StringComparison.Ordinal) && call.Label.Length > 1 ? call.Label.Substring(1) : call.Label;
+        string name = ReserveName(char.ToLowerInvariant(function[0]) + function.Substring(1) + "Partials");
+        Comment(w, call.Origin);
+        w.Line($"var {name} = {call.Target}({string.Join(", ", call.Args.Select(a => Operand(a, Prec.Conditional)))}); // the rule's partials, computed once");
+        foreach (CallInstr partial in partials) _ruleTupleItem[partial.Id] = $"{name}.Item{partial.Item + 1}";
+        _emittedAny = true;
+    }
+
+    /// <summary>A partial read from its call site's tuple local, or null when it has none.</summary>
+    protected string? RuleTupleItem(int id) => _ruleTupleItem.TryGetValue(id, out string? item) ? item : null;
 
     /// <summary>How many pushes, or how many pops (written as statements), follow one another from <paramref name="start"/>.</summary>
     private int TapeRun(Block block, int start)

@@ -64,11 +64,12 @@ partial class Rules
             double v_i_2 = v[i_2];
             double dt_2 = 0.1 * ds;
             double dhypot_2 = s_2 * dt_2;
+            var hypotPartials = global::Rules.HypotDerivative(v_i_2, y); // the rule's partials, computed once
             double dt_3 = global::Rules.LogCoshDerivative(v_i_2 * x) * ds;
-            dV[i_2] += global::Rules.HypotDerivative(v_i_2, y).Item1 * dhypot_2 + x * dt_3;
+            dV[i_2] += hypotPartials.Item1 * dhypot_2 + x * dt_3;
             ds += hypot * dt_2;
             dx += v_i_2 * dt_3;
-            dy += global::Rules.HypotDerivative(v_i_2, y).Item2 * dhypot_2;
+            dy += hypotPartials.Item2 * dhypot_2;
         }
 
         // The gradient.
@@ -109,7 +110,8 @@ partial class Rules
             double tV_i = tV[i];
             double t = v_i * x;
             double hypot = global::Rules.Hypot(v_i, y);
-            double tt_2 = global::Rules.LogCoshDerivative(t) * (x * tV_i + v_i * tX) + 0.1 * (s * (global::Rules.HypotDerivative(v_i, y).Item1 * tV_i + global::Rules.HypotDerivative(v_i, y).Item2 * tY) + hypot * ts);
+            var hypotPartials = global::Rules.HypotDerivative(v_i, y); // the rule's partials, computed once
+            double tt_2 = global::Rules.LogCoshDerivative(t) * (x * tV_i + v_i * tX) + 0.1 * (s * (hypotPartials.Item1 * tV_i + hypotPartials.Item2 * tY) + hypot * ts);
             s += global::Rules.LogCosh(t) + hypot * s * 0.1;
             ts += tt_2;
         }
