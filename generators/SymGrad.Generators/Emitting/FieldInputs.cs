@@ -53,11 +53,34 @@ internal static class FieldInputs
             string reads = string.Join(", ", instance.Select(i => ir.Params[i].Shown).Where(s => s.StartsWith(holder + ".", System.StringComparison.Ordinal)));
             w.Line($"if (this.{holder} is null) throw new global::System.InvalidOperationException(\"The field {holder} is null: the method reads {reads}.\");");
         }
+        // Each object on the paths is read as an input of its own: one held twice (tied layers, a layer pointing back
+        // at its model) would have its weights read, and its gradient written, once per path.
+        var types = HolderTypes(ir, instance);
+        var held = Holders(ir, instance).ToList();
+        var all = new[] { "this" }.Concat(held.Select(h => "this." + h)).ToList();
+        for (int a = 0; a < all.Count; a++)
+        {
+            for (int b = a + 1; b < all.Count; b++)
+            {
+                if (types.TryGetValue(Bare(all[a]), out string? ta) && types.TryGetValue(Bare(all[b]), out string? tb) && ta != tb) continue; // cannot be one object
+                w.Line($"if ((object){all[a]} == (object){all[b]}) throw new global::System.InvalidOperationException(\"{Bare(all[a])} and {Bare(all[b])} are one object: SymGrad reads each field of the model as an input of its own, so tied layers are not supported yet; hold a copy in each field.\");");
+            }
+        }
         if (gradient is not null)
         {
-            foreach (string holder in Holders(ir, instance.Where(adjoints.ContainsKey)))
+            var written = Holders(ir, instance.Where(adjoints.ContainsKey)).ToList();
+            foreach (string holder in written)
             {
                 w.Line($"if ({gradient}.{holder} is null) throw new global::System.ArgumentException(\"{gradient}.{holder} is null: the gradient needs the model's objects, of its shapes.\", nameof({gradient}));");
+                w.Line($"if ((object){gradient}.{holder} == (object)this.{holder}) throw new global::System.ArgumentException(\"{gradient}.{holder} is this.{holder}: the gradient must hold objects of its own, or it would overwrite the model's weights.\", nameof({gradient}));");
+            }
+            for (int a = 0; a < written.Count; a++)
+            {
+                for (int b = a + 1; b < written.Count; b++)
+                {
+                    if (types.TryGetValue(written[a], out string? ta) && types.TryGetValue(written[b], out string? tb) && ta != tb) continue;
+                    w.Line($"if ((object){gradient}.{written[a]} == (object){gradient}.{written[b]}) throw new global::System.ArgumentException(\"{gradient}.{written[a]} and {gradient}.{written[b]} are one object: each receives a gradient of its own.\", nameof({gradient}));");
+                }
             }
         }
         foreach (int i in instance)
@@ -94,6 +117,7 @@ internal static class FieldInputs
             ParamSpec p = ir.Params[a.Key];
             string field = p.Shown, shape = p.Kind == ParamKind.Array2D ? "shape" : "length";
             w.Line($"if ({gradient}.{Access(p)} is null) throw new global::System.ArgumentException(\"{gradient}.{field} is null: the gradient needs arrays of the {shape}s of this one's.\", nameof({gradient}));");
+            w.Line($"if ((object){gradient}.{Access(p)} == (object){p.Name}) throw new global::System.ArgumentException(\"{gradient}.{field} is this.{field}: the gradient must hold arrays of its own, or it would overwrite the model's weights.\", nameof({gradient}));");
             w.Line(p.Kind == ParamKind.Array2D
                 ? $"if ({a.Value}.GetLength(0) != {p.Name}.GetLength(0) || {a.Value}.GetLength(1) != {p.Name}.GetLength(1)) "
                   + $"throw new global::System.ArgumentException(\"{gradient}.{field} must have the shape of {field} (\" + {p.Name}.GetLength(0) + \" x \" + {p.Name}.GetLength(1) + \").\", nameof({gradient}));"
@@ -102,6 +126,23 @@ internal static class FieldInputs
         }
         if (any) w.Line();
     }
+
+    /// <summary>The declared type of this and of each holder on the fields' paths.</summary>
+    private static Dictionary<string, string> HolderTypes(MethodIr ir, IEnumerable<int> fields)
+    {
+        var types = new Dictionary<string, string>();
+        foreach (int i in fields)
+        {
+            ParamSpec p = ir.Params[i];
+            if (p.FieldPath is not { } path || p.FieldHolderTypes.Count == 0) continue;
+            types["this"] = p.FieldHolderTypes[0];
+            string[] segments = path.Split('.');
+            for (int k = 1; k < segments.Length && k < p.FieldHolderTypes.Count; k++) types[string.Join(".", segments.Take(k))] = p.FieldHolderTypes[k];
+        }
+        return types;
+    }
+
+    private static string Bare(string access) => access == "this" ? "this" : access.Substring("this.".Length);
 
     /// <summary>How the generated code reaches a field from this or the gradient: its name, or its path through model objects.</summary>
     private static string Access(ParamSpec p) => p.FieldPath ?? p.Name;

@@ -35,6 +35,12 @@ internal sealed record ParamSpec(string Name, ParamKind Kind, bool NoDerivative,
     /// </summary>
     public string? FieldPath { get; init; }
 
+    /// <summary>
+    /// For a <see cref="FieldPath"/> of n names, the declared types of the n objects it goes through: this's, then
+    /// each holder's (<c>Net</c>, <c>Layer</c> for <c>L1.W</c>). Two holders can be one object only when their types match.
+    /// </summary>
+    public EquatableArray<string> FieldHolderTypes { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>How messages and the generated code name the input: its path for a field of a model object, else its name.</summary>
     public string Shown => FieldPath ?? Name.TrimStart('@');
 

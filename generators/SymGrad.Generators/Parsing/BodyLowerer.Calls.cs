@@ -173,6 +173,16 @@ internal sealed partial class BodyLowerer
             onThis = true;
             thisPath = at.Path + ".";
         }
+        if (!callee.IsStatic && (callee.IsVirtual || callee.IsAbstract || callee.IsOverride) && !callee.IsSealed && !callee.ContainingType.IsSealed)
+        {
+            throw UnsupportedExpr(call, $"The call of the virtual method '{callee.ToDisplayString()}'",
+                "an override may run instead of the body SymGrad reads; make the method non-virtual, or sealed, or the class sealed");
+        }
+        if (!callee.IsStatic && !onThis && call.Instance is { } other)
+        {
+            throw UnsupportedExpr(call, $"The call of '{callee.Name}' on '{Shorten(other.Syntax.ToString())}', which is no field of this holding a model object",
+                "hold the layer in a field of the model (public Layer L1;), whose fields SymGrad follows, or pass what the method needs as parameters");
+        }
         if (!callee.IsStatic && !onThis || callee.IsGenericMethod || (callee.ReturnType.SpecialType != _realSpecial && ShapeOf(callee.ReturnType) is null)
             || callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is not MethodDeclarationSyntax declaration
             || (declaration.Body is null && declaration.ExpressionBody is null))

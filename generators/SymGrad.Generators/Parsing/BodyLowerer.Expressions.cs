@@ -46,6 +46,12 @@ internal sealed partial class BodyLowerer
                 return ReadElement(indexer, Array(instance, env), indexer.Arguments.Select(a => a.Value).ToList(), env);
             case IImplicitIndexerReferenceOperation { Argument: var fromEnd, Instance: var instance } indexer when IsIndexType(fromEnd.Type) && (IsSpan(instance.Type) || IsIntSpan(instance.Type)):
                 return ReadElement(indexer, Array(instance, env), new[] { fromEnd }, env);
+            case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf } when lengthOf.Type is IArrayTypeSymbol { Rank: 2 }:
+            {
+                // A two-dimensional array's Length is its element count, rows times columns.
+                ArrayBinding matrix = Array(lengthOf, env);
+                return _b.Binary(Op.Mul, Length(matrix, 0), Length(matrix, 1));
+            }
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf } when IsArrayLike(lengthOf.Type) || IsIntArrayLike(lengthOf.Type):
                 return Length(Array(lengthOf, env), 0);
             case IConditionalOperation conditional: return Conditional(conditional, env);
@@ -428,6 +434,11 @@ internal sealed partial class BodyLowerer
     {
         if (array.Local is not { } local)
         {
+            if (arrayOp is IFieldReferenceOperation field)
+            {
+                throw UnsupportedExpr(statement, $"Assigning to an element of the field '{Shorten(field.Syntax.ToString())}'",
+                    "a [Differentiable] method must not change the model's weights: compute into a local array");
+            }
             string name = arrayOp is IParameterReferenceOperation p ? p.Parameter.Name : arrayOp.Syntax.ToString();
             throw new LoweringException(DiagnosticDescriptors.AssignmentToParameter, statement.Syntax.GetLocation(),
                 Shorten(statement.Syntax.ToString()), name);

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
 using SymGrad.Generators.Diagnostics;
 using SymGrad.Generators.Ir;
@@ -23,23 +24,50 @@ internal static class FieldReader
         var found = new List<(ISymbol Symbol, ParamKind Kind, bool NoDerivative, FieldSource Field, string? Path)>();
         var seen = new HashSet<ISymbol>(SymbolEqualityComparer.Default);
         var seenPaths = new HashSet<string>();
-        List<(IOperation Body, string Prefix, bool Frozen)> bodies = WithCallees(method, body, compilation, ct);
-        foreach ((IOperation scanned, string prefix, bool frozen) in bodies)
+        List<(IOperation Body, string Prefix, bool Frozen)> bodies = WithCallees(method, body, compilation, ct, out var callSites);
+        var reportedCalls = new HashSet<IInvocationOperation>();
+        var outer = diagnostics;
+        for (int b = 0; b < bodies.Count; b++)
         {
+            (IOperation scanned, string prefix, bool frozen) = bodies[b];
+            bool staticBody = prefix == "\0static";
+            INamedTypeSymbol owner = callSites[b].Path[callSites[b].Path.Length - 1].ContainingType;
+            // What is wrong in a callee's body is the callee's own error (its own gradient reports it there): here it
+            // is SG0014 on the call that leads to it, once.
+            var local = new List<DiagnosticInfo>();
+            diagnostics = b == 0 ? outer : local;
             foreach (IFieldReferenceOperation read in scanned.DescendantsAndSelf().OfType<IFieldReferenceOperation>())
             {
                 ct.ThrowIfCancellationRequested();
                 IFieldSymbol field = read.Field;
                 if (field.IsConst || InNameOf(read)) continue;
                 // A field of this, or of a model object held in a field of this (L1.W): its path from this.
-                (string Path, bool Frozen)? at = field.IsStatic ? null : PathOf(read, prefix, frozen);
+                (string Path, bool Frozen)? at = field.IsStatic || staticBody ? null : PathOf(read, prefix, frozen);
                 if (!field.IsStatic && (method.IsStatic || at is null)) continue;
-                if (field.IsStatic && (!IsOwnType(method, field.ContainingType) || !seen.Add(field))) continue;
+                // A static table of the method's own type, or of a callee's type (a layer's, read where the layer's
+                // method is inlined): the latter read by its full name.
+                bool own = field.IsStatic && IsOwnType(method, field.ContainingType);
+                bool foreign = field.IsStatic && !own && b > 0 && IsOwnType(owner, field.ContainingType);
+                if (field.IsStatic && ((!own && !foreign) || !seen.Add(field))) continue;
                 if (at is { } p0 && !seenPaths.Add(p0.Path)) continue;
                 Location location = read.Syntax.GetLocation();
+                if ((at is { } nested && nested.Path.Contains('.') || foreign) && !compilation.IsSymbolAccessibleWithin(field, method.ContainingType))
+                {
+                    outer.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
+                        $"Reading the field '{field.Name}' of {field.ContainingType.Name}, which {method.ContainingType.Name} (where the gradient is generated) cannot see,",
+                        "make the field internal or public, or pass what it holds as a parameter"));
+                    continue;
+                }
                 if (IsModelObject(field.Type))
                 {
                     continue; // followed: its own fields are the inputs, where the method reads them
+                }
+                if (foreign && MethodParser.KindOf(field.Type) is not (ParamKind.Double or ParamKind.Int or ParamKind.Array or ParamKind.IntArray))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
+                        $"Reading the static field '{field.Name}' of {field.ContainingType.Name} of type '{field.Type.ToDisplayString()}'",
+                        "a static table of another type is read when it is a number or a one-dimensional array; pass anything else as a parameter"));
+                    continue;
                 }
                 ParamKind? kind = MethodParser.KindOf(field.Type);
                 SpecialType element = BodyLowerer.ElementSpecialType(field.Type);
@@ -59,7 +87,7 @@ internal static class FieldReader
                     continue;
                 }
                 string name = at is { } named ? named.Path.Replace('.', '_') : field.Name;
-                if (method.Parameters.Any(p => p.Name == name))
+                if (at is not { Path: var dotted } || !dotted.Contains('.') ? method.Parameters.Any(p => p.Name == name) : false)
                 {
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
                         $"Reading the field '{(at?.Path ?? field.Name)}' in a method with a parameter named '{name}'",
@@ -70,9 +98,17 @@ internal static class FieldReader
                 // either); so is every field of a model object held in a [NoDerivative] field.
                 bool noDerivative = field.IsStatic || field.IsReadOnly || (at?.Frozen ?? false)
                     || field.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
-                found.Add((field, kind.Value, noDerivative, field.IsStatic ? FieldSource.Static : FieldSource.Instance, at?.Path));
+                string? path = foreign ? field.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) + "." + MethodParser.Identifier(field.Name) : at?.Path;
+                found.Add((field, kind.Value, noDerivative, field.IsStatic ? FieldSource.Static : FieldSource.Instance, path));
+            }
+            if (b > 0 && local.Count > 0 && callSites[b].Call is { } call && reportedCalls.Add(call))
+            {
+                outer.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CalleeNotDifferentiable,
+                    call.Syntax is InvocationExpressionSyntax invocation ? invocation.Expression.GetLocation() : call.Syntax.GetLocation(),
+                    callSites[b].Path[1].ToDisplayString(), local[0].Id));
             }
         }
+        diagnostics = outer;
         // Static ReadOnlySpan<double> properties of the type (static ReadOnlySpan<double> Data => [1.0, 2.0]): constant data.
         foreach (IPropertyReferenceOperation read in bodies.SelectMany(b => b.Body.DescendantsAndSelf()).OfType<IPropertyReferenceOperation>())
         {
@@ -120,32 +156,54 @@ internal static class FieldReader
     /// are inlined and read the same fields), transitively; the static callees read only their parameters and their
     /// own statics, which their own lowering reports on.
     /// </summary>
-    private static List<(IOperation Body, string Prefix, bool Frozen)> WithCallees(IMethodSymbol method, IOperation body, Compilation compilation, CancellationToken ct)
+    private static List<(IOperation Body, string Prefix, bool Frozen)> WithCallees(IMethodSymbol method, IOperation body, Compilation compilation, CancellationToken ct) =>
+        WithCallees(method, body, compilation, ct, out _);
+
+    /// <summary>
+    /// The bodies to scan: the method's, and those of the [Differentiable] methods it calls on this or on a layer held
+    /// in a field (under that field's path), and the static ones it calls (for their types' static tables),
+    /// transitively. A callee already on the way to itself is recursion, which the lowerer reports (SG0010): not
+    /// followed again, so that a method calling itself on a field of its own type (Other.F) ends.
+    /// <paramref name="callSites"/> gives, for each body after the first, the call that led to it.
+    /// </summary>
+    private static List<(IOperation Body, string Prefix, bool Frozen)> WithCallees(IMethodSymbol method, IOperation body, Compilation compilation, CancellationToken ct,
+                                                                                 out List<(IInvocationOperation? Call, ISymbol[] Path)> callSites)
     {
         var bodies = new List<(IOperation Body, string Prefix, bool Frozen)> { (body, "", false) };
-        var visited = new HashSet<(ISymbol, string)> { (method.OriginalDefinition, "") };
+        callSites = new List<(IInvocationOperation?, ISymbol[])> { (null, new ISymbol[] { method.OriginalDefinition }) };
+        var visited = new HashSet<(ISymbol, string)>(new PairComparer()) { (method.OriginalDefinition, "") };
         for (int k = 0; k < bodies.Count; k++)
         {
             foreach (IInvocationOperation call in bodies[k].Body.Descendants().OfType<IInvocationOperation>())
             {
                 ct.ThrowIfCancellationRequested();
                 IMethodSymbol callee = call.TargetMethod.OriginalDefinition;
-                if (callee.IsStatic || !BodyLowerer.IsDifferentiable(callee)) continue;
-                // On this (a layer method of the model), or on a model object of a field (L1.Forward(...)).
-                (string Path, bool Frozen)? on = call.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
+                if (!BodyLowerer.IsDifferentiable(callee)) continue;
+                ISymbol[] path = callSites[k].Path;
+                if (path.Contains(callee, SymbolEqualityComparer.Default)) continue; // recursion: SG0010 from the lowerer
+                (string Path, bool Frozen)? on = callee.IsStatic ? ("", false)
+                    : call.Instance is IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ContainingTypeInstance }
                     ? (bodies[k].Prefix.TrimEnd('.'), bodies[k].Frozen)
                     : call.Instance is IFieldReferenceOperation objectField && IsModelObject(objectField.Type) ? PathOf(objectField, bodies[k].Prefix, bodies[k].Frozen) : null;
                 if (on is not { } at) continue;
-                string prefix = at.Path.Length == 0 ? "" : at.Path + ".";
+                string prefix = callee.IsStatic ? "\0static" : at.Path.Length == 0 ? "" : at.Path + ".";
                 if (!visited.Add((callee, prefix))) continue;
                 if (callee.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct) is { } syntax
                     && compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, ct) is { } calleeBody)
                 {
                     bodies.Add((calleeBody, prefix, at.Frozen));
+                    callSites.Add((callSites[k].Call ?? call, path.Concat(new ISymbol[] { callee }).ToArray()));
                 }
             }
         }
         return bodies;
+    }
+
+    private sealed class PairComparer : IEqualityComparer<(ISymbol, string)>
+    {
+        public bool Equals((ISymbol, string) a, (ISymbol, string) b) => SymbolEqualityComparer.Default.Equals(a.Item1, b.Item1) && a.Item2 == b.Item2;
+
+        public int GetHashCode((ISymbol, string) a) => SymbolEqualityComparer.Default.GetHashCode(a.Item1) * 31 + a.Item2.GetHashCode();
     }
 
     /// <summary>
@@ -176,9 +234,11 @@ internal static class FieldReader
     }
 
     /// <summary>The method's type, a base type or an enclosing type (of one of them): its statics read by their simple names.</summary>
-    private static bool IsOwnType(IMethodSymbol method, INamedTypeSymbol owner)
+    private static bool IsOwnType(IMethodSymbol method, INamedTypeSymbol owner) => IsOwnType(method.ContainingType, owner);
+
+    private static bool IsOwnType(INamedTypeSymbol type, INamedTypeSymbol owner)
     {
-        for (INamedTypeSymbol? t = method.ContainingType; t is not null; t = t.ContainingType)
+        for (INamedTypeSymbol? t = type; t is not null; t = t.ContainingType)
         {
             for (INamedTypeSymbol? b = t; b is not null; b = b.BaseType)
             {

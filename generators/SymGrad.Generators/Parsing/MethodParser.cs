@@ -68,6 +68,11 @@ internal static class MethodParser
             return Fail(DiagnosticDescriptors.UnsupportedMethodShape, where, method.Name, "local functions are not supported");
         }
         if (method.IsGenericMethod) return Fail(DiagnosticDescriptors.UnsupportedMethodShape, where, method.Name, "it is generic");
+        if ((method.IsVirtual || method.IsAbstract || method.IsOverride) && !method.IsSealed && !method.ContainingType.IsSealed)
+        {
+            // Its gradient would differentiate the body SymGrad reads while an override runs.
+            return Fail(DiagnosticDescriptors.UnsupportedMethodShape, where, method.Name, "it is virtual, so an override may run instead of the body SymGrad differentiates; make it non-virtual or sealed, or the class sealed");
+        }
         if (method.IsAbstract || method.IsExtern || (declaration.Body is null && declaration.ExpressionBody is null))
         {
             return Fail(DiagnosticDescriptors.UnsupportedMethodShape, where, method.Name, "it has no body");
@@ -262,7 +267,7 @@ internal static class MethodParser
             extents[load.Param] = (Math.Max(e.I, (int)i + 1), Math.Max(e.J, (int)j + 1));
         }
         // A struct number's local (p_X) must not take the name of a parameter or field the method also has.
-        var takenNames = new HashSet<string>(kinds.Where((k, i) => !structLeaves.ContainsKey(i)).Select(k => k.Path is { } path && path.Contains('.') ? path.Replace('.', '_') : k.Symbol.Name));
+        var takenNames = new HashSet<string>(kinds.Where((k, i) => !structLeaves.ContainsKey(i) && !(k.Path is { } nested && nested.Contains('.'))).Select(k => k.Symbol.Name));
         var parameters = kinds.Select((k, i) =>
         {
             extents.TryGetValue(i, out (int I, int J) e);
@@ -272,11 +277,18 @@ internal static class MethodParser
                 while (!takenNames.Add(leafName)) leafName += "_";
                 return new ParamSpec(Identifier(leafName), k.Kind, k.NoDerivative, 0, 0) { Struct = leaf };
             }
-            // A field of a model object held in a field (L1.W) is read into the local L1_W.
+            // A static table of another type is read by its full name, where it is.
+            if (k.Field == FieldSource.Static && k.Path is { } full) return new ParamSpec(full, k.Kind, k.NoDerivative, e.I, e.J) { Field = k.Field };
+            // A field of a model object held in a field (L1.W) is read into the local L1_W (not taking another's name).
             string name = k.Path is { } path && path.Contains('.') ? path.Replace('.', '_') : k.Symbol.Name;
+            if (k.Path is { } dotted0 && dotted0.Contains('.'))
+            {
+                while (!takenNames.Add(name)) name += "_";
+            }
             return new ParamSpec(Identifier(name), k.Kind, k.NoDerivative, e.I, e.J)
             {
                 IsOutput = i == output, Field = k.Field, FieldPath = k.Path is { } dotted && dotted.Contains('.') ? dotted : null,
+                FieldHolderTypes = k.Path is { } typed && typed.Contains('.') ? HolderTypes(method.ContainingType, typed) : EquatableArray<string>.Empty,
             };
         }).ToEquatableArray();
 
@@ -387,6 +399,22 @@ internal static class MethodParser
     private static SpecialType SpecialOf(Real real) => real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double;
 
     /// <summary>How a parameter is passed; double and float alike (the method's real, <see cref="RealOf"/>).</summary>
+    /// <summary>The declared types of the objects a field path goes through: the model's, then each holder's.</summary>
+    private static EquatableArray<string> HolderTypes(INamedTypeSymbol model, string path)
+    {
+        var types = new List<string> { model.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) };
+        ITypeSymbol? holder = model;
+        string[] segments = path.Split('.');
+        for (int i = 0; i < segments.Length - 1 && holder is not null; i++)
+        {
+            IFieldSymbol? step = null;
+            for (ITypeSymbol? t = holder; t is not null && step is null; t = t.BaseType) step = t.GetMembers(segments[i]).OfType<IFieldSymbol>().FirstOrDefault();
+            holder = step?.Type;
+            types.Add(holder?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? ""); // without "?": a nullable annotation is the same type
+        }
+        return types.ToEquatableArray();
+    }
+
     /// <summary>A type as a cref names it: a tuple as the ValueTuple it is (a cref has no tuple syntax), generics in braces.</summary>
     private static string CrefName(ITypeSymbol type) => type switch
     {

@@ -41,10 +41,13 @@ namespace Models
             if (x is null) throw new global::System.ArgumentNullException(nameof(x));
 
             if (gradient.W1 is null) throw new global::System.ArgumentException("gradient.W1 is null: the gradient needs arrays of the shapes of this one's.", nameof(gradient));
+            if ((object)gradient.W1 == (object)W1) throw new global::System.ArgumentException("gradient.W1 is this.W1: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dW1.GetLength(0) != W1.GetLength(0) || dW1.GetLength(1) != W1.GetLength(1)) throw new global::System.ArgumentException("gradient.W1 must have the shape of W1 (" + W1.GetLength(0) + " x " + W1.GetLength(1) + ").", nameof(gradient));
             if (gradient.B1 is null) throw new global::System.ArgumentException("gradient.B1 is null: the gradient needs arrays of the lengths of this one's.", nameof(gradient));
+            if ((object)gradient.B1 == (object)B1) throw new global::System.ArgumentException("gradient.B1 is this.B1: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dB1.Length != B1.Length) throw new global::System.ArgumentException("gradient.B1 must have the length of B1 (" + B1.Length + ").", nameof(gradient));
             if (gradient.W2 is null) throw new global::System.ArgumentException("gradient.W2 is null: the gradient needs arrays of the lengths of this one's.", nameof(gradient));
+            if ((object)gradient.W2 == (object)W2) throw new global::System.ArgumentException("gradient.W2 is this.W2: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dW2.Length != W2.Length) throw new global::System.ArgumentException("gradient.W2 must have the length of W2 (" + W2.Length + ").", nameof(gradient));
 
             // Adjoints the backward sweep adds to start at zero.

@@ -35,8 +35,10 @@ namespace Layers
             if (dX.Length != x.Length) throw new global::System.ArgumentException("dX must have the length of x.", nameof(dX));
 
             if (gradient.W is null) throw new global::System.ArgumentException("gradient.W is null: the gradient needs arrays of the shapes of this one's.", nameof(gradient));
+            if ((object)gradient.W == (object)W) throw new global::System.ArgumentException("gradient.W is this.W: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dW.GetLength(0) != W.GetLength(0) || dW.GetLength(1) != W.GetLength(1)) throw new global::System.ArgumentException("gradient.W must have the shape of W (" + W.GetLength(0) + " x " + W.GetLength(1) + ").", nameof(gradient));
             if (gradient.B is null) throw new global::System.ArgumentException("gradient.B is null: the gradient needs arrays of the lengths of this one's.", nameof(gradient));
+            if ((object)gradient.B == (object)B) throw new global::System.ArgumentException("gradient.B is this.B: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dB.Length != B.Length) throw new global::System.ArgumentException("gradient.B must have the length of B (" + B.Length + ").", nameof(gradient));
 
             // Adjoints the backward sweep adds to start at zero.
@@ -129,10 +131,23 @@ namespace Layers
             if (this.L1 is null) throw new global::System.InvalidOperationException("The field L1 is null: the method reads L1.W, L1.B.");
             if (this.L2 is null) throw new global::System.InvalidOperationException("The field L2 is null: the method reads L2.W, L2.B.");
             if (this.Enc.Hidden is null) throw new global::System.InvalidOperationException("The field Enc.Hidden is null: the method reads Enc.Hidden.W, Enc.Hidden.B.");
+            if ((object)this.Frozen == (object)this.L1) throw new global::System.InvalidOperationException("Frozen and L1 are one object: SymGrad reads each field of the model as an input of its own, so tied layers are not supported yet; hold a copy in each field.");
+            if ((object)this.Frozen == (object)this.L2) throw new global::System.InvalidOperationException("Frozen and L2 are one object: SymGrad reads each field of the model as an input of its own, so tied layers are not supported yet; hold a copy in each field.");
+            if ((object)this.Frozen == (object)this.Enc.Hidden) throw new global::System.InvalidOperationException("Frozen and Enc.Hidden are one object: SymGrad reads each field of the model as an input of its own, so tied layers are not supported yet; hold a copy in each field.");
+            if ((object)this.L1 == (object)this.L2) throw new global::System.InvalidOperationException("L1 and L2 are one object: SymGrad reads each field of the model as an input of its own, so tied layers are not supported yet; hold a copy in each field.");
+            if ((object)this.L1 == (object)this.Enc.Hidden) throw new global::System.InvalidOperationException("L1 and Enc.Hidden are one object: SymGrad reads each field of the model as an input of its own, so tied layers are not supported yet; hold a copy in each field.");
+            if ((object)this.L2 == (object)this.Enc.Hidden) throw new global::System.InvalidOperationException("L2 and Enc.Hidden are one object: SymGrad reads each field of the model as an input of its own, so tied layers are not supported yet; hold a copy in each field.");
             if (gradient.Enc is null) throw new global::System.ArgumentException("gradient.Enc is null: the gradient needs the model's objects, of its shapes.", nameof(gradient));
+            if ((object)gradient.Enc == (object)this.Enc) throw new global::System.ArgumentException("gradient.Enc is this.Enc: the gradient must hold objects of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (gradient.L1 is null) throw new global::System.ArgumentException("gradient.L1 is null: the gradient needs the model's objects, of its shapes.", nameof(gradient));
+            if ((object)gradient.L1 == (object)this.L1) throw new global::System.ArgumentException("gradient.L1 is this.L1: the gradient must hold objects of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (gradient.L2 is null) throw new global::System.ArgumentException("gradient.L2 is null: the gradient needs the model's objects, of its shapes.", nameof(gradient));
+            if ((object)gradient.L2 == (object)this.L2) throw new global::System.ArgumentException("gradient.L2 is this.L2: the gradient must hold objects of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (gradient.Enc.Hidden is null) throw new global::System.ArgumentException("gradient.Enc.Hidden is null: the gradient needs the model's objects, of its shapes.", nameof(gradient));
+            if ((object)gradient.Enc.Hidden == (object)this.Enc.Hidden) throw new global::System.ArgumentException("gradient.Enc.Hidden is this.Enc.Hidden: the gradient must hold objects of its own, or it would overwrite the model's weights.", nameof(gradient));
+            if ((object)gradient.L1 == (object)gradient.L2) throw new global::System.ArgumentException("gradient.L1 and gradient.L2 are one object: each receives a gradient of its own.", nameof(gradient));
+            if ((object)gradient.L1 == (object)gradient.Enc.Hidden) throw new global::System.ArgumentException("gradient.L1 and gradient.Enc.Hidden are one object: each receives a gradient of its own.", nameof(gradient));
+            if ((object)gradient.L2 == (object)gradient.Enc.Hidden) throw new global::System.ArgumentException("gradient.L2 and gradient.Enc.Hidden are one object: each receives a gradient of its own.", nameof(gradient));
             double[,] L1_W = this.L1.W;
             double[] L1_B = this.L1.B;
             double[,] L2_W = this.L2.W;
@@ -167,16 +182,22 @@ namespace Layers
             if (x is null) throw new global::System.ArgumentNullException(nameof(x));
 
             if (gradient.L1.W is null) throw new global::System.ArgumentException("gradient.L1.W is null: the gradient needs arrays of the shapes of this one's.", nameof(gradient));
+            if ((object)gradient.L1.W == (object)L1_W) throw new global::System.ArgumentException("gradient.L1.W is this.L1.W: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dL1_W.GetLength(0) != L1_W.GetLength(0) || dL1_W.GetLength(1) != L1_W.GetLength(1)) throw new global::System.ArgumentException("gradient.L1.W must have the shape of L1.W (" + L1_W.GetLength(0) + " x " + L1_W.GetLength(1) + ").", nameof(gradient));
             if (gradient.L1.B is null) throw new global::System.ArgumentException("gradient.L1.B is null: the gradient needs arrays of the lengths of this one's.", nameof(gradient));
+            if ((object)gradient.L1.B == (object)L1_B) throw new global::System.ArgumentException("gradient.L1.B is this.L1.B: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dL1_B.Length != L1_B.Length) throw new global::System.ArgumentException("gradient.L1.B must have the length of L1.B (" + L1_B.Length + ").", nameof(gradient));
             if (gradient.L2.W is null) throw new global::System.ArgumentException("gradient.L2.W is null: the gradient needs arrays of the shapes of this one's.", nameof(gradient));
+            if ((object)gradient.L2.W == (object)L2_W) throw new global::System.ArgumentException("gradient.L2.W is this.L2.W: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dL2_W.GetLength(0) != L2_W.GetLength(0) || dL2_W.GetLength(1) != L2_W.GetLength(1)) throw new global::System.ArgumentException("gradient.L2.W must have the shape of L2.W (" + L2_W.GetLength(0) + " x " + L2_W.GetLength(1) + ").", nameof(gradient));
             if (gradient.L2.B is null) throw new global::System.ArgumentException("gradient.L2.B is null: the gradient needs arrays of the lengths of this one's.", nameof(gradient));
+            if ((object)gradient.L2.B == (object)L2_B) throw new global::System.ArgumentException("gradient.L2.B is this.L2.B: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dL2_B.Length != L2_B.Length) throw new global::System.ArgumentException("gradient.L2.B must have the length of L2.B (" + L2_B.Length + ").", nameof(gradient));
             if (gradient.Enc.Hidden.W is null) throw new global::System.ArgumentException("gradient.Enc.Hidden.W is null: the gradient needs arrays of the shapes of this one's.", nameof(gradient));
+            if ((object)gradient.Enc.Hidden.W == (object)Enc_Hidden_W) throw new global::System.ArgumentException("gradient.Enc.Hidden.W is this.Enc.Hidden.W: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dEnc_Hidden_W.GetLength(0) != Enc_Hidden_W.GetLength(0) || dEnc_Hidden_W.GetLength(1) != Enc_Hidden_W.GetLength(1)) throw new global::System.ArgumentException("gradient.Enc.Hidden.W must have the shape of Enc.Hidden.W (" + Enc_Hidden_W.GetLength(0) + " x " + Enc_Hidden_W.GetLength(1) + ").", nameof(gradient));
             if (gradient.Enc.Hidden.B is null) throw new global::System.ArgumentException("gradient.Enc.Hidden.B is null: the gradient needs arrays of the lengths of this one's.", nameof(gradient));
+            if ((object)gradient.Enc.Hidden.B == (object)Enc_Hidden_B) throw new global::System.ArgumentException("gradient.Enc.Hidden.B is this.Enc.Hidden.B: the gradient must hold arrays of its own, or it would overwrite the model's weights.", nameof(gradient));
             if (dEnc_Hidden_B.Length != Enc_Hidden_B.Length) throw new global::System.ArgumentException("gradient.Enc.Hidden.B must have the length of Enc.Hidden.B (" + Enc_Hidden_B.Length + ").", nameof(gradient));
 
             // Adjoint elements past the extent the method reads are zero; the others are written below.
