@@ -277,4 +277,20 @@ internal static class FieldReader
         }
         return false;
     }
+
+    /// <summary>The declared types of the objects a field path goes through: the model's, then each holder's.</summary>
+    internal static EquatableArray<string> HolderTypes(INamedTypeSymbol model, string path)
+    {
+        var types = new List<string> { model.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) };
+        ITypeSymbol? holder = model;
+        string[] segments = path.Split('.');
+        for (int i = 0; i < segments.Length - 1 && holder is not null; i++)
+        {
+            IFieldSymbol? step = null;
+            for (ITypeSymbol? t = holder; t is not null && step is null; t = t.BaseType) step = t.GetMembers(segments[i]).OfType<IFieldSymbol>().FirstOrDefault();
+            holder = step?.Type;
+            types.Add(holder?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? ""); // without "?": a nullable annotation is the same type
+        }
+        return types.ToEquatableArray();
+    }
 }

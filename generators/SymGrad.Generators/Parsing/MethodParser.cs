@@ -131,18 +131,18 @@ internal static class MethodParser
             {
                 // A struct of numbers: each number is an input of the IR; the signatures take the struct (StructInputs).
                 bool noDerivativeStruct = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
-                if (!buildingBlock && StructParameterProblem(p, shape, real, noDerivativeStruct, model.Compilation, method.ContainingType) is { } problem)
+                if (!buildingBlock && StructParameters.Problem(p, shape, real, noDerivativeStruct, model.Compilation, method.ContainingType) is { } problem)
                 {
                     Location loc = p.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(ct).GetLocation() ?? where;
                     diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedStructParameter, loc, p.Name, p.Type.ToDisplayString(), problem));
                     continue;
                 }
                 string typeName = p.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-                string writeBack = WriteBack(shape, shapes, "", "{0}");
+                string writeBack = StructParameters.WriteBack(shape, shapes, "");
                 for (int leaf = 0; leaf < shape.Leaves.Count; leaf++)
                 {
                     structLeaves[kinds.Count] = new StructInput(Identifier(p.Name), typeName, p.RefKind == RefKind.In, shape.Leaves[leaf].Path, leaf, shape.Leaves.Count, writeBack)
-                        { IsBool = shape.Leaves[leaf].Type.SpecialType == SpecialType.System_Boolean, CrefType = CrefName(p.Type) };
+                        { IsBool = shape.Leaves[leaf].Type.SpecialType == SpecialType.System_Boolean, CrefType = StructParameters.CrefName(p.Type) };
                     ParamKind leafKind = shape.Leaves[leaf].Type.SpecialType is SpecialType.System_Int32 or SpecialType.System_Boolean ? ParamKind.Int : ParamKind.Double;
                     kinds.Add((p, leafKind, noDerivativeStruct, FieldSource.None, null));
                 }
@@ -288,7 +288,7 @@ internal static class MethodParser
             return new ParamSpec(Identifier(name), k.Kind, k.NoDerivative, e.I, e.J)
             {
                 IsOutput = i == output, Field = k.Field, FieldPath = k.Path is { } dotted && dotted.Contains('.') ? dotted : null,
-                FieldHolderTypes = k.Path is { } typed && typed.Contains('.') ? HolderTypes(method.ContainingType, typed) : EquatableArray<string>.Empty,
+                FieldHolderTypes = k.Path is { } typed && typed.Contains('.') ? FieldReader.HolderTypes(method.ContainingType, typed) : EquatableArray<string>.Empty,
             };
         }).ToEquatableArray();
 
@@ -396,123 +396,9 @@ internal static class MethodParser
         return output is not null && BodyLowerer.ElementSpecialType(output.Type) == SpecialType.System_Single ? Real.Single : Real.Double;
     }
 
-    private static SpecialType SpecialOf(Real real) => real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double;
+    internal static SpecialType SpecialOf(Real real) => real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double;
 
     /// <summary>How a parameter is passed; double and float alike (the method's real, <see cref="RealOf"/>).</summary>
-    /// <summary>The declared types of the objects a field path goes through: the model's, then each holder's.</summary>
-    private static EquatableArray<string> HolderTypes(INamedTypeSymbol model, string path)
-    {
-        var types = new List<string> { model.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) };
-        ITypeSymbol? holder = model;
-        string[] segments = path.Split('.');
-        for (int i = 0; i < segments.Length - 1 && holder is not null; i++)
-        {
-            IFieldSymbol? step = null;
-            for (ITypeSymbol? t = holder; t is not null && step is null; t = t.BaseType) step = t.GetMembers(segments[i]).OfType<IFieldSymbol>().FirstOrDefault();
-            holder = step?.Type;
-            types.Add(holder?.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) ?? ""); // without "?": a nullable annotation is the same type
-        }
-        return types.ToEquatableArray();
-    }
-
-    /// <summary>A type as a cref names it: a tuple as the ValueTuple it is (a cref has no tuple syntax), generics in braces.</summary>
-    private static string CrefName(ITypeSymbol type) => type switch
-    {
-        INamedTypeSymbol { IsTupleType: true } tuple => "global::System.ValueTuple{" + string.Join(", ", tuple.TupleElements.Select(e => CrefName(e.Type))) + "}",
-        { SpecialType: not SpecialType.None } => type.ToDisplayString(),
-        _ => type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace('<', '{').Replace('>', '}'),
-    };
-
-    /// <summary>Why a struct parameter cannot be taken, or null: its numbers must be the method's real or int, its gradient writable.</summary>
-    private static string? StructParameterProblem(IParameterSymbol p, StructShape shape, Real real, bool noDerivative, Compilation compilation, INamedTypeSymbol within)
-    {
-        if (shape.IsReference) return "a record class is a reference, and its gradient would be another object; make it a record struct, or pass its numbers as parameters";
-        if (MemberProblem(shape.Type, "", noDerivative, compilation, within) is { } unreachable) return unreachable;
-        foreach (StructLeaf leaf in shape.Leaves)
-        {
-            if (leaf.Type.SpecialType == SpecialType.System_Boolean) return $"its member {leaf.Path} is a bool; keep bools out of the structs a method takes, or pass the numbers as parameters";
-            if (BodyLowerer.IsReal(leaf.Type.SpecialType) && leaf.Type.SpecialType != SpecialOf(real))
-            {
-                return $"its member {leaf.Path} is a {(real == Real.Single ? "double" : "float")} in a {(real == Real.Single ? "float" : "double")} method; a method computes in one floating-point type (SG0019)";
-            }
-        }
-        if (!noDerivative && ReadOnlyMember(shape.Type) is { } member)
-        {
-            return $"its member {member} cannot be set, so the gradient cannot be written into a {shape.Type.Name}; make the member settable or init, or mark the parameter [NoDerivative]";
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// A member the generated code, in the method's own type, cannot read (or, for the gradient, set), or one that is a
-    /// reference (a record class inside the struct: its gradient would be another object, and default(R) is null).
-    /// </summary>
-    private static string? MemberProblem(ITypeSymbol type, string prefix, bool noDerivative, Compilation compilation, INamedTypeSymbol within)
-    {
-        if (type is INamedTypeSymbol { IsTupleType: true } tuple)
-        {
-            for (int i = 0; i < tuple.TupleElements.Length; i++)
-            {
-                if (MemberProblem(tuple.TupleElements[i].Type, prefix + "Item" + (i + 1) + ".", noDerivative, compilation, within) is { } inner) return inner;
-            }
-            return null;
-        }
-        if (type.SpecialType != SpecialType.None) return null;
-        foreach (IFieldSymbol field in type.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst))
-        {
-            string name = prefix + StructShape.MemberName(field);
-            if (field.Type.IsReferenceType) return $"its member {name} is a record class, a reference whose gradient would be another object; make it a record struct";
-            if (field.AssociatedSymbol is IPropertySymbol property)
-            {
-                if (property.GetMethod is null || !compilation.IsSymbolAccessibleWithin(property.GetMethod, within)) return $"its member {name} cannot be read from {within.Name}, where the gradient is generated";
-                if (!noDerivative && (property.SetMethod is null || !compilation.IsSymbolAccessibleWithin(property.SetMethod, within)))
-                {
-                    return $"its member {name} cannot be set from {within.Name}, so the gradient cannot be written into a {type.Name}; make the member settable or init, or mark the parameter [NoDerivative]";
-                }
-            }
-            else if (!compilation.IsSymbolAccessibleWithin(field, within))
-            {
-                return $"its field {name} cannot be read from {within.Name}, where the gradient is generated; make it public or internal, or pass the numbers as parameters";
-            }
-            if (MemberProblem(field.Type, name + ".", noDerivative, compilation, within) is { } nested) return nested;
-        }
-        return null;
-    }
-
-    /// <summary>The first member that a <c>with</c> expression cannot set (a readonly field, a get-only property), or null.</summary>
-    private static string? ReadOnlyMember(ITypeSymbol type)
-    {
-        if (type is INamedTypeSymbol { IsTupleType: true } tuple) return tuple.TupleElements.Select(e => ReadOnlyMember(e.Type)).FirstOrDefault(m => m is not null);
-        foreach (IFieldSymbol field in type.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst))
-        {
-            bool settable = field.AssociatedSymbol is IPropertySymbol property ? property.SetMethod is not null : !field.IsReadOnly;
-            if (!settable) return StructShape.MemberName(field);
-            if (field.Type.SpecialType == SpecialType.None && ReadOnlyMember(field.Type) is { } inner) return StructShape.MemberName(field) + "." + inner;
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// The C# that builds a gradient struct from its leaves' adjoint locals: a tuple literal for a tuple,
-    /// <c>default(T) with { X = ..., Min = ... }</c> for a struct. <paramref name="leafFormat"/>'s {0} becomes the
-    /// leaf's path with '_' for '.', which the emitter turns into its adjoint local's name.
-    /// </summary>
-    private static string WriteBack(StructShape shape, StructShape.Cache shapes, string prefix, string leafFormat)
-    {
-        var type = (INamedTypeSymbol)shape.Type;
-        var parts = new List<(string Name, string Value)>();
-        IEnumerable<(string Name, ITypeSymbol Type)> members = type.IsTupleType
-            ? type.TupleElements.Select((e, i) => ("Item" + (i + 1), e.Type))
-            : type.GetMembers().OfType<IFieldSymbol>().Where(f => !f.IsStatic && !f.IsConst).Select(f => (StructShape.MemberName(f), f.Type));
-        foreach ((string name, ITypeSymbol memberType) in members)
-        {
-            string path = prefix + name;
-            parts.Add((name, shapes.Of(memberType) is { } inner ? WriteBack(inner, shapes, path + ".", leafFormat) : "{" + path + "}"));
-        }
-        if (type.IsTupleType) return "(" + string.Join(", ", parts.Select(p => p.Value)) + ")";
-        return $"default({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}) with {{ " + string.Join(", ", parts.Select(p => Identifier(p.Name) + " = " + p.Value)) + " }";
-    }
-
     internal static ParamKind? KindOf(ITypeSymbol type) => type switch
     {
         { SpecialType: SpecialType.System_Double or SpecialType.System_Single } => ParamKind.Double,
