@@ -4,6 +4,8 @@ using Microsoft.CodeAnalysis;
 using SymGrad.Tests.Generator;
 using Xunit.Abstractions;
 
+using static SymGrad.Tests.Fuzz.FuzzBatch;
+
 namespace SymGrad.Tests.Fuzz;
 
 /// <summary>
@@ -90,30 +92,14 @@ public class ModelFuzzTests(ITestOutputHelper output)
         Assert.True(nonZero * 4 > partials, summary);
     }
 
-    private static bool Throws(Action action)
-    {
-        try
-        {
-            action();
-            return false;
-        }
-        catch (TargetInvocationException)
-        {
-            return true;
-        }
-    }
 
-    private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b) || (double.IsNaN(a) && double.IsNaN(b));
 
     /// <summary>The program as a model: its v and w fields (v an array whatever the program's type), F an instance method.</summary>
     internal static string ModelSource(Program p, int index)
     {
         string source = p.Source(index);
         // The static class's helper H and F, moved into a sealed partial class with the inputs as fields.
-        int open = source.IndexOf("public static partial class P" + index, StringComparison.Ordinal);
-        int body = source.IndexOf('{', open) + 1;
-        int end = source.IndexOf("\n}\n", body, StringComparison.Ordinal);
-        string members = source[body..end]
+        string members = FuzzBatch.Members(source, index)
             .Replace("[Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector | DerivativeModes.Hessian)]", "[Differentiable]")
             .Replace($"public static double F(double x, double y, {p.VType} v, double[,] w, [NoDerivative] double s, int n)", "public double F(double x, double y, [NoDerivative] double s, int n)");
         var s = new StringBuilder();

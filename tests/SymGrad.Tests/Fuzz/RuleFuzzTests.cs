@@ -3,6 +3,8 @@ using System.Text;
 using SymGrad.Tests.Generator;
 using Xunit.Abstractions;
 
+using static SymGrad.Tests.Fuzz.FuzzBatch;
+
 namespace SymGrad.Tests.Fuzz;
 
 /// <summary>
@@ -129,16 +131,12 @@ public class RuleFuzzTests(ITestOutputHelper output)
     private static int CountRuleCalls(string source) =>
         (source.Length - source.Replace("UserMath.", "", StringComparison.Ordinal).Length) / "UserMath.".Length;
 
-    private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b) || (double.IsNaN(a) && double.IsNaN(b));
 
     /// <summary>The program with its tanh and sin calls on the user's functions, its gradient and JVP only, as class <c>R{i}</c>, and glue <c>RG{i}</c>.</summary>
     internal static string RuleSource(Program p, int index)
     {
         string source = p.Source(index);
-        int open = source.IndexOf("public static partial class P" + index, StringComparison.Ordinal);
-        int body = source.IndexOf('{', open) + 1;
-        int end = source.IndexOf("\n}\n", body, StringComparison.Ordinal);
-        string members = source[body..end]
+        string members = FuzzBatch.Members(source, index)
             .Replace("[Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward | DerivativeModes.HessianVector | DerivativeModes.Hessian)]",
                      "[Differentiable(Modes = DerivativeModes.Reverse | DerivativeModes.Forward)]")
             .Replace("Math.Tanh(", "UserMath.Tanh(").Replace("Math.Sin(", "UserMath.Sin(");
