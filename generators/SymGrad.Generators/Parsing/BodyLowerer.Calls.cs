@@ -292,6 +292,11 @@ internal sealed partial class BodyLowerer
     private int[] InlineClosureLeaves(IInvocationOperation call, IMethodSymbol callee, IOperation body, Env env, string what)
     {
         CheckRecursion(call, callee);
+        foreach (ISymbol changed in MutatedThroughMembers(body).Where(s => s is ILocalSymbol or IParameterSymbol && !IsOwnedBy(s.ContainingSymbol, callee)))
+        {
+            throw UnsupportedExpr(call, $"{what} calling a member that changes '{changed.Name}' of the method around it",
+                "return the new value and assign it at the call, or pass what it needs as parameters");
+        }
         foreach (IOperation write in body.Descendants().Where(d => d is ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation))
         {
             IOperation target = write switch

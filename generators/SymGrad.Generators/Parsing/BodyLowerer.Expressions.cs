@@ -35,6 +35,12 @@ internal sealed partial class BodyLowerer
                 throw UnsupportedExpr(op, $"Reading '{local.Local.Name}' before it is assigned", "assign it on every path before reading it");
             case IParameterReferenceOperation param:
                 if (env.Scalars.TryGetValue(param.Parameter, out int pv)) return pv;
+                if (param.Parameter.ContainingSymbol is IMethodSymbol { MethodKind: MethodKind.Constructor } primary
+                    && primary.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(_ct) is TypeDeclarationSyntax)
+                {
+                    throw UnsupportedExpr(op, $"The primary constructor parameter '{param.Parameter.Name}' read by a member",
+                        $"SymGrad reads a struct's fields and properties: keep it in one ({FieldDeclarationFor(param.Parameter.Name)} = {param.Parameter.Name};) and read that");
+                }
                 throw UnsupportedExpr(op, $"Using the parameter '{param.Parameter.Name}' as a single value", $"read one of its elements, e.g. {param.Parameter.Name}[0]");
             case IBinaryOperation binary: return Binary(binary, env);
             case IUnaryOperation unary: return Unary(unary, env);
@@ -55,6 +61,7 @@ internal sealed partial class BodyLowerer
             case IPropertyReferenceOperation { Property.Name: "Length", Instance: { } lengthOf } when IsArrayLike(lengthOf.Type) || IsIntArrayLike(lengthOf.Type):
                 return Length(Array(lengthOf, env), 0);
             case IConditionalOperation conditional: return Conditional(conditional, env);
+            case ITupleBinaryOperation tuple when tuple.OperatorKind is BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals: return TupleEquality(tuple, env);
             case IIsPatternOperation isPattern when ShapeOf(isPattern.Value.Type) is { } valueShape:
                 return StructPattern(Composite(isPattern.Value, env), valueShape, isPattern.Pattern, env);
             case IIsPatternOperation isPattern: return Pattern(Scalar(isPattern.Value, env), isPattern.Pattern, env);
@@ -213,8 +220,7 @@ internal sealed partial class BodyLowerer
             bool decided = isAnd ? known == 0 : known != 0;
             return decided ? _b.Bool(!isAnd) : Scalar(binary.RightOperand, env);
         }
-        bool assigns = binary.RightOperand.DescendantsAndSelf().Any(d =>
-            d is ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation);
+        bool assigns = HasEffects(binary.RightOperand);
         if (!assigns) return _b.Binary(isAnd ? Op.And : Op.Or, a, Scalar(binary.RightOperand, env));
 
         Env evaluated = env.Clone(), skipped = env.Clone();
@@ -474,6 +480,8 @@ internal sealed partial class BodyLowerer
         && IsReal(named.TypeArguments[0].SpecialType);
 
     internal static bool IsReal(SpecialType type) => type is SpecialType.System_Double or SpecialType.System_Single;
+
+    private static string FieldDeclarationFor(string parameter) => "public double " + char.ToUpperInvariant(parameter[0]) + parameter.Substring(1);
 
     /// <summary>The method's floating-point type as C# names it.</summary>
     private string RealName => _real == Real.Single ? "float" : "double";

@@ -425,6 +425,7 @@ internal sealed partial class BodyLowerer
     /// <summary>The locals (and local arrays, by element) an operation assigns anywhere inside it.</summary>
     private IEnumerable<ISymbol> Assigned(IOperation op)
     {
+        foreach (ISymbol mutated in MutatedThroughMembers(op)) yield return mutated; // s.Scale(2): a member that writes this
         foreach (IOperation d in op.DescendantsAndSelf())
         {
             IOperation? target = d switch

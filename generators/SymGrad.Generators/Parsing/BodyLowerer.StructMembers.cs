@@ -98,6 +98,16 @@ internal sealed partial class BodyLowerer
     {
         foreach (IOperation item in initializer.Initializers)
         {
+            if (item is IMemberInitializerOperation { InitializedMember: IMemberReferenceOperation nestedMember, Initializer: IObjectOrCollectionInitializerOperation nested }
+                && ShapeOf(nestedMember.Type) is { } nestedShape)
+            {
+                // new Box { Min = { X = x } }: the member's own initializer, on its leaves.
+                IReadOnlyList<int> within = shape.LeavesAt(StructShape.MemberName(nestedMember.Member));
+                int[] part = within.Select(i => leaves[i]).ToArray();
+                ApplyInitializer(nested, nestedShape, part, env);
+                for (int k = 0; k < within.Count; k++) leaves[within[k]] = part[k];
+                continue;
+            }
             if (item is not ISimpleAssignmentOperation { Target: IMemberReferenceOperation member } assignment)
             {
                 throw UnsupportedExpr(item, $"The initializer '{Shorten(item.Syntax.ToString())}'", "assign members: new P { X = 1, Y = 2 }");
@@ -156,6 +166,13 @@ internal sealed partial class BodyLowerer
             throw UnsupportedExpr(where, $"'{Shorten(where.Syntax.ToString())}', whose member '{method.ToDisplayString()}' has no body SymGrad can read",
                 "give it a block or expression body");
         }
+        if (MutatesThis(method) && method.Parameters.Any(p => p.RefKind == RefKind.In))
+        {
+            // An in argument is a reference: if it is the variable the member changes, it sees the change, which a
+            // copy of its numbers would not.
+            throw UnsupportedExpr(where, $"'{Shorten(where.Syntax.ToString())}', whose member '{method.ToDisplayString()}' assigns this and takes an in parameter",
+                "pass the argument by value, or make the member not assign this");
+        }
         var calleeEnv = new Env();
         foreach (KeyValuePair<VarKey, int> kv in env.Scalars.Where(kv => kv.Key.Symbol is IFieldSymbol or IPropertySymbol)) calleeEnv.Scalars[kv.Key] = kv.Value;
         for (int k = 0; k < arguments.Count; k++) BindParameter(method.Parameters[k], arguments[k], calleeEnv, env, where);
@@ -168,7 +185,7 @@ internal sealed partial class BodyLowerer
         }
         // What goes wrong in the member is reported where it is, in the member (it is the user's code, not a
         // [Differentiable] method with diagnostics of its own).
-        int[] result = ResultOf(method, LowerInlined(method, body, calleeEnv), calleeEnv, where);
+        int[] result = ResultOf(method, LowerInlined(method, body, calleeEnv, returnsVoid: method.ReturnsVoid), calleeEnv, where);
         if (owner is not null)
         {
             int[] after = ReadVariable(method.OriginalDefinition, ThisPrefix, owner, where, calleeEnv);
@@ -189,6 +206,7 @@ internal sealed partial class BodyLowerer
             throw UnsupportedExpr(where, $"'{Shorten(where.Syntax.ToString())}', whose member '{method.ToDisplayString()}' assigns members of the record class it is called on",
                 "a record class is a reference other names may see: return a new one built with 'with' instead");
         }
+        if (!IsVariable(instance)) return; // C# called the member on a copy (a readonly field, a property's value, an in parameter)
         switch (instance)
         {
             case null or IInstanceReferenceOperation:
@@ -259,4 +277,99 @@ internal sealed partial class BodyLowerer
             env.Scalars[key] = t == e ? t : MakePhi(phis, t, e, "result_" + leaf.Path.Replace('.', '_'));
         }
     }
+
+    // ---- which struct members write this -------------------------------------------------------------------------
+
+    private readonly Dictionary<IMethodSymbol, bool> _mutates = new(SymbolEqualityComparer.Default);
+
+    /// <summary>
+    /// Whether a struct member assigns a member of its <c>this</c>, itself or through another member it calls on
+    /// <c>this</c>: a call of it changes the variable it is called on, which loops must carry and branches merge.
+    /// </summary>
+    private bool MutatesThis(IMethodSymbol method)
+    {
+        method = method.OriginalDefinition;
+        if (method.IsStatic || !IsStructMember(method)) return false;
+        if (_mutates.TryGetValue(method, out bool known)) return known;
+        _mutates[method] = false; // recursion is SG0010 where it is inlined
+        SyntaxNode? syntax = method.DeclaringSyntaxReferences[0].GetSyntax(_ct);
+        IOperation? body = syntax is null ? null : _compilation.GetSemanticModel(syntax.SyntaxTree).GetOperation(syntax, _ct);
+        bool mutates = body is not null && body.DescendantsAndSelf().Any(d => WritesThisRoot(d));
+        _mutates[method] = mutates;
+        return mutates;
+    }
+
+    /// <summary>An assignment rooted at this, or a call on this of a member that writes this.</summary>
+    private bool WritesThisRoot(IOperation op)
+    {
+        IOperation? target = op switch
+        {
+            ISimpleAssignmentOperation a => a.Target,
+            ICompoundAssignmentOperation c => c.Target,
+            IIncrementOrDecrementOperation i => i.Target,
+            IDeconstructionAssignmentOperation t => t.Target,
+            IInvocationOperation { Instance: null or IInstanceReferenceOperation } call when MutatesThis(call.TargetMethod) => call.Instance ?? call,
+            IPropertyReferenceOperation { Instance: IInstanceReferenceOperation, Property.GetMethod: { } getter } when MutatesThis(getter) => op,
+            _ => null,
+        };
+        if (target is null) return false;
+        if (op is IInvocationOperation or IPropertyReferenceOperation) return true;
+        return target.DescendantsAndSelf().OfType<IInstanceReferenceOperation>().Any()
+               && RootOf(target) is IInstanceReferenceOperation;
+    }
+
+    /// <summary>The variable a member chain starts at (<c>s</c> of <c>s.A.X</c>).</summary>
+    private static IOperation RootOf(IOperation op)
+    {
+        while (op is IMemberReferenceOperation { Instance: { } instance }) op = instance;
+        return op;
+    }
+
+    /// <summary>
+    /// The struct variables an operation changes through calls of members that write this (<c>s.Scale(2)</c>, a getter
+    /// with side effects): the locals they are called on, or this (the frame) in a struct member.
+    /// </summary>
+    private IEnumerable<ISymbol> MutatedThroughMembers(IOperation op)
+    {
+        foreach (IOperation d in op.DescendantsAndSelf())
+        {
+            IOperation? instance = d switch
+            {
+                IInvocationOperation call when MutatesThis(call.TargetMethod) => call.Instance,
+                IPropertyReferenceOperation { Property.GetMethod: { } getter } property when MutatesThis(getter) => property.Instance,
+                _ => null,
+            };
+            if (instance is null) continue;
+            switch (RootOf(instance))
+            {
+                case ILocalReferenceOperation local:
+                    yield return local.Local;
+                    break;
+                case IParameterReferenceOperation parameter:
+                    yield return parameter.Parameter;
+                    break;
+                case IInstanceReferenceOperation when _callStack.Count > 0:
+                    yield return _callStack.Peek();
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Whether an operation has effects on variables: assignments, or calls of members that write this.</summary>
+    private bool HasEffects(IOperation op) =>
+        op.DescendantsAndSelf().Any(d => d is ISimpleAssignmentOperation or ICompoundAssignmentOperation or IIncrementOrDecrementOperation or IDeconstructionAssignmentOperation)
+        || MutatedThroughMembers(op).Any();
+
+    /// <summary>
+    /// Whether a member called on <paramref name="instance"/> changes that variable: a local, this, a by-value
+    /// parameter, or a non-readonly field of one. A readonly field, a property's value, an <c>in</c> parameter or a
+    /// temporary is a copy C# makes: the member changes the copy.
+    /// </summary>
+    private static bool IsVariable(IOperation? instance) => instance switch
+    {
+        null or IInstanceReferenceOperation or ILocalReferenceOperation => true,
+        IParameterReferenceOperation { Parameter.RefKind: RefKind.None } => true,
+        IFieldReferenceOperation { Field.IsReadOnly: false } field => IsVariable(field.Instance),
+        _ => false,
+    };
 }

@@ -56,6 +56,8 @@ internal sealed partial class BodyLowerer
             }
             case IConditionalOperation { WhenFalse: { } whenFalse } conditional:
                 return BranchLeaves(Scalar(conditional.Condition, env), e => Composite(conditional.WhenTrue, e), e => Composite(whenFalse, e), env);
+            case ISwitchExpressionOperation switchExpression:
+                return SwitchArmsLeaves(switchExpression, 0, Leaves(switchExpression.Value, env), env);
             case IPropertyReferenceOperation { Instance: null } constant when shape.IsNumericsVector && VectorConstant(constant, shape) is { } fixedValue:
                 return fixedValue;
             case IFieldReferenceOperation or IPropertyReferenceOperation when MemberOf((IMemberReferenceOperation)op, env) is { } member:
@@ -71,6 +73,42 @@ internal sealed partial class BodyLowerer
                 throw UnsupportedExpr(op, $"The {StructKind(shape)} expression '{Shorten(op.Syntax.ToString())}'",
                     "build the value with new, a tuple (a, b), default or with, or read it from a local or parameter");
         }
+    }
+
+    /// <summary>A switch expression of struct type: its arms as nested real branches, as a number-valued one's.</summary>
+    private int[] SwitchArmsLeaves(ISwitchExpressionOperation switchExpression, int arm, int[] value, Env env)
+    {
+        if (arm == switchExpression.Arms.Length)
+        {
+            throw UnsupportedExpr(switchExpression, "A switch expression without a last arm that matches every value",
+                "end it with a discard arm, _ => ...: without one C# throws when no arm matches");
+        }
+        ISwitchExpressionArmOperation current = switchExpression.Arms[arm];
+        StructShape? subject = ShapeOf(switchExpression.Value.Type);
+        int matches = subject is null ? Pattern(value[0], current.Pattern, env) : StructPattern(value, subject, current.Pattern, env);
+        Func<Env, int[]> rest = e => SwitchArmsLeaves(switchExpression, arm + 1, value, e);
+        Func<Env, int[]> chosen = current.Guard is null
+            ? e => Composite(current.Value, e)
+            : e => BranchLeaves(Scalar(current.Guard, e), g => Composite(current.Value, g), rest, e);
+        return BranchLeaves(matches, chosen, rest, env);
+    }
+
+    /// <summary><c>t == (a, b)</c>, <c>t != u</c>: element by element, as C# compares tuples (== of all, != of any).</summary>
+    private int TupleEquality(ITupleBinaryOperation tuple, Env env)
+    {
+        int[] left = Leaves(tuple.LeftOperand, env), right = Leaves(tuple.RightOperand, env);
+        if (left.Length != right.Length) throw UnsupportedExpr(tuple, $"The tuple comparison '{Shorten(tuple.Syntax.ToString())}'", "compare the elements one by one");
+        bool equals = tuple.OperatorKind == BinaryOperatorKind.Equals;
+        int result = _b.Bool(equals);
+        for (int i = 0; i < left.Length; i++)
+        {
+            int a = left[i], b = right[i];
+            if (_b.TypeOf(a) == ValType.Int && _b.TypeOf(b) == ValType.Double) a = _b.Unary(Op.IntToDouble, a);
+            if (_b.TypeOf(b) == ValType.Int && _b.TypeOf(a) == ValType.Double) b = _b.Unary(Op.IntToDouble, b);
+            int test = _b.Compare(equals ? Op.Eq : Op.Ne, a, b);
+            result = _b.Binary(equals ? Op.And : Op.Or, result, test);
+        }
+        return result;
     }
 
     /// <summary>The values of an expression of any shape: one for a scalar, the leaves of a struct.</summary>
@@ -182,6 +220,20 @@ internal sealed partial class BodyLowerer
         IReadOnlyList<int> at = shape.LeavesAt(StructShape.MemberName(member.Member));
         if (at.Count > 0)
         {
+            // A member of a variable is read alone: the variable's other members may not be assigned yet (S s; s.A = x; s.B = s.A).
+            if (VariablePath(instance, env) is { } variable)
+            {
+                string root = variable.Path.Length == 0 ? "" : variable.Path + ".";
+                var values = new int[at.Count];
+                for (int k = 0; k < at.Count; k++)
+                {
+                    if (!env.Scalars.TryGetValue(new VarKey(variable.Symbol, variable.Prefix + root + shape.Leaves[at[k]].Path), out values[k]))
+                    {
+                        throw UnsupportedExpr(member, $"Reading '{Shorten(member.Syntax.ToString())}' before it is assigned", "assign it on every path before reading it");
+                    }
+                }
+                return values;
+            }
             int[] all = Composite(instance, env);
             return at.Select(i => all[i]).ToArray();
         }
@@ -190,6 +242,23 @@ internal sealed partial class BodyLowerer
             return InlineMember(getter, System.Array.Empty<IOperation>(), instance, env, member);
         }
         return null;
+    }
+
+    /// <summary>The variable a struct expression names, and its path in it: <c>s</c>, <c>box.Min</c>, this in a struct member; null for any other value.</summary>
+    private (ISymbol Symbol, string Prefix, string Path)? VariablePath(IOperation instance, Env env)
+    {
+        switch (instance)
+        {
+            case ILocalReferenceOperation local: return (local.Local, "", "");
+            case IParameterReferenceOperation parameter: return (parameter.Parameter, "", "");
+            case IInstanceReferenceOperation when ShapeOf(instance.Type) is { } shape && IsStructFrame(shape, env): return (_callStack.Peek(), ThisPrefix, "");
+            case IFieldReferenceOperation or IPropertyReferenceOperation when instance is IMemberReferenceOperation { Instance: { } outer } member
+                                                                               && ShapeOf(outer.Type) is { } holder && holder.LeavesAt(StructShape.MemberName(member.Member)).Count > 0
+                                                                               && VariablePath(outer, env) is { } o:
+                return (o.Symbol, o.Prefix, o.Path.Length == 0 ? StructShape.MemberName(member.Member) : o.Path + "." + StructShape.MemberName(member.Member));
+            default:
+                return null;
+        }
     }
 
     /// <summary>Whether the frame being lowered is a member of a struct value (its this is the frame's entries).</summary>
