@@ -28,10 +28,11 @@ internal sealed partial class BodyLowerer
             throw UnsupportedExpr(declarator, $"The delegate local '{local.Name}'" + (init is null ? " without an initializer" : $" = '{Shorten(init.Syntax.ToString())}'"),
                 $"initialise it with a lambda where it is declared (Func<{RealName}, {RealName}> {local.Name} = t => ...) and call it; or write a local function");
         }
-        if (!IsScalarResult(lambda.Symbol) || lambda.Symbol.Parameters.Any(p => TypeOf(p.Type) is null && !IsArrayLike(p.Type) && !IsIntArrayLike(p.Type)))
+        if (!IsScalarResult(lambda.Symbol) && ShapeOf(lambda.Symbol.ReturnType) is null
+            || lambda.Symbol.Parameters.Any(p => TypeOf(p.Type) is null && !IsArrayLike(p.Type) && !IsIntArrayLike(p.Type) && ShapeOf(p.Type) is null))
         {
             throw UnsupportedExpr(declarator, $"The lambda '{Shorten(lambda.Syntax.ToString())}' of type '{local.Type.ToDisplayString()}'",
-                $"give it {RealName}, int and array parameters and a {RealName} (or int) result");
+                $"give it {RealName}, int, array and struct parameters and a {RealName}, int or struct result");
         }
         _lambdas[local] = lambda;
         _lambdaNames[lambda.Symbol] = local.Name;
@@ -60,13 +61,15 @@ internal sealed partial class BodyLowerer
     };
 
     /// <summary><c>f(x)</c> for a delegate local <c>f</c> holding a lambda: the lambda's body inlined.</summary>
-    private int InlineLambda(IInvocationOperation call, Env env)
+    private int InlineLambda(IInvocationOperation call, Env env) => One(InlineLambdaLeaves(call, env), call);
+
+    private int[] InlineLambdaLeaves(IInvocationOperation call, Env env)
     {
         if (call.Instance is not ILocalReferenceOperation { Local: var local } || !_lambdas.TryGetValue(local, out IAnonymousFunctionOperation? lambda))
         {
             throw UnsupportedExpr(call, $"The delegate call '{Shorten(call.Syntax.ToString())}'",
                 "call a lambda held in a local declared in the method (Func<double, double> f = t => ...; f(x)), a local function, or a [Differentiable] method");
         }
-        return InlineClosure(call, lambda.Symbol, lambda.Body, env, $"The lambda '{local.Name}'");
+        return InlineClosureLeaves(call, lambda.Symbol, lambda.Body, env, $"The lambda '{local.Name}'");
     }
 }

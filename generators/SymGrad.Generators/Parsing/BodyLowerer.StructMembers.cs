@@ -136,6 +136,7 @@ internal sealed partial class BodyLowerer
         IMethodSymbol method = call.TargetMethod;
         if (ShapeOf(method.ContainingType) is { IsNumericsVector: true } vector) return VectorCall(call, vector, env);
         if (method.MethodKind == MethodKind.LocalFunction) return InlineLocalFunctionLeaves(call, method, env);
+        if (method.MethodKind == MethodKind.DelegateInvoke) return InlineLambdaLeaves(call, env);
         if (IsStructMember(method)) return InlineMember(method, Arguments(call), call.Instance, env, call);
         if (IsDifferentiable(method)) return InlineLeaves(call, method, env);
         throw new LoweringException(DiagnosticDescriptors.UnsupportedCall, CallLocation(call), method.ToDisplayString());
