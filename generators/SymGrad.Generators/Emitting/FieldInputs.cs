@@ -58,12 +58,13 @@ internal static class FieldInputs
         var types = HolderTypes(ir, instance);
         var held = Holders(ir, instance).ToList();
         var all = new[] { "this" }.Concat(held.Select(h => "this." + h)).ToList();
+        if (held.Count > 0) w.Line("// Each object on the paths is read as inputs of its own: none may be another's (tied layers).");
         for (int a = 0; a < all.Count; a++)
         {
             for (int b = a + 1; b < all.Count; b++)
             {
                 if (types.TryGetValue(Bare(all[a]), out string? ta) && types.TryGetValue(Bare(all[b]), out string? tb) && ta != tb) continue; // cannot be one object
-                w.Line($"if ((object){all[a]} == (object){all[b]}) throw new global::System.InvalidOperationException(\"{Bare(all[a])} and {Bare(all[b])} are one object: SymGrad reads each field of the model as an input of its own, so tied layers are not supported yet; hold a copy in each field.\");");
+                w.Line($"if ((object){all[a]} == (object){all[b]}) throw new global::System.InvalidOperationException(\"{Bare(all[a])} and {Bare(all[b])} are one object: tied layers are not supported yet (each field of the model is an input of its own); hold a copy in each field.\");");
             }
         }
         if (gradient is not null)

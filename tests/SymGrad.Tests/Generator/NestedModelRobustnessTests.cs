@@ -1018,8 +1018,8 @@ public class NestedModelRobustnessTests
         object[] args = which == "tied layers" ? [X3, gradient] : [0.7, gradient];
         var e = Assert.IsType<InvalidOperationException>(Assert.Throws<TargetInvocationException>(() => net.GetMethod("FGradient")!.Invoke(model, args)).InnerException);
         Assert.Equal(which == "tied layers"
-            ? "A and C are one object: SymGrad reads each field of the model as an input of its own, so tied layers are not supported yet; hold a copy in each field."
-            : "this and L1.Parent are one object: SymGrad reads each field of the model as an input of its own, so tied layers are not supported yet; hold a copy in each field.", e.Message);
+            ? "A and C are one object: tied layers are not supported yet (each field of the model is an input of its own); hold a copy in each field."
+            : "this and L1.Parent are one object: tied layers are not supported yet (each field of the model is an input of its own); hold a copy in each field.", e.Message);
     }
 
     /// <summary>
