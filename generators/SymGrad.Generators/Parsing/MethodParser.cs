@@ -165,6 +165,8 @@ internal static class MethodParser
             bool noDerivative = p.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == TypeNames.NoDerivativeAttribute);
             kinds.Add((p, kind.Value, noDerivative, FieldSource.None, null));
         }
+        // The output is the last parameter: after struct parameters were split into their numbers, the last input.
+        if (output >= 0 && diagnostics.Count == 0) output = kinds.Count - 1;
         DerivativeModes modes = Modes(method, ct, diagnostics, output >= 0);
         if (structLeaves.Count > 0 && (modes & ~(DerivativeModes.Reverse | DerivativeModes.Forward)) != 0 && !buildingBlock)
         {
