@@ -30,7 +30,6 @@ public class DiagnosticMessageTests
         }
         """);
 
-    private static string Message(Diagnostic d) => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
 
     [Fact]
     public void Each_loop_that_never_ends_gets_its_own_sg0006_on_its_condition()
@@ -81,7 +80,7 @@ public class DiagnosticMessageTests
         Diagnostic d = Assert.Single(run.SymGradDiagnostics);
         Assert.Equal("SG0011", d.Id);
         Assert.Equal(locatedOn, run.LocatedText(d));
-        string message = Message(d);
+        string message = GeneratorHarness.Message(d);
         Assert.StartsWith(named, message);
         Assert.Contains("a[i + k]", message);
     }
@@ -107,7 +106,7 @@ public class DiagnosticMessageTests
         GeneratorRun run = RunBody(body);
         Diagnostic d = Assert.Single(run.SymGradDiagnostics);
         Assert.Equal("SG0011", d.Id);
-        string message = Message(d);
+        string message = GeneratorHarness.Message(d);
         Assert.DoesNotContain(GenericTail, message);
         Assert.Contains(" is not supported in a [Differentiable] method: ", message);
     }
@@ -119,8 +118,8 @@ public class DiagnosticMessageTests
         Assert.NotEmpty(run.SymGradDiagnostics);
         foreach (Diagnostic d in run.SymGradDiagnostics)
         {
-            Assert.DoesNotContain("http", Message(d));
-            Assert.DoesNotContain("diagnostics.md", Message(d));
+            Assert.DoesNotContain("http", GeneratorHarness.Message(d));
+            Assert.DoesNotContain("diagnostics.md", GeneratorHarness.Message(d));
             Assert.StartsWith("https://", d.Descriptor.HelpLinkUri);
         }
     }

@@ -91,6 +91,17 @@ internal static class GeneratorHarness
         Assert.StartsWith(messageStart, d.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
     }
 
+    /// <summary>A diagnostic's message as the tests read it (invariant culture).</summary>
+    public static string Message(Diagnostic d) => d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Valid code SymGrad takes: no SG diagnostic, and the whole output compiles cleanly.</summary>
+    public static GeneratorRun RunClean(string source)
+    {
+        GeneratorRun run = Run(source); // strict: the whole output compiles cleanly
+        Assert.True(run.SymGradDiagnostics.Count == 0, GeneratorRun.Describe(run.SymGradDiagnostics));
+        return run;
+    }
+
     /// <param name="strict">When there are no SG diagnostics, the whole output (user code too) must compile cleanly.</param>
     public static GeneratorRun Run(CSharpCompilation compilation, bool strict = true)
     {

@@ -15,15 +15,9 @@ public class NestedModelRobustnessTests
 {
     private const string Usings = "using System;\nusing SymGrad;\n\n";
 
-    private static string Message(Diagnostic d) => d.GetMessage(CultureInfo.InvariantCulture);
 
     /// <summary>Generated code that compiles, with no SG diagnostic.</summary>
-    private static GeneratorRun Clean(string source)
-    {
-        GeneratorRun run = GeneratorHarness.Run(Usings + source); // strict: the whole output compiles cleanly
-        Assert.True(run.SymGradDiagnostics.Count == 0, GeneratorRun.Describe(run.SymGradDiagnostics));
-        return run;
-    }
+    private static GeneratorRun Clean(string source) => GeneratorHarness.RunClean(Usings + source);
 
     // ----- Reflection over the object graph: every double (or float) reachable from a model, by its path. -----
 
@@ -702,8 +696,8 @@ public class NestedModelRobustnessTests
             Diagnostic d = run.SymGradDiagnostics[i];
             Assert.Equal(parts[0], d.Id);
             Assert.Equal(parts[1], run.LocatedText(d));
-            if (parts[2].StartsWith('!')) Assert.DoesNotContain(parts[2][1..], Message(d));
-            else Assert.Contains(parts[2], Message(d));
+            if (parts[2].StartsWith('!')) Assert.DoesNotContain(parts[2][1..], GeneratorHarness.Message(d));
+            else Assert.Contains(parts[2], GeneratorHarness.Message(d));
         }
     }
 
@@ -721,7 +715,7 @@ public class NestedModelRobustnessTests
         Diagnostic d = Assert.Single(run.SymGradDiagnostics);
         Assert.Equal("SG0002", d.Id);
         Assert.Equal("Layer", run.LocatedText(d));
-        Assert.Contains("gradient of 'Unit'", Message(d));
+        Assert.Contains("gradient of 'Unit'", GeneratorHarness.Message(d));
         Assert.Contains(run.Sources.Keys, k => k.Contains("Net", StringComparison.Ordinal));
         CheckGradient(run, [X3], []);
     }
@@ -767,7 +761,7 @@ public class NestedModelRobustnessTests
         Diagnostic d = Assert.Single(hidden.SymGradDiagnostics);
         Assert.Equal("SG0011", d.Id);
         Assert.Equal("Scale", hidden.LocatedText(d));
-        Assert.StartsWith("Reading the field 'Scale' of Layer, which Net (where the gradient is generated) cannot see", Message(d));
+        Assert.StartsWith("Reading the field 'Scale' of Layer, which Net (where the gradient is generated) cannot see", GeneratorHarness.Message(d));
     }
 
     /// <summary>

@@ -14,7 +14,6 @@ public class StructRobustnessTests
 {
     private const string Usings = "using System;\nusing System.Numerics;\nusing SymGrad;\n\n";
 
-    private static string Message(Diagnostic d) => d.GetMessage(CultureInfo.InvariantCulture);
 
     /// <summary>Calls <c>Driver.<paramref name="method"/></c> of a run that compiled cleanly.</summary>
     private static double[] Drive(GeneratorRun run, string method, params object[] args)
@@ -24,12 +23,7 @@ public class StructRobustnessTests
     }
 
     /// <summary>Generated code that compiles, with no SG diagnostic.</summary>
-    private static GeneratorRun Clean(string source)
-    {
-        GeneratorRun run = GeneratorHarness.Run(Usings + source); // strict: the whole output compiles cleanly
-        Assert.True(run.SymGradDiagnostics.Count == 0, GeneratorRun.Describe(run.SymGradDiagnostics));
-        return run;
-    }
+    private static GeneratorRun Clean(string source) => GeneratorHarness.RunClean(Usings + source);
 
     /// <summary>Exactly these SG ids, each on this syntax, in source order.</summary>
     private static GeneratorRun Expect(string source, params (string Id, string Located)[] expected)
@@ -95,7 +89,7 @@ public class StructRobustnessTests
                 [Differentiable] public static double G(S s) => s.X * s.A[0];
             }
             """, ("SG0011", "s = new S { A = new double[2], X = x }"), ("SG0004", "S s"));
-        Assert.StartsWith("A local of type 'S' is not supported", Message(run.SymGradDiagnostics[0]));
+        Assert.StartsWith("A local of type 'S' is not supported", GeneratorHarness.Message(run.SymGradDiagnostics[0]));
     }
 
     // ---- Recursion through struct members: SG0010 at the recursive use, not a stack overflow.
@@ -113,7 +107,7 @@ public class StructRobustnessTests
     {
         GeneratorRun run = Expect(types + "\npublic static partial class C { [Differentiable] public static double F(double x) { " + body + " } }",
             ("SG0010", located));
-        Assert.Contains(path, Message(run.SymGradDiagnostics[0]));
+        Assert.Contains(path, GeneratorHarness.Message(run.SymGradDiagnostics[0]));
     }
 
     // ---- Unusual but valid: compiles, and the gradient is the closed form.
@@ -302,7 +296,7 @@ public class StructRobustnessTests
             public struct S { public double X; public static double Scale = 2; public double F() => X * Scale; }
             public static partial class C { [Differentiable] public static double F(double x) { var s = new S { X = x }; return s.F() * x; } }
             """, ("SG0011", "Scale"));
-        Assert.Contains("Reading the field 'Scale' of another object or type", Message(run.SymGradDiagnostics[0]));
+        Assert.Contains("Reading the field 'Scale' of another object or type", GeneratorHarness.Message(run.SymGradDiagnostics[0]));
     }
 
     [Fact]
@@ -413,7 +407,7 @@ public class StructRobustnessTests
             public record struct P(double X, double Y);
             public static partial class C { [Differentiable] public static double F(double x) { var p = new P(x, 1); return p == default ? 0 : p.X * x; } }
             """, ("SG0011", "p == default"));
-        Assert.StartsWith("'p == default', whose member 'P.operator ==(P, P)' has no body SymGrad can read", Message(synthesized.SymGradDiagnostics[0]));
+        Assert.StartsWith("'p == default', whose member 'P.operator ==(P, P)' has no body SymGrad can read", GeneratorHarness.Message(synthesized.SymGradDiagnostics[0]));
     }
 
     [Fact]
@@ -433,7 +427,7 @@ public class StructRobustnessTests
         GeneratorRun run = Expect("""
             public static partial class C { [Differentiable] public static double F(double x) { var v = new Vector3((float)x, 1f, 2f); return v.X * x; } }
             """, ("SG0019", "new Vector3((float)x, 1f, 2f)"));
-        Assert.Contains("is float in the double method 'F'", Message(run.SymGradDiagnostics[0]));
+        Assert.Contains("is float in the double method 'F'", GeneratorHarness.Message(run.SymGradDiagnostics[0]));
     }
 
     [Fact]
@@ -442,7 +436,7 @@ public class StructRobustnessTests
         GeneratorRun run = Expect("""
             public static partial class C { [Differentiable] public static float F(float x) { var v = Vector2.Lerp(new Vector2(x, 1f), Vector2.One, 0.5f); return v.X; } }
             """, ("SG0011", "Vector2.Lerp(new Vector2(x, 1f), Vector2.One, 0.5f)"));
-        Assert.Contains("of System.Numerics", Message(run.SymGradDiagnostics[0]));
+        Assert.Contains("of System.Numerics", GeneratorHarness.Message(run.SymGradDiagnostics[0]));
     }
 
     [Fact]
@@ -521,7 +515,7 @@ public class StructRobustnessTests
     public void A_struct_parameter_with_a_member_the_generated_code_cannot_reach_is_SG0020(string types, string parameter, string body)
     {
         GeneratorRun run = Expect(types + $"\npublic static partial class C {{ [Differentiable] public static double F({parameter}) => {body}; }}", ("SG0020", parameter));
-        Assert.StartsWith("The parameter 's' of type 'S' cannot be differentiated", Message(run.SymGradDiagnostics[0]));
+        Assert.StartsWith("The parameter 's' of type 'S' cannot be differentiated", GeneratorHarness.Message(run.SymGradDiagnostics[0]));
     }
 
     /// <summary>A struct member that holds a record class: <c>default(R) with { ... }</c> is a null dereference.</summary>
@@ -533,7 +527,7 @@ public class StructRobustnessTests
             public struct S { public R Ref; public double Y; }
             public static partial class C { [Differentiable] public static double F(S s) => s.Ref.X * s.Y; }
             """, ("SG0020", "S s"));
-        Assert.Contains("record class", Message(run.SymGradDiagnostics[0]));
+        Assert.Contains("record class", GeneratorHarness.Message(run.SymGradDiagnostics[0]));
     }
 
     [Fact]
@@ -661,6 +655,6 @@ public class StructRobustnessTests
         }
         Diagnostic d = Assert.Single(run.SymGradDiagnostics);
         Assert.Equal("SG0011", d.Id);
-        Assert.DoesNotContain("before it is assigned", Message(d));
+        Assert.DoesNotContain("before it is assigned", GeneratorHarness.Message(d));
     }
 }
