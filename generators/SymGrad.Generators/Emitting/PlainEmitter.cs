@@ -245,7 +245,7 @@ internal abstract class PlainEmitter : ProgramEmitter
     internal static bool EmitTape(CodeWriter w, IEnumerable<Block> blocks)
     {
         if (!blocks.Any(UsesTape)) return false;
-        w.Line("// Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.");
+        w.Line("// Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).");
         w.Line("global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();");
         w.Line();
         return true;

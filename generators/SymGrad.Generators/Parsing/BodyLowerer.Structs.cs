@@ -275,23 +275,21 @@ internal sealed partial class BodyLowerer
     /// </summary>
     private (ISymbol Symbol, string Prefix, StructShape Shape, string Path)? MemberTarget(IOperation target, Env env, IOperation statement)
     {
-        if (target is not IMemberReferenceOperation { Instance: { } instance } member || ShapeOf(instance.Type) is not { } shape) return null;
-        string name = StructShape.MemberName(member.Member);
-        switch (instance)
+        if (target is not IMemberReferenceOperation { Instance: not null } || RootOf(target) is not { } root || ShapeOf(root.Type) is not { } rootShape) return null;
+        if (root is IParameterReferenceOperation param)
         {
-            case ILocalReferenceOperation local:
-                if (shape.IsReference) throw UnsupportedExpr(statement, $"Assigning to '{Shorten(target.Syntax.ToString())}', a member of the record class '{local.Local.Name}'",
-                    "a record class is a reference other names may see: build a new one with 'with' (p = p with { X = ... })");
-                return (local.Local, "", shape, name);
-            case IParameterReferenceOperation param:
-                throw new LoweringException(DiagnosticDescriptors.AssignmentToParameter, statement.Syntax.GetLocation(), Shorten(statement.Syntax.ToString()), param.Parameter.Name);
-            case IInstanceReferenceOperation when IsStructFrame(shape, env):
-                return (_callStack.Peek(), ThisPrefix, shape, name);
-            case IMemberReferenceOperation when MemberTarget(instance, env, statement) is { } outer:
-                return (outer.Symbol, outer.Prefix, outer.Shape, outer.Path + "." + name);
-            default:
-                return null;
+            throw new LoweringException(DiagnosticDescriptors.AssignmentToParameter, statement.Syntax.GetLocation(), Shorten(statement.Syntax.ToString()), param.Parameter.Name);
         }
+        // A record class on the way is a reference other names may share: its members are not the variable's own.
+        for (IOperation? step = (target as IMemberReferenceOperation)?.Instance; step is not null; step = (step as IMemberReferenceOperation)?.Instance)
+        {
+            if (root is ILocalReferenceOperation local && ShapeOf(step.Type) is { IsReference: true })
+            {
+                throw UnsupportedExpr(statement, $"Assigning to '{Shorten(target.Syntax.ToString())}', a member of the record class '{(step == root ? local.Local.Name : Shorten(step.Syntax.ToString()) + "' of '" + local.Local.Name)}'",
+                    "a record class is a reference other names may see: build a new one with 'with' (p = p with { X = ... })");
+            }
+        }
+        return VariablePath(target, env) is { } variable ? (variable.Symbol, variable.Prefix, rootShape, variable.Path) : null;
     }
 
     /// <summary>Stores one number into a member of a struct variable; false when the target is not one.</summary>

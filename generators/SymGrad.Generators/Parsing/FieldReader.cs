@@ -26,7 +26,6 @@ internal static class FieldReader
         var seenPaths = new HashSet<string>();
         List<(IOperation Body, string Prefix, bool Frozen)> bodies = WithCallees(method, body, compilation, ct, out var callSites);
         var reportedCalls = new HashSet<IInvocationOperation>();
-        var outer = diagnostics;
         for (int b = 0; b < bodies.Count; b++)
         {
             (IOperation scanned, string prefix, bool frozen) = bodies[b];
@@ -35,7 +34,7 @@ internal static class FieldReader
             // What is wrong in a callee's body is the callee's own error (its own gradient reports it there): here it
             // is SG0014 on the call that leads to it, once.
             var local = new List<DiagnosticInfo>();
-            diagnostics = b == 0 ? outer : local;
+            List<DiagnosticInfo> sink = b == 0 ? diagnostics : local;
             foreach (IFieldReferenceOperation read in scanned.DescendantsAndSelf().OfType<IFieldReferenceOperation>())
             {
                 ct.ThrowIfCancellationRequested();
@@ -53,7 +52,7 @@ internal static class FieldReader
                 Location location = read.Syntax.GetLocation();
                 if ((at is { } nested && nested.Path.Contains('.') || foreign) && !compilation.IsSymbolAccessibleWithin(field, method.ContainingType))
                 {
-                    outer.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
                         $"Reading the field '{field.Name}' of {field.ContainingType.Name}, which {method.ContainingType.Name} (where the gradient is generated) cannot see,",
                         "make the field internal or public, or pass what it holds as a parameter"));
                     continue;
@@ -64,7 +63,7 @@ internal static class FieldReader
                 }
                 if (foreign && MethodParser.KindOf(field.Type) is not (ParamKind.Double or ParamKind.Int or ParamKind.Array or ParamKind.IntArray))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
+                    sink.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
                         $"Reading the static field '{field.Name}' of {field.ContainingType.Name} of type '{field.Type.ToDisplayString()}'",
                         "a static table of another type is read when it is a number or a one-dimensional array; pass anything else as a parameter"));
                     continue;
@@ -76,20 +75,20 @@ internal static class FieldReader
                     string advice = field.Type is IArrayTypeSymbol { ElementType: var objects } && IsModelObject(objects)
                         ? $"arrays of model objects are not followed yet; hold each {objects.Name} in a field of its own ({objects.Name} L1, L2), whose fields are then read as inputs"
                         : "fields of type double, int, double[], double[,] and int[] (or float), and fields holding model objects whose fields are such, are read as inputs; pass anything else, or its numbers, as parameters";
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
+                    sink.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
                         $"Reading the field '{field.Name}' of type '{field.Type.ToDisplayString()}'", advice));
                     continue;
                 }
                 if (BodyLowerer.IsReal(element) && element != (real == Real.Single ? SpecialType.System_Single : SpecialType.System_Double))
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MixedPrecision, location, $"The field '{field.Name}'",
+                    sink.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MixedPrecision, location, $"The field '{field.Name}'",
                         real == Real.Single ? "double" : "float", real == Real.Single ? "float" : "double", method.Name, BodyLowerer.MixedAdvice(real)));
                     continue;
                 }
                 string name = at is { } named ? named.Path.Replace('.', '_') : field.Name;
                 if (at is not { Path: var dotted } || !dotted.Contains('.') ? method.Parameters.Any(p => p.Name == name) : false)
                 {
-                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
+                    sink.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedExpression, location,
                         $"Reading the field '{(at?.Path ?? field.Name)}' in a method with a parameter named '{name}'",
                         "rename the parameter: the generated code reads the field into a local of that name"));
                     continue;
@@ -103,12 +102,11 @@ internal static class FieldReader
             }
             if (b > 0 && local.Count > 0 && callSites[b].Call is { } call && reportedCalls.Add(call))
             {
-                outer.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CalleeNotDifferentiable,
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.CalleeNotDifferentiable,
                     call.Syntax is InvocationExpressionSyntax invocation ? invocation.Expression.GetLocation() : call.Syntax.GetLocation(),
                     callSites[b].Path[1].ToDisplayString(), local[0].Id));
             }
         }
-        diagnostics = outer;
         // Static ReadOnlySpan<double> properties of the type (static ReadOnlySpan<double> Data => [1.0, 2.0]): constant data.
         foreach (IPropertyReferenceOperation read in bodies.SelectMany(b => b.Body.DescendantsAndSelf()).OfType<IPropertyReferenceOperation>())
         {

@@ -27,7 +27,7 @@ partial class Rules
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.

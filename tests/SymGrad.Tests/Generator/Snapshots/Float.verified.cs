@@ -36,7 +36,7 @@ partial class FloatModels
         global::SymGrad.GradientTape.Zero(dB);
         global::SymGrad.GradientTape.Zero(dX);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Two-dimensional arrays, as flat spans of their rows.
@@ -158,7 +158,7 @@ partial class FloatModels
         if (tX.Length != x.Length) throw new global::System.ArgumentException("tX must have the length of x.", nameof(tX));
         if (y is null) throw new global::System.ArgumentNullException(nameof(y));
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Two-dimensional arrays, as flat spans of their rows.
@@ -413,7 +413,7 @@ partial class FloatModels
         global::SymGrad.GradientTape.Zero(dW2);
         global::SymGrad.GradientTape.Zero(dB2);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Two-dimensional arrays, as flat spans of their rows.

@@ -35,7 +35,7 @@ namespace Demo
             // Adjoint elements past the extent the method reads are zero; the others are written below.
             if (dP.Length != 2) global::SymGrad.GradientTape.Zero(dP.Slice(2));
 
-            // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+            // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
             global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
             // Forward sweep.

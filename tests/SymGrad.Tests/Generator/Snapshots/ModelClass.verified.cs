@@ -55,7 +55,7 @@ namespace Models
             global::SymGrad.GradientTape.Zero(dB1);
             global::SymGrad.GradientTape.Zero(dW2);
 
-            // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+            // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
             global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
             // Two-dimensional arrays, as flat spans of their rows.

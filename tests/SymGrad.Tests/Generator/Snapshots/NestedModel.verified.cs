@@ -210,7 +210,7 @@ namespace Layers
             global::SymGrad.GradientTape.Zero(dEnc_Hidden_W);
             if (dEnc_Hidden_B.Length != 2) global::SymGrad.GradientTape.Zero(dEnc_Hidden_B.Slice(2));
 
-            // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+            // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
             global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
             // Two-dimensional arrays, as flat spans of their rows.

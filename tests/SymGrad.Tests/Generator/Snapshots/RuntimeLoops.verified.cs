@@ -213,7 +213,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double RecurrenceGradient(double x0, double a, int n, ref double dX0, ref double dA)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -275,7 +275,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double PowerGradient(double x, int n, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -335,7 +335,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double HeronGradient(double a, ref double dA)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -499,7 +499,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -623,7 +623,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -856,7 +856,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double DoWhileGradient(double x, int n, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -923,7 +923,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dXs);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -1030,7 +1030,7 @@ partial class RuntimeLoops
         global::SymGrad.GradientTape.Zero(dW2);
         global::SymGrad.GradientTape.Zero(dB2);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Two-dimensional arrays, as flat spans of their rows.
@@ -1259,7 +1259,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
@@ -1384,7 +1384,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
@@ -1582,7 +1582,7 @@ partial class RuntimeLoops
         global::SymGrad.GradientTape.Zero(dV);
         global::SymGrad.GradientTape.Zero(dW);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -1695,7 +1695,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -1839,7 +1839,7 @@ partial class RuntimeLoops
         global::SymGrad.GradientTape.Zero(dV);
         global::SymGrad.GradientTape.Zero(hvV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward and backward sweeps, each value followed by its tangent.
@@ -2024,7 +2024,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -2249,7 +2249,7 @@ partial class RuntimeLoops
         global::SymGrad.GradientTape.Zero(dV);
         global::SymGrad.GradientTape.Zero(hvV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward and backward sweeps, each value followed by its tangent.
@@ -2596,7 +2596,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double ConvergeGradient(double x, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -2706,7 +2706,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double InitFromParameterGradient(double x, int n, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -3030,7 +3030,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep. A loop whose iterations meet only in sums runs each one's backward sweep right after it.
@@ -3272,7 +3272,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -3552,7 +3552,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double NewtonSqrtGradient(double a, ref double dA)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -3745,7 +3745,7 @@ partial class RuntimeLoops
         // Adjoints the backward sweep adds to start at zero.
         global::SymGrad.GradientTape.Zero(dV);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -4165,7 +4165,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double DoDeadBranchesGradient(double x, int n, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -4349,7 +4349,7 @@ partial class RuntimeLoops
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static double CertainBreakGradient(double x, int n, ref double dX)
     {
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
@@ -4427,7 +4427,7 @@ partial class RuntimeLoops
         // Adjoint elements past the extent the method reads are zero; the others are written below.
         if (w.GetLength(0) != 0 || w.GetLength(1) != 0) global::SymGrad.GradientTape.Zero(dW);
 
-        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape of this thread's.
+        // Local arrays, and what the loops' backward sweeps cannot recompute, live on a tape rented from this thread's pool (and returned at the end).
         global::SymGrad.GradientTape tape = global::SymGrad.GradientTape.Rent();
 
         // Forward sweep.
